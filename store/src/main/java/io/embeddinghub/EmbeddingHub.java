@@ -1,0 +1,127 @@
+package io.embeddinghub;
+
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.io.FileIO;
+import io.embeddinghub.io.HadoopFileIO;
+import io.embeddinghub.table.HubContext;
+import io.embeddinghub.table.HubSpaces;
+import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.Vacuum;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A hub: a directory on any Hadoop FileSystem ({@code file:} by default, {@code hdfs:},
+ * {@code s3a:} …) holding vector spaces, one sub-directory each. No server, no daemon: several
+ * processes may open the same hub and read and write its spaces concurrently.
+ *
+ * <pre>{@code
+ * EmbeddingHub hub = EmbeddingHub.open("file:///data/hub");
+ * Space space = hub.createSpace("items", 3);
+ * space.set("a", new float[] {1, 2, 3});
+ * }</pre>
+ *
+ * <p>Thread-safe. Settings come from the Hadoop configuration; see {@link HubProperties}.
+ */
+public final class EmbeddingHub {
+  private final HubContext ctx;
+
+  private EmbeddingHub(HubContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Opens (creating its directory if needed) the hub at a URI or plain path. */
+  public static EmbeddingHub open(String uri) {
+    return open(uri, new Configuration());
+  }
+
+  /** Opens the hub at a URI or plain path with a Hadoop configuration (credentials, settings). */
+  public static EmbeddingHub open(String uri, Configuration conf) {
+    if (uri == null || uri.isBlank()) {
+      throw new InvalidInputException("Hub location must not be null or blank");
+    }
+    Objects.requireNonNull(conf, "conf");
+    URI location;
+    try {
+      location = new Path(uri).toUri();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("Invalid hub location '" + uri + "': " + e.getMessage());
+    }
+    try {
+      FileIO io = new HadoopFileIO(location, conf);
+      io.mkdirs("");
+      return new EmbeddingHub(new HubContext(io, conf));
+    } catch (IOException e) {
+      throw new EmbeddingHubException("Cannot open hub at " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens a hub over a custom {@link FileIO} (tests inject failures this way). */
+  public static EmbeddingHub open(FileIO io, Configuration conf) {
+    return new EmbeddingHub(new HubContext(Objects.requireNonNull(io, "io"), conf));
+  }
+
+  /** The hub root, fully qualified. */
+  public String root() {
+    return ctx.io().root();
+  }
+
+  /** Creates an L2 space with default buckets and index parameters. */
+  public Space createSpace(String name, int dimensions) {
+    return createSpace(SpaceSpec.builder(name, dimensions).build());
+  }
+
+  /** Creates a space as specified. */
+  public Space createSpace(SpaceSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    return new Space(this, SpaceEngine.create(ctx, spec));
+  }
+
+  /** The space named {@code name}. */
+  public Space getSpace(String name) {
+    return new Space(this, SpaceEngine.open(ctx, name));
+  }
+
+  /**
+   * The space named {@code name}; with {@code downloadSnapshot} an in-memory {@link LocalSpace}
+   * copy of its latest version instead.
+   */
+  public EmbeddingSpace getSpace(String name, boolean downloadSnapshot) {
+    Space space = getSpace(name);
+    return downloadSnapshot ? space.downloadSnapshot() : space;
+  }
+
+  public boolean exists(String name) {
+    Errors.checkSpaceName(name);
+    return HubSpaces.list(ctx.io()).contains(name);
+  }
+
+  /** Names of all spaces, sorted. */
+  public List<String> listSpaces() {
+    return HubSpaces.list(ctx.io());
+  }
+
+  /**
+   * Drops a space: it disappears at once; its files are deleted unless a fork still uses them
+   * (those go with a later {@link #vacuum(Duration)} once nothing references them).
+   */
+  public void dropSpace(String name) {
+    Errors.checkSpaceName(name);
+    Vacuum.drop(ctx, name);
+  }
+
+  /** Vacuums every space (see {@link Space#vacuum(Duration)}) and what dropped spaces left. */
+  public VacuumResult vacuum(Duration retention) {
+    return Vacuum.vacuumHub(ctx, retention);
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddingHub{" + root() + "}";
+  }
+}

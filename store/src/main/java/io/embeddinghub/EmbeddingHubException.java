@@ -1,0 +1,17 @@
+package io.embeddinghub;
+
+/**
+ * Base of every exception EmbeddingHub throws on purpose. Unchecked: callers catch the specific
+ * subclasses they can act on ({@link SpaceNotFoundException}, {@link KeyNotFoundException}, …).
+ *
+ * <p>Messages name the offending value, path or version and, where it helps, what to do.
+ */
+public class EmbeddingHubException extends RuntimeException {
+  public EmbeddingHubException(String message) {
+    super(message);
+  }
+
+  public EmbeddingHubException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,61 @@
+package io.embeddinghub;
+
+import io.embeddinghub.internal.Distances;
+import java.util.Locale;
+
+/**
+ * Distance metric of a space. Smaller is nearer for all three:
+ *
+ * <ul>
+ *   <li>{@link #L2}: Euclidean distance {@code sqrt(sum((a-b)^2))}.
+ *   <li>{@link #COSINE}: {@code 1 - cos(a, b)}, in [0, 2]; zero vectors are rejected.
+ *   <li>{@link #INNER_PRODUCT}: {@code 1 - dot(a, b)} (the hnswlib convention), so the largest
+ *       inner product is the nearest.
+ * </ul>
+ */
+public enum Metric {
+  L2("l2"),
+  COSINE("cosine"),
+  INNER_PRODUCT("inner_product");
+
+  private final String id;
+
+  Metric(String id) {
+    this.id = id;
+  }
+
+  /** The stable name written to the log and accepted by {@link #parse(String)}. */
+  public String id() {
+    return id;
+  }
+
+  /** Parses {@code l2}/{@code euclidean}, {@code cosine}, {@code inner_product}/{@code ip}/{@code dot}. */
+  public static Metric parse(String name) {
+    if (name == null) {
+      throw new InvalidInputException("Metric must not be null; use one of l2, cosine, inner_product");
+    }
+    switch (name.trim().toLowerCase(Locale.ROOT)) {
+      case "l2":
+      case "euclidean":
+        return L2;
+      case "cosine":
+        return COSINE;
+      case "inner_product":
+      case "ip":
+      case "dot":
+        return INNER_PRODUCT;
+      default:
+        throw new InvalidInputException(
+            "Unknown metric '" + name + "'; use one of l2, cosine, inner_product");
+    }
+  }
+
+  /** Distance between two vectors of equal length under this metric. */
+  public float distance(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new InvalidInputException(
+          "Vectors have different dimensions: " + a.length + " and " + b.length);
+    }
+    return Distances.distance(this, a, b, 0);
+  }
+}

@@ -1,0 +1,150 @@
+package io.embeddinghub;
+
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.StateReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A persistent vector space in a hub. Every read sees the latest committed version (including
+ * other writers' commits); every write is one atomic version. Also the entry point to the
+ * Snapshot interface: {@link #history()}, {@link #snapshot(long)}, {@link #asOf(Instant)},
+ * {@link #fork(String)}, {@link #downloadSnapshot()}; and to maintenance: {@link #optimize()},
+ * {@link #vacuum(Duration)}.
+ *
+ * <p>Thread-safe. Any number of {@code Space} objects, in any number of processes, may write the
+ * same space: commits are optimistic and never lose an update.
+ */
+public final class Space extends StoredSpaceReads implements EmbeddingSpace {
+  private final EmbeddingHub hub;
+  private final SpaceEngine engine;
+
+  Space(EmbeddingHub hub, SpaceEngine engine) {
+    this.hub = hub;
+    this.engine = engine;
+  }
+
+  @Override
+  StateReader reader() {
+    return engine.reader();
+  }
+
+  @Override
+  public SpaceSpec spec() {
+    return engine.spec();
+  }
+
+  /** The hub this space belongs to. */
+  public EmbeddingHub hub() {
+    return hub;
+  }
+
+  /** The latest committed version. */
+  public long version() {
+    return engine.latest().version();
+  }
+
+  @Override
+  public void set(String key, float[] embedding) {
+    engine.upsert("set", List.of(Map.entry(keyOrThrow(key), vectorOrThrow(key, embedding))).iterator());
+  }
+
+  @Override
+  public void multiset(Map<String, float[]> entries) {
+    Objects.requireNonNull(entries, "entries");
+    engine.upsert("multiset", entries.entrySet().iterator());
+  }
+
+  @Override
+  public void multiset(Iterator<? extends Map.Entry<String, float[]>> entries) {
+    Objects.requireNonNull(entries, "entries");
+    engine.upsert("multiset", entries);
+  }
+
+  @Override
+  public boolean delete(String key) {
+    Errors.checkKey(key);
+    return engine.delete(List.of(key)) > 0;
+  }
+
+  @Override
+  public long multidelete(List<String> keys) {
+    Objects.requireNonNull(keys, "keys");
+    return engine.delete(keys);
+  }
+
+  @Override
+  public void deleteAll() {
+    engine.deleteAll();
+  }
+
+  /** Every retained version, oldest first. */
+  public List<VersionInfo> history() {
+    return engine.history();
+  }
+
+  /** A read-only view of one retained version. */
+  public SpaceSnapshot snapshot(long version) {
+    return new SpaceSnapshot(engine.context(), engine.at(version));
+  }
+
+  /** A read-only view of the latest version. */
+  public SpaceSnapshot snapshot() {
+    return new SpaceSnapshot(engine.context(), engine.latest());
+  }
+
+  /** A read-only view of the last version committed at or before {@code timestamp}. */
+  public SpaceSnapshot asOf(Instant timestamp) {
+    Objects.requireNonNull(timestamp, "timestamp");
+    return new SpaceSnapshot(engine.context(), engine.asOf(timestamp));
+  }
+
+  /** Creates a new writable space holding this space's latest version; no data is copied. */
+  public Space fork(String newName) {
+    return fork(newName, version());
+  }
+
+  /** Creates a new writable space holding {@code version} of this space; no data is copied. */
+  public Space fork(String newName, long version) {
+    Errors.checkSpaceName(newName);
+    return new Space(hub, SpaceEngine.fork(engine.context(), engine.at(version), newName));
+  }
+
+  /** An in-memory copy of the latest version, with the same Key-Value and Nearest-Neighbor interface. */
+  public LocalSpace downloadSnapshot() {
+    return downloadPinned();
+  }
+
+  /** Merges each bucket's files and deletions into one file; see {@link OptimizeResult}. */
+  public OptimizeResult optimize() {
+    return engine.optimize();
+  }
+
+  /**
+   * Deletes files no version retained within {@code retention} needs, and expires older versions
+   * (they can no longer be read). Files of other spaces' versions (forks) are never deleted.
+   */
+  public VacuumResult vacuum(Duration retention) {
+    return engine.vacuum(retention);
+  }
+
+  @Override
+  public String toString() {
+    return "Space{" + name() + " in " + hub.root() + "}";
+  }
+
+  private static String keyOrThrow(String key) {
+    Errors.checkKey(key);
+    return key;
+  }
+
+  private float[] vectorOrThrow(String key, float[] vector) {
+    Errors.checkVector(key, vector, dimensions(), metric());
+    return vector;
+  }
+}

@@ -1,0 +1,338 @@
+package io.embeddinghub.format;
+
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.io.FileIO;
+import io.embeddinghub.log.DataFile;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.InitContext;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.io.api.RecordMaterializer;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+
+/**
+ * Writes and reads data files: plain Parquet with {@code key STRING NOT NULL} and
+ * {@code embedding ARRAY<FLOAT NOT NULL> NOT NULL} (the standard 3-level LIST layout Spark
+ * writes and reads), rows sorted by key. Reading checks the file against its log entry (length,
+ * row count, vector length); any mismatch or Parquet failure is a corrupt-file error naming it.
+ */
+public final class ParquetDataFiles {
+  public static final String KEY = "key";
+  public static final String EMBEDDING = "embedding";
+
+  /** Full schema: what every data file holds. */
+  public static final MessageType SCHEMA =
+      Types.buildMessage()
+          .required(PrimitiveTypeName.BINARY)
+          .as(LogicalTypeAnnotation.stringType())
+          .named(KEY)
+          .requiredList()
+          .requiredElement(PrimitiveTypeName.FLOAT)
+          .named(EMBEDDING)
+          .named("spark_schema");
+
+  private static final MessageType KEYS_ONLY =
+      Types.buildMessage()
+          .required(PrimitiveTypeName.BINARY)
+          .as(LogicalTypeAnnotation.stringType())
+          .named(KEY)
+          .named("spark_schema");
+
+  private static final long ROW_GROUP_BYTES = 32L << 20;
+
+  private ParquetDataFiles() {}
+
+  /**
+   * Writes rows already sorted by key to a new file and returns its log entry.
+   *
+   * @param vectors flat array, {@code dimensions} floats per key
+   */
+  public static DataFile write(
+      FileIO io, Configuration conf, String path, int bucket, String[] sortedKeys, float[] vectors, int dimensions)
+      throws IOException {
+    if (sortedKeys.length == 0) {
+      throw new IllegalArgumentException("A data file needs at least one row: " + path);
+    }
+    OutputFile out = io.newOutputFile(path);
+    try (ParquetWriter<Integer> writer =
+        new RowWriterBuilder(out, sortedKeys, vectors, dimensions)
+            .withConf(conf)
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .withDictionaryEncoding(false)
+            .withRowGroupSize(ROW_GROUP_BYTES)
+            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+            .build()) {
+      for (int row = 0; row < sortedKeys.length; row++) {
+        writer.write(row);
+      }
+    }
+    return new DataFile(
+        path,
+        bucket,
+        sortedKeys.length,
+        io.length(path),
+        sortedKeys[0],
+        sortedKeys[sortedKeys.length - 1],
+        null);
+  }
+
+  /** Reads a data file's keys, and its embeddings unless {@code keysOnly}. */
+  public static FileContents read(
+      FileIO io, Configuration conf, DataFile file, int dimensions, boolean keysOnly) {
+    String location = io.location(file.path());
+    long length;
+    try {
+      length = io.length(file.path());
+    } catch (FileNotFoundException e) {
+      throw Errors.corrupt(location, "data file is missing (deleted outside EmbeddingHub?)", e);
+    } catch (IOException e) {
+      throw new io.embeddinghub.EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+    }
+    if (length != file.sizeBytes()) {
+      throw Errors.corrupt(
+          location, "length is " + length + " bytes, the log records " + file.sizeBytes(), null);
+    }
+    RowCollector collector = new RowCollector((int) file.rows(), keysOnly ? 0 : dimensions);
+    try {
+      InputFile in = io.newInputFile(file.path());
+      try (ParquetReader<Object> reader =
+          new RowReaderBuilder(in, collector, keysOnly ? KEYS_ONLY : SCHEMA).withConf(conf).build()) {
+        while (reader.read() != null) {
+          // rows land in the collector
+        }
+      }
+    } catch (CorruptRowException e) {
+      throw Errors.corrupt(location, e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+    }
+    if (collector.rows != file.rows()) {
+      throw Errors.corrupt(
+          location, "holds " + collector.rows + " rows, the log records " + file.rows(), null);
+    }
+    return new FileContents(collector.keys, keysOnly ? null : collector.vectors, dimensions);
+  }
+
+  private static final class RowWriterBuilder extends ParquetWriter.Builder<Integer, RowWriterBuilder> {
+    private final String[] keys;
+    private final float[] vectors;
+    private final int dimensions;
+
+    RowWriterBuilder(OutputFile out, String[] keys, float[] vectors, int dimensions) {
+      super(out);
+      this.keys = keys;
+      this.vectors = vectors;
+      this.dimensions = dimensions;
+    }
+
+    @Override
+    protected RowWriterBuilder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<Integer> getWriteSupport(Configuration conf) {
+      return new RowWriteSupport(keys, vectors, dimensions);
+    }
+  }
+
+  /** Writes row {@code i} of the arrays it was given; the record is the row index. */
+  private static final class RowWriteSupport extends WriteSupport<Integer> {
+    private final String[] keys;
+    private final float[] vectors;
+    private final int dimensions;
+    private RecordConsumer consumer;
+
+    RowWriteSupport(String[] keys, float[] vectors, int dimensions) {
+      this.keys = keys;
+      this.vectors = vectors;
+      this.dimensions = dimensions;
+    }
+
+    @Override
+    public WriteContext init(Configuration configuration) {
+      Map<String, String> extra = new HashMap<>();
+      extra.put("embeddinghub.dimensions", Integer.toString(dimensions));
+      return new WriteContext(SCHEMA, extra);
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+      this.consumer = recordConsumer;
+    }
+
+    @Override
+    public void write(Integer row) {
+      consumer.startMessage();
+      consumer.startField(KEY, 0);
+      consumer.addBinary(Binary.fromString(keys[row]));
+      consumer.endField(KEY, 0);
+      consumer.startField(EMBEDDING, 1);
+      consumer.startGroup();
+      consumer.startField("list", 0);
+      int base = row * dimensions;
+      for (int d = 0; d < dimensions; d++) {
+        consumer.startGroup();
+        consumer.startField("element", 0);
+        consumer.addFloat(vectors[base + d]);
+        consumer.endField("element", 0);
+        consumer.endGroup();
+      }
+      consumer.endField("list", 0);
+      consumer.endGroup();
+      consumer.endField(EMBEDDING, 1);
+      consumer.endMessage();
+    }
+  }
+
+  private static final class RowReaderBuilder extends ParquetReader.Builder<Object> {
+    private final RowCollector collector;
+    private final MessageType requested;
+
+    RowReaderBuilder(InputFile in, RowCollector collector, MessageType requested) {
+      super(in);
+      this.collector = collector;
+      this.requested = requested;
+    }
+
+    @Override
+    protected ReadSupport<Object> getReadSupport() {
+      return new ReadSupport<>() {
+        @Override
+        public ReadContext init(InitContext context) {
+          MessageType fileSchema = context.getFileSchema();
+          if (!fileSchema.containsPath(new String[] {KEY})
+              || (requested == SCHEMA && !fileSchema.containsPath(new String[] {EMBEDDING, "list", "element"}))) {
+            throw new CorruptRowException("schema is not an EmbeddingHub data file: " + fileSchema);
+          }
+          return new ReadContext(requested);
+        }
+
+        @Override
+        public RecordMaterializer<Object> prepareForRead(
+            Configuration configuration,
+            Map<String, String> keyValueMetaData,
+            MessageType fileSchema,
+            ReadContext readContext) {
+          return collector.materializer(requested == SCHEMA);
+        }
+      };
+    }
+  }
+
+  /** Receives rows straight into growable arrays; no per-row objects. */
+  private static final class RowCollector {
+    private final int dimensions;
+    private String[] keys;
+    private float[] vectors;
+    private int rows;
+    private int floatsInRow;
+
+    RowCollector(int expectedRows, int dimensions) {
+      this.dimensions = dimensions;
+      this.keys = new String[expectedRows];
+      this.vectors = new float[expectedRows * dimensions];
+    }
+
+    RecordMaterializer<Object> materializer(boolean withVectors) {
+      PrimitiveConverter keyConverter =
+          new PrimitiveConverter() {
+            @Override
+            public void addBinary(Binary value) {
+              if (rows >= keys.length) {
+                throw new CorruptRowException("holds more rows than the log records (" + keys.length + ")");
+              }
+              keys[rows] = value.toStringUsingUTF8();
+            }
+          };
+      PrimitiveConverter elementConverter =
+          new PrimitiveConverter() {
+            @Override
+            public void addFloat(float value) {
+              if (floatsInRow >= dimensions) {
+                throw new CorruptRowException(
+                    "row " + rows + " has more than " + dimensions + " dimensions");
+              }
+              vectors[rows * dimensions + floatsInRow++] = value;
+            }
+          };
+      GroupConverter listElement = new SingleChildGroup(elementConverter);
+      GroupConverter embedding = new SingleChildGroup(listElement);
+      GroupConverter root =
+          new GroupConverter() {
+            @Override
+            public Converter getConverter(int fieldIndex) {
+              return fieldIndex == 0 ? keyConverter : embedding;
+            }
+
+            @Override
+            public void start() {
+              floatsInRow = 0;
+            }
+
+            @Override
+            public void end() {
+              if (withVectors && floatsInRow != dimensions) {
+                throw new CorruptRowException(
+                    "row " + rows + " has " + floatsInRow + " dimensions, the space has " + dimensions);
+              }
+              rows++;
+            }
+          };
+      return new RecordMaterializer<>() {
+        @Override
+        public Object getCurrentRecord() {
+          return Boolean.TRUE;
+        }
+
+        @Override
+        public GroupConverter getRootConverter() {
+          return root;
+        }
+      };
+    }
+  }
+
+  private static final class SingleChildGroup extends GroupConverter {
+    private final Converter child;
+
+    SingleChildGroup(Converter child) {
+      this.child = child;
+    }
+
+    @Override
+    public Converter getConverter(int fieldIndex) {
+      return child;
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void end() {}
+  }
+
+  private static final class CorruptRowException extends RuntimeException {
+    CorruptRowException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.embeddinghub.internal;
+
+import io.embeddinghub.CommitConflictException;
+import io.embeddinghub.CorruptFileException;
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.KeyNotFoundException;
+import io.embeddinghub.Metric;
+import io.embeddinghub.SpaceAlreadyExistsException;
+import io.embeddinghub.SpaceNotFoundException;
+import io.embeddinghub.VersionNotFoundException;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Input validation and every user-facing error message, in one place. Messages name the
+ * offending value (quoted, control characters escaped) and say what would be accepted.
+ */
+public final class Errors {
+  /** Letters, digits, '_' and '-', starting with a letter or digit, at most 128 characters. */
+  private static final Pattern SPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+
+  private static final int KEYS_NAMED_IN_MESSAGES = 10;
+
+  private Errors() {}
+
+  /** Returns {@code name} if it is a valid space name, else throws naming it. */
+  public static String checkSpaceName(String name) {
+    if (name == null) {
+      throw new InvalidInputException("Space name must not be null");
+    }
+    if (!SPACE_NAME.matcher(name).matches()) {
+      throw new InvalidInputException(
+          "Invalid space name " + quote(name) + ": use 1-128 letters, digits, '_' or '-',"
+              + " starting with a letter or digit (no '/', '.', '..', spaces or control characters)");
+    }
+    return name;
+  }
+
+  public static void checkKey(String key) {
+    if (key == null) {
+      throw new InvalidInputException("Key must not be null");
+    }
+    if (key.isEmpty()) {
+      throw new InvalidInputException("Key must not be empty");
+    }
+  }
+
+  /** Validates one embedding for a space of {@code dimensions} under {@code metric}. */
+  public static void checkVector(String key, float[] vector, int dimensions, Metric metric) {
+    if (vector == null) {
+      throw new InvalidInputException("Embedding for key " + quote(key) + " must not be null");
+    }
+    if (vector.length != dimensions) {
+      throw new InvalidInputException(
+          "Embedding for key " + quote(key) + " has " + vector.length
+              + " dimensions; the space has " + dimensions);
+    }
+    boolean allZero = true;
+    for (int i = 0; i < vector.length; i++) {
+      float v = vector[i];
+      if (!Float.isFinite(v)) {
+        throw new InvalidInputException(
+            "Embedding for key " + quote(key) + " has a non-finite value " + v + " at index " + i);
+      }
+      allZero &= v == 0f;
+    }
+    if (allZero && metric == Metric.COSINE) {
+      throw new InvalidInputException(
+          "Embedding for key " + quote(key) + " is all zeros, which has no cosine distance");
+    }
+  }
+
+  /** Validates a query vector (same rules as a stored embedding). */
+  public static void checkQuery(float[] vector, int dimensions, Metric metric) {
+    if (vector == null) {
+      throw new InvalidInputException("Query vector must not be null");
+    }
+    if (vector.length != dimensions) {
+      throw new InvalidInputException(
+          "Query vector has " + vector.length + " dimensions; the space has " + dimensions);
+    }
+    for (int i = 0; i < vector.length; i++) {
+      if (!Float.isFinite(vector[i])) {
+        throw new InvalidInputException(
+            "Query vector has a non-finite value " + vector[i] + " at index " + i);
+      }
+    }
+  }
+
+  public static void checkK(int k) {
+    if (k < 0) {
+      throw new InvalidInputException("k must be >= 0, got " + k);
+    }
+  }
+
+  public static SpaceNotFoundException spaceNotFound(String name, String hubRoot) {
+    return new SpaceNotFoundException(
+        name, "Space " + quote(name) + " does not exist in hub " + hubRoot);
+  }
+
+  public static SpaceAlreadyExistsException spaceExists(String name, String hubRoot) {
+    return new SpaceAlreadyExistsException(
+        name, "Space " + quote(name) + " already exists in hub " + hubRoot);
+  }
+
+  public static KeyNotFoundException keysNotFound(String space, List<String> missing) {
+    String named =
+        missing.stream().limit(KEYS_NAMED_IN_MESSAGES).map(Errors::quote).collect(Collectors.joining(", "));
+    String more =
+        missing.size() > KEYS_NAMED_IN_MESSAGES
+            ? " and " + (missing.size() - KEYS_NAMED_IN_MESSAGES) + " more"
+            : "";
+    String noun = missing.size() == 1 ? "Key " : missing.size() + " keys ";
+    return new KeyNotFoundException(
+        missing, noun + named + more + " not found in space " + quote(space));
+  }
+
+  public static VersionNotFoundException versionNotFound(
+      String space, long version, long oldest, long latest) {
+    return new VersionNotFoundException(
+        "Version " + version + " of space " + quote(space) + " does not exist; retained versions are "
+            + oldest + ".." + latest);
+  }
+
+  public static CorruptFileException corrupt(String path, String problem, Throwable cause) {
+    return new CorruptFileException(path, "Corrupt or truncated file " + path + ": " + problem, cause);
+  }
+
+  public static CommitConflictException conflict(String space, String detail) {
+    return new CommitConflictException(
+        "Commit to space " + quote(space) + " conflicts with a concurrent commit: " + detail
+            + "; nothing was written, retry the operation");
+  }
+
+  /** Single-quotes a user value for a message, escaping control characters. */
+  public static String quote(String value) {
+    if (value == null) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder(value.length() + 2).append('\'');
+    int limit = Math.min(value.length(), 200);
+    for (int i = 0; i < limit; i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    if (value.length() > limit) {
+      sb.append("…");
+    }
+    return sb.append('\'').toString();
+  }
+}

@@ -1,0 +1,283 @@
+package io.embeddinghub.io;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+
+/**
+ * {@link FileIO} over a Hadoop {@link FileSystem}.
+ *
+ * <p>Atomic put-if-absent: on the local file system a temporary file is hard-linked to the
+ * target name ({@code link(2)} fails if the name exists, across processes too); elsewhere the
+ * temporary file is renamed with {@link Options.Rename#NONE}, which HDFS performs atomically and
+ * refuses when the target exists. Object stores without atomic rename (S3) need a conditional
+ * write; see docs/ARCHITECTURE.md. The local file system is used raw (no {@code .crc} side files).
+ */
+public final class HadoopFileIO implements FileIO {
+  private final Path root;
+  private final FileSystem fs;
+  private final Configuration conf;
+  private final boolean local;
+
+  public HadoopFileIO(URI rootUri, Configuration conf) throws IOException {
+    this.conf = conf;
+    FileSystem fileSystem = FileSystem.get(rootUri, conf);
+    if (fileSystem instanceof LocalFileSystem) {
+      fileSystem = ((LocalFileSystem) fileSystem).getRaw();
+    }
+    this.fs = fileSystem;
+    this.local = fileSystem instanceof RawLocalFileSystem;
+    this.root = fs.makeQualified(new Path(rootUri));
+  }
+
+  public Configuration conf() {
+    return conf;
+  }
+
+  @Override
+  public String root() {
+    return root.toString();
+  }
+
+  @Override
+  public String location(String relativePath) {
+    return resolve(relativePath).toString();
+  }
+
+  Path resolve(String relativePath) {
+    return RelativePaths.isRoot(relativePath)
+        ? root
+        : new Path(root, RelativePaths.check(relativePath));
+  }
+
+  @Override
+  public boolean exists(String relativePath) throws IOException {
+    return fs.exists(resolve(relativePath));
+  }
+
+  @Override
+  public byte[] read(String relativePath) throws IOException {
+    Path path = resolve(relativePath);
+    long length = fs.getFileStatus(path).getLen();
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new IOException("File too large to read whole: " + path + " (" + length + " bytes)");
+    }
+    byte[] content = new byte[(int) length];
+    try (var in = fs.open(path)) {
+      in.readFully(0, content);
+    }
+    return content;
+  }
+
+  @Override
+  public boolean putIfAbsent(String relativePath, byte[] content) throws IOException {
+    Path target = resolve(relativePath);
+    Path tmp = tempSibling(target);
+    writeNonRecursive(tmp, content);
+    try {
+      if (local) {
+        try {
+          Files.createLink(java.nio.file.Paths.get(target.toUri()), java.nio.file.Paths.get(tmp.toUri()));
+          return true;
+        } catch (FileAlreadyExistsException e) {
+          return false;
+        }
+      }
+      try {
+        FileContext.getFileContext(target.toUri(), conf).rename(tmp, target, Options.Rename.NONE);
+        return true;
+      } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+        return false;
+      }
+    } finally {
+      fs.delete(tmp, false);
+    }
+  }
+
+  @Override
+  public void overwrite(String relativePath, byte[] content) throws IOException {
+    Path target = resolve(relativePath);
+    Path tmp = tempSibling(target);
+    writeNonRecursive(tmp, content);
+    try {
+      if (local) {
+        Files.move(
+            java.nio.file.Paths.get(tmp.toUri()),
+            java.nio.file.Paths.get(target.toUri()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        FileContext.getFileContext(target.toUri(), conf)
+            .rename(tmp, target, Options.Rename.OVERWRITE);
+      }
+    } finally {
+      fs.delete(tmp, false);
+    }
+  }
+
+  /** Temporary files start with '.' so that listings of versions and Spark's readers skip them. */
+  private static Path tempSibling(Path target) {
+    return new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+  }
+
+  private void writeNonRecursive(Path path, byte[] content) throws IOException {
+    if (!fs.exists(path.getParent())) {
+      throw new FileNotFoundException("Directory does not exist: " + path.getParent());
+    }
+    try (FSDataOutputStream out =
+        fs.createNonRecursive(
+            path,
+            FsPermission.getFileDefault(),
+            java.util.EnumSet.of(org.apache.hadoop.fs.CreateFlag.CREATE),
+            fs.getConf().getInt("io.file.buffer.size", 4096),
+            fs.getDefaultReplication(path),
+            fs.getDefaultBlockSize(path),
+            null)) {
+      writeAll(out, content);
+      out.hsync();
+    } catch (NoSuchFileException e) {
+      throw new FileNotFoundException("Directory does not exist: " + path.getParent());
+    }
+  }
+
+  private static void writeAll(OutputStream out, byte[] content) throws IOException {
+    out.write(content);
+  }
+
+  @Override
+  public List<FileEntry> list(String relativeDir) throws IOException {
+    Path dir = resolve(relativeDir);
+    FileStatus[] statuses;
+    try {
+      statuses = fs.listStatus(dir);
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+    List<FileEntry> entries = new ArrayList<>(statuses.length);
+    for (FileStatus status : statuses) {
+      entries.add(toEntry(status));
+    }
+    return entries;
+  }
+
+  @Override
+  public List<FileEntry> listFilesRecursively(String relativeDir) throws IOException {
+    Path dir = resolve(relativeDir);
+    List<FileEntry> entries = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> it;
+    try {
+      it = fs.listFiles(dir, true);
+    } catch (FileNotFoundException e) {
+      return entries;
+    }
+    while (it.hasNext()) {
+      entries.add(toEntry(it.next()));
+    }
+    return entries;
+  }
+
+  private FileEntry toEntry(FileStatus status) {
+    return new FileEntry(
+        relativize(status.getPath()),
+        status.isDirectory(),
+        status.getLen(),
+        status.getModificationTime());
+  }
+
+  private String relativize(Path path) {
+    String rootString = root.toUri().getPath();
+    String pathString = fs.makeQualified(path).toUri().getPath();
+    if (!pathString.startsWith(rootString)) {
+      throw new IllegalStateException("Listed path " + path + " is outside the hub root " + root);
+    }
+    String rel = pathString.substring(rootString.length());
+    return rel.startsWith("/") ? rel.substring(1) : rel;
+  }
+
+  @Override
+  public void mkdirs(String relativeDir) throws IOException {
+    fs.mkdirs(resolve(relativeDir));
+  }
+
+  @Override
+  public boolean delete(String relativePath) throws IOException {
+    if (RelativePaths.isRoot(relativePath)) {
+      throw new IllegalArgumentException("Refusing to delete the hub root " + root);
+    }
+    return fs.delete(resolve(relativePath), true);
+  }
+
+  @Override
+  public boolean rename(String fromRelativePath, String toRelativePath) throws IOException {
+    Path to = resolve(toRelativePath);
+    if (fs.exists(to)) {
+      return false;
+    }
+    return fs.rename(resolve(fromRelativePath), to);
+  }
+
+  @Override
+  public long length(String relativePath) throws IOException {
+    return fs.getFileStatus(resolve(relativePath)).getLen();
+  }
+
+  @Override
+  public OutputFile newOutputFile(String relativePath) throws IOException {
+    Path path = resolve(relativePath);
+    return new OutputFile() {
+      @Override
+      public PositionOutputStream create(long blockSizeHint) throws IOException {
+        return HadoopStreams.wrap(fs.create(path, false));
+      }
+
+      @Override
+      public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+        return HadoopStreams.wrap(fs.create(path, true));
+      }
+
+      @Override
+      public boolean supportsBlockSize() {
+        return false;
+      }
+
+      @Override
+      public long defaultBlockSize() {
+        return fs.getDefaultBlockSize(path);
+      }
+
+      @Override
+      public String getPath() {
+        return path.toString();
+      }
+    };
+  }
+
+  @Override
+  public InputFile newInputFile(String relativePath) throws IOException {
+    return HadoopInputFile.fromStatus(fs.getFileStatus(resolve(relativePath)), conf);
+  }
+}

@@ -1,0 +1,33 @@
+package io.embeddinghub.log;
+
+import java.util.Objects;
+
+/**
+ * A Parquet data file as recorded in the log. Immutable: a file never changes after it is
+ * committed; deletions of its rows are tracked separately as a {@link DeletionVector}.
+ *
+ * @param path path relative to the hub root (a fork references its parent's files by path)
+ * @param bucket the key bucket every row of the file belongs to
+ * @param rows number of rows in the file
+ * @param sizeBytes file length, checked before reading so truncation is detected
+ * @param minKey smallest key in the file (rows are sorted by key)
+ * @param maxKey largest key in the file
+ * @param indexPath the file's HNSW index file, relative to the hub root; null when it has none
+ */
+public record DataFile(
+    String path, int bucket, long rows, long sizeBytes, String minKey, String maxKey, String indexPath) {
+  public DataFile {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(minKey, "minKey");
+    Objects.requireNonNull(maxKey, "maxKey");
+    if (bucket < 0 || rows <= 0 || sizeBytes <= 0) {
+      throw new IllegalArgumentException(
+          "Invalid data file entry " + path + ": bucket=" + bucket + " rows=" + rows + " size=" + sizeBytes);
+    }
+  }
+
+  /** Whether {@code key} lies within this file's key range (it may still be absent). */
+  public boolean mayContain(String key) {
+    return KeyOrder.compare(minKey, key) <= 0 && KeyOrder.compare(key, maxKey) <= 0;
+  }
+}

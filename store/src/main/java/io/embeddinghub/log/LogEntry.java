@@ -1,0 +1,36 @@
+package io.embeddinghub.log;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One committed version: the files it adds and removes and the rows it deletes from existing
+ * files. Version 0 also carries the space's metadata (and, for a fork, the parent's files).
+ *
+ * @param deletes for each data file path, the row positions this version deletes
+ * @param rowsAdded rows written by this version
+ * @param rowsDeleted live rows this version deleted or replaced
+ * @param size number of keys in the space after this version
+ */
+public record LogEntry(
+    long version,
+    long timestampMillis,
+    String operation,
+    SpaceMetadata metadata,
+    List<DataFile> adds,
+    List<String> removes,
+    Map<String, DeletionVector> deletes,
+    long rowsAdded,
+    long rowsDeleted,
+    long size) {
+  public LogEntry {
+    Objects.requireNonNull(operation, "operation");
+    adds = List.copyOf(adds);
+    removes = List.copyOf(removes);
+    deletes = Map.copyOf(deletes);
+    if (version == 0 && metadata == null) {
+      throw new IllegalArgumentException("Version 0 must carry the space metadata");
+    }
+  }
+}

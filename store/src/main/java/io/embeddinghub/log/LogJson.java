@@ -1,0 +1,256 @@
+package io.embeddinghub.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.embeddinghub.IndexParams;
+import io.embeddinghub.Metric;
+import io.embeddinghub.SpaceSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON layout of log entries and checkpoints (format version {@value #FORMAT_VERSION}),
+ * written explicitly field by field so that the on-disk format does not follow Java class
+ * shapes. Decoding checks every required field; any problem is an {@link IOException} that the
+ * caller turns into a corrupt-file error naming the file.
+ */
+public final class LogJson {
+  public static final int FORMAT_VERSION = 1;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private LogJson() {}
+
+  public static byte[] encodeEntry(LogEntry e) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("formatVersion", FORMAT_VERSION);
+    root.put("version", e.version());
+    root.put("timestamp", e.timestampMillis());
+    root.put("operation", e.operation());
+    if (e.metadata() != null) {
+      root.set("metadata", encodeMetadata(e.metadata()));
+    }
+    ArrayNode adds = root.putArray("add");
+    e.adds().forEach(f -> adds.add(encodeFile(f)));
+    ArrayNode removes = root.putArray("remove");
+    e.removes().forEach(removes::add);
+    ArrayNode deletes = root.putArray("delete");
+    e.deletes().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(d -> deletes.addObject().put("path", d.getKey()).put("positions", d.getValue().encode()));
+    ObjectNode stats = root.putObject("stats");
+    stats.put("rowsAdded", e.rowsAdded());
+    stats.put("rowsDeleted", e.rowsDeleted());
+    stats.put("size", e.size());
+    return write(root);
+  }
+
+  public static LogEntry decodeEntry(byte[] json) throws IOException {
+    JsonNode root = parse(json);
+    long version = requiredLong(root, "version");
+    SpaceMetadata metadata = root.has("metadata") ? decodeMetadata(required(root, "metadata")) : null;
+    List<DataFile> adds = new ArrayList<>();
+    for (JsonNode f : requiredArray(root, "add")) {
+      adds.add(decodeFile(f));
+    }
+    List<String> removes = new ArrayList<>();
+    for (JsonNode r : requiredArray(root, "remove")) {
+      removes.add(r.asText());
+    }
+    Map<String, DeletionVector> deletes = new LinkedHashMap<>();
+    for (JsonNode d : requiredArray(root, "delete")) {
+      deletes.put(requiredText(d, "path"), decodeVector(requiredText(d, "positions")));
+    }
+    JsonNode stats = required(root, "stats");
+    try {
+      return new LogEntry(
+          version,
+          requiredLong(root, "timestamp"),
+          requiredText(root, "operation"),
+          metadata,
+          adds,
+          removes,
+          deletes,
+          requiredLong(stats, "rowsAdded"),
+          requiredLong(stats, "rowsDeleted"),
+          requiredLong(stats, "size"));
+    } catch (RuntimeException e) {
+      throw new IOException("invalid log entry: " + e.getMessage(), e);
+    }
+  }
+
+  public static byte[] encodeCheckpoint(SpaceState state) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("formatVersion", FORMAT_VERSION);
+    root.put("checkpoint", true);
+    root.put("version", state.version());
+    root.put("timestamp", state.timestampMillis());
+    root.set("metadata", encodeMetadata(state.metadata()));
+    ArrayNode files = root.putArray("files");
+    for (LiveFile f : state.files()) {
+      ObjectNode node = encodeFile(f.file());
+      node.put("deleted", f.deleted().encode());
+      files.add(node);
+    }
+    return write(root);
+  }
+
+  public static SpaceState decodeCheckpoint(byte[] json) throws IOException {
+    JsonNode root = parse(json);
+    Map<String, LiveFile> files = new LinkedHashMap<>();
+    for (JsonNode node : requiredArray(root, "files")) {
+      DataFile file = decodeFile(node);
+      files.put(file.path(), new LiveFile(file, decodeVector(requiredText(node, "deleted"))));
+    }
+    return new SpaceState(
+        decodeMetadata(required(root, "metadata")),
+        requiredLong(root, "version"),
+        requiredLong(root, "timestamp"),
+        files);
+  }
+
+  private static ObjectNode encodeMetadata(SpaceMetadata m) {
+    SpaceSpec spec = m.spec();
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("name", spec.name());
+    node.put("dimensions", spec.dimensions());
+    node.put("metric", spec.metric().id());
+    node.put("buckets", spec.buckets());
+    node.putObject("index")
+        .put("m", spec.indexParams().m())
+        .put("efConstruction", spec.indexParams().efConstruction())
+        .put("ef", spec.indexParams().ef());
+    node.put("createdAt", m.createdAtMillis());
+    if (m.forkedFrom() != null) {
+      node.putObject("forkedFrom")
+          .put("space", m.forkedFrom().space())
+          .put("version", m.forkedFrom().version());
+    }
+    return node;
+  }
+
+  private static SpaceMetadata decodeMetadata(JsonNode node) throws IOException {
+    try {
+      JsonNode index = required(node, "index");
+      SpaceSpec spec =
+          SpaceSpec.builder(requiredText(node, "name"), (int) requiredLong(node, "dimensions"))
+              .metric(Metric.parse(requiredText(node, "metric")))
+              .buckets((int) requiredLong(node, "buckets"))
+              .indexParams(
+                  new IndexParams(
+                      (int) requiredLong(index, "m"),
+                      (int) requiredLong(index, "efConstruction"),
+                      (int) requiredLong(index, "ef")))
+              .build();
+      SpaceMetadata.ForkOrigin origin = null;
+      if (node.has("forkedFrom")) {
+        JsonNode f = node.get("forkedFrom");
+        origin = new SpaceMetadata.ForkOrigin(requiredText(f, "space"), requiredLong(f, "version"));
+      }
+      return new SpaceMetadata(spec, requiredLong(node, "createdAt"), origin);
+    } catch (RuntimeException e) {
+      throw new IOException("invalid space metadata: " + e.getMessage(), e);
+    }
+  }
+
+  private static ObjectNode encodeFile(DataFile f) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("path", f.path());
+    node.put("bucket", f.bucket());
+    node.put("rows", f.rows());
+    node.put("size", f.sizeBytes());
+    node.put("minKey", f.minKey());
+    node.put("maxKey", f.maxKey());
+    if (f.indexPath() != null) {
+      node.put("index", f.indexPath());
+    }
+    return node;
+  }
+
+  private static DataFile decodeFile(JsonNode node) throws IOException {
+    try {
+      return new DataFile(
+          requiredText(node, "path"),
+          (int) requiredLong(node, "bucket"),
+          requiredLong(node, "rows"),
+          requiredLong(node, "size"),
+          requiredText(node, "minKey"),
+          requiredText(node, "maxKey"),
+          node.hasNonNull("index") ? node.get("index").asText() : null);
+    } catch (RuntimeException e) {
+      throw new IOException("invalid data file entry: " + e.getMessage(), e);
+    }
+  }
+
+  private static DeletionVector decodeVector(String encoded) throws IOException {
+    try {
+      return DeletionVector.decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("invalid deletion vector: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode parse(byte[] json) throws IOException {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IOException("not valid JSON (" + e.getOriginalMessage() + ")", e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IOException("not a JSON object");
+    }
+    long formatVersion = requiredLong(root, "formatVersion");
+    if (formatVersion > FORMAT_VERSION) {
+      throw new IOException(
+          "written in format version " + formatVersion + " by a newer EmbeddingHub; this one reads up to "
+              + FORMAT_VERSION);
+    }
+    return root;
+  }
+
+  private static byte[] write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot encode log JSON", e);
+    }
+  }
+
+  private static JsonNode required(JsonNode node, String field) throws IOException {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw new IOException("missing field '" + field + "'");
+    }
+    return value;
+  }
+
+  private static long requiredLong(JsonNode node, String field) throws IOException {
+    JsonNode value = required(node, field);
+    if (!value.isIntegralNumber()) {
+      throw new IOException("field '" + field + "' is not an integer: " + value);
+    }
+    return value.asLong();
+  }
+
+  private static String requiredText(JsonNode node, String field) throws IOException {
+    JsonNode value = required(node, field);
+    if (!value.isTextual()) {
+      throw new IOException("field '" + field + "' is not a string: " + value);
+    }
+    return value.asText();
+  }
+
+  private static Iterable<JsonNode> requiredArray(JsonNode node, String field) throws IOException {
+    JsonNode value = required(node, field);
+    if (!value.isArray()) {
+      throw new IOException("field '" + field + "' is not an array");
+    }
+    return value;
+  }
+}

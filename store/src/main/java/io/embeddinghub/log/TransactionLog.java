@@ -1,0 +1,332 @@
+package io.embeddinghub.log;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.SpaceNotFoundException;
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.io.FileIO;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The transaction log of one space: {@code <space>/_log/<20-digit version>.json} per version,
+ * {@code <version>.checkpoint.json} with the full state every few versions, and a
+ * {@code _last_checkpoint} hint. A version exists once its entry file exists; entries are created
+ * with an atomic put-if-absent, so of two writers racing for one version exactly one wins and
+ * no reader ever sees a partial entry.
+ *
+ * <p>Opening the latest version reads the newest checkpoint and the entries after it, so the
+ * cost is bounded by the checkpoint interval, not by the number of versions.
+ */
+public final class TransactionLog {
+  private static final Pattern ENTRY = Pattern.compile("(\\d{20})\\.json");
+  private static final Pattern CHECKPOINT = Pattern.compile("(\\d{20})\\.checkpoint\\.json");
+  private static final String LAST_CHECKPOINT = "_last_checkpoint";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final FileIO io;
+  private final String space;
+  private final String dir;
+
+  public TransactionLog(FileIO io, String space) {
+    this.io = io;
+    this.space = space;
+    this.dir = logDir(space);
+  }
+
+  public static String logDir(String space) {
+    return space + "/_log";
+  }
+
+  public String dir() {
+    return dir;
+  }
+
+  static String entryName(long version) {
+    return String.format("%020d.json", version);
+  }
+
+  static String checkpointName(long version) {
+    return String.format("%020d.checkpoint.json", version);
+  }
+
+  public String entryPath(long version) {
+    return dir + "/" + entryName(version);
+  }
+
+  String checkpointPath(long version) {
+    return dir + "/" + checkpointName(version);
+  }
+
+  /** The latest state, or null when the space has no log (never created, or dropped). */
+  public SpaceState loadLatest() {
+    Long hinted = readHint();
+    SpaceState start = null;
+    if (hinted != null) {
+      start = readCheckpoint(hinted, true);
+    }
+    if (start == null) {
+      Listing listing = list();
+      if (listing.isEmpty()) {
+        return null;
+      }
+      start = startingPoint(listing, Long.MAX_VALUE);
+    }
+    return update(start);
+  }
+
+  /** The state after every entry committed since {@code state}; {@code state} if none. */
+  public SpaceState update(SpaceState state) {
+    SpaceState current = state;
+    while (true) {
+      LogEntry next = readEntry(current.version() + 1);
+      if (next == null) {
+        return current;
+      }
+      current = apply(current, next);
+    }
+  }
+
+  /** The state at {@code version}. */
+  public SpaceState load(long version) {
+    Listing listing = list();
+    if (listing.isEmpty()) {
+      throw missingSpace();
+    }
+    long oldest = listing.oldestVersion();
+    if (version < oldest || version < 0) {
+      throw Errors.versionNotFound(space, version, oldest, latestVersionFrom(listing));
+    }
+    SpaceState state = startingPoint(listing, version);
+    while (state.version() < version) {
+      LogEntry next = readEntry(state.version() + 1);
+      if (next == null) {
+        throw Errors.versionNotFound(space, version, oldest, state.version());
+      }
+      state = apply(state, next);
+    }
+    return state;
+  }
+
+  /** Versions that can be loaded: oldest..latest. */
+  public long oldestVersion() {
+    Listing listing = list();
+    if (listing.isEmpty()) {
+      throw missingSpace();
+    }
+    return listing.oldestVersion();
+  }
+
+  /**
+   * Atomically creates the entry for {@code entry.version()}.
+   *
+   * @return false if that version already exists (a concurrent writer won it)
+   * @throws SpaceNotFoundException if the space was dropped
+   */
+  public boolean tryCommit(LogEntry entry) throws IOException {
+    try {
+      return io.putIfAbsent(entryPath(entry.version()), LogJson.encodeEntry(entry));
+    } catch (FileNotFoundException e) {
+      throw missingSpace();
+    }
+  }
+
+  /** Creates the log directory; entry 0 is then committed with {@link #tryCommit}. */
+  public void createDirectory() throws IOException {
+    io.mkdirs(dir);
+  }
+
+  /** The entry of {@code version}, or null if it does not exist. */
+  public LogEntry readEntry(long version) {
+    String path = entryPath(version);
+    byte[] bytes;
+    try {
+      bytes = io.read(path);
+    } catch (FileNotFoundException e) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + io.location(path), e);
+    }
+    LogEntry entry;
+    try {
+      entry = LogJson.decodeEntry(bytes);
+    } catch (IOException e) {
+      throw Errors.corrupt(io.location(path), e.getMessage(), e);
+    }
+    if (entry.version() != version) {
+      throw Errors.corrupt(
+          io.location(path), "holds version " + entry.version() + ", expected " + version, null);
+    }
+    return entry;
+  }
+
+  /** Every retained entry, oldest first. */
+  public List<LogEntry> entries() {
+    Listing listing = list();
+    List<LogEntry> entries = new ArrayList<>();
+    for (long v : listing.entries.tailSet(listing.oldestVersion())) {
+      LogEntry e = readEntry(v);
+      if (e != null) {
+        entries.add(e);
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * Writes a checkpoint of {@code state} (derived data: rewriting one is harmless) and, if asked,
+   * points the {@code _last_checkpoint} hint at it.
+   */
+  public void writeCheckpoint(SpaceState state, boolean advanceHint) throws IOException {
+    io.overwrite(checkpointPath(state.version()), LogJson.encodeCheckpoint(state));
+    if (!advanceHint) {
+      return;
+    }
+    io.overwrite(
+        dir + "/" + LAST_CHECKPOINT,
+        ("{\"version\":" + state.version() + "}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Deletes entries and checkpoints older than {@code oldestKept}, which must have a checkpoint. */
+  public int expireBefore(long oldestKept) throws IOException {
+    if (!io.exists(checkpointPath(oldestKept)) && oldestKept > 0) {
+      throw new IllegalStateException("No checkpoint at version " + oldestKept + " of " + space);
+    }
+    Listing listing = list();
+    int deleted = 0;
+    for (long v : listing.checkpoints.headSet(oldestKept)) {
+      io.delete(checkpointPath(v));
+    }
+    // delete oldest first, so that an interrupted expiry leaves a contiguous suffix
+    for (long v : listing.entries.headSet(oldestKept)) {
+      if (io.delete(entryPath(v))) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** Whether the log holds any version. */
+  public boolean exists() {
+    return !list().isEmpty();
+  }
+
+  private SpaceState apply(SpaceState state, LogEntry entry) {
+    try {
+      return state.apply(entry);
+    } catch (IllegalStateException e) {
+      throw Errors.corrupt(io.location(entryPath(entry.version())), e.getMessage(), e);
+    }
+  }
+
+  private SpaceState startingPoint(Listing listing, long atMost) {
+    Long checkpoint = listing.checkpoints.floor(atMost);
+    if (checkpoint != null) {
+      SpaceState state = readCheckpoint(checkpoint, false);
+      if (state != null) {
+        return state;
+      }
+    }
+    if (!listing.entries.contains(0L)) {
+      throw Errors.corrupt(io.location(dir), "the log has neither version 0 nor a usable checkpoint", null);
+    }
+    LogEntry first = readEntry(0);
+    if (first == null) {
+      throw missingSpace();
+    }
+    try {
+      return SpaceState.initial(first);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw Errors.corrupt(io.location(entryPath(0)), e.getMessage(), e);
+    }
+  }
+
+  /** A checkpoint's state; null when absent and {@code absentOk}. */
+  private SpaceState readCheckpoint(long version, boolean absentOk) {
+    String path = checkpointPath(version);
+    byte[] bytes;
+    try {
+      bytes = io.read(path);
+    } catch (FileNotFoundException e) {
+      if (absentOk) {
+        return null;
+      }
+      throw Errors.corrupt(io.location(path), "checkpoint listed but missing", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + io.location(path), e);
+    }
+    try {
+      SpaceState state = LogJson.decodeCheckpoint(bytes);
+      if (state.version() != version) {
+        throw new IOException("holds version " + state.version() + ", expected " + version);
+      }
+      return state;
+    } catch (IOException e) {
+      throw Errors.corrupt(io.location(path), e.getMessage(), e);
+    }
+  }
+
+  private Long readHint() {
+    try {
+      byte[] bytes = io.read(dir + "/" + LAST_CHECKPOINT);
+      return MAPPER.readTree(bytes).get("version").asLong();
+    } catch (IOException | RuntimeException e) {
+      return null; // only a hint: fall back to listing
+    }
+  }
+
+  private long latestVersionFrom(Listing listing) {
+    long latest = Math.max(listing.entries.isEmpty() ? -1 : listing.entries.last(),
+        listing.checkpoints.isEmpty() ? -1 : listing.checkpoints.last());
+    return latest;
+  }
+
+  private SpaceNotFoundException missingSpace() {
+    return Errors.spaceNotFound(space, io.root());
+  }
+
+  private Listing list() {
+    try {
+      Listing listing = new Listing();
+      for (FileIO.FileEntry f : io.list(dir)) {
+        Matcher m = ENTRY.matcher(f.name());
+        if (m.matches()) {
+          listing.entries.add(Long.parseLong(m.group(1)));
+          continue;
+        }
+        m = CHECKPOINT.matcher(f.name());
+        if (m.matches()) {
+          listing.checkpoints.add(Long.parseLong(m.group(1)));
+        }
+      }
+      return listing;
+    } catch (IOException e) {
+      throw new EmbeddingHubException("Cannot list " + io.location(dir) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Version numbers found in the log directory. */
+  private static final class Listing {
+    final TreeSet<Long> entries = new TreeSet<>();
+    final TreeSet<Long> checkpoints = new TreeSet<>();
+
+    boolean isEmpty() {
+      return entries.isEmpty() && checkpoints.isEmpty();
+    }
+
+    /** Oldest loadable version: 0, or the oldest checkpoint when older entries were expired. */
+    long oldestVersion() {
+      if (entries.contains(0L)) {
+        return 0;
+      }
+      return checkpoints.isEmpty() ? entries.first() : Math.min(checkpoints.first(), entries.isEmpty() ? Long.MAX_VALUE : entries.first());
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.embeddinghub.table;
+
+import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.io.FileIO;
+import io.embeddinghub.log.TransactionLog;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The layout of a hub root: one directory per space, a space being a directory with a log. */
+public final class HubSpaces {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+
+  private HubSpaces() {}
+
+  /** Names of the spaces in the hub, sorted. */
+  public static List<String> list(FileIO io) {
+    List<String> names = new ArrayList<>();
+    for (String dir : directories(io)) {
+      if (new TransactionLog(io, dir).exists()) {
+        names.add(dir);
+      }
+    }
+    return names;
+  }
+
+  /** Every directory under the root that could hold a space (or a dropped space's files). */
+  static List<String> directories(FileIO io) {
+    List<String> names = new ArrayList<>();
+    try {
+      for (FileIO.FileEntry e : io.list("")) {
+        if (e.isDirectory() && NAME.matcher(e.name()).matches()) {
+          names.add(e.name());
+        }
+      }
+    } catch (IOException e) {
+      throw new EmbeddingHubException("Cannot list hub " + io.root() + ": " + e.getMessage(), e);
+    }
+    names.sort(null);
+    return names;
+  }
+}

@@ -1,0 +1,254 @@
+package io.embeddinghub.table;
+
+import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.OptimizeResult;
+import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.VersionInfo;
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.log.DataFile;
+import io.embeddinghub.log.DeletionVector;
+import io.embeddinghub.log.LiveFile;
+import io.embeddinghub.log.LogEntry;
+import io.embeddinghub.log.SpaceMetadata;
+import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.log.TransactionLog;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operations of one stored space: it keeps the latest state it has seen (refreshed from the
+ * log before every operation, so other writers' commits are visible), writes data files and
+ * commits through the {@link Committer}. Thread-safe: states are immutable, commits optimistic.
+ */
+public final class SpaceEngine {
+  private static final int OPTIMIZE_ATTEMPTS = 3;
+
+  private final HubContext ctx;
+  private final String name;
+  private final TransactionLog log;
+  private final Committer committer;
+  private volatile SpaceState state;
+
+  private SpaceEngine(HubContext ctx, String name, SpaceState state) {
+    this.ctx = ctx;
+    this.name = name;
+    this.log = new TransactionLog(ctx.io(), name);
+    this.committer = new Committer(ctx, log, name);
+    this.state = state;
+  }
+
+  /** Opens an existing space. */
+  public static SpaceEngine open(HubContext ctx, String name) {
+    Errors.checkSpaceName(name);
+    SpaceState latest = new TransactionLog(ctx.io(), name).loadLatest();
+    if (latest == null) {
+      throw Errors.spaceNotFound(name, ctx.io().root());
+    }
+    return new SpaceEngine(ctx, name, latest);
+  }
+
+  /** Creates a new, empty space. */
+  public static SpaceEngine create(HubContext ctx, SpaceSpec spec) {
+    long now = ctx.nowMillis();
+    LogEntry first =
+        new LogEntry(0, now, "create", new SpaceMetadata(spec, now, null), List.of(), List.of(), Map.of(), 0, 0, 0);
+    return createFrom(ctx, spec.name(), first);
+  }
+
+  /** Creates {@code newName} holding the files of {@code source} (no data is copied). */
+  public static SpaceEngine fork(HubContext ctx, SpaceState source, String newName) {
+    SpaceSpec spec = source.metadata().spec().toBuilder(newName).build();
+    long now = ctx.nowMillis();
+    List<DataFile> adds = new ArrayList<>();
+    Map<String, DeletionVector> deletes = new HashMap<>();
+    for (LiveFile f : source.files()) {
+      adds.add(f.file());
+      if (!f.deleted().isEmpty()) {
+        deletes.put(f.file().path(), f.deleted());
+      }
+    }
+    SpaceMetadata metadata =
+        new SpaceMetadata(
+            spec, now, new SpaceMetadata.ForkOrigin(source.metadata().spec().name(), source.version()));
+    LogEntry first = new LogEntry(0, now, "fork", metadata, adds, List.of(), deletes, 0, 0, source.size());
+    return createFrom(ctx, newName, first);
+  }
+
+  private static SpaceEngine createFrom(HubContext ctx, String name, LogEntry first) {
+    TransactionLog log = new TransactionLog(ctx.io(), name);
+    if (log.exists()) {
+      throw Errors.spaceExists(name, ctx.io().root());
+    }
+    try {
+      log.createDirectory();
+      if (!log.tryCommit(first)) {
+        throw Errors.spaceExists(name, ctx.io().root());
+      }
+    } catch (IOException e) {
+      throw new EmbeddingHubException("Cannot create space " + Errors.quote(name) + " in " + ctx.io().root() + ": " + e.getMessage(), e);
+    }
+    return new SpaceEngine(ctx, name, SpaceState.initial(first));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public HubContext context() {
+    return ctx;
+  }
+
+  public SpaceSpec spec() {
+    return state.metadata().spec();
+  }
+
+  /** The latest committed state (re-read from the log). */
+  public SpaceState latest() {
+    SpaceState current = state;
+    SpaceState updated = log.update(current);
+    if (updated != current) {
+      advance(updated);
+    }
+    return updated;
+  }
+
+  private synchronized void advance(SpaceState next) {
+    if (next.version() > state.version()) {
+      state = next;
+    }
+  }
+
+  public StateReader reader() {
+    return new StateReader(ctx, latest());
+  }
+
+  public SpaceState at(long version) {
+    SpaceState current = latest();
+    if (version == current.version()) {
+      return current;
+    }
+    return log.load(version);
+  }
+
+  /** The state of the last version committed at or before {@code timestamp}. */
+  public SpaceState asOf(Instant timestamp) {
+    long millis = timestamp.toEpochMilli();
+    SpaceState current = latest();
+    if (millis >= current.timestampMillis()) {
+      return current;
+    }
+    long lo = log.oldestVersion();
+    long hi = current.version();
+    LogEntry oldest = log.readEntry(lo);
+    if (oldest == null || oldest.timestampMillis() > millis) {
+      throw new io.embeddinghub.VersionNotFoundException(
+          "Space " + Errors.quote(name) + " has no version at or before " + timestamp
+              + "; the oldest retained version " + lo + " is from "
+              + (oldest == null ? "an expired time" : Instant.ofEpochMilli(oldest.timestampMillis())));
+    }
+    while (lo < hi) { // invariant: ts(lo) <= millis < ts(hi + 1)
+      long mid = lo + (hi - lo + 1) / 2;
+      LogEntry entry = log.readEntry(mid);
+      if (entry != null && entry.timestampMillis() <= millis) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return log.load(lo);
+  }
+
+  public List<VersionInfo> history() {
+    List<VersionInfo> history = new ArrayList<>();
+    for (LogEntry e : log.entries()) {
+      history.add(
+          new VersionInfo(e.version(), Instant.ofEpochMilli(e.timestampMillis()), e.operation(), e.rowsAdded(), e.rowsDeleted(), e.size()));
+    }
+    return history;
+  }
+
+  /**
+   * Validates and writes every entry, then commits them as one version. Nothing is visible, and
+   * every file written is deleted again, if any entry is invalid.
+   */
+  public void upsert(String operation, Iterator<? extends Map.Entry<String, float[]>> entries) {
+    SpaceSpec spec = spec();
+    FileBatchWriter writer = new FileBatchWriter(ctx, name, spec);
+    List<DataFile> files;
+    try {
+      while (entries.hasNext()) {
+        Map.Entry<String, float[]> e = entries.next();
+        if (e == null) {
+          throw new io.embeddinghub.InvalidInputException("Entry must not be null");
+        }
+        String key = e.getKey();
+        float[] vector = e.getValue();
+        Errors.checkKey(key);
+        Errors.checkVector(key, vector, spec.dimensions(), spec.metric());
+        writer.add(key, vector.clone());
+      }
+      files = writer.finish();
+    } catch (RuntimeException e) {
+      writer.abort();
+      throw e;
+    }
+    if (files.isEmpty()) {
+      return;
+    }
+    commit(s -> WritePlans.upsert(ctx, s, operation, files), writer::abort);
+  }
+
+  /** Deletes the keys as one version; returns how many were present. */
+  public long delete(Collection<String> keys) {
+    keys.forEach(Errors::checkKey);
+    long[] deleted = new long[1];
+    commit(
+        s -> {
+          CommitPlan plan = WritePlans.delete(ctx, s, keys);
+          deleted[0] = plan.rowsDeleted();
+          return plan;
+        },
+        () -> {});
+    return deleted[0];
+  }
+
+  public void deleteAll() {
+    commit(WritePlans::deleteAll, () -> {});
+  }
+
+  public OptimizeResult optimize() {
+    Compactor compactor = new Compactor(ctx, name);
+    for (int attempt = 1; ; attempt++) {
+      SpaceState before = latest();
+      Compactor.Rewrite rewrite = compactor.rewrite(before);
+      if (rewrite.inputs().isEmpty()) {
+        return new OptimizeResult(before.version(), 0, 0, 0);
+      }
+      try {
+        SpaceState after =
+            commit(s -> Compactor.plan(s, rewrite), () -> FileBatchWriter.deleteQuietly(ctx, rewrite.written()));
+        return new OptimizeResult(after.version(), rewrite.inputs().size(), rewrite.written().size(), rewrite.liveRows());
+      } catch (io.embeddinghub.CommitConflictException e) {
+        if (attempt >= OPTIMIZE_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public io.embeddinghub.VacuumResult vacuum(java.time.Duration retention) {
+    return Vacuum.vacuumSpace(ctx, name, retention);
+  }
+
+  private SpaceState commit(java.util.function.Function<SpaceState, CommitPlan> planner, Runnable onKnownFailure) {
+    SpaceState next = committer.commit(state, planner, onKnownFailure);
+    advance(next);
+    return next;
+  }
+}

@@ -1,0 +1,164 @@
+package io.embeddinghub.table;
+
+import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.SpaceNotFoundException;
+import io.embeddinghub.VacuumResult;
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.io.FileIO;
+import io.embeddinghub.log.DataFile;
+import io.embeddinghub.log.LiveFile;
+import io.embeddinghub.log.LogEntry;
+import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.log.TransactionLog;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Deletes files no retained version needs, and expires log versions past the retention.
+ *
+ * <p>A version of the vacuumed space is retained while it was current at some moment within the
+ * retention period (the latest version always is). A file is kept if a retained version of this
+ * space, or any version of any other space of the hub (forks reference their parent's files),
+ * references it, or if it is younger than the retention (a write may be about to commit it).
+ */
+public final class Vacuum {
+  private Vacuum() {}
+
+  public static VacuumResult vacuumSpace(HubContext ctx, String space, Duration retention) {
+    if (retention == null || retention.isNegative()) {
+      throw new io.embeddinghub.InvalidInputException("Vacuum retention must be >= 0, got " + retention);
+    }
+    FileIO io = ctx.io();
+    long cutoff = ctx.nowMillis() - retention.toMillis();
+    TransactionLog log = new TransactionLog(io, space);
+    List<LogEntry> entries = log.entries();
+    if (entries.isEmpty()) {
+      throw Errors.spaceNotFound(space, io.root());
+    }
+    long oldest = log.oldestVersion();
+    long retainedFrom = entries.get(entries.size() - 1).version();
+    for (int i = 0; i + 1 < entries.size(); i++) {
+      if (entries.get(i + 1).timestampMillis() > cutoff) {
+        retainedFrom = entries.get(i).version();
+        break;
+      }
+    }
+    Set<String> referenced = referencedFrom(log, retainedFrom);
+    referenced.addAll(referencedByOtherSpaces(io, space));
+    VacuumResult result = deleteUnreferenced(ctx, space, referenced, cutoff);
+    int expired = 0;
+    if (retainedFrom > oldest) {
+      try {
+        log.writeCheckpoint(log.load(retainedFrom), false);
+        expired = log.expireBefore(retainedFrom);
+      } catch (IOException e) {
+        throw new EmbeddingHubException("Cannot expire old versions of " + Errors.quote(space) + ": " + e.getMessage(), e);
+      }
+    }
+    return result.plus(new VacuumResult(0, 0, expired));
+  }
+
+  /** Vacuums every space, and deletes what dropped spaces left behind that nothing references. */
+  public static VacuumResult vacuumHub(HubContext ctx, Duration retention) {
+    VacuumResult total = new VacuumResult(0, 0, 0);
+    for (String dir : HubSpaces.directories(ctx.io())) {
+      if (new TransactionLog(ctx.io(), dir).exists()) {
+        total = total.plus(vacuumSpace(ctx, dir, retention));
+      } else {
+        long cutoff = ctx.nowMillis() - retention.toMillis();
+        total = total.plus(deleteUnreferenced(ctx, dir, referencedByOtherSpaces(ctx.io(), dir), cutoff));
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Drops a space: its log disappears at once (one rename), then its files are deleted unless
+   * another space (a fork) still references them.
+   */
+  public static void drop(HubContext ctx, String space) {
+    FileIO io = ctx.io();
+    TransactionLog log = new TransactionLog(io, space);
+    if (!log.exists()) {
+      throw Errors.spaceNotFound(space, io.root());
+    }
+    String dropped = space + "/.dropped-log-" + UUID.randomUUID();
+    try {
+      if (!io.rename(log.dir(), dropped)) {
+        throw new EmbeddingHubException("Cannot drop space " + Errors.quote(space) + ": renaming its log failed");
+      }
+      io.delete(dropped);
+      deleteUnreferenced(ctx, space, referencedByOtherSpaces(io, space), Long.MAX_VALUE);
+      if (io.listFilesRecursively(space).isEmpty()) {
+        io.delete(space);
+      }
+    } catch (IOException e) {
+      throw new EmbeddingHubException("Cannot drop space " + Errors.quote(space) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static VacuumResult deleteUnreferenced(HubContext ctx, String space, Set<String> referenced, long cutoff) {
+    FileIO io = ctx.io();
+    int deleted = 0;
+    long bytes = 0;
+    try {
+      for (String dir : List.of(space + "/data", space + "/index", TransactionLog.logDir(space))) {
+        boolean logDir = dir.endsWith("/_log");
+        for (FileIO.FileEntry f : io.listFilesRecursively(dir)) {
+          boolean candidate = logDir ? f.name().startsWith(".") : !referenced.contains(f.relativePath());
+          if (candidate && f.modificationTime() < cutoff && io.delete(f.relativePath())) {
+            ctx.cache().invalidate(f.relativePath());
+            deleted++;
+            bytes += f.length();
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new EmbeddingHubException("Vacuum of " + Errors.quote(space) + " failed: " + e.getMessage(), e);
+    }
+    return new VacuumResult(deleted, bytes, 0);
+  }
+
+  /** Files referenced by {@code fromVersion} and every later version of a space. */
+  private static Set<String> referencedFrom(TransactionLog log, long fromVersion) {
+    Set<String> paths = new HashSet<>();
+    SpaceState state = log.load(fromVersion);
+    for (LiveFile f : state.files()) {
+      addPaths(paths, f.file());
+    }
+    for (long v = fromVersion + 1; ; v++) {
+      LogEntry e = log.readEntry(v);
+      if (e == null) {
+        return paths;
+      }
+      e.adds().forEach(f -> addPaths(paths, f));
+    }
+  }
+
+  private static Set<String> referencedByOtherSpaces(FileIO io, String except) {
+    Set<String> paths = new HashSet<>();
+    for (String other : HubSpaces.list(io)) {
+      if (other.equals(except)) {
+        continue;
+      }
+      TransactionLog log = new TransactionLog(io, other);
+      try {
+        paths.addAll(referencedFrom(log, log.oldestVersion()));
+      } catch (SpaceNotFoundException e) {
+        // dropped meanwhile
+      }
+    }
+    return paths;
+  }
+
+  private static void addPaths(Set<String> paths, DataFile f) {
+    paths.add(f.path());
+    if (f.indexPath() != null) {
+      paths.add(f.indexPath());
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.embeddinghub.table;
+
+import io.embeddinghub.format.FileContents;
+import io.embeddinghub.format.KeyBuckets;
+import io.embeddinghub.log.DataFile;
+import io.embeddinghub.log.DeletionVector;
+import io.embeddinghub.log.LiveFile;
+import io.embeddinghub.log.SpaceState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plans for the Key-Value writes, derived from the state they commit on top of. They keep the
+ * invariant every reader relies on: each key has at most one live row in a version. An upsert
+ * adds its new files and marks deleted the live rows its keys replace (merge-on-read: the old
+ * files are not rewritten); a delete only marks rows.
+ */
+final class WritePlans {
+  private WritePlans() {}
+
+  /** Adds {@code newFiles} (in write order; later files win) and deletes the rows they replace. */
+  static CommitPlan upsert(HubContext ctx, SpaceState state, String operation, List<DataFile> newFiles) {
+    int dims = state.metadata().spec().dimensions();
+    PendingDeletes deletes = new PendingDeletes();
+    Map<Integer, List<LiveFile>> earlierNew = new HashMap<>();
+    long rowsAdded = 0;
+    for (DataFile file : newFiles) {
+      List<LiveFile> candidates = new ArrayList<>(state.filesInBucket(file.bucket()));
+      candidates.addAll(earlierNew.getOrDefault(file.bucket(), List.of()));
+      FileContents keys = ctx.cache().keys(file, dims);
+      for (int row = 0; row < keys.rows(); row++) {
+        deletes.deleteLiveRow(ctx, candidates, keys.key(row), dims);
+      }
+      earlierNew.computeIfAbsent(file.bucket(), b -> new ArrayList<>()).add(new LiveFile(file, DeletionVector.EMPTY));
+      rowsAdded += file.rows();
+    }
+    return new CommitPlan(operation, newFiles, List.of(), deletes.vectors(), rowsAdded, deletes.count());
+  }
+
+  /** Deletes the live rows of {@code keys}; absent keys are skipped. */
+  static CommitPlan delete(HubContext ctx, SpaceState state, Collection<String> keys) {
+    int dims = state.metadata().spec().dimensions();
+    int buckets = state.metadata().spec().buckets();
+    PendingDeletes deletes = new PendingDeletes();
+    for (String key : new LinkedHashSet<>(keys)) {
+      deletes.deleteLiveRow(ctx, state.filesInBucket(KeyBuckets.bucketOf(key, buckets)), key, dims);
+    }
+    return new CommitPlan("delete", List.of(), List.of(), deletes.vectors(), 0, deletes.count());
+  }
+
+  /** Removes every file. */
+  static CommitPlan deleteAll(SpaceState state) {
+    List<String> removes = new ArrayList<>();
+    for (LiveFile f : state.files()) {
+      removes.add(f.file().path());
+    }
+    return new CommitPlan("deleteAll", List.of(), removes, Map.of(), 0, state.size());
+  }
+
+  /** Row positions this commit deletes, per file. */
+  private static final class PendingDeletes {
+    private final Map<String, Set<Integer>> positions = new HashMap<>();
+    private long count;
+
+    /** Marks the live row of {@code key} among {@code files} deleted, if there is one. */
+    void deleteLiveRow(HubContext ctx, List<LiveFile> files, String key, int dims) {
+      for (LiveFile f : files) {
+        if (!f.file().mayContain(key)) {
+          continue;
+        }
+        int position = ctx.cache().keys(f.file(), dims).indexOf(key);
+        if (position < 0 || !f.isLive(position)) {
+          continue;
+        }
+        if (positions.computeIfAbsent(f.file().path(), p -> new HashSet<>()).add(position)) {
+          count++;
+          return;
+        }
+      }
+    }
+
+    long count() {
+      return count;
+    }
+
+    Map<String, DeletionVector> vectors() {
+      Map<String, DeletionVector> out = new HashMap<>();
+      positions.forEach(
+          (path, set) -> out.put(path, DeletionVector.of(set.stream().mapToInt(Integer::intValue).toArray())));
+      return out;
+    }
+  }
+}

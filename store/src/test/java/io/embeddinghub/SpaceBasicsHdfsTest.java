@@ -1,0 +1,9 @@
+package io.embeddinghub;
+
+import io.embeddinghub.testing.TestHubs;
+
+class SpaceBasicsHdfsTest extends SpaceBasicsContract {
+  SpaceBasicsHdfsTest() {
+    super(TestHubs.hdfs());
+  }
+}

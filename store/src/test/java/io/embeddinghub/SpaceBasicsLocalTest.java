@@ -1,0 +1,9 @@
+package io.embeddinghub;
+
+import io.embeddinghub.testing.TestHubs;
+
+class SpaceBasicsLocalTest extends SpaceBasicsContract {
+  SpaceBasicsLocalTest() {
+    super(TestHubs.local());
+  }
+}

@@ -1,0 +1,158 @@
+package io.embeddinghub.testing;
+
+import io.embeddinghub.EmbeddingHub;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * Where a test's hubs live: the local file system or a shared MiniDFSCluster. Contract test
+ * classes take one of these, so the same suite runs on {@code file:} and {@code hdfs:}. Also gives
+ * raw file access (bypassing EmbeddingHub) for crash and corruption tests.
+ */
+public final class TestHubs {
+  private final String name;
+  private final RootFactory roots;
+
+  private interface RootFactory {
+    String newRoot() throws IOException;
+  }
+
+  private TestHubs(String name, RootFactory roots) {
+    this.name = name;
+    this.roots = roots;
+  }
+
+  /** Hubs in fresh directories under {@code target/test-hubs}. */
+  public static TestHubs local() {
+    return new TestHubs(
+        "local",
+        () -> {
+          Path base = Path.of("target", "test-hubs").toAbsolutePath();
+          Files.createDirectories(base);
+          return Files.createTempDirectory(base, "hub").toUri().toString();
+        });
+  }
+
+  /** Hubs in fresh directories of one MiniDFSCluster shared by the whole test JVM. */
+  public static TestHubs hdfs() {
+    return new TestHubs("hdfs", () -> MiniHdfs.uri() + "/hubs/" + UUID.randomUUID());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Configuration conf() {
+    return name.equals("hdfs") ? MiniHdfs.conf() : new Configuration();
+  }
+
+  /** A new, empty hub. */
+  public EmbeddingHub newHub() {
+    try {
+      return EmbeddingHub.open(roots.newRoot(), conf());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A new, empty hub with extra settings. */
+  public EmbeddingHub newHub(Configuration extra) {
+    try {
+      Configuration conf = conf();
+      extra.forEach(e -> conf.set(e.getKey(), e.getValue()));
+      return EmbeddingHub.open(roots.newRoot(), conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A second, independent instance of the same hub (no shared caches): as another process sees it. */
+  public EmbeddingHub reopen(EmbeddingHub hub) {
+    return EmbeddingHub.open(hub.root(), conf());
+  }
+
+  // ---- raw access, relative to the hub root ----
+
+  private FileSystem fs(EmbeddingHub hub) throws IOException {
+    return new org.apache.hadoop.fs.Path(hub.root()).getFileSystem(conf());
+  }
+
+  private static org.apache.hadoop.fs.Path path(EmbeddingHub hub, String relative) {
+    return new org.apache.hadoop.fs.Path(hub.root() + "/" + relative);
+  }
+
+  public byte[] read(EmbeddingHub hub, String relative) {
+    try (InputStream in = fs(hub).open(path(hub, relative))) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      in.transferTo(out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void write(EmbeddingHub hub, String relative, byte[] content) {
+    try (OutputStream out = fs(hub).create(path(hub, relative), true)) {
+      out.write(content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public boolean exists(EmbeddingHub hub, String relative) {
+    try {
+      return fs(hub).exists(path(hub, relative));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void delete(EmbeddingHub hub, String relative) {
+    try {
+      fs(hub).delete(path(hub, relative), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Paths (relative to the hub root) of every file under {@code relativeDir}, sorted. */
+  public List<String> listFiles(EmbeddingHub hub, String relativeDir) {
+    try {
+      FileSystem fs = fs(hub);
+      org.apache.hadoop.fs.Path dir = path(hub, relativeDir);
+      List<String> files = new ArrayList<>();
+      if (!fs.exists(dir)) {
+        return files;
+      }
+      String rootPath = fs.makeQualified(new org.apache.hadoop.fs.Path(hub.root())).toUri().getPath();
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+      while (it.hasNext()) {
+        String p = it.next().getPath().toUri().getPath();
+        String rel = p.substring(rootPath.length());
+        files.add(rel.startsWith("/") ? rel.substring(1) : rel);
+      }
+      files.removeIf(f -> f.endsWith(".crc"));
+      files.sort(null);
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
