@@ -1,5 +1,6 @@
 package io.embeddinghub.log;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -15,7 +16,8 @@ import java.util.Objects;
  * @param indexPath the file's HNSW index file, relative to the hub root; null when it has none
  */
 public record DataFile(
-    String path, int bucket, long rows, long sizeBytes, String minKey, String maxKey, String indexPath) {
+    String path, int bucket, long rows, long sizeBytes, String minKey, String maxKey, String indexPath)
+    implements Serializable {
   public DataFile {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(minKey, "minKey");

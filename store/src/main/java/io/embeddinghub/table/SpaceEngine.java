@@ -204,6 +204,24 @@ public final class SpaceEngine {
     commit(s -> WritePlans.upsert(ctx, s, operation, files), writer::abort);
   }
 
+  /**
+   * Commits data files written elsewhere (by {@link FileBatchWriter}s in Spark tasks, say) as one
+   * version: an upsert, or with {@code replaceAll} a replacement of the whole content. When the
+   * commit certainly failed, the files are deleted.
+   *
+   * @param files in write order: where a key repeats, the later file wins
+   */
+  public SpaceState commitWrittenFiles(String operation, List<DataFile> files, boolean replaceAll) {
+    if (files.isEmpty() && !replaceAll) {
+      return latest();
+    }
+    return commit(
+        s -> replaceAll
+            ? WritePlans.replaceAll(ctx, s, operation, files)
+            : WritePlans.upsert(ctx, s, operation, files),
+        () -> FileBatchWriter.deleteQuietly(ctx, files));
+  }
+
   /** Deletes the keys as one version; returns how many were present. */
   public long delete(Collection<String> keys) {
     keys.forEach(Errors::checkKey);

@@ -26,12 +26,22 @@ final class WritePlans {
 
   /** Adds {@code newFiles} (in write order; later files win) and deletes the rows they replace. */
   static CommitPlan upsert(HubContext ctx, SpaceState state, String operation, List<DataFile> newFiles) {
+    return write(ctx, state, operation, newFiles, false);
+  }
+
+  /** Replaces every file of {@code state} with {@code newFiles} (later files win among them). */
+  static CommitPlan replaceAll(HubContext ctx, SpaceState state, String operation, List<DataFile> newFiles) {
+    return write(ctx, state, operation, newFiles, true);
+  }
+
+  private static CommitPlan write(
+      HubContext ctx, SpaceState state, String operation, List<DataFile> newFiles, boolean replace) {
     int dims = state.metadata().spec().dimensions();
     PendingDeletes deletes = new PendingDeletes();
     Map<Integer, List<LiveFile>> earlierNew = new HashMap<>();
     long rowsAdded = 0;
     for (DataFile file : newFiles) {
-      List<LiveFile> candidates = new ArrayList<>(state.filesInBucket(file.bucket()));
+      List<LiveFile> candidates = new ArrayList<>(replace ? List.of() : state.filesInBucket(file.bucket()));
       candidates.addAll(earlierNew.getOrDefault(file.bucket(), List.of()));
       FileContents keys = ctx.cache().keys(file, dims);
       for (int row = 0; row < keys.rows(); row++) {
@@ -40,7 +50,13 @@ final class WritePlans {
       earlierNew.computeIfAbsent(file.bucket(), b -> new ArrayList<>()).add(new LiveFile(file, DeletionVector.EMPTY));
       rowsAdded += file.rows();
     }
-    return new CommitPlan(operation, newFiles, List.of(), deletes.vectors(), rowsAdded, deletes.count());
+    if (!replace) {
+      return new CommitPlan(operation, newFiles, List.of(), deletes.vectors(), rowsAdded, deletes.count());
+    }
+    List<String> removes = new ArrayList<>();
+    state.files().forEach(f -> removes.add(f.file().path()));
+    return new CommitPlan(
+        operation, newFiles, removes, deletes.vectors(), rowsAdded, deletes.count() + state.size());
   }
 
   /** Deletes the live rows of {@code keys}; absent keys are skipped. */
