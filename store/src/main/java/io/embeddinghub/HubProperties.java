@@ -28,17 +28,63 @@ public final class HubProperties {
 
   public static final int COMMIT_MAX_ATTEMPTS_DEFAULT = 100;
 
+  /** Data files with fewer rows get no HNSW index: an exact scan of them is as fast. */
+  public static final String INDEX_MIN_ROWS = "embeddinghub.index.min-rows";
+
+  public static final int INDEX_MIN_ROWS_DEFAULT = 128;
+
+  /** Heap budget for loaded indexes; default a quarter of the max heap, at most 2 GiB. */
+  public static final String INDEX_CACHE_MAX_BYTES = "embeddinghub.index.cache.max-bytes";
+
+  public static final long INDEX_CACHE_MAX_BYTES_DEFAULT =
+      Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30);
+
+  /** Threads that build one file's index; default the available processors. */
+  public static final String INDEX_BUILD_THREADS = "embeddinghub.index.build-threads";
+
+  public static final int INDEX_BUILD_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();
+
+  /**
+   * After a write, a bucket it touched that has more files than this is optimized in a further
+   * version; 0 (the default) turns it off.
+   */
+  public static final String AUTO_OPTIMIZE_FILES = "embeddinghub.optimize.auto.files-per-bucket";
+
+  public static final int AUTO_OPTIMIZE_FILES_DEFAULT = 0;
+
+  /**
+   * After a write, a bucket it touched whose deleted rows exceed this fraction of its rows is
+   * optimized in a further version; 1 (the default) turns it off.
+   */
+  public static final String AUTO_OPTIMIZE_DELETED_FRACTION = "embeddinghub.optimize.auto.deleted-fraction";
+
+  public static final double AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT = 1.0;
+
   private HubProperties() {}
 
   /** The settings above, resolved once. */
-  public record Resolved(long cacheMaxBytes, int checkpointInterval, long writeBufferBytes, int commitMaxAttempts) {
+  public record Resolved(
+      long cacheMaxBytes,
+      int checkpointInterval,
+      long writeBufferBytes,
+      int commitMaxAttempts,
+      int indexMinRows,
+      long indexCacheMaxBytes,
+      int indexBuildThreads,
+      int autoOptimizeFiles,
+      double autoOptimizeDeletedFraction) {
     public static Resolved from(Configuration conf) {
       Resolved r =
           new Resolved(
               conf.getLong(CACHE_MAX_BYTES, CACHE_MAX_BYTES_DEFAULT),
               conf.getInt(CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL_DEFAULT),
               conf.getLong(WRITE_BUFFER_BYTES, WRITE_BUFFER_BYTES_DEFAULT),
-              conf.getInt(COMMIT_MAX_ATTEMPTS, COMMIT_MAX_ATTEMPTS_DEFAULT));
+              conf.getInt(COMMIT_MAX_ATTEMPTS, COMMIT_MAX_ATTEMPTS_DEFAULT),
+              conf.getInt(INDEX_MIN_ROWS, INDEX_MIN_ROWS_DEFAULT),
+              conf.getLong(INDEX_CACHE_MAX_BYTES, INDEX_CACHE_MAX_BYTES_DEFAULT),
+              conf.getInt(INDEX_BUILD_THREADS, INDEX_BUILD_THREADS_DEFAULT),
+              conf.getInt(AUTO_OPTIMIZE_FILES, AUTO_OPTIMIZE_FILES_DEFAULT),
+              conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT));
       if (r.cacheMaxBytes < 0) {
         throw new InvalidInputException(CACHE_MAX_BYTES + " must be >= 0, got " + r.cacheMaxBytes);
       }
@@ -50,6 +96,14 @@ public final class HubProperties {
       }
       if (r.commitMaxAttempts < 1) {
         throw new InvalidInputException(COMMIT_MAX_ATTEMPTS + " must be >= 1, got " + r.commitMaxAttempts);
+      }
+      if (r.indexMinRows < 0 || r.indexBuildThreads < 1 || r.autoOptimizeFiles < 0
+          || !(r.autoOptimizeDeletedFraction > 0 && r.autoOptimizeDeletedFraction <= 1)) {
+        throw new InvalidInputException(
+            "Invalid index/optimize settings: " + INDEX_MIN_ROWS + "=" + r.indexMinRows + ", "
+                + INDEX_BUILD_THREADS + "=" + r.indexBuildThreads + ", " + AUTO_OPTIMIZE_FILES + "="
+                + r.autoOptimizeFiles + ", " + AUTO_OPTIMIZE_DELETED_FRACTION + "="
+                + r.autoOptimizeDeletedFraction);
       }
       return r;
     }

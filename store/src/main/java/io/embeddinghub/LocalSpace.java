@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
+import java.util.HashSet;
+import java.util.Set;
+import io.embeddinghub.index.InMemoryIndex;
+import io.embeddinghub.internal.TopK;
 
 /**
  * An in-memory vector space, typically a downloaded snapshot ({@link Space#downloadSnapshot()}):
@@ -24,7 +27,12 @@ import java.util.PriorityQueue;
  */
 public final class LocalSpace implements EmbeddingSpace {
   private final SpaceSpec spec;
+  /** Spaces smaller than this are searched exactly (no index is built). */
+  static final int INDEX_MIN_ROWS = 128;
+
   private final Map<String, float[]> vectors = new HashMap<>();
+  private final Set<String> changedSinceIndex = new HashSet<>();
+  private InMemoryIndex index;
 
   /** An empty in-memory space with the spec's dimensions and metric. */
   public LocalSpace(SpaceSpec spec) {
@@ -50,6 +58,7 @@ public final class LocalSpace implements EmbeddingSpace {
     while (rows.hasNext()) {
       Map.Entry<String, float[]> row = rows.next();
       vectors.put(row.getKey(), row.getValue());
+      changed(row.getKey());
     }
   }
 
@@ -135,38 +144,59 @@ public final class LocalSpace implements EmbeddingSpace {
   }
 
   @Override
-  public List<Neighbor> nearestNeighbors(int k, String key) {
+  public List<Neighbor> nearestNeighbors(int k, String key, SearchOptions options) {
     Errors.checkK(k);
-    return nearest(k, get(key), key);
+    Objects.requireNonNull(options, "options");
+    return nearest(k, get(key), options, key);
   }
 
   @Override
-  public List<Neighbor> nearestNeighbors(int k, float[] vector) {
+  public List<Neighbor> nearestNeighbors(int k, float[] vector, SearchOptions options) {
     Errors.checkK(k);
+    Objects.requireNonNull(options, "options");
     Errors.checkQuery(vector, dimensions(), metric());
-    return nearest(k, vector, null);
+    return nearest(k, vector, options, null);
   }
 
-  private synchronized List<Neighbor> nearest(int k, float[] query, String excludedKey) {
+  /**
+   * Searches the HNSW index built over the rows as they were at its last build, rejecting rows
+   * changed since, plus the changed rows exactly. The index is (re)built lazily by the first query
+   * once the space has {@value #INDEX_MIN_ROWS} rows, and again when changes pass a tenth of it.
+   */
+  private synchronized List<Neighbor> nearest(int k, float[] query, SearchOptions options, String excludedKey) {
     if (k == 0) {
       return List.of();
     }
-    PriorityQueue<Neighbor> top = new PriorityQueue<>(k, Neighbor.ORDER.reversed());
-    for (Map.Entry<String, float[]> e : vectors.entrySet()) {
-      if (e.getKey().equals(excludedKey)) {
-        continue;
-      }
-      Neighbor n = new Neighbor(e.getKey(), Distances.distance(spec.metric(), query, e.getValue(), 0));
-      if (top.size() < k) {
-        top.add(n);
-      } else if (Neighbor.ORDER.compare(n, top.peek()) < 0) {
-        top.poll();
-        top.add(n);
+    TopK top = new TopK(k);
+    if (options.exact() || vectors.size() < INDEX_MIN_ROWS) {
+      vectors.forEach(
+          (key, v) -> {
+            if (!key.equals(excludedKey)) {
+              top.offer(key, Distances.distance(spec.metric(), query, v, 0));
+            }
+          });
+      return top.result();
+    }
+    if (index == null || changedSinceIndex.size() > Math.max(1000, vectors.size() / 10)) {
+      index = InMemoryIndex.build(vectors, spec, Runtime.getRuntime().availableProcessors());
+      changedSinceIndex.clear();
+    }
+    int ef = options.ef() > 0 ? options.ef() : spec.indexParams().ef();
+    index.search(query, k, ef, false, changedSinceIndex, excludedKey, top);
+    for (String key : changedSinceIndex) {
+      float[] v = vectors.get(key);
+      if (v != null && !key.equals(excludedKey)) {
+        top.offer(key, Distances.distance(spec.metric(), query, v, 0));
       }
     }
-    List<Neighbor> result = new ArrayList<>(top);
-    result.sort(Neighbor.ORDER);
-    return result;
+    return top.result();
+  }
+
+  /** Records a change for the index (call holding the lock). */
+  private void changed(String key) {
+    if (index != null) {
+      changedSinceIndex.add(key);
+    }
   }
 
   @Override
@@ -176,6 +206,7 @@ public final class LocalSpace implements EmbeddingSpace {
     float[] copy = embedding.clone();
     synchronized (this) {
       vectors.put(key, copy);
+      changed(key);
     }
   }
 
@@ -200,12 +231,14 @@ public final class LocalSpace implements EmbeddingSpace {
     }
     synchronized (this) {
       vectors.putAll(staged);
+      staged.keySet().forEach(this::changed);
     }
   }
 
   @Override
   public synchronized boolean delete(String key) {
     Errors.checkKey(key);
+    changed(key);
     return vectors.remove(key) != null;
   }
 
@@ -215,6 +248,7 @@ public final class LocalSpace implements EmbeddingSpace {
     keys.forEach(Errors::checkKey);
     long deleted = 0;
     for (String key : new LinkedHashSet<>(keys)) {
+      changed(key);
       if (vectors.remove(key) != null) {
         deleted++;
       }
@@ -225,6 +259,8 @@ public final class LocalSpace implements EmbeddingSpace {
   @Override
   public synchronized void deleteAll() {
     vectors.clear();
+    index = null;
+    changedSinceIndex.clear();
   }
 
   /** Saves this space's entries as a new space {@code name} in {@code hub}, in one version. */

@@ -59,12 +59,26 @@ public interface ReadableSpace {
 
   /**
    * The {@code min(k, size()-1)} keys nearest to the embedding stored under {@code key}, nearest
-   * first, ties broken by key. The query key itself is left out.
+   * first, ties broken by key. The query key itself is left out. Approximate (HNSW) with the
+   * space's default ef; see {@link #nearestNeighbors(int, String, SearchOptions)}.
    *
    * @throws KeyNotFoundException if the key is absent
    */
-  List<Neighbor> nearestNeighbors(int k, String key);
+  default List<Neighbor> nearestNeighbors(int k, String key) {
+    return nearestNeighbors(k, key, SearchOptions.DEFAULT);
+  }
 
-  /** The {@code min(k, size())} keys nearest to {@code vector}, nearest first, ties broken by key. */
-  List<Neighbor> nearestNeighbors(int k, float[] vector);
+  /**
+   * The {@code min(k, size())} keys nearest to {@code vector}, nearest first, ties broken by key.
+   * Approximate (HNSW) with the space's default ef.
+   */
+  default List<Neighbor> nearestNeighbors(int k, float[] vector) {
+    return nearestNeighbors(k, vector, SearchOptions.DEFAULT);
+  }
+
+  /** As {@link #nearestNeighbors(int, String)}, with per-query {@code ef} or exact search. */
+  List<Neighbor> nearestNeighbors(int k, String key, SearchOptions options);
+
+  /** As {@link #nearestNeighbors(int, float[])}, with per-query {@code ef} or exact search. */
+  List<Neighbor> nearestNeighbors(int k, float[] vector, SearchOptions options);
 }

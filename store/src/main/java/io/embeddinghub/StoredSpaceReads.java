@@ -103,18 +103,20 @@ abstract class StoredSpaceReads implements ReadableSpace {
   }
 
   @Override
-  public List<Neighbor> nearestNeighbors(int k, String key) {
+  public List<Neighbor> nearestNeighbors(int k, String key, SearchOptions options) {
     Errors.checkK(k);
+    Objects.requireNonNull(options, "options");
     StateReader pinned = reader();
     float[] query = pinned.get(key);
-    return pinned.nearestExact(k, query, key);
+    return pinned.nearest(k, query, options, key);
   }
 
   @Override
-  public List<Neighbor> nearestNeighbors(int k, float[] vector) {
+  public List<Neighbor> nearestNeighbors(int k, float[] vector, SearchOptions options) {
     Errors.checkK(k);
+    Objects.requireNonNull(options, "options");
     Errors.checkQuery(vector, dimensions(), metric());
-    return reader().nearestExact(k, vector, null);
+    return reader().nearest(k, vector, options, null);
   }
 
   /** An in-memory copy of the version {@link #reader()} pins. */

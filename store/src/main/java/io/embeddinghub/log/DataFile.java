@@ -28,6 +28,11 @@ public record DataFile(
     }
   }
 
+  /** This entry with its index file. */
+  public DataFile withIndex(String indexFilePath) {
+    return new DataFile(path, bucket, rows, sizeBytes, minKey, maxKey, indexFilePath);
+  }
+
   /** Whether {@code key} lies within this file's key range (it may still be absent). */
   public boolean mayContain(String key) {
     return KeyOrder.compare(minKey, key) <= 0 && KeyOrder.compare(key, maxKey) <= 0;

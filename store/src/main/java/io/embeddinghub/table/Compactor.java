@@ -18,18 +18,24 @@ import java.util.Map;
  */
 final class Compactor {
   private final HubContext ctx;
-  private final String dataDir;
+  private final String spaceDir;
 
   Compactor(HubContext ctx, String spaceDir) {
     this.ctx = ctx;
-    this.dataDir = spaceDir + "/data";
+    this.spaceDir = spaceDir;
   }
 
   /** The result of rewriting some buckets: files written, inputs replaced. */
   record Rewrite(List<DataFile> written, List<LiveFile> inputs, long liveRows) {}
 
-  /** Writes the compacted files for every bucket of {@code state} that needs it. */
+  /** Writes the compacted files for every bucket of {@code state} with several files or deletions. */
   Rewrite rewrite(SpaceState state) {
+    return rewrite(
+        state, files -> files.size() > 1 || files.stream().anyMatch(f -> !f.deleted().isEmpty()));
+  }
+
+  /** Writes the compacted files for every bucket whose files {@code needsRewrite} selects. */
+  Rewrite rewrite(SpaceState state, java.util.function.Predicate<List<LiveFile>> needsRewrite) {
     int buckets = state.metadata().spec().buckets();
     int dims = state.metadata().spec().dimensions();
     List<DataFile> written = new ArrayList<>();
@@ -37,15 +43,15 @@ final class Compactor {
     long liveRows = 0;
     for (int bucket = 0; bucket < buckets; bucket++) {
       List<LiveFile> files = state.filesInBucket(bucket);
-      boolean needed = files.size() > 1 || files.stream().anyMatch(f -> !f.deleted().isEmpty());
-      if (!needed) {
+      if (files.isEmpty() || !needsRewrite.test(files)) {
         continue;
       }
       inputs.addAll(files);
       MergedRows merged = merge(files, dims);
       liveRows += merged.keys.length;
       if (merged.keys.length > 0) {
-        written.add(FileBatchWriter.writeSorted(ctx, dataDir, bucket, merged.keys, merged.flat, dims));
+        written.add(
+            FileBatchWriter.writeSorted(ctx, spaceDir, state.metadata().spec(), bucket, merged.keys, merged.flat));
       }
     }
     return new Rewrite(written, inputs, liveRows);

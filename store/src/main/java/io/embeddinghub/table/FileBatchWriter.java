@@ -5,6 +5,9 @@ import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.format.ParquetDataFiles;
+import io.embeddinghub.index.HnswVectorIndex;
+import io.embeddinghub.index.IndexFiles;
+import io.embeddinghub.index.IndexedRows;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.KeyOrder;
 import java.io.IOException;
@@ -26,7 +29,7 @@ import java.util.UUID;
  */
 public final class FileBatchWriter {
   private final HubContext ctx;
-  private final String dataDir;
+  private final String spaceDir;
   private final SpaceSpec spec;
   private final long bytesPerRow;
   private final Map<Integer, Map<String, float[]>> buffers = new HashMap<>();
@@ -38,7 +41,7 @@ public final class FileBatchWriter {
    */
   public FileBatchWriter(HubContext ctx, String spaceDir, SpaceSpec spec) {
     this.ctx = ctx;
-    this.dataDir = spaceDir + "/data";
+    this.spaceDir = spaceDir;
     this.spec = spec;
     this.bytesPerRow = 4L * spec.dimensions() + 96;
   }
@@ -74,6 +77,10 @@ public final class FileBatchWriter {
       try {
         ctx.cache().invalidate(f.path());
         ctx.io().delete(f.path());
+        if (f.indexPath() != null) {
+          ctx.indexCache().invalidate(f.indexPath());
+          ctx.io().delete(f.indexPath());
+        }
       } catch (IOException | RuntimeException e) {
         // left for vacuum
       }
@@ -96,20 +103,42 @@ public final class FileBatchWriter {
     for (int i = 0; i < keys.length; i++) {
       System.arraycopy(rows.get(keys[i]), 0, flat, i * dims, dims);
     }
-    return writeSorted(ctx, dataDir, bucket, keys, flat, dims);
+    return writeSorted(ctx, spaceDir, spec, bucket, keys, flat);
   }
 
-  /** Writes one data file of sorted rows and offers its contents to the cache. */
+  /**
+   * Writes one data file of sorted rows under {@code <spaceDir>/data/} and, when it has enough
+   * rows, its HNSW index under {@code <spaceDir>/index/} (same name, {@code .hnsw}); offers both
+   * to the caches so the commit and the first queries need not read them back.
+   */
   static DataFile writeSorted(
-      HubContext ctx, String dataDir, int bucket, String[] keys, float[] flat, int dims) {
-    String path = String.format("%s/bucket=%04d/%s.parquet", dataDir, bucket, UUID.randomUUID());
+      HubContext ctx, String spaceDir, SpaceSpec spec, int bucket, String[] keys, float[] flat) {
+    String name = String.format("bucket=%04d/%s", bucket, UUID.randomUUID());
+    String path = spaceDir + "/data/" + name + ".parquet";
+    int dims = spec.dimensions();
+    DataFile file;
     try {
-      DataFile file = ParquetDataFiles.write(ctx.io(), ctx.conf(), path, bucket, keys, flat, dims);
-      ctx.cache().offer(path, new FileContents(keys, flat, dims));
-      return file;
+      file = ParquetDataFiles.write(ctx.io(), ctx.conf(), path, bucket, keys, flat, dims);
     } catch (IOException e) {
       throw new EmbeddingHubException(
           "Cannot write data file " + ctx.io().location(path) + ": " + e.getMessage(), e);
     }
+    ctx.cache().offer(path, new FileContents(keys, flat, dims));
+    if (keys.length < ctx.settings().indexMinRows()) {
+      return file;
+    }
+    String indexPath = spaceDir + "/index/" + name + ".hnsw";
+    try {
+      float[] prepared = IndexedRows.prepare(flat, dims, spec.metric());
+      HnswVectorIndex index =
+          HnswVectorIndex.build(prepared, dims, spec.metric(), spec.indexParams(), ctx.settings().indexBuildThreads());
+      IndexFiles.write(ctx.io(), indexPath, index, spec.metric(), dims);
+      ctx.indexCache().offer(indexPath, index);
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(ctx, List.of(file));
+      throw new EmbeddingHubException(
+          "Cannot write index file " + ctx.io().location(indexPath) + ": " + e.getMessage(), e);
+    }
+    return file.withIndex(indexPath);
   }
 }

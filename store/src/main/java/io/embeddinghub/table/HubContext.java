@@ -2,6 +2,7 @@ package io.embeddinghub.table;
 
 import io.embeddinghub.HubProperties;
 import io.embeddinghub.format.FileContentsCache;
+import io.embeddinghub.index.IndexCache;
 import io.embeddinghub.io.FileIO;
 import org.apache.hadoop.conf.Configuration;
 
@@ -11,6 +12,7 @@ public final class HubContext {
   private final Configuration conf;
   private final HubProperties.Resolved settings;
   private final FileContentsCache cache;
+  private final IndexCache indexCache;
 
   public HubContext(FileIO io, Configuration conf) {
     this.io = io;
@@ -18,6 +20,11 @@ public final class HubContext {
     this.conf.setBoolean("parquet.page.verify-checksum.enabled", true);
     this.settings = HubProperties.Resolved.from(conf);
     this.cache = new FileContentsCache(io, this.conf, settings.cacheMaxBytes());
+    this.indexCache = new IndexCache(settings.indexCacheMaxBytes());
+  }
+
+  public IndexCache indexCache() {
+    return indexCache;
   }
 
   public FileIO io() {

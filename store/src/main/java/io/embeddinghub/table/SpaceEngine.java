@@ -202,6 +202,31 @@ public final class SpaceEngine {
       return;
     }
     commit(s -> WritePlans.upsert(ctx, s, operation, files), writer::abort);
+    autoOptimize();
+  }
+
+  /**
+   * Optimizes, in a further version, the buckets past the auto-optimize thresholds
+   * ({@link io.embeddinghub.HubProperties#AUTO_OPTIMIZE_FILES}, off by default). Best effort: a
+   * conflict with a concurrent writer leaves it to the next write.
+   */
+  private void autoOptimize() {
+    int maxFiles = ctx.settings().autoOptimizeFiles();
+    double maxDeleted = ctx.settings().autoOptimizeDeletedFraction();
+    if (maxFiles == 0 && maxDeleted >= 1.0) {
+      return;
+    }
+    java.util.function.Predicate<List<LiveFile>> due =
+        files -> {
+          long rows = files.stream().mapToLong(f -> f.file().rows()).sum();
+          long deleted = files.stream().mapToLong(f -> f.deleted().cardinality()).sum();
+          return (maxFiles > 0 && files.size() > maxFiles) || (deleted > 0 && deleted > maxDeleted * rows);
+        };
+    try {
+      optimize(due);
+    } catch (io.embeddinghub.CommitConflictException e) {
+      // a concurrent writer changed the bucket; the next write re-checks
+    }
   }
 
   /**
@@ -233,6 +258,7 @@ public final class SpaceEngine {
           return plan;
         },
         () -> {});
+    autoOptimize();
     return deleted[0];
   }
 
@@ -241,10 +267,16 @@ public final class SpaceEngine {
   }
 
   public OptimizeResult optimize() {
+    return optimize(null);
+  }
+
+  /** Optimizes the buckets whose files {@code needsRewrite} selects (all that need it if null). */
+  private OptimizeResult optimize(java.util.function.Predicate<List<LiveFile>> needsRewrite) {
     Compactor compactor = new Compactor(ctx, name);
     for (int attempt = 1; ; attempt++) {
       SpaceState before = latest();
-      Compactor.Rewrite rewrite = compactor.rewrite(before);
+      Compactor.Rewrite rewrite =
+          needsRewrite == null ? compactor.rewrite(before) : compactor.rewrite(before, needsRewrite);
       if (rewrite.inputs().isEmpty()) {
         return new OptimizeResult(before.version(), 0, 0, 0);
       }

@@ -1,9 +1,17 @@
 package io.embeddinghub.table;
 
+import io.embeddinghub.CorruptFileException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
+import io.embeddinghub.SearchOptions;
+import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.index.IndexFiles;
+import io.embeddinghub.index.IndexedRows;
+import io.embeddinghub.index.RowHit;
+import io.embeddinghub.index.VectorIndex;
 import io.embeddinghub.internal.Distances;
 import io.embeddinghub.internal.Errors;
+import io.embeddinghub.internal.TopK;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.log.LiveFile;
@@ -16,13 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.PriorityQueue;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads of one immutable version of a space. Point reads go to the key's bucket and, within it,
  * to the files whose key range holds the key; every answer reflects exactly {@code state}.
  */
 public final class StateReader {
+  private static final Logger LOG = LoggerFactory.getLogger(StateReader.class);
+
   private final HubContext ctx;
   private final SpaceState state;
   private final int dimensions;
@@ -153,59 +165,76 @@ public final class StateReader {
     };
   }
 
-  /** The {@code k} rows nearest to {@code query} by exact scan, leaving out {@code excludedKey}. */
-  public List<Neighbor> nearestExact(int k, float[] query, String excludedKey) {
-    Metric metric = state.metadata().spec().metric();
-    TopK top = new TopK(k);
+  /**
+   * The {@code k} live rows nearest to {@code query}, leaving out {@code excludedKey}. Each live
+   * file is searched on its own — by its HNSW index, over-fetching past rows deleted in this
+   * version, or exactly when the options ask for it, when the file has no index, or when its
+   * index is missing or corrupt (logged once, naming the file) or yields too few live rows — and
+   * the per-file top-k are merged by exact distance, then key. So the answer always has
+   * {@code min(k, live rows)} entries and never holds a deleted or overwritten vector.
+   */
+  public List<Neighbor> nearest(int k, float[] query, SearchOptions options, String excludedKey) {
     if (k == 0) {
       return List.of();
     }
+    SpaceSpec spec = state.metadata().spec();
+    Metric metric = spec.metric();
+    int ef = options.ef() > 0 ? options.ef() : spec.indexParams().ef();
+    float[] prepared = IndexedRows.prepareQuery(query, metric);
+    TopK top = new TopK(k);
     for (LiveFile f : state.files()) {
       FileContents contents = ctx.cache().full(f.file(), dimensions);
-      float[] data = contents.flatVectors();
-      for (int row = 0; row < contents.rows(); row++) {
-        if (!f.isLive(row)) {
-          continue;
+      int excludedRow =
+          excludedKey != null && f.file().mayContain(excludedKey) ? contents.indexOf(excludedKey) : -1;
+      long candidates = f.liveRows() - (excludedRow >= 0 && f.isLive(excludedRow) ? 1 : 0);
+      int need = (int) Math.min(k, candidates);
+      if (need == 0) {
+        continue;
+      }
+      IntPredicate accept = row -> row != excludedRow && f.isLive(row);
+      VectorIndex index = options.exact() ? null : index(f, contents, metric);
+      List<RowHit> hits = index == null ? List.of() : index.search(prepared, need, ef, accept);
+      if (hits.size() >= need) {
+        for (RowHit hit : hits) {
+          offer(top, contents, hit.row(), query, metric);
         }
-        String key = contents.key(row);
-        if (key.equals(excludedKey)) {
-          continue;
+      } else {
+        for (int row = 0; row < contents.rows(); row++) {
+          if (accept.test(row)) {
+            offer(top, contents, row, query, metric);
+          }
         }
-        top.offer(key, Distances.distance(metric, query, data, row * dimensions));
       }
     }
     return top.result();
   }
 
-  /** Keeps the k best neighbors seen, by {@link Neighbor#ORDER}. */
-  static final class TopK {
-    private final int k;
-    private final PriorityQueue<Neighbor> heap;
+  private void offer(TopK top, FileContents contents, int row, float[] query, Metric metric) {
+    top.offer(contents.key(row), Distances.distance(metric, query, contents.flatVectors(), row * dimensions));
+  }
 
-    TopK(int k) {
-      this.k = k;
-      this.heap = new PriorityQueue<>(Math.max(1, k), Neighbor.ORDER.reversed());
+  /** The file's index, or null when it has none or it cannot be read. */
+  private VectorIndex index(LiveFile f, FileContents contents, Metric metric) {
+    String path = f.file().indexPath();
+    if (path == null || ctx.indexCache().isBroken(path)) {
+      return null;
     }
-
-    void offer(String key, float distance) {
-      if (k == 0) {
-        return;
-      }
-      if (heap.size() < k) {
-        heap.add(new Neighbor(key, distance));
-        return;
-      }
-      Neighbor worst = heap.peek();
-      if (distance < worst.distance() || (distance == worst.distance() && key.compareTo(worst.key()) < 0)) {
-        heap.poll();
-        heap.add(new Neighbor(key, distance));
-      }
-    }
-
-    List<Neighbor> result() {
-      List<Neighbor> out = new ArrayList<>(heap);
-      out.sort(Neighbor.ORDER);
-      return out;
+    try {
+      return ctx.indexCache()
+          .get(
+              path,
+              () ->
+                  IndexFiles.read(
+                      ctx.io(),
+                      path,
+                      metric,
+                      dimensions,
+                      contents.rows(),
+                      IndexedRows.prepare(contents.flatVectors(), dimensions, metric)));
+    } catch (CorruptFileException e) {
+      ctx.indexCache().markBroken(path);
+      LOG.warn("{}; searching that data file exactly instead (optimize rebuilds its index)", e.getMessage());
+      return null;
     }
   }
 }

@@ -112,6 +112,7 @@ public final class Vacuum {
           boolean candidate = logDir ? f.name().startsWith(".") : !referenced.contains(f.relativePath());
           if (candidate && f.modificationTime() < cutoff && io.delete(f.relativePath())) {
             ctx.cache().invalidate(f.relativePath());
+            ctx.indexCache().invalidate(f.relativePath());
             deleted++;
             bytes += f.length();
           }

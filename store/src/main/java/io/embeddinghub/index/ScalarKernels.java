@@ -1,0 +1,28 @@
+package io.embeddinghub.index;
+
+/** Plain-Java kernels: the fallback, and the reference the SIMD kernels are tested against. */
+public final class ScalarKernels implements VectorKernels {
+  @Override
+  public float squaredL2(float[] a, int aOff, float[] b, int bOff, int length) {
+    float sum = 0;
+    for (int i = 0; i < length; i++) {
+      float d = a[aOff + i] - b[bOff + i];
+      sum += d * d;
+    }
+    return sum;
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int length) {
+    float sum = 0;
+    for (int i = 0; i < length; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+}
