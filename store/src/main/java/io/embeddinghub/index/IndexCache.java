@@ -6,14 +6,15 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Loaded indexes, least recently used first out, bounded by their estimated heap bytes. Keyed by
+ * Loaded indexes with the rows they search, least recently used first out, bounded by their
+ * estimated heap bytes. Keyed by
  * index file path: index files never change, so one entry serves every version and every space
  * (forks included) that references the file. Indexes are loaded lazily, on the first query that
  * needs them; opening a space loads none.
  */
 public final class IndexCache {
   private final long maxBytes;
-  private final LinkedHashMap<String, VectorIndex> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<String, LoadedIndex> entries = new LinkedHashMap<>(16, 0.75f, true);
   private final java.util.Set<String> broken = new java.util.HashSet<>();
   private long bytes;
 
@@ -22,31 +23,31 @@ public final class IndexCache {
   }
 
   /** The cached index, loading it with {@code loader} when absent. */
-  public VectorIndex get(String path, Supplier<VectorIndex> loader) {
+  public LoadedIndex get(String path, Supplier<LoadedIndex> loader) {
     synchronized (this) {
-      VectorIndex cached = entries.get(path);
+      LoadedIndex cached = entries.get(path);
       if (cached != null) {
         return cached;
       }
     }
-    VectorIndex loaded = loader.get();
+    LoadedIndex loaded = loader.get();
     offer(path, loaded);
     return loaded;
   }
 
-  public synchronized void offer(String path, VectorIndex index) {
+  public synchronized void offer(String path, LoadedIndex index) {
     long weight = index.memoryBytes();
     if (weight > maxBytes) {
       return;
     }
-    VectorIndex previous = entries.put(path, index);
+    LoadedIndex previous = entries.put(path, index);
     if (previous != null) {
       bytes -= previous.memoryBytes();
     }
     bytes += weight;
-    Iterator<Map.Entry<String, VectorIndex>> it = entries.entrySet().iterator();
+    Iterator<Map.Entry<String, LoadedIndex>> it = entries.entrySet().iterator();
     while (bytes > maxBytes && it.hasNext()) {
-      Map.Entry<String, VectorIndex> eldest = it.next();
+      Map.Entry<String, LoadedIndex> eldest = it.next();
       if (eldest.getKey().equals(path)) {
         continue;
       }
@@ -65,7 +66,7 @@ public final class IndexCache {
   }
 
   public synchronized void invalidate(String path) {
-    VectorIndex removed = entries.remove(path);
+    LoadedIndex removed = entries.remove(path);
     if (removed != null) {
       bytes -= removed.memoryBytes();
     }

@@ -8,6 +8,7 @@ import io.embeddinghub.format.ParquetDataFiles;
 import io.embeddinghub.index.HnswVectorIndex;
 import io.embeddinghub.index.IndexFiles;
 import io.embeddinghub.index.IndexedRows;
+import io.embeddinghub.index.LoadedIndex;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.KeyOrder;
 import java.io.IOException;
@@ -123,7 +124,8 @@ public final class FileBatchWriter {
       throw new EmbeddingHubException(
           "Cannot write data file " + ctx.io().location(path) + ": " + e.getMessage(), e);
     }
-    ctx.cache().offer(path, new FileContents(keys, flat, dims));
+    FileContents contents = new FileContents(keys, flat, dims);
+    ctx.cache().offer(path, contents);
     if (keys.length < ctx.settings().indexMinRows()) {
       return file;
     }
@@ -133,7 +135,7 @@ public final class FileBatchWriter {
       HnswVectorIndex index =
           HnswVectorIndex.build(prepared, dims, spec.metric(), spec.indexParams(), ctx.settings().indexBuildThreads());
       IndexFiles.write(ctx.io(), indexPath, index, spec.metric(), dims);
-      ctx.indexCache().offer(indexPath, index);
+      ctx.indexCache().offer(indexPath, new LoadedIndex(contents, index));
     } catch (IOException | RuntimeException e) {
       deleteQuietly(ctx, List.of(file));
       throw new EmbeddingHubException(

@@ -8,7 +8,7 @@ import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.index.IndexFiles;
 import io.embeddinghub.index.IndexedRows;
 import io.embeddinghub.index.RowHit;
-import io.embeddinghub.index.VectorIndex;
+import io.embeddinghub.index.LoadedIndex;
 import io.embeddinghub.internal.Distances;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.internal.TopK;
@@ -183,7 +183,8 @@ public final class StateReader {
     float[] prepared = IndexedRows.prepareQuery(query, metric);
     TopK top = new TopK(k);
     for (LiveFile f : state.files()) {
-      FileContents contents = ctx.cache().full(f.file(), dimensions);
+      LoadedIndex loaded = options.exact() ? null : index(f, metric);
+      FileContents contents = loaded != null ? loaded.contents() : ctx.cache().full(f.file(), dimensions);
       int excludedRow =
           excludedKey != null && f.file().mayContain(excludedKey) ? contents.indexOf(excludedKey) : -1;
       long candidates = f.liveRows() - (excludedRow >= 0 && f.isLive(excludedRow) ? 1 : 0);
@@ -192,8 +193,7 @@ public final class StateReader {
         continue;
       }
       IntPredicate accept = row -> row != excludedRow && f.isLive(row);
-      VectorIndex index = options.exact() ? null : index(f, contents, metric);
-      List<RowHit> hits = index == null ? List.of() : index.search(prepared, need, ef, accept);
+      List<RowHit> hits = loaded == null ? List.of() : loaded.index().search(prepared, need, ef, accept);
       if (hits.size() >= need) {
         for (RowHit hit : hits) {
           offer(top, contents, hit.row(), query, metric);
@@ -213,8 +213,8 @@ public final class StateReader {
     top.offer(contents.key(row), Distances.distance(metric, query, contents.flatVectors(), row * dimensions));
   }
 
-  /** The file's index, or null when it has none or it cannot be read. */
-  private VectorIndex index(LiveFile f, FileContents contents, Metric metric) {
+  /** The file's index with its rows, or null when it has none or it cannot be read. */
+  private LoadedIndex index(LiveFile f, Metric metric) {
     String path = f.file().indexPath();
     if (path == null || ctx.indexCache().isBroken(path)) {
       return null;
@@ -223,14 +223,13 @@ public final class StateReader {
       return ctx.indexCache()
           .get(
               path,
-              () ->
-                  IndexFiles.read(
-                      ctx.io(),
-                      path,
-                      metric,
-                      dimensions,
-                      contents.rows(),
-                      IndexedRows.prepare(contents.flatVectors(), dimensions, metric)));
+              () -> {
+                FileContents contents = ctx.cache().full(f.file(), dimensions);
+                float[] prepared = IndexedRows.prepare(contents.flatVectors(), dimensions, metric);
+                return new LoadedIndex(
+                    contents,
+                    IndexFiles.read(ctx.io(), path, metric, dimensions, contents.rows(), prepared));
+              });
     } catch (CorruptFileException e) {
       ctx.indexCache().markBroken(path);
       LOG.warn("{}; searching that data file exactly instead (optimize rebuilds its index)", e.getMessage());
