@@ -98,7 +98,7 @@ public final class EmbeddingHub {
 
   public boolean exists(String name) {
     Errors.checkSpaceName(name);
-    return HubSpaces.list(ctx.io()).contains(name);
+    return HubSpaces.exists(ctx.io(), name);
   }
 
   /** Names of all spaces, sorted. */

@@ -1,10 +1,13 @@
 package io.embeddinghub;
 
+import io.embeddinghub.index.InMemoryIndex;
 import io.embeddinghub.internal.Distances;
 import io.embeddinghub.internal.Errors;
+import io.embeddinghub.internal.TopK;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,10 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
-import io.embeddinghub.index.InMemoryIndex;
-import io.embeddinghub.internal.TopK;
 
 /**
  * An in-memory vector space, typically a downloaded snapshot ({@link Space#downloadSnapshot()}):

@@ -2,7 +2,6 @@ package io.embeddinghub.io;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -157,15 +156,11 @@ public final class HadoopFileIO implements FileIO {
             fs.getDefaultReplication(path),
             fs.getDefaultBlockSize(path),
             null)) {
-      writeAll(out, content);
+      out.write(content);
       out.hsync();
     } catch (NoSuchFileException e) {
       throw new FileNotFoundException("Directory does not exist: " + path.getParent());
     }
-  }
-
-  private static void writeAll(OutputStream out, byte[] content) throws IOException {
-    out.write(content);
   }
 
   @Override

@@ -25,6 +25,11 @@ public final class HubSpaces {
     return names;
   }
 
+  /** Whether a space of that (valid) name exists. */
+  public static boolean exists(FileIO io, String name) {
+    return new TransactionLog(io, name).exists();
+  }
+
   /** Every directory under the root that could hold a space (or a dropped space's files). */
   static List<String> directories(FileIO io) {
     List<String> names = new ArrayList<>();
