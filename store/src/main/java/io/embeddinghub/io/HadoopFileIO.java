@@ -41,6 +41,8 @@ public final class HadoopFileIO implements FileIO {
   private final FileSystem fs;
   private final Configuration conf;
   private final boolean local;
+  /** For atomic renames on non-local file systems; created once (on HDFS each is a client). */
+  private volatile FileContext fileContext;
 
   public HadoopFileIO(URI rootUri, Configuration conf) throws IOException {
     this.conf = conf;
@@ -107,7 +109,7 @@ public final class HadoopFileIO implements FileIO {
         }
       }
       try {
-        FileContext.getFileContext(target.toUri(), conf).rename(tmp, target, Options.Rename.NONE);
+        fileContext().rename(tmp, target, Options.Rename.NONE);
         return true;
       } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
         return false;
@@ -130,12 +132,20 @@ public final class HadoopFileIO implements FileIO {
             java.nio.file.StandardCopyOption.REPLACE_EXISTING,
             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       } else {
-        FileContext.getFileContext(target.toUri(), conf)
-            .rename(tmp, target, Options.Rename.OVERWRITE);
+        fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
       }
     } finally {
       fs.delete(tmp, false);
     }
+  }
+
+  private FileContext fileContext() throws IOException {
+    FileContext context = fileContext;
+    if (context == null) {
+      context = FileContext.getFileContext(root.toUri(), conf);
+      fileContext = context;
+    }
+    return context;
   }
 
   /** Temporary files start with '.' so that listings of versions and Spark's readers skip them. */

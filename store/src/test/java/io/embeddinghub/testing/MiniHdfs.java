@@ -27,6 +27,10 @@ public final class MiniHdfs {
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.getPath());
         conf.setInt("dfs.replication", 1);
+        // close() need not wait for the datanode's block report (otherwise each file close
+        // polls the namenode with a 400 ms initial backoff): test-cluster latency, not ours
+        conf.setInt("dfs.namenode.file.close.num-committed-allowed", 1);
+        conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 5);
         cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
         cluster.waitActive();
         MiniDFSCluster started = cluster;
