@@ -85,8 +85,10 @@ public final class TestHubs {
 
   // ---- raw access, relative to the hub root ----
 
+  /** The hub's file system; on {@code file:} the raw one, so raw writes leave no .crc files. */
   private FileSystem fs(EmbeddingHub hub) throws IOException {
-    return new org.apache.hadoop.fs.Path(hub.root()).getFileSystem(conf());
+    FileSystem fs = new org.apache.hadoop.fs.Path(hub.root()).getFileSystem(conf());
+    return fs instanceof org.apache.hadoop.fs.LocalFileSystem ? ((org.apache.hadoop.fs.LocalFileSystem) fs).getRaw() : fs;
   }
 
   private static org.apache.hadoop.fs.Path path(EmbeddingHub hub, String relative) {

@@ -1,0 +1,115 @@
+package io.embeddinghub.testing;
+
+import io.embeddinghub.io.FileIO;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
+
+/**
+ * A {@link FileIO} that fails on purpose: the next n log commits throw (an I/O error, outcome
+ * unknown) or report that another writer won the version (a lost race).
+ */
+public final class FaultyFileIO implements FileIO {
+  private final FileIO delegate;
+  private final AtomicInteger failingCommits = new AtomicInteger();
+  private final AtomicInteger lostRaces = new AtomicInteger();
+  private final AtomicInteger commits = new AtomicInteger();
+
+  public FaultyFileIO(FileIO delegate) {
+    this.delegate = delegate;
+  }
+
+  /** The next {@code n} commits throw an IOException without writing. */
+  public void failNextCommits(int n) {
+    failingCommits.set(n);
+  }
+
+  /** The next {@code n} commits report that the version already exists, without writing. */
+  public void loseNextRaces(int n) {
+    lostRaces.set(n);
+  }
+
+  /** Commit attempts seen so far. */
+  public int commitAttempts() {
+    return commits.get();
+  }
+
+  @Override
+  public boolean putIfAbsent(String relativePath, byte[] content) throws IOException {
+    commits.incrementAndGet();
+    if (failingCommits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IOException("injected commit failure for " + relativePath);
+    }
+    if (lostRaces.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return false;
+    }
+    return delegate.putIfAbsent(relativePath, content);
+  }
+
+  @Override
+  public String root() {
+    return delegate.root();
+  }
+
+  @Override
+  public String location(String relativePath) {
+    return delegate.location(relativePath);
+  }
+
+  @Override
+  public boolean exists(String relativePath) throws IOException {
+    return delegate.exists(relativePath);
+  }
+
+  @Override
+  public byte[] read(String relativePath) throws IOException {
+    return delegate.read(relativePath);
+  }
+
+  @Override
+  public void overwrite(String relativePath, byte[] content) throws IOException {
+    delegate.overwrite(relativePath, content);
+  }
+
+  @Override
+  public List<FileEntry> list(String relativeDir) throws IOException {
+    return delegate.list(relativeDir);
+  }
+
+  @Override
+  public List<FileEntry> listFilesRecursively(String relativeDir) throws IOException {
+    return delegate.listFilesRecursively(relativeDir);
+  }
+
+  @Override
+  public void mkdirs(String relativeDir) throws IOException {
+    delegate.mkdirs(relativeDir);
+  }
+
+  @Override
+  public boolean delete(String relativePath) throws IOException {
+    return delegate.delete(relativePath);
+  }
+
+  @Override
+  public boolean rename(String fromRelativePath, String toRelativePath) throws IOException {
+    return delegate.rename(fromRelativePath, toRelativePath);
+  }
+
+  @Override
+  public long length(String relativePath) throws IOException {
+    return delegate.length(relativePath);
+  }
+
+  @Override
+  public OutputFile newOutputFile(String relativePath) throws IOException {
+    return delegate.newOutputFile(relativePath);
+  }
+
+  @Override
+  public InputFile newInputFile(String relativePath) throws IOException {
+    return delegate.newInputFile(relativePath);
+  }
+}
