@@ -1,0 +1,180 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.Metric;
+import io.embeddinghub.SpaceAlreadyExistsException;
+import io.embeddinghub.SpaceNotFoundException;
+import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.VersionNotFoundException;
+import io.embeddinghub.table.HubSpaces;
+import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.Vacuum;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
+import org.apache.spark.sql.connector.catalog.TableChange;
+import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * The SQL catalog: {@code spark.sql.catalog.hub = io.embeddinghub.spark.EmbeddingHubCatalog},
+ * {@code spark.sql.catalog.hub.path = <hub root>}; every space of the hub is a table
+ * {@code hub.<space>}. Store errors become Spark's catalog exceptions here, at the boundary.
+ */
+public final class EmbeddingHubCatalog implements TableCatalog {
+  private String name;
+  private HubRef hub;
+
+  @Override
+  public void initialize(String name, CaseInsensitiveStringMap options) {
+    this.name = name;
+    String path = options.get("path");
+    if (path == null || path.isBlank()) {
+      throw new InvalidInputException(
+          "Catalog '" + name + "' needs spark.sql.catalog." + name + ".path = <hub root>");
+    }
+    this.hub = new HubRef(path, SparkSession.active().sessionState().newHadoopConf());
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Identifier[] listTables(String[] namespace) throws NoSuchNamespaceException {
+    if (namespace.length > 0) {
+      throw new NoSuchNamespaceException(namespace);
+    }
+    List<String> spaces = HubSpaces.list(hub.context().io());
+    return spaces.stream().map(s -> Identifier.of(new String[0], s)).toArray(Identifier[]::new);
+  }
+
+  @Override
+  public Table loadTable(Identifier ident) throws NoSuchTableException {
+    return table(ident, null, null);
+  }
+
+  @Override
+  public Table loadTable(Identifier ident, String version) throws NoSuchTableException {
+    long v;
+    try {
+      v = Long.parseLong(version.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("VERSION AS OF needs a version number, got '" + version + "'");
+    }
+    return table(ident, v, null);
+  }
+
+  @Override
+  public Table loadTable(Identifier ident, long timestampMicros) throws NoSuchTableException {
+    return table(ident, null, Instant.EPOCH.plus(timestampMicros, ChronoUnit.MICROS));
+  }
+
+  private Table table(Identifier ident, Long version, Instant time) throws NoSuchTableException {
+    String space = spaceName(ident);
+    try {
+      SpaceEngine engine = SpaceEngine.open(hub.context(), space);
+      if (version != null) {
+        engine.at(version); // fail now, with the retained range, if the version does not exist
+      }
+      if (time != null) {
+        engine.asOf(time);
+      }
+    } catch (SpaceNotFoundException | InvalidInputException e) {
+      throw new NoSuchTableException(ident);
+    } catch (VersionNotFoundException e) {
+      throw e;
+    }
+    return new SparkSpaceTable(hub, space, Map.of(), version, time);
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public Table createTable(Identifier ident, StructType schema, Transform[] partitions, Map<String, String> properties)
+      throws TableAlreadyExistsException {
+    String space = spaceName(ident);
+    if (partitions.length > 0) {
+      throw new InvalidInputException("Spaces are bucketed by key; PARTITIONED BY is not supported");
+    }
+    checkSchema(schema);
+    String dims = properties.get("dimensions");
+    if (dims == null) {
+      throw new InvalidInputException("CREATE TABLE " + name + "." + space + " needs TBLPROPERTIES ('dimensions'='<n>')");
+    }
+    SpaceSpec.Builder spec;
+    try {
+      spec = SpaceSpec.builder(space, Integer.parseInt(dims.trim()));
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("TBLPROPERTIES dimensions must be a number, got '" + dims + "'");
+    }
+    if (properties.containsKey("metric")) {
+      spec.metric(Metric.parse(properties.get("metric")));
+    }
+    if (properties.containsKey("buckets")) {
+      spec.buckets(Integer.parseInt(properties.get("buckets").trim()));
+    }
+    try {
+      SpaceEngine.create(hub.context(), spec.build());
+    } catch (SpaceAlreadyExistsException e) {
+      throw new TableAlreadyExistsException(ident);
+    }
+    return new SparkSpaceTable(hub, space, Map.of(), null, null);
+  }
+
+  private static void checkSchema(StructType schema) {
+    boolean ok =
+        schema.fields().length == 2
+            && schema.fields()[0].name().equalsIgnoreCase(SparkSchemas.KEY)
+            && schema.fields()[0].dataType().equals(DataTypes.StringType)
+            && schema.fields()[1].name().equalsIgnoreCase(SparkSchemas.EMBEDDING)
+            && schema.fields()[1].dataType() instanceof ArrayType array
+            && array.elementType().equals(DataTypes.FloatType);
+    if (!ok) {
+      throw new InvalidInputException(
+          "A space's schema is (key STRING, embedding ARRAY<FLOAT>), got " + schema.toDDL());
+    }
+  }
+
+  @Override
+  public Table alterTable(Identifier ident, TableChange... changes) {
+    throw new EmbeddingHubException(
+        "ALTER TABLE is not supported for spaces (dimensions, metric and buckets are fixed at creation); fork or rewrite the space instead");
+  }
+
+  @Override
+  public boolean dropTable(Identifier ident) {
+    try {
+      Vacuum.drop(hub.context(), spaceName(ident));
+      return true;
+    } catch (SpaceNotFoundException | InvalidInputException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void renameTable(Identifier oldIdent, Identifier newIdent) {
+    throw new EmbeddingHubException(
+        "RENAME is not supported for spaces (forks share files by path); fork to the new name and drop the old one");
+  }
+
+  private String spaceName(Identifier ident) {
+    if (ident.namespace().length > 0) {
+      throw new InvalidInputException(
+          "Catalog '" + name + "' has no namespaces: use " + name + ".<space>, got " + ident);
+    }
+    return ident.name();
+  }
+}

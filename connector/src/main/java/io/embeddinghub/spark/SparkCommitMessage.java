@@ -1,0 +1,8 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.log.DataFile;
+import java.util.List;
+import org.apache.spark.sql.connector.write.WriterCommitMessage;
+
+/** The files one task wrote, and the dimensions of its rows (0 when it wrote none). */
+record SparkCommitMessage(List<DataFile> files, int dimensions) implements WriterCommitMessage {}

@@ -1,0 +1,120 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.Metric;
+import io.embeddinghub.SpaceSpec;
+import java.util.Map;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * The options of {@code format("embeddinghub")} reads and writes, each key beside its default,
+ * and the one place that parses them.
+ */
+final class SparkOptions {
+  /** Hub root; or, without {@link #SPACE}, the space's own directory (hub root + "/" + name). */
+  static final String PATH = "path";
+  /** Space name. */
+  static final String SPACE = "space";
+  /** Read a version: a number. */
+  static final String VERSION_AS_OF = "versionAsOf";
+  /** Read the last version at or before a time: ISO-8601 instant or "yyyy-MM-dd HH:mm:ss" (UTC). */
+  static final String TIMESTAMP_AS_OF = "timestampAsOf";
+  /** Dimensions of a space a write creates; inferred from the rows when absent. */
+  static final String DIMENSIONS = "dimensions";
+  /** Metric of a space a write creates: l2 (default), cosine, inner_product. */
+  static final String METRIC = "metric";
+  /** Buckets of a space a write creates. */
+  static final String BUCKETS = "buckets";
+  /** Keep the last row of a key repeated within one write instead of failing; default false. */
+  static final String DEDUPE = "dedupe";
+
+  private final String hubRoot;
+  private final String space;
+  private final CaseInsensitiveStringMap options;
+
+  private SparkOptions(String hubRoot, String space, CaseInsensitiveStringMap options) {
+    this.hubRoot = hubRoot;
+    this.space = space;
+    this.options = options;
+  }
+
+  static SparkOptions parse(Map<String, String> raw) {
+    CaseInsensitiveStringMap options = new CaseInsensitiveStringMap(raw);
+    String path = options.get(PATH);
+    String space = options.get(SPACE);
+    if (path == null || path.isBlank()) {
+      throw new InvalidInputException(
+          "Option 'path' (the hub root) is required: .option(\"path\", \"/data/hub\").option(\"space\", \"name\")");
+    }
+    if (space == null || space.isBlank()) {
+      String trimmed = path.replaceAll("/+$", "");
+      int slash = trimmed.lastIndexOf('/');
+      if (slash <= 0) {
+        throw new InvalidInputException(
+            "Option 'space' is required (or load(hubRoot + \"/\" + space)); got path '" + path + "'");
+      }
+      return new SparkOptions(trimmed.substring(0, slash), trimmed.substring(slash + 1), options);
+    }
+    return new SparkOptions(path, space, options);
+  }
+
+  String hubRoot() {
+    return hubRoot;
+  }
+
+  String space() {
+    return space;
+  }
+
+  CaseInsensitiveStringMap all() {
+    return options;
+  }
+
+  Long versionAsOf() {
+    String v = options.get(VERSION_AS_OF);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("Option versionAsOf must be a version number, got '" + v + "'");
+    }
+  }
+
+  String timestampAsOf() {
+    return options.get(TIMESTAMP_AS_OF);
+  }
+
+  boolean dedupe() {
+    return options.getBoolean(DEDUPE, false);
+  }
+
+  Integer dimensions() {
+    String d = options.get(DIMENSIONS);
+    if (d == null) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(d.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("Option dimensions must be a number, got '" + d + "'");
+    }
+  }
+
+  /** The spec of a space a write creates, with {@code dimensions}. */
+  SpaceSpec specFor(int dimensions) {
+    SpaceSpec.Builder builder = SpaceSpec.builder(space, dimensions);
+    if (options.containsKey(METRIC)) {
+      builder.metric(Metric.parse(options.get(METRIC)));
+    }
+    if (options.containsKey(BUCKETS)) {
+      try {
+        builder.buckets(Integer.parseInt(options.get(BUCKETS).trim()));
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("Option buckets must be a number, got '" + options.get(BUCKETS) + "'");
+      }
+    }
+    return builder.build();
+  }
+}

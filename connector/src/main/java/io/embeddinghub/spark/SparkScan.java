@@ -1,0 +1,94 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.log.LiveFile;
+import io.embeddinghub.log.SpaceState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A scan of one pinned version: its input partitions are the version's live data files that
+ * survive bucket and key-range pruning. The version is fixed here, at planning, and travels in
+ * every partition.
+ */
+final class SparkScan implements Scan, Batch {
+  private final HubRef hub;
+  private final SpaceState state;
+  private final StructType readSchema;
+  private final KeyPredicates predicates;
+
+  SparkScan(HubRef hub, SpaceState state, StructType readSchema, KeyPredicates predicates) {
+    this.hub = hub;
+    this.state = state;
+    this.readSchema = readSchema;
+    this.predicates = predicates;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return readSchema;
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public InputPartition[] planInputPartitions() {
+    int dims = state.metadata().spec().dimensions();
+    boolean keysOnly = readSchema.fields().length == 1;
+    Set<Integer> buckets = predicates.buckets(state.metadata().spec().buckets());
+    List<InputPartition> partitions = new ArrayList<>();
+    for (LiveFile f : state.files()) {
+      if (f.liveRows() == 0
+          || (buckets != null && !buckets.contains(f.file().bucket()))
+          || !predicates.mayMatch(f.file())) {
+        continue;
+      }
+      partitions.add(new SparkInputPartition(hub, f.file(), f.deleted().encode(), dims, keysOnly));
+    }
+    return partitions.toArray(new InputPartition[0]);
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    return new SparkPartitionReaderFactory();
+  }
+
+  @Override
+  public String description() {
+    return "EmbeddingHubScan(" + hub + "/" + state.metadata().spec().name() + "@v" + state.version()
+        + ", columns=" + String.join(",", readSchema.fieldNames())
+        + (predicates.isEmpty() ? "" : ", keyFilters=" + predicates) + ")";
+  }
+
+  @Override
+  public String toString() {
+    return description();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof SparkScan)) {
+      return false;
+    }
+    SparkScan that = (SparkScan) o;
+    return hub.equals(that.hub)
+        && state.metadata().spec().name().equals(that.state.metadata().spec().name())
+        && state.version() == that.state.version()
+        && readSchema.equals(that.readSchema)
+        && predicates.toString().equals(that.predicates.toString());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(hub, state.metadata().spec().name(), state.version(), readSchema, predicates.toString());
+  }
+}

@@ -1,0 +1,175 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.format.FileContents;
+import io.embeddinghub.log.LiveFile;
+import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.table.HubContext;
+import io.embeddinghub.table.HubSpaces;
+import io.embeddinghub.table.SpaceEngine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.connector.catalog.SupportsDeleteV2;
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.SupportsWrite;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * A space as a Spark table: batch reads of a pinned version, appends (upserts), overwrites, and
+ * {@code DELETE} by key predicates. Created for a space that may not exist yet when a
+ * DataFrame write is about to create it.
+ */
+final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDeleteV2 {
+  private final HubRef hub;
+  private final String space;
+  private final Map<String, String> options;
+  private final Long pinnedVersion;
+  private final Instant pinnedTime;
+
+  SparkSpaceTable(HubRef hub, String space, Map<String, String> options, Long pinnedVersion, Instant pinnedTime) {
+    this.hub = hub;
+    this.space = space;
+    this.options = options;
+    this.pinnedVersion = pinnedVersion;
+    this.pinnedTime = pinnedTime;
+  }
+
+  @Override
+  public String name() {
+    return space;
+  }
+
+  @Override
+  public StructType schema() {
+    return SparkSchemas.TABLE;
+  }
+
+  @Override
+  public Set<TableCapability> capabilities() {
+    // ACCEPT_ANY_SCHEMA: embeddings may arrive as ARRAY<DOUBLE>; SparkWriteBuilder checks types
+    return EnumSet.of(
+        TableCapability.BATCH_READ, TableCapability.BATCH_WRITE, TableCapability.TRUNCATE,
+        TableCapability.ACCEPT_ANY_SCHEMA);
+  }
+
+  @Override
+  public Map<String, String> properties() {
+    Map<String, String> props = new LinkedHashMap<>();
+    if (HubSpaces.exists(hub.context().io(), space)) {
+      SpaceState state = engine().latest();
+      SpaceSpec spec = state.metadata().spec();
+      props.put("dimensions", Integer.toString(spec.dimensions()));
+      props.put("metric", spec.metric().id());
+      props.put("buckets", Integer.toString(spec.buckets()));
+      props.put("version", Long.toString(state.version()));
+      props.put("location", hub.root() + "/" + space);
+    }
+    return props;
+  }
+
+  private SpaceEngine engine() {
+    return SpaceEngine.open(hub.context(), space);
+  }
+
+  /** The version a read sees: from the read options, else the pinned one, else the latest. */
+  private SpaceState stateFor(CaseInsensitiveStringMap readOptions) {
+    Map<String, String> merged = new HashMap<>(options);
+    merged.putAll(readOptions);
+    merged.putIfAbsent(SparkOptions.PATH, hub.root());
+    merged.putIfAbsent(SparkOptions.SPACE, space);
+    SparkOptions o = SparkOptions.parse(merged);
+    SpaceEngine engine = engine();
+    if (o.versionAsOf() != null && o.timestampAsOf() != null) {
+      throw new InvalidInputException("Give versionAsOf or timestampAsOf, not both");
+    }
+    if (o.versionAsOf() != null) {
+      return engine.at(o.versionAsOf());
+    }
+    if (o.timestampAsOf() != null) {
+      return engine.asOf(Timestamps.parse(o.timestampAsOf()));
+    }
+    if (pinnedVersion != null) {
+      return engine.at(pinnedVersion);
+    }
+    if (pinnedTime != null) {
+      return engine.asOf(pinnedTime);
+    }
+    return engine.latest();
+  }
+
+  @Override
+  public ScanBuilder newScanBuilder(CaseInsensitiveStringMap readOptions) {
+    return new SparkScanBuilder(hub, stateFor(readOptions));
+  }
+
+  @Override
+  public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
+    Map<String, String> merged = new HashMap<>(options);
+    merged.putAll(info.options());
+    merged.putIfAbsent(SparkOptions.PATH, hub.root());
+    merged.putIfAbsent(SparkOptions.SPACE, space);
+    SpaceSpec existing = HubSpaces.exists(hub.context().io(), space) ? engine().spec() : null;
+    return new SparkWriteBuilder(hub, existing, SparkOptions.parse(merged), info);
+  }
+
+  @Override
+  public boolean canDeleteWhere(Predicate[] predicates) {
+    for (Predicate p : predicates) {
+      if (!KeyPredicates.understands(p)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void deleteWhere(Predicate[] predicates) {
+    KeyPredicates keys = KeyPredicates.none().and(predicates);
+    SpaceEngine engine = engine();
+    if (keys.exactKeys() != null) {
+      List<String> candidates = new ArrayList<>(keys.exactKeys());
+      candidates.removeIf(k -> !keys.matches(k));
+      engine.delete(candidates);
+      return;
+    }
+    SpaceState state = engine.latest();
+    HubContext ctx = hub.context();
+    List<String> matching = new ArrayList<>();
+    for (LiveFile f : state.files()) {
+      if (!keys.mayMatch(f.file())) {
+        continue;
+      }
+      FileContents contents = ctx.cache().keys(f.file(), state.metadata().spec().dimensions());
+      for (int row = 0; row < contents.rows(); row++) {
+        if (f.isLive(row) && keys.matches(contents.key(row))) {
+          matching.add(contents.key(row));
+        }
+      }
+    }
+    engine.delete(matching);
+  }
+
+  @Override
+  public boolean truncateTable() {
+    engine().deleteAll();
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddingHub space " + hub.root() + "/" + space;
+  }
+}

@@ -1,0 +1,141 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.SpaceSpec;
+import org.apache.spark.sql.connector.distributions.Distribution;
+import org.apache.spark.sql.connector.distributions.Distributions;
+import org.apache.spark.sql.connector.expressions.Expression;
+import org.apache.spark.sql.connector.expressions.Expressions;
+import org.apache.spark.sql.connector.expressions.SortOrder;
+import org.apache.spark.sql.connector.write.BatchWrite;
+import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.RequiresDistributionAndOrdering;
+import org.apache.spark.sql.connector.write.SupportsTruncate;
+import org.apache.spark.sql.connector.write.Write;
+import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Checks the incoming schema ({@code key STRING}, {@code embedding ARRAY<FLOAT|DOUBLE>}) and
+ * builds an append (upsert) or, after {@link #truncate()}, an overwrite; the input is clustered
+ * by key so a key's rows meet in one task.
+ */
+final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
+  private final HubRef hub;
+  private final SpaceSpec existing;
+  private final SparkOptions options;
+  private final LogicalWriteInfo info;
+  private boolean truncate;
+
+  /** @param existing the space's spec, or null when the write creates the space */
+  SparkWriteBuilder(HubRef hub, SpaceSpec existing, SparkOptions options, LogicalWriteInfo info) {
+    this.hub = hub;
+    this.existing = existing;
+    this.options = options;
+    this.info = info;
+  }
+
+  @Override
+  public WriteBuilder truncate() {
+    truncate = true;
+    return this;
+  }
+
+  @Override
+  public Write build() {
+    StructType schema = info.schema();
+    boolean byPosition = // SQL INSERT … VALUES / SELECT arrive by position (col1, col2)
+        schema.fields().length == 2
+            && !hasColumn(schema, SparkSchemas.KEY)
+            && !hasColumn(schema, SparkSchemas.EMBEDDING);
+    int keyOrdinal = byPosition ? 0 : ordinal(schema, SparkSchemas.KEY);
+    int embeddingOrdinal = byPosition ? 1 : ordinal(schema, SparkSchemas.EMBEDDING);
+    DataType keyType = schema.fields()[keyOrdinal].dataType();
+    if (!keyType.equals(DataTypes.StringType)) {
+      throw new InvalidInputException("Column 'key' must be STRING, got " + keyType.sql());
+    }
+    DataType embeddingType = schema.fields()[embeddingOrdinal].dataType();
+    boolean isDouble;
+    if (embeddingType instanceof ArrayType array && array.elementType().equals(DataTypes.FloatType)) {
+      isDouble = false;
+    } else if (embeddingType instanceof ArrayType array && array.elementType().equals(DataTypes.DoubleType)) {
+      isDouble = true;
+    } else {
+      throw new InvalidInputException(
+          "Column 'embedding' must be ARRAY<FLOAT> or ARRAY<DOUBLE>, got " + embeddingType.sql());
+    }
+    SpaceSpec spec = existing;
+    boolean dimsKnown = true;
+    if (spec == null) {
+      Integer dims = options.dimensions();
+      dimsKnown = dims != null;
+      spec = options.specFor(dims != null ? dims : 1);
+    } else if (options.dimensions() != null && options.dimensions() != spec.dimensions()) {
+      throw new InvalidInputException(
+          "Option dimensions=" + options.dimensions() + " but space '" + spec.name() + "' has " + spec.dimensions());
+    }
+    WriteTarget target =
+        WriteTarget.of(hub, spec, dimsKnown, isDouble, keyOrdinal, embeddingOrdinal, options.dedupe());
+    boolean replaceAll = truncate;
+    String keyColumn = schema.fields()[keyOrdinal].name();
+    return new ClusteredWrite(new SparkBatchWrite(target, replaceAll, options), replaceAll, keyColumn);
+  }
+
+  private static boolean hasColumn(StructType schema, String name) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int ordinal(StructType schema, String name) {
+    for (int i = 0; i < schema.fields().length; i++) {
+      StructField f = schema.fields()[i];
+      if (f.name().equalsIgnoreCase(name)) {
+        return i;
+      }
+    }
+    throw new InvalidInputException(
+        "The DataFrame has no column '" + name + "' (columns: " + String.join(", ", schema.fieldNames())
+            + "); expected key STRING and embedding ARRAY<FLOAT>");
+  }
+
+  /** A write whose input Spark clusters by key. */
+  private static final class ClusteredWrite implements Write, RequiresDistributionAndOrdering {
+    private final BatchWrite batch;
+    private final boolean overwrite;
+    private final String keyColumn;
+
+    ClusteredWrite(BatchWrite batch, boolean overwrite, String keyColumn) {
+      this.batch = batch;
+      this.overwrite = overwrite;
+      this.keyColumn = keyColumn;
+    }
+
+    @Override
+    public Distribution requiredDistribution() {
+      return Distributions.clustered(new Expression[] {Expressions.column(keyColumn)});
+    }
+
+    @Override
+    public SortOrder[] requiredOrdering() {
+      return new SortOrder[0];
+    }
+
+    @Override
+    public BatchWrite toBatch() {
+      return batch;
+    }
+
+    @Override
+    public String description() {
+      return "EmbeddingHubWrite(" + (overwrite ? "overwrite" : "append") + ")";
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.IndexParams;
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.Metric;
+import io.embeddinghub.SpaceSpec;
+import java.io.Serializable;
+
+/**
+ * What write tasks need to know of the space they write to (serializable, unlike
+ * {@link SpaceSpec}): its name and settings, with dimensions unknown (0) when a write creates
+ * the space and infers them from the rows.
+ */
+record WriteTarget(
+    HubRef hub, String space, int dimensions, String metric, int buckets, int m, int efConstruction, int ef,
+    boolean embeddingIsDouble, int keyOrdinal, int embeddingOrdinal, boolean dedupe)
+    implements Serializable {
+
+  static WriteTarget of(HubRef hub, SpaceSpec spec, boolean dimensionsKnown, boolean embeddingIsDouble,
+      int keyOrdinal, int embeddingOrdinal, boolean dedupe) {
+    IndexParams p = spec.indexParams();
+    return new WriteTarget(hub, spec.name(), dimensionsKnown ? spec.dimensions() : 0, spec.metric().id(),
+        spec.buckets(), p.m(), p.efConstruction(), p.ef(), embeddingIsDouble, keyOrdinal, embeddingOrdinal, dedupe);
+  }
+
+  /** The spec with {@code dims} dimensions (the known ones, or those a task inferred). */
+  SpaceSpec spec(int dims) {
+    if (dimensions != 0 && dims != dimensions) {
+      throw new InvalidInputException(
+          "Embedding has " + dims + " dimensions; space '" + space + "' has " + dimensions);
+    }
+    return SpaceSpec.builder(space, dims)
+        .metric(Metric.parse(metric))
+        .buckets(buckets)
+        .indexParams(new IndexParams(m, efConstruction, ef))
+        .build();
+  }
+}

@@ -1,0 +1,88 @@
+package io.embeddinghub.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.Space;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** The SQL surface through the {@code hub} catalog, checked against the embedded API. */
+class SparkCatalogTest {
+  private final SparkSession spark = SharedSpark.session();
+
+  private List<Row> sql(String statement) {
+    return spark.sql(statement).collectAsList();
+  }
+
+  private Space embedded(String name) {
+    return EmbeddingHub.open(SharedSpark.catalogRoot()).getSpace(name);
+  }
+
+  @Test
+  void createInsertSelectDeleteOverwriteDrop() {
+    sql("CREATE TABLE hub.items (key STRING, embedding ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='3', 'metric'='cosine', 'buckets'='4')");
+    assertThat(sql("SHOW TABLES IN hub").stream().map(r -> r.getString(1)).collect(Collectors.toList())).contains("items");
+    assertThat(embedded("items").metric().id()).isEqualTo("cosine");
+    String describe = sql("DESCRIBE TABLE EXTENDED hub.items").toString();
+    assertThat(describe).contains("embedding").contains("array<float>").contains("dimensions");
+
+    sql("INSERT INTO hub.items VALUES ('a', array(1.0f, 0.0f, 0.0f)), ('b', array(0.0f, 1.0f, 0.0f)), ('c', array(0.0f, 0.0f, 1.0f))");
+    sql("INSERT INTO hub.items VALUES ('a', array(2.0f, 2.0f, 2.0f)), ('d', array(1.0f, 1.0f, 0.0f))");
+    Map<String, float[]> model = new HashMap<>();
+    model.put("a", new float[] {2, 2, 2});
+    model.put("b", new float[] {0, 1, 0});
+    model.put("c", new float[] {0, 0, 1});
+    model.put("d", new float[] {1, 1, 0});
+    SparkDataFrameTest.assertSameContents(SparkDataFrameTest.collect(spark.table("hub.items")), model);
+    assertThat(embedded("items").get("a")).containsExactly(2, 2, 2);
+
+    // time travel
+    assertThat(sql("SELECT key FROM hub.items VERSION AS OF 1")).hasSize(3);
+    assertThat(sql("SELECT key FROM hub.items VERSION AS OF 1 WHERE key = 'a'").size()).isEqualTo(1);
+    assertThat(sql("SELECT embedding FROM hub.items VERSION AS OF 1 WHERE key = 'a'").get(0).getList(0)).containsExactly(1f, 0f, 0f);
+    String t1 = embedded("items").history().get(1).timestamp().toString();
+    assertThat(sql("SELECT key FROM hub.items TIMESTAMP AS OF '" + t1.replace("T", " ").replace("Z", "") + "'")).hasSize(3);
+
+    // deletes by key predicates
+    sql("DELETE FROM hub.items WHERE key IN ('b', 'zz')");
+    model.remove("b");
+    sql("DELETE FROM hub.items WHERE key = 'c'");
+    model.remove("c");
+    SparkDataFrameTest.assertSameContents(SparkDataFrameTest.collect(spark.table("hub.items")), model);
+    sql("INSERT INTO hub.items VALUES ('pre-1', array(1.0f, 1.0f, 1.0f)), ('pre-2', array(1.0f, 2.0f, 1.0f))");
+    sql("DELETE FROM hub.items WHERE key LIKE 'pre%'");
+    SparkDataFrameTest.assertSameContents(SparkDataFrameTest.collect(spark.table("hub.items")), model);
+
+    // overwrite replaces everything atomically
+    sql("INSERT OVERWRITE hub.items VALUES ('z', array(0.5f, 0.5f, 0.5f))");
+    assertThat(sql("SELECT key FROM hub.items")).extracting(r -> r.getString(0)).containsExactly("z");
+    assertThat(embedded("items").size()).isEqualTo(1);
+
+    sql("DROP TABLE hub.items");
+    assertThat(EmbeddingHub.open(SharedSpark.catalogRoot()).listSpaces()).doesNotContain("items");
+  }
+
+  @Test
+  void catalogErrorsAreSparkErrors() {
+    assertThatThrownBy(() -> sql("SELECT * FROM hub.nothing_here")).hasMessageContaining("nothing_here");
+    sql("CREATE TABLE hub.twice (key STRING, embedding ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='2')");
+    assertThatThrownBy(() -> sql("CREATE TABLE hub.twice (key STRING, embedding ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='2')"))
+        .isInstanceOf(org.apache.spark.sql.AnalysisException.class);
+    assertThatThrownBy(() -> sql("CREATE TABLE hub.nodims (key STRING, embedding ARRAY<FLOAT>)"))
+        .hasMessageContaining("dimensions");
+    assertThatThrownBy(() -> sql("CREATE TABLE hub.badschema (id INT, v ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='2')"))
+        .hasMessageContaining("key STRING, embedding ARRAY<FLOAT>");
+    assertThatThrownBy(() -> sql("INSERT INTO hub.twice VALUES ('k', array(1.0f, 2.0f, 3.0f))"))
+        .hasStackTraceContaining("3 dimensions");
+    assertThat(embedded("twice").version()).isZero();
+    assertThatThrownBy(() -> sql("SELECT * FROM hub.twice VERSION AS OF 7")).hasStackTraceContaining("Version 7");
+    sql("DROP TABLE hub.twice");
+  }
+}

@@ -1,0 +1,292 @@
+package io.embeddinghub.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.Space;
+import io.embeddinghub.SpaceSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.execution.datasources.v2.DataSourceV2ScanRelation;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** The DataFrame API against HashMap models and the embedded API as oracles. */
+class SparkDataFrameTest {
+  private final SparkSession spark = SharedSpark.session();
+
+  static final StructType FLOAT_SCHEMA =
+      new StructType()
+          .add("key", DataTypes.StringType, false)
+          .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+  static Dataset<Row> frame(SparkSession spark, Map<String, float[]> rows) {
+    List<Row> list = new ArrayList<>();
+    rows.forEach((k, v) -> list.add(RowFactory.create(k, toList(v))));
+    return spark.createDataFrame(list, FLOAT_SCHEMA);
+  }
+
+  static List<Float> toList(float[] v) {
+    List<Float> list = new ArrayList<>(v.length);
+    for (float f : v) {
+      list.add(f);
+    }
+    return list;
+  }
+
+  static Map<String, float[]> collect(Dataset<Row> df) {
+    Map<String, float[]> out = new HashMap<>();
+    for (Row r : df.collectAsList()) {
+      List<Object> values = r.getList(1);
+      float[] v = new float[values.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (Float) values.get(i);
+      }
+      assertThat(out.put(r.getString(0), v)).as("key %s read twice", r.getString(0)).isNull();
+    }
+    return out;
+  }
+
+  static Map<String, float[]> randomRows(Random random, String prefix, int n, int dims) {
+    Map<String, float[]> rows = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[dims];
+      for (int d = 0; d < dims; d++) {
+        v[d] = (float) random.nextGaussian();
+      }
+      rows.put(prefix + i, v);
+    }
+    return rows;
+  }
+
+  static void assertSameContents(Map<String, float[]> actual, Map<String, float[]> expected) {
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    expected.forEach(
+        (k, v) -> {
+          float[] got = actual.get(k);
+          assertThat(got).as(k).hasSameSizeAs(v);
+          for (int i = 0; i < v.length; i++) {
+            assertThat(Float.floatToRawIntBits(got[i])).as("%s[%d]", k, i).isEqualTo(Float.floatToRawIntBits(v[i]));
+          }
+        });
+  }
+
+  private Dataset<Row> read(String root, String space) {
+    return spark.read().format("embeddinghub").option("path", root).option("space", space).load();
+  }
+
+  @Test
+  void sparkWritesAreReadByTheEmbeddedApiAndBack() {
+    String root = SharedSpark.newHubRoot();
+    Map<String, float[]> rows = randomRows(new Random(1), "k", 300, 5);
+    frame(spark, rows).write().format("embeddinghub").option("path", root).option("space", "s")
+        .option("buckets", "4").option("metric", "cosine").mode("append").save();
+    Space space = EmbeddingHub.open(root).getSpace("s");
+    assertThat(space.dimensions()).isEqualTo(5);
+    assertThat(space.spec().buckets()).isEqualTo(4);
+    assertThat(space.metric().id()).isEqualTo("cosine");
+    Map<String, float[]> embedded = new HashMap<>();
+    space.entries().forEachRemaining(e -> embedded.put(e.getKey(), e.getValue()));
+    assertSameContents(embedded, rows);
+    assertSameContents(collect(read(root, "s")), rows);
+    assertSameContents(collect(spark.read().format("embeddinghub").load(root.replaceAll("/$", "") + "/s")), rows);
+  }
+
+  @Test
+  void embeddedWritesAreReadBySpark() {
+    String root = SharedSpark.newHubRoot();
+    Map<String, float[]> rows = randomRows(new Random(2), "e", 200, 3);
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("e", 3).buckets(3).build());
+    space.multiset(rows);
+    space.delete("e7");
+    rows.remove("e7");
+    assertSameContents(collect(read(root, "e")), rows);
+    assertThat(read(root, "e").count()).isEqualTo(199);
+    // open format: plain Parquet readers see the data files (written once, no deletions here)
+    Space once = EmbeddingHub.open(root).createSpace("once", 3);
+    once.multiset(randomRows(new Random(3), "o", 50, 3));
+    assertThat(spark.read().parquet(root + "once/data").count()).isEqualTo(50);
+    assertSameContents(collect(spark.read().parquet(root + "once/data").select("key", "embedding")), collect(read(root, "once")));
+  }
+
+  @Test
+  void appendUpsertsOverwriteReplacesAndEveryVersionReadsBack() {
+    String root = SharedSpark.newHubRoot();
+    Random random = new Random(4);
+    Map<String, float[]> model = new HashMap<>();
+    List<Map<String, float[]>> versions = new ArrayList<>();
+    for (int write = 0; write < 4; write++) {
+      Map<String, float[]> batch = randomRows(random, "k", 40 + write * 10, 4); // overlapping keys
+      frame(spark, batch).write().format("embeddinghub").option("path", root).option("space", "u").mode("append").save();
+      model.putAll(batch);
+      versions.add(new HashMap<>(model));
+    }
+    Map<String, float[]> replacement = randomRows(random, "r", 30, 4);
+    frame(spark, replacement).write().format("embeddinghub").option("path", root).option("space", "u").mode("overwrite").save();
+    versions.add(new HashMap<>(replacement));
+    assertSameContents(collect(read(root, "u")), replacement);
+    for (int v = 0; v < versions.size(); v++) {
+      Dataset<Row> old = spark.read().format("embeddinghub").option("path", root).option("space", "u")
+          .option("versionAsOf", v + 1).load();
+      assertSameContents(collect(old), versions.get(v));
+    }
+    assertThatThrownBy(() -> spark.read().format("embeddinghub").option("path", root).option("space", "u")
+        .option("versionAsOf", 99).load().count())
+        .hasMessageContaining("Version 99");
+  }
+
+  @Test
+  void doubleArraysAreAcceptedAndDuplicatesRefusedUnlessDeduped() {
+    String root = SharedSpark.newHubRoot();
+    StructType doubles = new StructType().add("key", DataTypes.StringType).add("embedding", DataTypes.createArrayType(DataTypes.DoubleType));
+    List<Row> rows = List.of(RowFactory.create("a", List.of(1.5, 2.5)), RowFactory.create("b", List.of(3.0, 4.0)));
+    spark.createDataFrame(rows, doubles).write().format("embeddinghub").option("path", root).option("space", "d").mode("append").save();
+    assertThat(EmbeddingHub.open(root).getSpace("d").get("a")).containsExactly(1.5f, 2.5f);
+
+    List<Row> dup = List.of(RowFactory.create("x", List.of(1.0, 1.0)), RowFactory.create("x", List.of(2.0, 2.0)));
+    assertThatThrownBy(() -> spark.createDataFrame(dup, doubles).write().format("embeddinghub")
+            .option("path", root).option("space", "d").mode("append").save())
+        .hasStackTraceContaining("Duplicate keys")
+        .hasStackTraceContaining("x");
+    assertThat(EmbeddingHub.open(root).getSpace("d").contains("x")).isFalse();
+    spark.createDataFrame(dup, doubles).write().format("embeddinghub").option("path", root).option("space", "d")
+        .option("dedupe", "true").mode("append").save();
+    assertThat(EmbeddingHub.open(root).getSpace("d").get("x")[0]).isIn(1f, 2f);
+  }
+
+  @Test
+  void keyPredicatesPruneBucketsAndKeysOnlyReadsSkipEmbeddings() {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("p", 3).buckets(16).build());
+    Map<String, float[]> rows = randomRows(new Random(5), "k", 400, 3);
+    space.multiset(rows);
+    Dataset<Row> three = read(root, "p").where("key IN ('k1', 'k2', 'k3')");
+    SparkScan scan = scanOf(three);
+    Set<Integer> buckets = Set.of("k1", "k2", "k3").stream()
+        .map(k -> io.embeddinghub.format.KeyBuckets.bucketOf(k, 16)).collect(Collectors.toSet());
+    assertThat(scan.planInputPartitions()).hasSizeLessThanOrEqualTo(buckets.size());
+    for (var p : scan.planInputPartitions()) {
+      assertThat(buckets).contains(((SparkInputPartition) p).file().bucket());
+    }
+    assertThat(scanOf(read(root, "p")).planInputPartitions()).hasSize(16);
+    assertThat(three.queryExecution().explainString(org.apache.spark.sql.execution.ExplainMode.fromString("simple")))
+        .contains("keyFilters");
+    assertSameContents(collect(three), Map.of("k1", rows.get("k1"), "k2", rows.get("k2"), "k3", rows.get("k3")));
+    // range and prefix predicates still return exactly the matching rows
+    assertThat(read(root, "p").where("key >= 'k3' AND key < 'k4'").count())
+        .isEqualTo(rows.keySet().stream().filter(k -> k.compareTo("k3") >= 0 && k.compareTo("k4") < 0).count());
+    assertThat(read(root, "p").where("key LIKE 'k1%'").count())
+        .isEqualTo(rows.keySet().stream().filter(k -> k.startsWith("k1")).count());
+    // a keys-only read never decodes embeddings
+    Dataset<Row> keys = read(root, "p").select("key");
+    assertThat(scanOf(keys).readSchema().fieldNames()).containsExactly("key");
+    assertThat(keys.count()).isEqualTo(400);
+  }
+
+  static SparkScan scanOf(Dataset<Row> df) {
+    LogicalPlan plan = df.queryExecution().optimizedPlan();
+    List<LogicalPlan> leaves = scala.jdk.javaapi.CollectionConverters.asJava(plan.collectLeaves());
+    return (SparkScan) ((DataSourceV2ScanRelation) leaves.get(0)).scan();
+  }
+
+  @Test
+  void aFailingJobLeavesNoVersionAndVacuumRemovesItsFiles() throws Exception {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("f", 2).buckets(2).build());
+    space.set("keep", new float[] {1, 1});
+    long version = space.version();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      rows.add(RowFactory.create("r" + i, List.of((float) i, 1f)));
+    }
+    // one row with the wrong dimensions: the write task meets it after it has flushed files
+    rows.set(1500, RowFactory.create("r1500", List.of(1f, 2f, 3f)));
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.setLong("embeddinghub.write.buffer-bytes", 2048); // tasks write files before failing
+    try {
+      assertThatThrownBy(() -> spark.createDataFrame(rows, FLOAT_SCHEMA).repartition(1)
+              .write().format("embeddinghub").option("path", root).option("space", "f").mode("append").save())
+          .hasStackTraceContaining("'r1500' has 3 dimensions");
+    } finally {
+      hadoop.unset("embeddinghub.write.buffer-bytes");
+    }
+    Space after = EmbeddingHub.open(root).getSpace("f");
+    assertThat(after.version()).isEqualTo(version);
+    assertThat(after.size()).isEqualTo(1);
+    assertThat(read(root, "f").count()).isEqualTo(1);
+    after.vacuum(Duration.ZERO);
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(java.net.URI.create(root + "f/data")))) {
+      assertThat(files.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void badInputIsAClearErrorAndLeavesTheSpaceUnchanged() {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace("b", 3);
+    space.set("a", new float[] {1, 2, 3});
+    assertThatThrownBy(() -> spark.read().format("embeddinghub").option("space", "b").load().count())
+        .hasStackTraceContaining("'path'");
+    assertThatThrownBy(() -> read(root, "missing").count()).hasStackTraceContaining("'missing'");
+    StructType loose = new StructType().add("key", DataTypes.StringType).add("embedding", DataTypes.createArrayType(DataTypes.FloatType));
+    List<List<Row>> bad = List.of(
+        List.of(RowFactory.create("x", List.of(1f, 2f))),
+        List.of(RowFactory.create(null, List.of(1f, 2f, 3f))),
+        List.of(RowFactory.create("y", List.of(1f, Float.NaN, 3f))));
+    List<String> why = List.of("2 dimensions", "null", "NaN");
+    for (int i = 0; i < bad.size(); i++) {
+      List<Row> rows = bad.get(i);
+      assertThatThrownBy(() -> spark.createDataFrame(rows, loose).write().format("embeddinghub")
+              .option("path", root).option("space", "b").mode("append").save())
+          .hasStackTraceContaining(why.get(i));
+    }
+    StructType wrongType = new StructType().add("key", DataTypes.IntegerType).add("embedding", DataTypes.createArrayType(DataTypes.FloatType));
+    assertThatThrownBy(() -> spark.createDataFrame(List.of(RowFactory.create(1, List.of(1f, 2f, 3f))), wrongType)
+            .write().format("embeddinghub").option("path", root).option("space", "b").mode("append").save())
+        .hasStackTraceContaining("Column 'key' must be STRING");
+    Space after = EmbeddingHub.open(root).getSpace("b");
+    assertThat(after.version()).isEqualTo(1);
+    assertThat(after.size()).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentAppendsFromTwoThreadsAllLand() throws Exception {
+    String root = SharedSpark.newHubRoot();
+    EmbeddingHub.open(root).createSpace(SpaceSpec.builder("c", 2).buckets(2).build());
+    Map<String, float[]> a = randomRows(new Random(6), "a", 100, 2);
+    Map<String, float[]> b = randomRows(new Random(7), "b", 100, 2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (Map<String, float[]> rows : List.of(a, b)) {
+        done.add(pool.submit(() -> frame(spark, rows).write().format("embeddinghub").option("path", root)
+            .option("space", "c").mode("append").save()));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    Map<String, float[]> all = new HashMap<>(a);
+    all.putAll(b);
+    assertSameContents(collect(read(root, "c")), all);
+    assertThat(EmbeddingHub.open(root).getSpace("c").version()).isEqualTo(2);
+  }
+}
