@@ -59,7 +59,10 @@ def main(results):
     plt.xlabel("recall@10")
     plt.ylabel("queries per second (1 thread)")
     plt.yscale("log")
-    plt.title("Fashion-MNIST 60k x 784, L2, M=16, efConstruction=200")
+    import numpy as np
+    n_base, dims = np.fromfile(f"{results}/base.f32", dtype="<i4", count=2)
+    n_queries = np.fromfile(f"{results}/queries.f32", dtype="<i4", count=1)[0]
+    plt.title(f"Fashion-MNIST {n_base:,} x {dims} ({n_queries:,} queries), L2, M=16, efConstruction=200")
     plt.grid(True, which="both", alpha=0.3)
     plt.legend()
     plt.tight_layout()

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.testing.TestHubs;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -267,13 +265,5 @@ abstract class SpaceModelContract {
       v[i] = (float) random.nextGaussian();
     }
     return v;
-  }
-
-  static Map<String, float[]> sorted(Map<String, float[]> m) {
-    return new LinkedHashMap<>(new java.util.TreeMap<>(m));
-  }
-
-  static String format(float[] v) {
-    return Arrays.toString(v);
   }
 }

@@ -1,12 +1,11 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.log.DataFile;
+import io.embeddinghub.table.FileBatchWriter;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.SpaceEngine;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -68,7 +67,7 @@ final class SparkBatchWrite implements BatchWrite {
       }
       engine = openOrCreate(ctx, dims.isEmpty() ? null : dims.first());
     } catch (RuntimeException e) {
-      deleteQuietly(ctx, files); // certainly not committed
+      FileBatchWriter.deleteQuietly(ctx, files); // certainly not committed
       throw e;
     }
     // deletes the files itself when the commit certainly failed, never when its outcome is unknown
@@ -96,20 +95,7 @@ final class SparkBatchWrite implements BatchWrite {
     HubContext ctx = target.hub().context();
     for (WriterCommitMessage m : messages) {
       if (m instanceof SparkCommitMessage message) {
-        deleteQuietly(ctx, message.files());
-      }
-    }
-  }
-
-  private static void deleteQuietly(HubContext ctx, List<DataFile> files) {
-    for (DataFile f : files) {
-      try {
-        ctx.io().delete(f.path());
-        if (f.indexPath() != null) {
-          ctx.io().delete(f.indexPath());
-        }
-      } catch (IOException | EmbeddingHubException e) {
-        // invisible; vacuum removes it
+        FileBatchWriter.deleteQuietly(ctx, message.files());
       }
     }
   }

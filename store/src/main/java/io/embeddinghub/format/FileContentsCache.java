@@ -1,14 +1,12 @@
 package io.embeddinghub.format;
 
+import io.embeddinghub.internal.WeightedLruCache;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Least-recently-used cache of data file contents, bounded by an estimate of heap bytes. Data
+ * Data file contents, least recently used first out, bounded by an estimate of heap bytes. Data
  * files never change once written, so an entry keyed by path is valid for every version and
  * every space (forks included) that references the file. Thread-safe; a file may be loaded twice
  * by racing readers, which is harmless.
@@ -16,19 +14,17 @@ import org.apache.hadoop.conf.Configuration;
 public final class FileContentsCache {
   private final FileIO io;
   private final Configuration conf;
-  private final long maxBytes;
-  private final LinkedHashMap<String, FileContents> entries = new LinkedHashMap<>(16, 0.75f, true);
-  private long bytes;
+  private final WeightedLruCache<FileContents> entries;
 
   public FileContentsCache(FileIO io, Configuration conf, long maxBytes) {
     this.io = io;
     this.conf = conf;
-    this.maxBytes = maxBytes;
+    this.entries = new WeightedLruCache<>(maxBytes, FileContents::weightBytes);
   }
 
   /** The file's keys (its embeddings may or may not be loaded). */
   public FileContents keys(DataFile file, int dimensions) {
-    FileContents cached = lookup(file.path());
+    FileContents cached = entries.get(file.path());
     if (cached != null) {
       return cached;
     }
@@ -37,7 +33,7 @@ public final class FileContentsCache {
 
   /** The file's keys and embeddings. */
   public FileContents full(DataFile file, int dimensions) {
-    FileContents cached = lookup(file.path());
+    FileContents cached = entries.get(file.path());
     if (cached != null && cached.hasVectors()) {
       return cached;
     }
@@ -49,37 +45,13 @@ public final class FileContentsCache {
     store(path, contents);
   }
 
-  private synchronized FileContents lookup(String path) {
-    return entries.get(path);
-  }
-
-  private synchronized FileContents store(String path, FileContents contents) {
-    long weight = contents.weightBytes();
-    if (weight > maxBytes) {
-      return contents;
-    }
-    FileContents previous = entries.put(path, contents);
-    if (previous != null) {
-      bytes -= previous.weightBytes();
-    }
-    bytes += weight;
-    Iterator<Map.Entry<String, FileContents>> it = entries.entrySet().iterator();
-    while (bytes > maxBytes && it.hasNext()) {
-      Map.Entry<String, FileContents> eldest = it.next();
-      if (eldest.getKey().equals(path)) {
-        continue;
-      }
-      bytes -= eldest.getValue().weightBytes();
-      it.remove();
-    }
+  private FileContents store(String path, FileContents contents) {
+    entries.put(path, contents);
     return contents;
   }
 
   /** Drops a file (after it was deleted). */
-  public synchronized void invalidate(String path) {
-    FileContents removed = entries.remove(path);
-    if (removed != null) {
-      bytes -= removed.weightBytes();
-    }
+  public void invalidate(String path) {
+    entries.remove(path);
   }
 }

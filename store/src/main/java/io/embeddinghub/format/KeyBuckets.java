@@ -17,6 +17,7 @@ public final class KeyBuckets {
   }
 
   /** MurmurHash3 x86 32-bit. */
+  @SuppressWarnings("fallthrough") // the tail bytes accumulate, as in the reference
   static int murmur3(byte[] data, int seed) {
     int h = seed;
     int blocks = data.length / 4;

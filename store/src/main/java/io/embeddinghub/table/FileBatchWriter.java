@@ -73,7 +73,7 @@ public final class FileBatchWriter {
   }
 
   /** Deletes files known to be uncommitted; failures leave them to vacuum (they are invisible). */
-  static void deleteQuietly(HubContext ctx, List<DataFile> files) {
+  public static void deleteQuietly(HubContext ctx, List<DataFile> files) {
     for (DataFile f : files) {
       try {
         ctx.cache().invalidate(f.path());
