@@ -1,5 +1,6 @@
 package io.embeddinghub.spark;
 
+import io.embeddinghub.IndexParams;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
@@ -25,6 +26,10 @@ final class SparkOptions {
   static final String METRIC = "metric";
   /** Buckets of a space a write creates. */
   static final String BUCKETS = "buckets";
+  /** HNSW parameters of a space a write creates (defaults: {@link io.embeddinghub.IndexParams#DEFAULT}). */
+  static final String INDEX_M = "index.m";
+  static final String INDEX_EF_CONSTRUCTION = "index.efConstruction";
+  static final String INDEX_EF = "index.ef";
   /** Keep the last row of a key repeated within one write instead of failing; default false. */
   static final String DEDUPE = "dedupe";
 
@@ -109,12 +114,24 @@ final class SparkOptions {
       builder.metric(Metric.parse(options.get(METRIC)));
     }
     if (options.containsKey(BUCKETS)) {
-      try {
-        builder.buckets(Integer.parseInt(options.get(BUCKETS).trim()));
-      } catch (NumberFormatException e) {
-        throw new InvalidInputException("Option buckets must be a number, got '" + options.get(BUCKETS) + "'");
-      }
+      builder.buckets(intOption(BUCKETS, 0));
     }
+    IndexParams d = IndexParams.DEFAULT;
+    builder.indexParams(
+        new IndexParams(
+            intOption(INDEX_M, d.m()), intOption(INDEX_EF_CONSTRUCTION, d.efConstruction()), intOption(INDEX_EF, d.ef())));
     return builder.build();
+  }
+
+  private int intOption(String key, int defaultValue) {
+    String value = options.get(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("Option " + key + " must be a number, got '" + value + "'");
+    }
   }
 }
