@@ -35,17 +35,47 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  */
 public final class EmbeddingHubCatalog implements TableCatalog {
   private String name;
+  /** The configured hub, or null for a catalog that only takes path identifiers. */
   private HubRef hub;
 
   @Override
   public void initialize(String name, CaseInsensitiveStringMap options) {
     this.name = name;
     String path = options.get("path");
-    if (path == null || path.isBlank()) {
+    if (path != null && !path.isBlank()) {
+      this.hub = new HubRef(path, SparkSession.active().sessionState().newHadoopConf());
+    }
+  }
+
+  /**
+   * The hub of an identifier: {@code <catalog>.<space>} is a space of the configured hub;
+   * {@code <catalog>.`<hub root>`.<space>} (what DataFrame reads and writes use) names its hub.
+   */
+  private HubRef hubOf(Identifier ident) {
+    if (ident.namespace().length == 1) {
+      return new HubRef(ident.namespace()[0], SparkSession.active().sessionState().newHadoopConf());
+    }
+    if (ident.namespace().length > 1) {
+      throw new InvalidInputException("Catalog '" + name + "': too many name parts in " + ident);
+    }
+    if (hub == null) {
       throw new InvalidInputException(
           "Catalog '" + name + "' needs spark.sql.catalog." + name + ".path = <hub root>");
     }
-    this.hub = new HubRef(path, SparkSession.active().sessionState().newHadoopConf());
+    return hub;
+  }
+
+  private static boolean isPathIdentifier(Identifier ident) {
+    return ident.namespace().length == 1;
+  }
+
+  @Override
+  public boolean tableExists(Identifier ident) {
+    try {
+      return HubSpaces.exists(hubOf(ident).context().io(), ident.name());
+    } catch (InvalidInputException e) {
+      return false;
+    }
   }
 
   @Override
@@ -55,7 +85,7 @@ public final class EmbeddingHubCatalog implements TableCatalog {
 
   @Override
   public Identifier[] listTables(String[] namespace) throws NoSuchNamespaceException {
-    if (namespace.length > 0) {
+    if (namespace.length > 0 || hub == null) {
       throw new NoSuchNamespaceException(namespace);
     }
     List<String> spaces = HubSpaces.list(hub.context().io());
@@ -84,7 +114,12 @@ public final class EmbeddingHubCatalog implements TableCatalog {
   }
 
   private Table table(Identifier ident, Long version, Instant time) throws NoSuchTableException {
-    String space = spaceName(ident);
+    String space = ident.name();
+    HubRef hub = hubOf(ident);
+    if (isPathIdentifier(ident) && version == null && time == null) {
+      // a DataFrame write may be about to create the space; reads fail clearly when it is absent
+      return new SparkSpaceTable(hub, space, Map.of(), null, null);
+    }
     try {
       SpaceEngine engine = SpaceEngine.open(hub.context(), space);
       if (version != null) {
@@ -105,9 +140,17 @@ public final class EmbeddingHubCatalog implements TableCatalog {
   @SuppressWarnings("deprecation")
   public Table createTable(Identifier ident, StructType schema, Transform[] partitions, Map<String, String> properties)
       throws TableAlreadyExistsException {
-    String space = spaceName(ident);
+    String space = ident.name();
+    HubRef hub = hubOf(ident);
     if (partitions.length > 0) {
       throw new InvalidInputException("Spaces are bucketed by key; PARTITIONED BY is not supported");
+    }
+    if (isPathIdentifier(ident)) {
+      // df.write() with errorifexists / ignore: the write creates the space from its options
+      if (HubSpaces.exists(hub.context().io(), space)) {
+        throw new TableAlreadyExistsException(ident);
+      }
+      return new SparkSpaceTable(hub, space, Map.of(), null, null);
     }
     checkSchema(schema);
     String dims = properties.get("dimensions");
@@ -157,7 +200,7 @@ public final class EmbeddingHubCatalog implements TableCatalog {
   @Override
   public boolean dropTable(Identifier ident) {
     try {
-      Vacuum.drop(hub.context(), spaceName(ident));
+      Vacuum.drop(hubOf(ident).context(), ident.name());
       return true;
     } catch (SpaceNotFoundException | InvalidInputException e) {
       return false;
@@ -168,13 +211,5 @@ public final class EmbeddingHubCatalog implements TableCatalog {
   public void renameTable(Identifier oldIdent, Identifier newIdent) {
     throw new EmbeddingHubException(
         "RENAME is not supported for spaces (forks share files by path); fork to the new name and drop the old one");
-  }
-
-  private String spaceName(Identifier ident) {
-    if (ident.namespace().length > 0) {
-      throw new InvalidInputException(
-          "Catalog '" + name + "' has no namespaces: use " + name + ".<space>, got " + ident);
-    }
-    return ident.name();
   }
 }

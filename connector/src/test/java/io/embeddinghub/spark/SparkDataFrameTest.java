@@ -152,6 +152,26 @@ class SparkDataFrameTest {
   }
 
   @Test
+  void errorIfExistsCreatesOnceAndIgnoreLeavesAnExistingSpaceAlone() {
+    String root = SharedSpark.newHubRoot();
+    Map<String, float[]> rows = randomRows(new Random(9), "m", 20, 3);
+    frame(spark, rows).write().format("embeddinghub").option("path", root).option("space", "m")
+        .option("metric", "inner_product").mode("errorifexists").save();
+    Space space = EmbeddingHub.open(root).getSpace("m");
+    assertThat(space.metric().id()).isEqualTo("inner_product");
+    long version = space.version();
+    Map<String, float[]> other = randomRows(new Random(10), "n", 5, 3);
+    assertThatThrownBy(() -> frame(spark, other).write().format("embeddinghub").option("path", root)
+            .option("space", "m").mode("errorifexists").save())
+        .hasMessageContaining("m");
+    frame(spark, other).write().format("embeddinghub").option("path", root).option("space", "m").mode("ignore").save();
+    assertThat(EmbeddingHub.open(root).getSpace("m").version()).isEqualTo(version);
+    assertSameContents(collect(read(root, "m")), rows);
+    frame(spark, other).write().format("embeddinghub").option("path", root).option("space", "fresh").mode("ignore").save();
+    assertSameContents(collect(read(root, "fresh")), other);
+  }
+
+  @Test
   void doubleArraysAreAcceptedAndDuplicatesRefusedUnlessDeduped() {
     String root = SharedSpark.newHubRoot();
     StructType doubles = new StructType().add("key", DataTypes.StringType).add("embedding", DataTypes.createArrayType(DataTypes.DoubleType));
