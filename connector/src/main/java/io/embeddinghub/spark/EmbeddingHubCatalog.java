@@ -15,13 +15,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchFunctionException;
 import org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
+import org.apache.spark.sql.connector.catalog.FunctionCatalog;
 import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
 import org.apache.spark.sql.connector.catalog.TableChange;
+import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
@@ -33,7 +36,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * {@code spark.sql.catalog.hub.path = <hub root>}; every space of the hub is a table
  * {@code hub.<space>}. Store errors become Spark's catalog exceptions here, at the boundary.
  */
-public final class EmbeddingHubCatalog implements TableCatalog {
+public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog {
   private String name;
   /** The configured hub, or null for a catalog that only takes path identifiers. */
   private HubRef hub;
@@ -189,6 +192,20 @@ public final class EmbeddingHubCatalog implements TableCatalog {
       throw new InvalidInputException(
           "A space's schema is (key STRING, embedding ARRAY<FLOAT>), got " + schema.toDDL());
     }
+  }
+
+  /** {@code bucket(numBuckets, key)}, which the partitioning reported by scans refers to. */
+  @Override
+  public Identifier[] listFunctions(String[] namespace) {
+    return new Identifier[] {Identifier.of(new String[0], BucketFunction.NAME)};
+  }
+
+  @Override
+  public UnboundFunction loadFunction(Identifier ident) throws NoSuchFunctionException {
+    if (ident.name().equalsIgnoreCase(BucketFunction.NAME)) {
+      return new BucketFunction();
+    }
+    throw new NoSuchFunctionException(ident);
   }
 
   @Override

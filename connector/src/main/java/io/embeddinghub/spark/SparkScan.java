@@ -6,10 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.spark.sql.connector.expressions.Expression;
+import org.apache.spark.sql.connector.expressions.Expressions;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.SupportsReportPartitioning;
+import org.apache.spark.sql.connector.read.partitioning.KeyGroupedPartitioning;
+import org.apache.spark.sql.connector.read.partitioning.Partitioning;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -17,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  * survive bucket and key-range pruning. The version is fixed here, at planning, and travels in
  * every partition.
  */
-final class SparkScan implements Scan, Batch {
+final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
   private final HubRef hub;
   private final SpaceState state;
   private final StructType readSchema;
@@ -55,6 +60,19 @@ final class SparkScan implements Scan, Batch {
       partitions.add(new SparkInputPartition(hub, f.file(), f.deleted().encode(), dims, keysOnly));
     }
     return partitions.toArray(new InputPartition[0]);
+  }
+
+  /** Rows are partitioned by {@code bucket(B, key)}: a key's row is in its bucket's partition. */
+  @Override
+  public Partitioning outputPartitioning() {
+    int buckets = state.metadata().spec().buckets();
+    long partitionKeys =
+        java.util.Arrays.stream(planInputPartitions())
+            .map(p -> ((SparkInputPartition) p).file().bucket())
+            .distinct()
+            .count();
+    return new KeyGroupedPartitioning(
+        new Expression[] {Expressions.bucket(buckets, SparkSchemas.KEY)}, (int) partitionKeys);
   }
 
   @Override

@@ -219,6 +219,23 @@ class SparkDataFrameTest {
     assertThat(keys.count()).isEqualTo(400);
   }
 
+  @Test
+  void theScanReportsItsBucketingSoAggregationsOnKeyDoNotShuffleTheSpace() {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("g", 2).buckets(4).build());
+    Map<String, float[]> rows = randomRows(new Random(11), "g", 200, 2);
+    space.multiset(rows);
+    space.multiset(randomRows(new Random(12), "g", 50, 2)); // a second file in most buckets
+    Dataset<Row> counts = read(root, "g").groupBy("key").count();
+    String plan = counts.queryExecution().executedPlan().toString();
+    assertThat(plan).contains("EmbeddingHubScan").doesNotContain("Exchange");
+    assertThat(counts.where("count > 1").count()).isZero();
+    assertThat(counts.count()).isEqualTo(200);
+    // without the reported partitioning the same query shuffles (the oracle for the check above)
+    Dataset<Row> viaParquet = spark.read().parquet(root + "g/data").groupBy("key").count();
+    assertThat(viaParquet.queryExecution().executedPlan().toString()).contains("Exchange");
+  }
+
   static SparkScan scanOf(Dataset<Row> df) {
     LogicalPlan plan = df.queryExecution().optimizedPlan();
     List<LogicalPlan> leaves = scala.jdk.javaapi.CollectionConverters.asJava(plan.collectLeaves());
