@@ -5,7 +5,7 @@ package io.embeddinghub;
  * {@code efConstruction} (candidate list while building) and {@code ef} (default candidate list
  * while searching). Immutable; validated on construction.
  */
-public record IndexParams(int m, int efConstruction, int ef) {
+public record IndexParams(int m, int efConstruction, int ef) implements java.io.Serializable {
   public static final IndexParams DEFAULT = new IndexParams(16, 200, 64);
 
   public IndexParams {

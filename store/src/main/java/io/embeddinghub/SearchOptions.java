@@ -8,7 +8,7 @@ package io.embeddinghub;
  * @param exact brute-force search over every live row: exact answers, for verification and tiny
  *     spaces
  */
-public record SearchOptions(int ef, boolean exact) {
+public record SearchOptions(int ef, boolean exact) implements java.io.Serializable {
   /** The space's default ef, approximate search. */
   public static final SearchOptions DEFAULT = new SearchOptions(0, false);
 

@@ -11,7 +11,9 @@ import java.util.Objects;
  * hub.createSpace(SpaceSpec.builder("items", 128).metric(Metric.COSINE).buckets(32).build());
  * }</pre>
  */
-public final class SpaceSpec {
+public final class SpaceSpec implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   public static final int DEFAULT_BUCKETS = 8;
   public static final int MAX_BUCKETS = 4096;
   public static final int MAX_DIMENSIONS = 65_536;

@@ -8,7 +8,9 @@ import java.util.Base64;
  * The deleted row positions of one data file (merge-on-read): an immutable sorted set of ints.
  * Serialized as base64 of varint-encoded gaps, so a log entry that deletes a few rows stays small.
  */
-public final class DeletionVector {
+public final class DeletionVector implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   public static final DeletionVector EMPTY = new DeletionVector(new int[0]);
 
   private final int[] positions;

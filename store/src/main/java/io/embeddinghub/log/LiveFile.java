@@ -3,7 +3,7 @@ package io.embeddinghub.log;
 import java.util.Objects;
 
 /** A data file of a version together with the rows of it that are deleted in that version. */
-public record LiveFile(DataFile file, DeletionVector deleted) {
+public record LiveFile(DataFile file, DeletionVector deleted) implements java.io.Serializable {
   public LiveFile {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(deleted, "deleted");

@@ -10,11 +10,12 @@ import java.util.Objects;
  * @param createdAtMillis creation time
  * @param forkedFrom the space and version this space was forked from, or null
  */
-public record SpaceMetadata(SpaceSpec spec, long createdAtMillis, ForkOrigin forkedFrom) {
+public record SpaceMetadata(SpaceSpec spec, long createdAtMillis, ForkOrigin forkedFrom)
+    implements java.io.Serializable {
   public SpaceMetadata {
     Objects.requireNonNull(spec, "spec");
   }
 
   /** The parent of a fork. */
-  public record ForkOrigin(String space, long version) {}
+  public record ForkOrigin(String space, long version) implements java.io.Serializable {}
 }

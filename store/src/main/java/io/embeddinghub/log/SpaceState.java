@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The complete, immutable state of a space at one version: its metadata and its live data files
+ * The complete, immutable (and serializable, for Spark tasks) state of a space at one version: its metadata and its live data files
  * with their deletion vectors. Built from a checkpoint and the log entries after it; every read
  * of a version works from one of these, so a reader never sees a partial commit.
  */
-public final class SpaceState {
+public final class SpaceState implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final SpaceMetadata metadata;
   private final long version;
   private final long timestampMillis;
@@ -98,6 +100,15 @@ public final class SpaceState {
 
   public LiveFile file(String path) {
     return files.get(path);
+  }
+
+  /** This version restricted to one bucket's files (what one distributed task searches). */
+  public SpaceState bucketSlice(int bucket) {
+    Map<String, LiveFile> slice = new LinkedHashMap<>();
+    for (LiveFile f : filesInBucket(bucket)) {
+      slice.put(f.file().path(), f);
+    }
+    return new SpaceState(metadata, version, timestampMillis, slice);
   }
 
   /** Live files of one bucket in the order they were added. */

@@ -1,0 +1,163 @@
+package io.embeddinghub.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.SearchOptions;
+import io.embeddinghub.format.KeyBuckets;
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.table.SpaceEngine;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Key-Value and Nearest-Neighbor interfaces at Spark scale: DataFrames of keys or queries in,
+ * DataFrames out, without collecting to the driver and without shuffling the space's vectors.
+ *
+ * <pre>{@code
+ * EmbeddingHubSpark hub = EmbeddingHubSpark.open(spark, "hdfs:///hubs/main");
+ * Dataset<Row> vectors = hub.multiget("items", keysDf, MissingKeys.NULL);      // key, embedding
+ * Dataset<Row> knn = hub.nearestNeighbors("items", queriesDf, 10);              // query_id, rank, key, distance
+ * }</pre>
+ *
+ * Each operation pins the space's latest version once, on the driver, and every task reads it.
+ */
+public final class EmbeddingHubSpark {
+  private static final String BUCKET = "__bucket";
+
+  private final SparkSession spark;
+  private final HubRef hub;
+
+  private EmbeddingHubSpark(SparkSession spark, HubRef hub) {
+    this.spark = spark;
+    this.hub = hub;
+  }
+
+  public static EmbeddingHubSpark open(SparkSession spark, String hubRoot) {
+    Objects.requireNonNull(spark, "spark");
+    if (hubRoot == null || hubRoot.isBlank()) {
+      throw new InvalidInputException("Hub root must not be null or blank");
+    }
+    return new EmbeddingHubSpark(spark, new HubRef(hubRoot, spark.sessionState().newHadoopConf()));
+  }
+
+  private SpaceState pin(String space) {
+    return SpaceEngine.open(hub.context(), Errors.checkSpaceName(space)).latest();
+  }
+
+  /**
+   * The embeddings of the keys in column {@code key} of {@code keys}, as {@code key, embedding}
+   * rows (a key given twice comes back twice). Keys are shuffled to their buckets; each task
+   * reads only its buckets' files, in place, so a few keys touch only their buckets and the
+   * space's side is never shuffled.
+   */
+  public Dataset<Row> multiget(String space, Dataset<Row> keys, MissingKeys missing) {
+    Objects.requireNonNull(missing, "missing");
+    SpaceState state = pin(space);
+    int buckets = state.metadata().spec().buckets();
+    Dataset<Row> byBucket =
+        keyColumn(keys).withColumn(BUCKET, bucketOf(buckets).apply(col("key"))).repartition(buckets, col(BUCKET));
+    StructType out =
+        new StructType()
+            .add("key", DataTypes.StringType, false)
+            .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), missing == MissingKeys.NULL);
+    return byBucket.mapPartitions(new BucketLookup(hub, state, missing), Encoders.row(out));
+  }
+
+  /** {@link #multiget(String, Dataset, MissingKeys)} leaving out absent keys. */
+  public Dataset<Row> multiget(String space, Dataset<Row> keys) {
+    return multiget(space, keys, MissingKeys.DROP);
+  }
+
+  /** Upserts {@code key, embedding} rows as one version; returns that version. */
+  public long multiset(String space, Dataset<Row> rows) {
+    rows.write().format("embeddinghub").option("path", hub.root()).option("space", space).mode("append").save();
+    return pin(space).version();
+  }
+
+  /** Deletes the keys of column {@code key} as one version; returns how many were present. */
+  public long multidelete(String space, Dataset<Row> keys) {
+    List<String> distinct = new ArrayList<>();
+    for (Row r : keyColumn(keys).distinct().collectAsList()) {
+      distinct.add(r.getString(0));
+    }
+    return SpaceEngine.open(hub.context(), Errors.checkSpaceName(space)).delete(distinct);
+  }
+
+  /** {@link #nearestNeighbors(String, Dataset, int, SearchOptions)} with the space's default ef. */
+  public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k) {
+    return nearestNeighbors(space, queries, k, SearchOptions.DEFAULT);
+  }
+
+  /**
+   * The {@code k} nearest stored keys for every query: {@code queries} has an {@code id} column
+   * and either a {@code vector} column (ARRAY of FLOAT or DOUBLE) or a {@code key} column of
+   * stored keys (the key itself is left out of its answer). Returns {@code query_id, rank, key,
+   * distance}: exactly {@code min(k, n)} rows per query, ranked by distance then key.
+   *
+   * <p>Every query is fanned out to the bucket partitions; each task searches its bucket's
+   * indexes (or scans exactly with {@code options.exact()}) and emits a local top-k; a window
+   * over each query keeps the global best k.
+   */
+  public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, SearchOptions options) {
+    Errors.checkK(k);
+    Objects.requireNonNull(options, "options");
+    SpaceState state = pin(space);
+    int buckets = state.metadata().spec().buckets();
+    List<String> columns = Arrays.asList(queries.columns());
+    if (!columns.contains("id")) {
+      throw new InvalidInputException("Queries need an 'id' column, got " + columns);
+    }
+    Dataset<Row> prepared;
+    if (columns.contains("vector")) {
+      prepared = queries.select(col("id"), col("vector"), lit(null).cast(DataTypes.StringType).as("exclude"));
+    } else if (columns.contains("key")) {
+      Dataset<Row> vectors = multiget(space, queries.select(col("key")).distinct(), MissingKeys.FAIL);
+      prepared =
+          queries.select(col("id"), col("key")).join(vectors, "key")
+              .select(col("id"), col("embedding").as("vector"), col("key").as("exclude"));
+    } else {
+      throw new InvalidInputException("Queries need a 'vector' or a 'key' column, got " + columns);
+    }
+    DataType idType = queries.schema().apply("id").dataType();
+    Dataset<Row> bucketIds = spark.range(buckets).select(col("id").cast(DataTypes.IntegerType).as(BUCKET));
+    Dataset<Row> fannedOut = prepared.crossJoin(functions.broadcast(bucketIds)).repartition(buckets, col(BUCKET));
+    StructType local =
+        new StructType()
+            .add("query_id", idType, false)
+            .add("key", DataTypes.StringType, false)
+            .add("distance", DataTypes.FloatType, false);
+    Dataset<Row> candidates = fannedOut.mapPartitions(new BucketSearch(hub, state, k, options), Encoders.row(local));
+    Column rank = row_number().over(Window.partitionBy(col("query_id")).orderBy(col("distance"), col("key")));
+    return candidates.withColumn("rank", rank).where(col("rank").leq(k)).select("query_id", "rank", "key", "distance");
+  }
+
+  private static Dataset<Row> keyColumn(Dataset<Row> keys) {
+    if (!Arrays.asList(keys.columns()).contains("key")) {
+      throw new InvalidInputException("Keys need a 'key' column, got " + Arrays.toString(keys.columns()));
+    }
+    return keys.select(col("key").cast(DataTypes.StringType).as("key"));
+  }
+
+  private static UserDefinedFunction bucketOf(int buckets) {
+    return functions.udf(
+        (UDF1<String, Integer>) key -> key == null ? 0 : KeyBuckets.bucketOf(key, buckets), DataTypes.IntegerType);
+  }
+}
