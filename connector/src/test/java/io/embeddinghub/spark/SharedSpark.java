@@ -30,6 +30,7 @@ final class SharedSpark {
               .config("spark.driver.host", "127.0.0.1")
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.sql.shuffle.partitions", "4")
+              .config("spark.sql.extensions", EmbeddingHubExtensions.class.getName())
               .config("spark.sql.catalog.hub", EmbeddingHubCatalog.class.getName())
               .config("spark.sql.catalog.hub.path", catalogRoot.toUri().toString())
               .getOrCreate();

@@ -70,6 +70,24 @@ class SparkCatalogTest {
   }
 
   @Test
+  void nearestNeighborsTableFunction() {
+    sql("CREATE TABLE hub.tf (key STRING, embedding ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='3')");
+    sql("INSERT INTO hub.tf VALUES ('a', array(0.0f, 1.0f, 0.0f)), ('b', array(1.0f, 1.0f, 0.0f)), ('c', array(1.0f, 0.0f, 0.0f))");
+    List<Row> byVector = sql("SELECT rank, key, distance FROM nearest_neighbors('hub.tf', ARRAY(0.0, 1.0, 0.0), 2)");
+    assertThat(byVector).extracting(r -> r.getString(1)).containsExactly("a", "b");
+    assertThat(byVector).extracting(r -> r.getInt(0)).containsExactly(1, 2);
+    assertThat(byVector.get(1).getFloat(2)).isEqualTo(1.0f);
+    assertThat(sql("SELECT key FROM nearest_neighbors('hub.tf', 'a', 5)")).extracting(r -> r.getString(0))
+        .containsExactly("b", "c");
+    assertThat(sql("SELECT * FROM nearest_neighbors('hub.tf', ARRAY(1, 0, 0), 0)")).isEmpty();
+    assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('nocat.tf', ARRAY(1, 0, 0), 1)"))
+        .hasMessageContaining("nocat");
+    assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('hub.tf', ARRAY(1, 0), 1)"))
+        .hasMessageContaining("2 dimensions");
+    sql("DROP TABLE hub.tf");
+  }
+
+  @Test
   void catalogErrorsAreSparkErrors() {
     assertThatThrownBy(() -> sql("SELECT * FROM hub.nothing_here")).hasMessageContaining("nothing_here");
     sql("CREATE TABLE hub.twice (key STRING, embedding ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='2')");

@@ -1,0 +1,134 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.Neighbor;
+import io.embeddinghub.SearchOptions;
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.StateReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.types.DataTypeUtils;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * {@code nearest_neighbors('<catalog>.<space>', <vector or stored key>, k [, ef])}: one query,
+ * answered on the driver by the store when the statement is analyzed, as a table of
+ * {@code rank, key, distance}. For many queries use {@link EmbeddingHubSpark#nearestNeighbors}.
+ */
+final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expression>, LogicalPlan> {
+  static final String NAME = "nearest_neighbors";
+  static final String USAGE =
+      NAME + "('<catalog>.<space>', <ARRAY of numbers> | '<stored key>', k [, ef]) - the k nearest keys";
+
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("rank", DataTypes.IntegerType, false)
+          .add("key", DataTypes.StringType, false)
+          .add("distance", DataTypes.FloatType, false);
+
+  @Override
+  public LogicalPlan apply(Seq<Expression> arguments) {
+    List<Expression> args = CollectionConverters.asJava(arguments);
+    if (args.size() < 3 || args.size() > 4) {
+      throw new InvalidInputException("Usage: " + USAGE + "; got " + args.size() + " arguments");
+    }
+    String table = string(args.get(0), "the space");
+    int dot = table.indexOf('.');
+    if (dot <= 0) {
+      throw new InvalidInputException("nearest_neighbors needs '<catalog>.<space>', got '" + table + "'");
+    }
+    String catalog = table.substring(0, dot);
+    String space = Errors.checkSpaceName(table.substring(dot + 1));
+    SparkSession spark = SparkSession.active();
+    String root = spark.conf().get("spark.sql.catalog." + catalog + ".path", null);
+    if (root == null) {
+      throw new InvalidInputException("No EmbeddingHub catalog '" + catalog + "' (spark.sql.catalog." + catalog + ".path is not set)");
+    }
+    int k = number(args.get(2), "k");
+    int ef = args.size() == 4 ? number(args.get(3), "ef") : 0;
+    HubRef hub = new HubRef(root, spark.sessionState().newHadoopConf());
+    StateReader reader = SpaceEngine.open(hub.context(), space).reader();
+    Errors.checkK(k);
+    SearchOptions options = SearchOptions.withEf(ef);
+    Object query = foldable(args.get(1), "the query").eval(null);
+    List<Neighbor> neighbors;
+    if (query instanceof UTF8String key) {
+      float[] vector = reader.get(key.toString());
+      neighbors = reader.nearest(k, vector, options, key.toString());
+    } else if (query instanceof ArrayData array) {
+      float[] vector = new float[array.numElements()];
+      for (int i = 0; i < vector.length; i++) {
+        if (array.isNullAt(i)) {
+          throw new InvalidInputException("Query vector has a null at index " + i);
+        }
+        vector[i] = toFloat(args.get(1), array, i);
+      }
+      Errors.checkQuery(vector, reader.state().metadata().spec().dimensions(), reader.state().metadata().spec().metric());
+      neighbors = reader.nearest(k, vector, options, null);
+    } else {
+      throw new InvalidInputException("The query must be an ARRAY of numbers or a stored key, got " + args.get(1).sql());
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < neighbors.size(); i++) {
+      rows.add(RowFactory.create(i + 1, neighbors.get(i).key(), neighbors.get(i).distance()));
+    }
+    Seq<org.apache.spark.sql.catalyst.expressions.Attribute> output =
+        CollectionConverters.asScala(new ArrayList<org.apache.spark.sql.catalyst.expressions.Attribute>(
+            CollectionConverters.asJava(DataTypeUtils.toAttributes(SCHEMA)))).toList();
+    return LocalRelation.fromExternalRows(output, CollectionConverters.asScala(rows).toList());
+  }
+
+  private static float toFloat(Expression expr, ArrayData array, int i) {
+    org.apache.spark.sql.types.DataType element =
+        ((org.apache.spark.sql.types.ArrayType) expr.dataType()).elementType();
+    if (element.equals(DataTypes.FloatType)) {
+      return array.getFloat(i);
+    }
+    if (element.equals(DataTypes.DoubleType)) {
+      return (float) array.getDouble(i);
+    }
+    if (element.equals(DataTypes.IntegerType)) {
+      return array.getInt(i);
+    }
+    if (element instanceof org.apache.spark.sql.types.DecimalType decimal) {
+      return array.getDecimal(i, decimal.precision(), decimal.scale()).toFloat();
+    }
+    throw new InvalidInputException("Query vector elements must be numbers, got " + element.sql());
+  }
+
+  private static Expression foldable(Expression e, String what) {
+    if (!e.foldable()) {
+      throw new InvalidInputException(NAME + ": " + what + " must be a constant, got " + e.sql());
+    }
+    return e;
+  }
+
+  private static String string(Expression e, String what) {
+    Object v = foldable(e, what).eval(null);
+    if (!(v instanceof UTF8String)) {
+      throw new InvalidInputException(NAME + ": " + what + " must be a string, got " + e.sql());
+    }
+    return v.toString();
+  }
+
+  private static int number(Expression e, String what) {
+    Object v = foldable(e, what).eval(null);
+    if (!(v instanceof Integer) && !(v instanceof Long)) {
+      throw new InvalidInputException(NAME + ": " + what + " must be an integer, got " + e.sql());
+    }
+    return ((Number) v).intValue();
+  }
+}
