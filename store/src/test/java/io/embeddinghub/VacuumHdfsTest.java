@@ -1,0 +1,9 @@
+package io.embeddinghub;
+
+import io.embeddinghub.testing.TestHubs;
+
+class VacuumHdfsTest extends VacuumContract {
+  VacuumHdfsTest() {
+    super(TestHubs.hdfs());
+  }
+}
