@@ -270,10 +270,10 @@ def main():
     load_file = os.path.join(results, "loadavg-start.txt")
     if os.path.exists(load_file):
         with open(load_file) as f:
-            load = f.read().split()
-        if load and float(load[0]) > 0.5:
+            load_avg = f.read().split()
+        if load_avg and float(load_avg[0]) > 0.5:
             out.append("")
-            out.append(f"Caution: the 1-minute load average was {load[0]} when the run started (the machine was not idle).")
+            out.append(f"Caution: the 1-minute load average was {load_avg[0]} when the run started (the machine was not idle).")
     report = "\n".join(out) + "\n"
 
     with open(os.path.join(results, "report.md"), "w") as f:

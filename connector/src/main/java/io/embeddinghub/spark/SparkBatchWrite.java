@@ -1,7 +1,9 @@
 package io.embeddinghub.spark;
 
+import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceAlreadyExistsException;
+import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.table.FileBatchWriter;
 import io.embeddinghub.table.HubContext;
@@ -21,12 +23,20 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
  * space if the write creates it and commits every file as one version (an upsert, or for
  * overwrite a replacement of the whole content) through the store's optimistic commit. Spark's
  * commit coordinator lets one attempt per partition commit, so retried and speculative tasks
- * never contribute twice; {@link #abort} deletes the files of the messages it is given.
+ * never contribute twice.
+ *
+ * <p>Cleanup: until the files are handed to the store's commit, {@link #abort} deletes the files
+ * of the messages it is given. Once they are, the store owns them: it deletes them when the
+ * commit certainly failed and keeps them when the outcome is unknown (the version may have
+ * landed and reference them). Spark calls {@link #abort} after a failed {@link #commit} too, so
+ * from that point on it deletes nothing.
  */
 final class SparkBatchWrite implements BatchWrite {
   private final WriteTarget target;
   private final boolean replaceAll;
   private final SparkOptions options;
+  /** Set just before the store's commit starts; from then on only the store deletes files. */
+  private volatile boolean handedToStore;
 
   SparkBatchWrite(WriteTarget target, boolean replaceAll, SparkOptions options) {
     this.target = target;
@@ -66,12 +76,43 @@ final class SparkBatchWrite implements BatchWrite {
             "Rows of one write to space '" + target.space() + "' have different dimensions: " + dims);
       }
       engine = openOrCreate(ctx, dims.isEmpty() ? null : dims.first());
+      if (!files.isEmpty()) {
+        checkWrittenFor(engine.spec(), dims.first());
+      }
     } catch (RuntimeException e) {
       FileBatchWriter.deleteQuietly(ctx, files); // certainly not committed
       throw e;
     }
+    handedToStore = true;
     // deletes the files itself when the commit certainly failed, never when its outcome is unknown
     engine.commitWrittenFiles(replaceAll ? "spark-overwrite" : "spark-append", files, replaceAll);
+  }
+
+  /**
+   * The files were bucketed, validated and indexed for the space as the write saw it when it was
+   * planned (or for the options of a space it creates). If the space was created concurrently,
+   * or dropped and created again, with other settings, committing them would break the space
+   * (a key in the wrong bucket is invisible to point reads): refuse.
+   */
+  private void checkWrittenFor(SpaceSpec actual, int dims) {
+    SpaceSpec written = target.spec(dims);
+    boolean same =
+        actual.dimensions() == written.dimensions()
+            && actual.buckets() == written.buckets()
+            && actual.metric() == written.metric()
+            && actual.indexParams().m() == written.indexParams().m()
+            && actual.indexParams().efConstruction() == written.indexParams().efConstruction();
+    if (!same) {
+      throw new CommitConflictException(
+          "Space '" + target.space() + "' changed while this write ran (created or re-created concurrently):"
+              + " it has " + describe(actual) + ", the write's files were made for " + describe(written)
+              + "; nothing was committed, retry the write");
+    }
+  }
+
+  private static String describe(SpaceSpec spec) {
+    return spec.dimensions() + " dimensions, metric " + spec.metric().id() + ", " + spec.buckets() + " buckets, index m="
+        + spec.indexParams().m() + " efConstruction=" + spec.indexParams().efConstruction();
   }
 
   private SpaceEngine openOrCreate(HubContext ctx, Integer dims) {
@@ -92,6 +133,9 @@ final class SparkBatchWrite implements BatchWrite {
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
+    if (handedToStore) {
+      return; // the store has deleted them if the commit certainly failed, and must keep them otherwise
+    }
     HubContext ctx = target.hub().context();
     for (WriterCommitMessage m : messages) {
       if (m instanceof SparkCommitMessage message) {

@@ -1,0 +1,193 @@
+package io.embeddinghub.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.Space;
+import io.embeddinghub.SpaceSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.connector.write.WriterCommitMessage;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The write protocol under failures: a job that fails leaves no version and no visible row, and
+ * what it could not clean up is removed by vacuum; a commit with an unknown outcome keeps its
+ * files (the version may have landed); files made for other space settings are never committed.
+ */
+class SparkWriteProtocolTest {
+  private final SparkSession spark = SharedSpark.session();
+
+  SparkWriteProtocolTest() {
+    FaultyFileSystem.configure(spark.sparkContext().hadoopConfiguration());
+  }
+
+  @AfterEach
+  void noFaults() {
+    FaultyFileSystem.reset();
+  }
+
+  private static long filesUnder(String fileUri) throws IOException {
+    Path dir = Path.of(URI.create(fileUri));
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).count();
+    }
+  }
+
+  private static List<Row> rows(String prefix, int n, int dims) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<Float> v = new ArrayList<>();
+      for (int d = 0; d < dims; d++) {
+        v.add((float) (i + d));
+      }
+      rows.add(RowFactory.create(prefix + i, v));
+    }
+    return rows;
+  }
+
+  @Test
+  void aCommitWithAnUnknownOutcomeKeepsTheFilesOfTheVersionThatLanded() {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("u", 2).buckets(2).build());
+    space.set("old", new float[] {1, 1});
+    Map<String, float[]> rows = SparkDataFrameTest.randomRows(new Random(21), "n", 200, 2);
+
+    FaultyFileSystem.failNextCommitAfterLanding = true;
+    assertThatThrownBy(() -> SparkDataFrameTest.frame(spark, rows).write().format("embeddinghub")
+            .option("path", FaultyFileSystem.faulty(root)).option("space", "u").mode("append").save())
+        .hasStackTraceContaining("unknown outcome");
+    assertThat(FaultyFileSystem.failNextCommitAfterLanding).as("the fault fired").isFalse();
+
+    // the version landed: its files must still be there (Spark's abort after a failed commit must not delete them)
+    Space after = EmbeddingHub.open(root).getSpace("u");
+    assertThat(after.version()).isEqualTo(2);
+    Map<String, float[]> expected = new HashMap<>(rows);
+    expected.put("old", new float[] {1, 1});
+    Map<String, float[]> embedded = new HashMap<>();
+    after.entries().forEachRemaining(e -> embedded.put(e.getKey(), e.getValue()));
+    SparkDataFrameTest.assertSameContents(embedded, expected);
+    SparkDataFrameTest.assertSameContents(SparkDataFrameTest.collect(
+        spark.read().format("embeddinghub").option("path", root).option("space", "u").load()), expected);
+  }
+
+  @Test
+  void aFailedJobThatCannotCleanUpLeavesOnlyInvisibleFilesThatVacuumRemoves() throws IOException {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("f", 2).buckets(2).build());
+    space.set("keep", new float[] {1, 1});
+    long version = space.version();
+    List<Row> input = rows("r", 2000, 2);
+    input.set(1500, RowFactory.create("r1500", List.of(1f, 2f, 3f))); // met by a write task after it flushed files
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.setLong("embeddinghub.write.buffer-bytes", 2048);
+    FaultyFileSystem.failDataDeletes = true; // neither the task nor the job abort can delete (a lost executor)
+    try {
+      assertThatThrownBy(() -> spark.createDataFrame(input, SparkDataFrameTest.FLOAT_SCHEMA).repartition(1)
+              .write().format("embeddinghub").option("path", FaultyFileSystem.faulty(root)).option("space", "f")
+              .mode("append").save())
+          .hasStackTraceContaining("'r1500' has 3 dimensions");
+    } finally {
+      FaultyFileSystem.failDataDeletes = false;
+      hadoop.unset("embeddinghub.write.buffer-bytes");
+    }
+    Space after = EmbeddingHub.open(root).getSpace("f");
+    assertThat(after.version()).isEqualTo(version);
+    assertThat(after.size()).isEqualTo(1);
+    assertThat(spark.read().format("embeddinghub").option("path", root).option("space", "f").load().count()).isEqualTo(1);
+    assertThat(filesUnder(root + "f/data")).as("orphans left by the failed job").isGreaterThan(1);
+
+    after.vacuum(Duration.ZERO);
+    assertThat(filesUnder(root + "f/data")).isEqualTo(1);
+    assertThat(filesUnder(root + "f/index")).isZero();
+    assertThat(EmbeddingHub.open(root).getSpace("f").get("keep")).containsExactly(1, 1);
+  }
+
+  /** Throws once it has seen {@code limit} rows in a task (a bug in the user's code, say). */
+  private static final class FailAfter implements UDF1<String, String> {
+    private static final AtomicInteger SEEN = new AtomicInteger();
+    private final int limit;
+
+    FailAfter(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public String call(String key) {
+      if (SEEN.incrementAndGet() > limit) {
+        throw new IllegalStateException("user code failed after " + limit + " rows");
+      }
+      return key;
+    }
+  }
+
+  @Test
+  void aUdfThatThrowsMidTaskFailsTheJobWithoutAVersionOrFiles() throws IOException {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("x", 2).buckets(2).build());
+    space.set("keep", new float[] {1, 1});
+    FailAfter.SEEN.set(0);
+    UserDefinedFunction failing = functions.udf(new FailAfter(700), DataTypes.StringType).asNondeterministic();
+    // the UDF runs before the shuffle that clusters rows by key, so the write tasks never start
+    assertThatThrownBy(() -> spark.createDataFrame(rows("r", 1000, 2), SparkDataFrameTest.FLOAT_SCHEMA).repartition(1)
+            .withColumn("key", failing.apply(functions.col("key")))
+            .write().format("embeddinghub").option("path", root).option("space", "x").mode("append").save())
+        .hasStackTraceContaining("user code failed after 700 rows");
+    Space after = EmbeddingHub.open(root).getSpace("x");
+    assertThat(after.version()).isEqualTo(1);
+    assertThat(spark.read().format("embeddinghub").option("path", root).option("space", "x").load().count()).isEqualTo(1);
+    assertThat(filesUnder(root + "x/data")).isEqualTo(1);
+  }
+
+  @Test
+  void filesWrittenForOtherSpaceSettingsAreNeverCommitted() throws IOException {
+    String root = SharedSpark.newHubRoot();
+    HubRef hub = new HubRef(root, new Configuration());
+    // a write that creates space 'c' with 4 buckets, dimensions inferred from the rows ...
+    SparkOptions options = SparkOptions.parse(Map.of("path", root, "space", "c", "buckets", "4"));
+    WriteTarget target = WriteTarget.of(hub, options.specFor(1), false, false, 0, 1, false);
+    SparkDataWriter writer = new SparkDataWriter(target);
+    for (int i = 0; i < 50; i++) {
+      writer.write(new GenericInternalRow(new Object[] {
+          UTF8String.fromString("k" + i), UnsafeArrayData.fromPrimitiveArray(new float[] {i, 1, 2})}));
+    }
+    WriterCommitMessage message = writer.commit();
+    assertThat(filesUnder(root + "c/data")).isPositive();
+    // ... while someone else creates it with 2 buckets
+    EmbeddingHub.open(root).createSpace(SpaceSpec.builder("c", 3).buckets(2).build());
+    SparkBatchWrite batch = new SparkBatchWrite(target, false, options);
+    assertThatThrownBy(() -> batch.commit(new WriterCommitMessage[] {message}))
+        .isInstanceOf(io.embeddinghub.CommitConflictException.class)
+        .hasMessageContaining("2 buckets")
+        .hasMessageContaining("4 buckets");
+    batch.abort(new WriterCommitMessage[] {message});
+    assertThat(EmbeddingHub.open(root).getSpace("c").version()).isZero();
+    assertThat(filesUnder(root + "c/data")).isZero();
+  }
+}
