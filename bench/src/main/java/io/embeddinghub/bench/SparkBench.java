@@ -7,6 +7,8 @@ import io.embeddinghub.HubProperties;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.spark.EmbeddingHubCatalog;
+import io.embeddinghub.spark.EmbeddingHubExtensions;
 import io.embeddinghub.spark.EmbeddingHubSpark;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,13 +53,17 @@ public final class SparkBench {
     float[][] queries = FashionMnist.read(Path.of(args[1]), queryCount);
     int[][] truth = GroundTruth.load(results.resolve("truth-" + base.length + "-" + queries.length + ".i32"), base, queries, K,
         Runtime.getRuntime().availableProcessors());
-    SparkSession spark = SparkSession.builder().master("local[*]").appName("embeddinghub-bench")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
-        .config("spark.driver.memory", "8g").getOrCreate();
-    spark.sparkContext().setLogLevel("ERROR");
-    List<String> lines = new ArrayList<>();
     Path hubDir = Files.createTempDirectory("eh-spark-bench");
     String root = hubDir.toUri().toString();
+    SparkSession spark = SparkSession.builder().master("local[*]").appName("embeddinghub-bench")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
+        .config("spark.driver.memory", "8g")
+        .config("spark.sql.extensions", EmbeddingHubExtensions.class.getName())
+        .config("spark.sql.catalog.eh", EmbeddingHubCatalog.class.getName())
+        .config("spark.sql.catalog.eh.path", root)
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+    List<String> lines = new ArrayList<>();
 
     Configuration conf = new Configuration();
     conf.setLong(HubProperties.WRITE_BUFFER_BYTES, 4L << 30);
@@ -76,7 +82,12 @@ public final class SparkBench {
     double cold = time(() -> distributed.nearestNeighbors("fmnist", queryDf, K, SearchOptions.withEf(64)).collectAsList());
     List<Row> answers = new ArrayList<>();
     double probe = time(() -> answers.addAll(distributed.nearestNeighbors("fmnist", queryDf, K, SearchOptions.withEf(64)).collectAsList()));
-    double probeRecall = recall(answers, truth);
+    double probeRecall = recall(answers, truth, 2);
+    // the same queries through SQL: Spark's NEAREST BY join on the space, rewritten into the probe
+    queryDf.createOrReplaceTempView("all_queries");
+    List<Row> viaSql = new ArrayList<>();
+    double rewritten = time(() -> viaSql.addAll(spark.sql("SELECT q.id, s.key FROM all_queries q JOIN eh.fmnist "
+        + "WITH ('ef' = '64') s APPROX NEAREST 10 BY DISTANCE vector_l2_distance(q.vector, s.embedding)").collectAsList()));
     int exactCount = Math.min(queries.length, 1000);
     Dataset<Row> exactQueries = queries(spark, queries, exactCount).cache();
     exactQueries.count();
@@ -84,6 +95,8 @@ public final class SparkBench {
     lines.add(row("EmbeddingHub index probe (ef 64), first run incl. cache loading", queries.length, cold, Double.NaN));
     lines.add(row("EmbeddingHub index probe (ef 64)", queries.length, probe, probeRecall));
     lines.add(row("EmbeddingHub exact mode", exactCount, exact, 1.0));
+    lines.add(row("Spark APPROX NEAREST BY on the space, rewritten to the index probe (ef 64)", queries.length, rewritten,
+        recall(viaSql, truth, 1)));
 
     // Spark's own plans over the same vectors as a plain DataFrame, on a subset (they are cross products)
     Dataset<Row> baseDf = baseFrame(spark, base).cache();
@@ -168,10 +181,11 @@ public final class SparkBench {
     return list;
   }
 
-  private static double recall(List<Row> result, int[][] truth) {
+  /** Recall@K of rows (query id, ..., key at {@code keyColumn}) against the true neighbors. */
+  private static double recall(List<Row> result, int[][] truth, int keyColumn) {
     Map<Long, Set<Integer>> found = new HashMap<>();
     for (Row r : result) {
-      found.computeIfAbsent(r.getLong(0), q -> new HashSet<>()).add(Integer.parseInt(r.getString(2).substring(1)));
+      found.computeIfAbsent(r.getLong(0), q -> new HashSet<>()).add(Integer.parseInt(r.getString(keyColumn).substring(1)));
     }
     long hits = 0;
     for (int q = 0; q < truth.length; q++) {

@@ -6,67 +6,133 @@ import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.StateReader;
+import java.io.Serializable;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
 
 /**
- * One task of a distributed nearest-neighbor query: rows are (query id, vector, excluded key,
- * bucket); for each, it searches that bucket's files of the pinned version (HNSW with
- * over-fetch past deletions, or exactly) and emits the bucket's local top-k. Queries stream
- * through; nothing is collected or broadcast.
+ * One task of a distributed nearest-neighbor query. Input rows are {@code (query id, vector,
+ * excluded key, bucket, carried...)}; for each, it searches that bucket's files of the pinned
+ * version (HNSW with over-fetch past deletions, or exactly) and emits the bucket's local top-k
+ * as {@code (query id, key, distance, carried...)}. Queries stream through; nothing is collected
+ * or broadcast.
+ *
+ * <p>For {@link EmbeddingHubSpark#nearestNeighbors} a null query vector is an error. For a
+ * nearest-neighbor join it has no match (as in Spark's own plan), and for an outer join bucket 0
+ * also emits one row with a null key and distance per query, so that queries no bucket answers
+ * (a null vector, an empty space) are kept; the merge sorts these last.
  */
-final class BucketSearch implements MapPartitionsFunction<Row, Row> {
-  private static final long serialVersionUID = 1L;
+final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>> implements Serializable {
+  private static final long serialVersionUID = 2L;
 
   private final HubRef hub;
   private final SpaceState state;
   private final int k;
   private final SearchOptions options;
+  private final boolean forJoin;
+  private final boolean markUnanswered;
+  private final String description;
 
-  BucketSearch(HubRef hub, SpaceState state, int k, SearchOptions options) {
+  private BucketSearch(HubRef hub, SpaceState state, int k, SearchOptions options, boolean forJoin,
+      boolean markUnanswered, String description) {
     this.hub = hub;
     this.state = state;
     this.k = k;
     this.options = options;
+    this.forJoin = forJoin;
+    this.markUnanswered = markUnanswered;
+    this.description = description;
+  }
+
+  /** For queries given as vectors or stored keys: a null vector is an error. */
+  static BucketSearch forQueries(HubRef hub, SpaceState state, int k, SearchOptions options, String space) {
+    return new BucketSearch(hub, state, k, options, false, false, space);
+  }
+
+  /** For a nearest-neighbor join: a null vector has no match; an outer join marks every query. */
+  static BucketSearch forJoin(HubRef hub, SpaceState state, int k, SearchOptions options, boolean outer, String space) {
+    return new BucketSearch(hub, state, k, options, true, outer, space);
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> queries) {
-    HubContext ctx = hub.context();
-    Map<Integer, StateReader> readers = new HashMap<>();
-    int dims = state.metadata().spec().dimensions();
-    return new Iterator<>() {
-      private Object id;
-      private Iterator<Neighbor> current = List.<Neighbor>of().iterator();
+  public Iterator<Row> apply(Iterator<Row> queries) {
+    return CollectionConverters.asScala(new Answers(CollectionConverters.asJava(queries)));
+  }
 
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && queries.hasNext()) {
-          Row q = queries.next();
-          id = q.get(0);
-          float[] vector = SparkVectors.toFloats(q.get(1));
-          Errors.checkQuery(vector, dims, state.metadata().spec().metric());
-          String excluded = q.isNullAt(2) ? null : q.getString(2);
-          StateReader reader = readers.computeIfAbsent(q.getInt(3), b -> new StateReader(ctx, state.bucketSlice(b)));
-          current = reader.nearest(k, vector, options, excluded).iterator();
+  /** Shown by {@code explain}: which space and version is probed, and how. */
+  @Override
+  public String toString() {
+    return "EmbeddingHubNearestNeighbors(" + description + "@v" + state.version() + ", k=" + k
+        + (options.exact() ? ", exact" : options.ef() > 0 ? ", ef=" + options.ef() : "") + ")";
+  }
+
+  /** The answers of one task's queries, computed one query at a time. */
+  private final class Answers implements java.util.Iterator<Row> {
+    private final java.util.Iterator<Row> queries;
+    private final HubContext ctx = hub.context();
+    private final Map<Integer, StateReader> readers = new HashMap<>();
+    private final int dims = state.metadata().spec().dimensions();
+    private Row query;
+    private java.util.Iterator<Neighbor> current = List.<Neighbor>of().iterator();
+    private Row pendingMarker;
+
+    Answers(java.util.Iterator<Row> queries) {
+      this.queries = queries;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!current.hasNext() && pendingMarker == null && queries.hasNext()) {
+        query = queries.next();
+        int bucket = query.getInt(3);
+        if (markUnanswered && bucket == 0) {
+          pendingMarker = output(null, null);
         }
-        return current.hasNext();
+        if (query.isNullAt(1)) {
+          if (!forJoin) {
+            throw new io.embeddinghub.InvalidInputException("Query " + query.get(0) + " has a null vector");
+          }
+          continue;
+        }
+        float[] vector = SparkVectors.toFloats(query.get(1));
+        Errors.checkQuery(vector, dims, state.metadata().spec().metric());
+        String excluded = query.isNullAt(2) ? null : query.getString(2);
+        StateReader reader = readers.computeIfAbsent(bucket, b -> new StateReader(ctx, state.bucketSlice(b)));
+        current = reader.nearest(k, vector, options, excluded).iterator();
       }
+      return current.hasNext() || pendingMarker != null;
+    }
 
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      if (current.hasNext()) {
         Neighbor n = current.next();
-        return RowFactory.create(id, n.key(), n.distance());
+        return output(n.key(), n.distance());
       }
-    };
+      Row marker = pendingMarker;
+      pendingMarker = null;
+      return marker;
+    }
+
+    private Row output(String key, Float distance) {
+      Object[] values = new Object[3 + query.length() - 4];
+      values[0] = query.get(0);
+      values[1] = key;
+      values[2] = distance;
+      for (int i = 4; i < query.length(); i++) {
+        values[3 + i - 4] = query.get(i);
+      }
+      return RowFactory.create(values);
+    }
   }
 }

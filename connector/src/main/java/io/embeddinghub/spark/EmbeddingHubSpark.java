@@ -144,7 +144,8 @@ public final class EmbeddingHubSpark {
             .add("query_id", idType, false)
             .add("key", DataTypes.StringType, false)
             .add("distance", DataTypes.FloatType, false);
-    Dataset<Row> candidates = fannedOut.mapPartitions(new BucketSearch(hub, state, k, options), Encoders.row(local));
+    Dataset<Row> candidates =
+        fannedOut.mapPartitions(BucketSearch.forQueries(hub, state, k, options, space), Encoders.row(local));
     Column rank = row_number().over(Window.partitionBy(col("query_id")).orderBy(col("distance"), col("key")));
     return candidates.withColumn("rank", rank).where(col("rank").leq(k)).select("query_id", "rank", "key", "distance");
   }
@@ -156,7 +157,8 @@ public final class EmbeddingHubSpark {
     return keys.select(col("key").cast(DataTypes.StringType).as("key"));
   }
 
-  private static UserDefinedFunction bucketOf(int buckets) {
+  /** The bucket of a key column's value (bucket 0 for a null key). */
+  static UserDefinedFunction bucketOf(int buckets) {
     return functions.udf(
         (UDF1<String, Integer>) key -> key == null ? 0 : KeyBuckets.bucketOf(key, buckets), DataTypes.IntegerType);
   }

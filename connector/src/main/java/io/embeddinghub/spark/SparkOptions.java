@@ -125,9 +125,11 @@ final class SparkOptions {
 
   private int intOption(String key, int defaultValue) {
     String value = options.get(key);
-    if (value == null) {
-      return defaultValue;
-    }
+    return value == null ? defaultValue : parseInt(key, value);
+  }
+
+  /** An integer option's value, or an error naming the option and the value. */
+  static int parseInt(String key, String value) {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {

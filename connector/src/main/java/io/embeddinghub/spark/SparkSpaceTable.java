@@ -80,12 +80,21 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
     return props;
   }
 
+  HubRef hub() {
+    return hub;
+  }
+
+  /** The space's spec, or null when it does not exist (yet). */
+  SpaceSpec specIfExists() {
+    return HubSpaces.exists(hub.context().io(), space) ? engine().spec() : null;
+  }
+
   private SpaceEngine engine() {
     return SpaceEngine.open(hub.context(), space);
   }
 
   /** The version a read sees: from the read options, else the pinned one, else the latest. */
-  private SpaceState stateFor(CaseInsensitiveStringMap readOptions) {
+  SpaceState stateFor(CaseInsensitiveStringMap readOptions) {
     Map<String, String> merged = new HashMap<>(options);
     merged.putAll(readOptions);
     merged.putIfAbsent(SparkOptions.PATH, hub.root());
