@@ -51,6 +51,9 @@ final class BucketFunction implements UnboundFunction {
 
     @Override
     public Integer produceResult(InternalRow input) {
+      if (input.isNullAt(1)) {
+        return 0; // a null key: the write task rejects it with its own error
+      }
       return KeyBuckets.bucketOf(input.getUTF8String(1).toString(), input.getInt(0));
     }
 

@@ -21,8 +21,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Checks the incoming schema ({@code key STRING}, {@code embedding ARRAY<FLOAT|DOUBLE>}) and
- * builds an append (upsert) or, after {@link #truncate()}, an overwrite; the input is clustered
- * by key so a key's rows meet in one task.
+ * builds an append (upsert) or, after {@link #truncate()}, an overwrite. The input is clustered
+ * by {@code bucket(B, key)}: each bucket's rows (so every row of a key) meet in one task, which
+ * writes one file per bucket it holds.
  */
 final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
   private final HubRef hub;
@@ -82,7 +83,7 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
         WriteTarget.of(hub, spec, dimsKnown, isDouble, keyOrdinal, embeddingOrdinal, options.dedupe());
     boolean replaceAll = truncate;
     String keyColumn = schema.fields()[keyOrdinal].name();
-    return new ClusteredWrite(new SparkBatchWrite(target, replaceAll, options), replaceAll, keyColumn);
+    return new ClusteredWrite(new SparkBatchWrite(target, replaceAll, options), replaceAll, keyColumn, spec.buckets());
   }
 
   private static boolean hasColumn(StructType schema, String name) {
@@ -106,21 +107,23 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
             + "); expected key STRING and embedding ARRAY<FLOAT>");
   }
 
-  /** A write whose input Spark clusters by key. */
+  /** A write whose input Spark clusters by bucket (the catalogs serve the {@code bucket} function). */
   private static final class ClusteredWrite implements Write, RequiresDistributionAndOrdering {
     private final BatchWrite batch;
     private final boolean overwrite;
     private final String keyColumn;
+    private final int buckets;
 
-    ClusteredWrite(BatchWrite batch, boolean overwrite, String keyColumn) {
+    ClusteredWrite(BatchWrite batch, boolean overwrite, String keyColumn, int buckets) {
       this.batch = batch;
       this.overwrite = overwrite;
       this.keyColumn = keyColumn;
+      this.buckets = buckets;
     }
 
     @Override
     public Distribution requiredDistribution() {
-      return Distributions.clustered(new Expression[] {Expressions.column(keyColumn)});
+      return Distributions.clustered(new Expression[] {Expressions.bucket(buckets, keyColumn)});
     }
 
     @Override

@@ -190,4 +190,27 @@ class SparkWriteProtocolTest {
     assertThat(EmbeddingHub.open(root).getSpace("c").version()).isZero();
     assertThat(filesUnder(root + "c/data")).isZero();
   }
+
+  @Test
+  void eachBucketIsWrittenByOneTaskAsOneFile() throws IOException {
+    String root = SharedSpark.newHubRoot();
+    EmbeddingHub.open(root).createSpace(SpaceSpec.builder("b", 2).buckets(4).build());
+    // Without coalescing, a write clustered by key alone would spread each bucket's keys over
+    // many of the 200 shuffle partitions, and each of those tasks would write a file for it.
+    String coalesce = "spark.sql.adaptive.coalescePartitions.enabled";
+    spark.conf().set(coalesce, "false");
+    try {
+      spark.createDataFrame(rows("r", 600, 2), SparkDataFrameTest.FLOAT_SCHEMA).repartition(6)
+          .write().format("embeddinghub").option("path", root).option("space", "b").mode("append").save();
+      spark.createDataFrame(rows("s", 300, 2), SparkDataFrameTest.FLOAT_SCHEMA).repartition(5)
+          .write().format("embeddinghub").option("path", root).option("space", "b").mode("append").save();
+    } finally {
+      spark.conf().unset(coalesce);
+    }
+    for (int bucket = 0; bucket < 4; bucket++) {
+      String bucketDir = root + String.format("b/data/bucket=%04d", bucket);
+      assertThat(filesUnder(bucketDir)).as("files of bucket %d after two writes", bucket).isEqualTo(2);
+    }
+    assertThat(EmbeddingHub.open(root).getSpace("b").size()).isEqualTo(900);
+  }
 }
