@@ -72,6 +72,7 @@ final class GroundTruth {
         buf.putInt(r);
       }
     }
+    Files.createDirectories(file.toAbsolutePath().getParent());
     Files.write(file, buf.array());
   }
 }

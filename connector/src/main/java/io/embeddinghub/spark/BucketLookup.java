@@ -3,9 +3,10 @@ package io.embeddinghub.spark;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.StateReader;
-import java.util.ArrayList;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -43,25 +44,52 @@ final class BucketLookup extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
 
   @Override
   public Iterator<Row> apply(Iterator<Row> keys) {
-    StateReader reader = new StateReader(hub.context(), state);
-    List<Row> out = new ArrayList<>();
-    List<String> absent = new ArrayList<>();
-    while (keys.hasNext()) {
-      Row row = keys.next();
-      String key = row.getString(0);
-      Optional<float[]> vector = key == null || key.isEmpty() ? Optional.empty() : reader.find(key);
-      if (vector.isPresent()) {
-        out.add(output(row, SparkVectors.toSeq(vector.get())));
-      } else if (missing == MissingKeys.NULL) {
-        out.add(output(row, null));
-      } else if (missing == MissingKeys.FAIL) {
-        absent.add(key);
+    return CollectionConverters.asScala(new Found(CollectionConverters.asJava(keys)));
+  }
+
+  /**
+   * The task's output, one key at a time. With {@link MissingKeys#FAIL} it fails once its keys
+   * are exhausted, naming every key of the task that was missing.
+   */
+  private final class Found implements java.util.Iterator<Row> {
+    private final java.util.Iterator<Row> keys;
+    private final StateReader reader = new StateReader(hub.context(), state);
+    private final List<String> absent = new ArrayList<>();
+    private Row next;
+
+    Found(java.util.Iterator<Row> keys) {
+      this.keys = keys;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && keys.hasNext()) {
+        Row row = keys.next();
+        String key = row.getString(0);
+        Optional<float[]> vector = key == null || key.isEmpty() ? Optional.empty() : reader.find(key);
+        if (vector.isPresent()) {
+          next = output(row, SparkVectors.toSeq(vector.get()));
+        } else if (missing == MissingKeys.NULL) {
+          next = output(row, null);
+        } else if (missing == MissingKeys.FAIL) {
+          absent.add(key);
+        }
       }
+      if (next == null && !absent.isEmpty()) {
+        throw Errors.keysNotFound(state.metadata().spec().name(), absent);
+      }
+      return next != null;
     }
-    if (!absent.isEmpty()) {
-      throw Errors.keysNotFound(state.metadata().spec().name(), absent);
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Row row = next;
+      next = null;
+      return row;
     }
-    return CollectionConverters.asScala(out.iterator());
   }
 
   private static Row output(Row input, Object embedding) {

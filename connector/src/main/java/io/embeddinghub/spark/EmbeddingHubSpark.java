@@ -1,5 +1,6 @@
 package io.embeddinghub.spark;
 
+import static io.embeddinghub.spark.BucketRouting.BUCKET;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -40,8 +41,6 @@ import org.apache.spark.sql.types.StructType;
  * Each operation pins the space's latest version once, on the driver, and every task reads it.
  */
 public final class EmbeddingHubSpark {
-  private static final String BUCKET = "__bucket";
-
   private final SparkSession spark;
   private final HubRef hub;
 
@@ -73,7 +72,7 @@ public final class EmbeddingHubSpark {
     SpaceState state = pin(space);
     int buckets = state.metadata().spec().buckets();
     Dataset<Row> byBucket =
-        keyColumn(keys).withColumn(BUCKET, bucketOf(buckets).apply(col("key"))).repartition(buckets, col(BUCKET));
+        BucketRouting.byBucket(keyColumn(keys).withColumn(BUCKET, bucketOf(buckets).apply(col("key"))), buckets);
     StructType out =
         new StructType()
             .add("key", DataTypes.StringType, false)
@@ -101,9 +100,14 @@ public final class EmbeddingHubSpark {
     return SpaceEngine.open(hub.context(), Errors.checkSpaceName(space)).delete(distinct);
   }
 
-  /** {@link #nearestNeighbors(String, Dataset, int, SearchOptions)} with the space's default ef. */
+  /** {@link #nearestNeighbors(String, Dataset, int, DistributedSearchOptions)} with the defaults. */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k) {
-    return nearestNeighbors(space, queries, k, SearchOptions.DEFAULT);
+    return nearestNeighbors(space, queries, k, DistributedSearchOptions.DEFAULT);
+  }
+
+  /** {@link #nearestNeighbors(String, Dataset, int, DistributedSearchOptions)} with this search. */
+  public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, SearchOptions options) {
+    return nearestNeighbors(space, queries, k, DistributedSearchOptions.of(options));
   }
 
   /**
@@ -112,11 +116,11 @@ public final class EmbeddingHubSpark {
    * stored keys (the key itself is left out of its answer). Returns {@code query_id, rank, key,
    * distance}: exactly {@code min(k, n)} rows per query, ranked by distance then key.
    *
-   * <p>Every query is fanned out to the bucket partitions; each task searches its bucket's
-   * indexes (or scans exactly with {@code options.exact()}) and emits a local top-k; a window
-   * over each query keeps the global best k.
+   * <p>Every query is fanned out to the buckets; each task searches one bucket's indexes (or scans
+   * it exactly with {@code exact}) for one partition of the queries, streaming them, and emits
+   * their local top-k; a window over each query keeps the global best k.
    */
-  public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, SearchOptions options) {
+  public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, DistributedSearchOptions options) {
     Errors.checkK(k);
     Objects.requireNonNull(options, "options");
     SpaceState state = pin(space);
@@ -137,15 +141,15 @@ public final class EmbeddingHubSpark {
       throw new InvalidInputException("Queries need a 'vector' or a 'key' column, got " + columns);
     }
     DataType idType = queries.schema().apply("id").dataType();
-    Dataset<Row> bucketIds = spark.range(buckets).select(col("id").cast(DataTypes.IntegerType).as(BUCKET));
-    Dataset<Row> fannedOut = prepared.crossJoin(functions.broadcast(bucketIds)).repartition(buckets, col(BUCKET));
+    int queryPartitions = options.queryPartitionsFor(buckets, spark.sparkContext().defaultParallelism());
+    Dataset<Row> fannedOut = BucketRouting.fanOut(prepared, "id", buckets, queryPartitions);
     StructType local =
         new StructType()
             .add("query_id", idType, false)
             .add("key", DataTypes.StringType, false)
             .add("distance", DataTypes.FloatType, false);
     Dataset<Row> candidates =
-        fannedOut.mapPartitions(BucketSearch.forQueries(hub, state, k, options, space), Encoders.row(local));
+        fannedOut.mapPartitions(BucketSearch.forQueries(hub, state, k, options.search(), space), Encoders.row(local));
     Column rank = row_number().over(Window.partitionBy(col("query_id")).orderBy(col("distance"), col("key")));
     return candidates.withColumn("rank", rank).where(col("rank").leq(k)).select("query_id", "rank", "key", "distance");
   }

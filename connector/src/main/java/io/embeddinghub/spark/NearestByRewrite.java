@@ -1,11 +1,11 @@
 package io.embeddinghub.spark;
 
+import static io.embeddinghub.spark.BucketRouting.BUCKET;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.embeddinghub.Metric;
-import io.embeddinghub.SearchOptions;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.log.SpaceState;
 import java.util.ArrayList;
@@ -66,7 +66,6 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
   private static final String QUERY_ID = "__qid";
   private static final String QUERY_ROW = "__query_row";
   private static final String QUERY_VECTOR = "__query_vector";
-  private static final String BUCKET = "__bucket";
   private static final String RANK = "__rank";
 
   private final SparkSession spark;
@@ -93,7 +92,7 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
               Probe probe = Probe.of(join);
               if (probe != null) {
                 @SuppressWarnings("unchecked")
-                B1 rewritten = (B1) rewrite(join, probe, usesEmbedding(plan, join, probe));
+                B1 rewritten = (B1) rewrite(join, probe, usesEmbedding(plan, probe));
                 return rewritten;
               }
             }
@@ -160,18 +159,18 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
     }
   }
 
-  /** Whether anything above the join (or the query's result) reads the space's embedding column. */
-  private static boolean usesEmbedding(LogicalPlan plan, NearestByJoin join, Probe probe) {
+  /**
+   * Whether the statement reads the space's embedding column: its result has it, or an operator
+   * other than a nearest-neighbor join (whose ranking the probe computes) refers to it.
+   */
+  private static boolean usesEmbedding(LogicalPlan plan, Probe probe) {
     if (plan.outputSet().contains(probe.embedding())) {
       return true;
     }
     List<LogicalPlan> pending = new ArrayList<>(List.of(plan));
     while (!pending.isEmpty()) {
       LogicalPlan node = pending.remove(pending.size() - 1);
-      if (node == join) {
-        continue;
-      }
-      if (node.references().contains(probe.embedding())) {
+      if (!(node instanceof NearestByJoin) && node.references().contains(probe.embedding())) {
         return true;
       }
       pending.addAll(CollectionConverters.asJava(node.children()));
@@ -184,8 +183,8 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
     SpaceState state = table.stateFor(probe.relation().options());
     int buckets = state.metadata().spec().buckets();
     boolean outer = join.joinType() == (JoinType) LeftOuter$.MODULE$;
-    String ef = probe.relation().options().get("ef");
-    SearchOptions options = ef == null ? SearchOptions.DEFAULT : SearchOptions.withEf(SparkOptions.parseInt("ef", ef));
+    DistributedSearchOptions options = SparkOptions.searchOptions(probe.relation().options());
+    int queryPartitions = options.queryPartitionsFor(buckets, spark.sparkContext().defaultParallelism());
 
     List<Attribute> leftColumns = CollectionConverters.asJava(join.left().output());
     List<Column> carried = new ArrayList<>();
@@ -200,18 +199,14 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
                 lit(null).cast(DataTypes.StringType).as("exclude"),
                 functions.struct(carried.toArray(Column[]::new)).as(QUERY_ROW));
     StructType queryRow = (StructType) queries.schema().apply(QUERY_ROW).dataType();
-    Dataset<Row> bucketIds = spark.range(buckets).select(col("id").cast(DataTypes.IntegerType).as(BUCKET));
-    Dataset<Row> fannedOut =
-        queries.crossJoin(functions.broadcast(bucketIds))
-            .select(col(QUERY_ID), col(QUERY_VECTOR), col("exclude"), col(BUCKET), col(QUERY_ROW))
-            .repartition(buckets, col(BUCKET));
+    Dataset<Row> fannedOut = BucketRouting.fanOut(queries, QUERY_ID, buckets, queryPartitions);
     StructType local =
         new StructType()
             .add(QUERY_ID, DataTypes.LongType, false)
             .add("key", DataTypes.StringType, true)
             .add("distance", DataTypes.FloatType, true)
             .add(QUERY_ROW, queryRow, false);
-    BucketSearch search = BucketSearch.forJoin(table.hub(), state, join.numResults(), options, outer, table.name());
+    BucketSearch search = BucketSearch.forJoin(table.hub(), state, join.numResults(), options.search(), outer, table.name());
     Dataset<Row> candidates = fannedOut.mapPartitions(search, Encoders.row(local));
     // markers (null key) of queries without any match sort last: they survive only alone
     Column rank =
@@ -227,9 +222,10 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
               .add("key", DataTypes.StringType, true)
               .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true)
               .add(QUERY_ROW, queryRow, false);
+      Dataset<Row> byBucket =
+          best.select(col("key"), EmbeddingHubSpark.bucketOf(buckets).apply(col("key")).as(BUCKET), col(QUERY_ROW));
       result =
-          best.select(col("key"), EmbeddingHubSpark.bucketOf(buckets).apply(col("key")).as(BUCKET), col(QUERY_ROW))
-              .repartition(buckets, col(BUCKET))
+          BucketRouting.byBucket(byBucket, buckets)
               .mapPartitions(new BucketLookup(table.hub(), state, MissingKeys.NULL), Encoders.row(withVectors));
     } else {
       result = best.select(col("key"), lit(null).cast(probe.embedding().dataType()).as("embedding"), col(QUERY_ROW));

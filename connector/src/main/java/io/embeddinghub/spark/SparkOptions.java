@@ -3,6 +3,7 @@ package io.embeddinghub.spark;
 import io.embeddinghub.IndexParams;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Metric;
+import io.embeddinghub.SearchOptions;
 import io.embeddinghub.SpaceSpec;
 import java.util.Map;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
@@ -32,6 +33,10 @@ final class SparkOptions {
   static final String INDEX_EF = "index.ef";
   /** Keep the last row of a key repeated within one write instead of failing; default false. */
   static final String DEDUPE = "dedupe";
+  /** Of a space read by a nearest-neighbor join: the search's ef; default the space's. */
+  static final String SEARCH_EF = "ef";
+  /** Of a space read by a nearest-neighbor join: partitions of its queries; default one task per core. */
+  static final String QUERY_PARTITIONS = "queryPartitions";
 
   private final String hubRoot;
   private final String space;
@@ -121,6 +126,14 @@ final class SparkOptions {
         new IndexParams(
             intOption(INDEX_M, d.m()), intOption(INDEX_EF_CONSTRUCTION, d.efConstruction()), intOption(INDEX_EF, d.ef())));
     return builder.build();
+  }
+
+  /** The search of a nearest-neighbor join whose space was read with these options. */
+  static DistributedSearchOptions searchOptions(CaseInsensitiveStringMap relationOptions) {
+    String ef = relationOptions.get(SEARCH_EF);
+    String queryPartitions = relationOptions.get(QUERY_PARTITIONS);
+    SearchOptions search = ef == null ? SearchOptions.DEFAULT : SearchOptions.withEf(parseInt(SEARCH_EF, ef));
+    return new DistributedSearchOptions(search, queryPartitions == null ? 0 : parseInt(QUERY_PARTITIONS, queryPartitions));
   }
 
   private int intOption(String key, int defaultValue) {

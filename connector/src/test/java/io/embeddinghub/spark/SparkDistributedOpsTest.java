@@ -25,6 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -125,8 +126,11 @@ class SparkDistributedOpsTest {
     assertThat(withNulls).hasSize(101);
     assertThat(withNulls.stream().filter(r -> r.isNullAt(1)).map(r -> r.getString(0)).collect(Collectors.toSet()))
         .containsExactlyInAnyOrder("k1", "k2", "absent");
-    assertThatThrownBy(() -> hub.multiget("m", keys(wanted), MissingKeys.FAIL).collectAsList())
-        .hasStackTraceContaining("'absent'");
+    List<String> onlyAbsentMissing = new ArrayList<>(wanted);
+    onlyAbsentMissing.removeAll(List.of("k1", "k2"));
+    assertThatThrownBy(() -> hub.multiget("m", keys(onlyAbsentMissing), MissingKeys.FAIL).collectAsList())
+        .hasStackTraceContaining("Key 'absent' not found in space 'm'");
+    assertThat(hub.multiget("m", keys(List.of("k3", "k4")), MissingKeys.FAIL).count()).isEqualTo(2);
   }
 
   @Test
@@ -231,6 +235,47 @@ class SparkDistributedOpsTest {
       String key = keys.get(i * 7);
       assertThat(byKeyExact.get("q" + i)).as(key).containsExactlyElementsOf(bruteForce(model, model.get(key), 5, key));
     }
+  }
+
+  @Test
+  void queriesSplitIntoPartitionsMatchBruteForceWithOneBucketPerTask() {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("split", 4).buckets(4).build());
+    Random random = new Random(9);
+    Map<String, float[]> model = clustered(random, 400, 4);
+    space.multiset(model);
+    List<float[]> queries = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      queries.add(model.get("k" + random.nextInt(400)).clone());
+    }
+    EmbeddingHubSpark hub = EmbeddingHubSpark.open(spark, root);
+    DistributedSearchOptions exact = DistributedSearchOptions.of(SearchOptions.exactSearch()).withQueryPartitions(3);
+    Map<Object, List<String>> answers = answers(hub.nearestNeighbors("split", vectorQueries(queries), 7, exact));
+    for (int i = 0; i < queries.size(); i++) {
+      assertThat(answers.get((long) i)).as("query %d", i).containsExactlyElementsOf(bruteForce(model, queries.get(i), 7, null));
+    }
+
+    // the search tasks: 4 buckets x 3 query partitions, each task one bucket, each query once per bucket
+    Dataset<Row> prepared = vectorQueries(queries).withColumn("exclude", functions.lit(null).cast(DataTypes.StringType));
+    List<Row> tasks =
+        BucketRouting.fanOut(prepared, "id", 4, 3)
+            .groupBy(functions.spark_partition_id().as("task"))
+            .agg(functions.countDistinct(functions.col(BucketRouting.BUCKET)), functions.count("id"))
+            .collectAsList();
+    assertThat(tasks).hasSize(12).allSatisfy(task -> assertThat(task.getLong(1)).as("buckets of task %s", task).isEqualTo(1));
+    assertThat(tasks.stream().mapToLong(task -> task.getLong(2)).sum()).isEqualTo(50 * 4);
+
+    // multiget: with 2 buckets each bucket's keys still get a task of their own
+    Dataset<Row> twoBuckets =
+        keys(List.of("a", "b", "c", "d", "e", "f", "g", "h")).withColumn(BucketRouting.BUCKET, EmbeddingHubSpark.bucketOf(2).apply(functions.col("key")));
+    List<Row> lookupTasks =
+        BucketRouting.byBucket(twoBuckets, 2)
+            .groupBy(functions.spark_partition_id().as("task"))
+            .agg(functions.countDistinct(functions.col(BucketRouting.BUCKET)))
+            .collectAsList();
+    assertThat(lookupTasks).hasSize(2).allSatisfy(task -> assertThat(task.getLong(1)).isEqualTo(1));
+
+    assertThatThrownBy(() -> DistributedSearchOptions.DEFAULT.withQueryPartitions(-1)).hasMessageContaining("-1");
   }
 
   @Test

@@ -126,10 +126,18 @@ class SparkNearestByTest {
           .isEqualTo(new HashSet<>(SparkDistributedOpsTest.bruteForce(model, queries.get(i), 10, null)));
     }
 
-    // a larger ef from the relation's options reaches the search
-    Dataset<Row> wide = spark.sql(String.format(L2_JOIN, "nb_q", "hub.nb_l2 WITH ('ef' = '300')", "APPROX", 10));
-    assertThat(plan(wide)).contains("EmbeddingHubNearestNeighbors(nb_l2@v3, k=10, ef=300)");
+    // a larger ef and the query partitions from the relation's options reach the search
+    String withOptions = "hub.nb_l2 WITH ('ef' = '300', 'queryPartitions' = '3')";
+    Dataset<Row> wide = spark.sql(String.format(L2_JOIN, "nb_q", withOptions, "APPROX", 10));
+    assertThat(plan(wide))
+        .contains("EmbeddingHubNearestNeighbors(nb_l2@v3, k=10, ef=300)")
+        .contains("shufflepartitionidpassthrough") // 4 buckets x 3 query partitions, one task each
+        .contains("* 4) + __bucket")
+        .contains("), 12), REPARTITION_BY_NUM");
     assertThat(asSets(keysByQuery(wide))).isEqualTo(exactAnswers);
+    String badOption = "hub.nb_l2 WITH ('queryPartitions' = 'many')";
+    assertThatThrownBy(() -> spark.sql(String.format(L2_JOIN, "nb_q", badOption, "APPROX", 10)).collectAsList())
+        .hasStackTraceContaining("Option queryPartitions must be a number, got 'many'");
 
     // switched off, the approximate join runs Spark's plan
     spark.conf().set(NearestByRewrite.ENABLED, "false");
