@@ -42,6 +42,11 @@ public final class DeletionVector implements java.io.Serializable {
     return Arrays.binarySearch(positions, position) >= 0;
   }
 
+  /** The positions, ascending. */
+  public java.util.stream.IntStream positions() {
+    return Arrays.stream(positions);
+  }
+
   public int cardinality() {
     return positions.length;
   }

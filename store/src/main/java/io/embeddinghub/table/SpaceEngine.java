@@ -262,6 +262,29 @@ public final class SpaceEngine {
     return deleted[0];
   }
 
+  /**
+   * Commits rows found against {@code base} by {@link RowDeletes#find} (in Spark tasks, bucket by
+   * bucket) as one version; returns how many rows it deleted. Commits since {@code base} in other
+   * buckets are fine; one that added or removed files in a bucket the rows were looked up in makes
+   * them stale: then nothing is written and a {@link io.embeddinghub.CommitConflictException} asks
+   * to find them again.
+   */
+  public long commitDeletes(SpaceState base, RowDeletes rows) {
+    if (rows.buckets().isEmpty()) {
+      return 0;
+    }
+    long[] deleted = new long[1];
+    commit(
+        s -> {
+          CommitPlan plan = WritePlans.deleteRows(s, base, rows);
+          deleted[0] = plan.rowsDeleted();
+          return plan;
+        },
+        () -> {});
+    autoOptimize();
+    return deleted[0];
+  }
+
   public void deleteAll() {
     commit(WritePlans::deleteAll, () -> {});
   }

@@ -2,6 +2,7 @@ package io.embeddinghub.table;
 
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.format.KeyBuckets;
+import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.DeletionVector;
 import io.embeddinghub.log.LiveFile;
@@ -79,8 +80,47 @@ final class WritePlans {
     return new CommitPlan("deleteAll", List.of(), removes, Map.of(), 0, state.size());
   }
 
+  /**
+   * Deletes rows found against {@code base} (by {@link RowDeletes#find}) on top of {@code state}:
+   * still exactly the keys' live rows if no commit since {@code base} added or removed files in
+   * the buckets they were looked up in; otherwise a conflict. Rows a concurrent delete already
+   * removed are not counted again.
+   */
+  static CommitPlan deleteRows(SpaceState state, SpaceState base, RowDeletes rows) {
+    for (int bucket : rows.buckets()) {
+      if (!paths(state.filesInBucket(bucket)).equals(paths(base.filesInBucket(bucket)))) {
+        throw Errors.conflict(state.metadata().spec().name(), "version " + state.version()
+            + " changed the files of bucket " + bucket + " after version " + base.version()
+            + ", where the rows to delete were found");
+      }
+    }
+    Map<String, DeletionVector> vectors = new HashMap<>();
+    long count = 0;
+    for (Map.Entry<String, DeletionVector> e : rows.rowsByFile().entrySet()) {
+      LiveFile file = state.file(e.getKey());
+      if (file == null) {
+        throw Errors.conflict(state.metadata().spec().name(), "data file " + e.getKey()
+            + " is not live in version " + state.version());
+      }
+      int[] stillLive = e.getValue().positions().filter(file::isLive).toArray();
+      if (stillLive.length > 0) {
+        vectors.put(e.getKey(), DeletionVector.of(stillLive));
+        count += stillLive.length;
+      }
+    }
+    return new CommitPlan("delete", List.of(), List.of(), vectors, 0, count);
+  }
+
+  private static Set<String> paths(List<LiveFile> files) {
+    Set<String> paths = new HashSet<>();
+    for (LiveFile f : files) {
+      paths.add(f.file().path());
+    }
+    return paths;
+  }
+
   /** Row positions this commit deletes, per file. */
-  private static final class PendingDeletes {
+  static final class PendingDeletes {
     private final Map<String, Set<Integer>> positions = new HashMap<>();
     private long count;
 
