@@ -5,13 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.table.RowDeletes;
 import io.embeddinghub.table.SpaceEngine;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -41,6 +42,8 @@ import org.apache.spark.sql.types.StructType;
  * Each operation pins the space's latest version once, on the driver, and every task reads it.
  */
 public final class EmbeddingHubSpark {
+  private static final int DELETE_ATTEMPTS = 3;
+
   private final SparkSession spark;
   private final HubRef hub;
 
@@ -91,13 +94,32 @@ public final class EmbeddingHubSpark {
     return pin(space).version();
   }
 
-  /** Deletes the keys of column {@code key} as one version; returns how many were present. */
+  /**
+   * Deletes the keys of column {@code key} as one version; returns how many were present. Keys
+   * are shuffled to their buckets; each task finds its bucket's rows in the pinned version and
+   * sends back only their positions, and the driver commits them. When a concurrent commit
+   * changed the files of a bucket in between, the rows are found again on the new version (up to
+   * {@value #DELETE_ATTEMPTS} times, then a {@link CommitConflictException}).
+   */
   public long multidelete(String space, Dataset<Row> keys) {
-    List<String> distinct = new ArrayList<>();
-    for (Row r : keyColumn(keys).distinct().collectAsList()) {
-      distinct.add(r.getString(0));
+    SpaceEngine engine = SpaceEngine.open(hub.context(), Errors.checkSpaceName(space));
+    int buckets = engine.latest().metadata().spec().buckets();
+    Dataset<Row> byBucket =
+        BucketRouting.byBucket(keyColumn(keys).withColumn(BUCKET, bucketOf(buckets).apply(col("key"))), buckets);
+    for (int attempt = 1; ; attempt++) {
+      SpaceState base = engine.latest();
+      RowDeletes rows = RowDeletes.NONE;
+      for (RowDeletes found : byBucket.mapPartitions(new BucketDeletes(hub, base), Encoders.javaSerialization(RowDeletes.class)).collectAsList()) {
+        rows = rows.plus(found);
+      }
+      try {
+        return engine.commitDeletes(base, rows);
+      } catch (CommitConflictException e) {
+        if (attempt == DELETE_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
-    return SpaceEngine.open(hub.context(), Errors.checkSpaceName(space)).delete(distinct);
   }
 
   /** {@link #nearestNeighbors(String, Dataset, int, DistributedSearchOptions)} with the defaults. */

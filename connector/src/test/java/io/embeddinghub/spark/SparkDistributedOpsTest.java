@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,12 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -183,6 +186,59 @@ class SparkDistributedOpsTest {
     Map<String, float[]> actual = new HashMap<>();
     embedded.getSpace("viaSpark").entries().forEachRemaining(e -> actual.put(e.getKey(), e.getValue()));
     SparkDataFrameTest.assertSameContents(actual, expected);
+  }
+
+  /** Upserts {@code k0..k7} into the space once, from inside the first task that calls it. */
+  private static final class UpsertOnce implements UDF1<String, String> {
+    private static final AtomicBoolean DONE = new AtomicBoolean();
+    private final String root;
+
+    UpsertOnce(String root) {
+      this.root = root;
+    }
+
+    @Override
+    public String call(String key) {
+      if (DONE.compareAndSet(false, true)) {
+        Map<String, float[]> concurrent = new HashMap<>();
+        for (int i = 0; i < 8; i++) {
+          concurrent.put("k" + i, new float[] {-1, -1, i});
+        }
+        EmbeddingHub.open(root).getSpace("race").multiset(concurrent);
+      }
+      return key;
+    }
+  }
+
+  @Test
+  void aMultideleteRacingAConcurrentUpsertFindsItsRowsAgain() {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("race", 3).buckets(4).build());
+    Map<String, float[]> model = SparkDataFrameTest.randomRows(new Random(5), "k", 100, 3);
+    space.multiset(model);
+    List<String> gone = new ArrayList<>();
+    for (int i = 0; i < 40; i += 2) {
+      gone.add("k" + i);
+    }
+    gone.add("k4"); // twice: deleted once
+    // the first pass over the keys upserts k0..k7 (every bucket's files change) after the delete
+    // pinned its version; the delete commits after that upsert, so it must delete the new rows too
+    Dataset<Row> racing = keys(gone).select(functions.udf(new UpsertOnce(root), DataTypes.StringType).apply(functions.col("key")).as("key"));
+    long versionBefore = space.version();
+    assertThat(EmbeddingHubSpark.open(spark, root).multidelete("race", racing)).isEqualTo(20);
+    for (int i = 0; i < 8; i++) {
+      model.put("k" + i, new float[] {-1, -1, i});
+    }
+    gone.forEach(model::remove);
+    Space after = EmbeddingHub.open(root).getSpace("race");
+    assertThat(after.version()).isEqualTo(versionBefore + 2); // the upsert, then one delete
+    Map<String, float[]> actual = new HashMap<>();
+    after.entries().forEachRemaining(e -> actual.put(e.getKey(), e.getValue()));
+    SparkDataFrameTest.assertSameContents(actual, model);
+
+    assertThatThrownBy(() -> EmbeddingHubSpark.open(spark, root).multidelete("race", keys(Arrays.asList("k1", null))))
+        .hasStackTraceContaining("Key must not be null");
+    assertThat(EmbeddingHub.open(root).getSpace("race").size()).isEqualTo(model.size());
   }
 
   @Test

@@ -1,0 +1,40 @@
+package io.embeddinghub.spark;
+
+import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.table.RowDeletes;
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One task of a distributed multidelete: finds the live rows of its bucket's keys in the pinned
+ * version, reading only that bucket's key lists, and returns their positions (never the keys) for
+ * the driver to commit. Input rows are {@code (key, bucket)}.
+ */
+final class BucketDeletes extends AbstractFunction1<Iterator<Row>, Iterator<RowDeletes>> implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final HubRef hub;
+  private final SpaceState state;
+
+  BucketDeletes(HubRef hub, SpaceState state) {
+    this.hub = hub;
+    this.state = state;
+  }
+
+  /** Shown by {@code explain}. */
+  @Override
+  public String toString() {
+    return "EmbeddingHubFindDeletes(" + state.metadata().spec().name() + "@v" + state.version() + ")";
+  }
+
+  @Override
+  public Iterator<RowDeletes> apply(Iterator<Row> keys) {
+    java.util.Iterator<String> keyValues = CollectionConverters.asJava(keys.map(row -> row.getString(0)));
+    RowDeletes found = RowDeletes.find(hub.context(), state, keyValues);
+    return CollectionConverters.asScala(List.of(found).iterator());
+  }
+}
