@@ -250,16 +250,7 @@ public final class SpaceEngine {
   /** Deletes the keys as one version; returns how many were present. */
   public long delete(Collection<String> keys) {
     keys.forEach(Errors::checkKey);
-    long[] deleted = new long[1];
-    commit(
-        s -> {
-          CommitPlan plan = WritePlans.delete(ctx, s, keys);
-          deleted[0] = plan.rowsDeleted();
-          return plan;
-        },
-        () -> {});
-    autoOptimize();
-    return deleted[0];
+    return commitDelete(s -> WritePlans.delete(ctx, s, keys));
   }
 
   /**
@@ -273,10 +264,15 @@ public final class SpaceEngine {
     if (rows.buckets().isEmpty()) {
       return 0;
     }
+    return commitDelete(s -> WritePlans.deleteRows(s, base, rows));
+  }
+
+  /** Commits a delete (planned again on conflicts); returns the rows the committed plan deleted. */
+  private long commitDelete(java.util.function.Function<SpaceState, CommitPlan> planner) {
     long[] deleted = new long[1];
     commit(
         s -> {
-          CommitPlan plan = WritePlans.deleteRows(s, base, rows);
+          CommitPlan plan = planner.apply(s);
           deleted[0] = plan.rowsDeleted();
           return plan;
         },
