@@ -3,11 +3,14 @@ package io.embeddinghub.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.embeddinghub.format.KeyBuckets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -23,9 +26,25 @@ final class BucketRouting {
 
   private BucketRouting() {}
 
-  /** Rows with a {@link #BUCKET} column, in {@code buckets} partitions: partition b holds bucket b. */
-  static Dataset<Row> byBucket(Dataset<Row> rows, int buckets) {
-    return rows.repartitionById(buckets, col(BUCKET));
+  /**
+   * Rows whose first column is {@code key}, as {@code (key, bucket, other columns...)} in {@code
+   * buckets} partitions: partition b holds the keys of bucket b (null keys go to bucket 0, where
+   * the task rejects or skips them).
+   */
+  static Dataset<Row> byKeyBucket(Dataset<Row> rows, int buckets) {
+    String[] columns = rows.columns();
+    List<Column> withBucket = new ArrayList<>();
+    withBucket.add(rows.col(columns[0]));
+    withBucket.add(bucketOf(buckets).apply(rows.col(columns[0])).as(BUCKET));
+    for (int i = 1; i < columns.length; i++) {
+      withBucket.add(rows.col(columns[i]));
+    }
+    return rows.select(withBucket.toArray(Column[]::new)).repartitionById(buckets, col(BUCKET));
+  }
+
+  private static UserDefinedFunction bucketOf(int buckets) {
+    return functions.udf(
+        (UDF1<String, Integer>) key -> key == null ? 0 : KeyBuckets.bucketOf(key, buckets), DataTypes.IntegerType);
   }
 
   /**

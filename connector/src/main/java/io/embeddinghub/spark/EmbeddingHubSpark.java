@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import static io.embeddinghub.spark.BucketRouting.BUCKET;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -8,7 +7,6 @@ import static org.apache.spark.sql.functions.row_number;
 import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SearchOptions;
-import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.RowDeletes;
@@ -21,10 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -75,7 +70,7 @@ public final class EmbeddingHubSpark {
     SpaceState state = pin(space);
     int buckets = state.metadata().spec().buckets();
     Dataset<Row> byBucket =
-        BucketRouting.byBucket(keyColumn(keys).withColumn(BUCKET, bucketOf(buckets).apply(col("key"))), buckets);
+        BucketRouting.byKeyBucket(keyColumn(keys), buckets);
     StructType out =
         new StructType()
             .add("key", DataTypes.StringType, false)
@@ -105,7 +100,7 @@ public final class EmbeddingHubSpark {
     SpaceEngine engine = SpaceEngine.open(hub.context(), Errors.checkSpaceName(space));
     int buckets = engine.latest().metadata().spec().buckets();
     Dataset<Row> byBucket =
-        BucketRouting.byBucket(keyColumn(keys).withColumn(BUCKET, bucketOf(buckets).apply(col("key"))), buckets);
+        BucketRouting.byKeyBucket(keyColumn(keys), buckets);
     for (int attempt = 1; ; attempt++) {
       SpaceState base = engine.latest();
       RowDeletes rows = RowDeletes.NONE;
@@ -181,11 +176,5 @@ public final class EmbeddingHubSpark {
       throw new InvalidInputException("Keys need a 'key' column, got " + Arrays.toString(keys.columns()));
     }
     return keys.select(col("key").cast(DataTypes.StringType).as("key"));
-  }
-
-  /** The bucket of a key column's value (bucket 0 for a null key). */
-  static UserDefinedFunction bucketOf(int buckets) {
-    return functions.udf(
-        (UDF1<String, Integer>) key -> key == null ? 0 : KeyBuckets.bucketOf(key, buckets), DataTypes.IntegerType);
   }
 }

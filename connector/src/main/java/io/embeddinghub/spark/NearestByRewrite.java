@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import static io.embeddinghub.spark.BucketRouting.BUCKET;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -222,10 +221,8 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
               .add("key", DataTypes.StringType, true)
               .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true)
               .add(QUERY_ROW, queryRow, false);
-      Dataset<Row> byBucket =
-          best.select(col("key"), EmbeddingHubSpark.bucketOf(buckets).apply(col("key")).as(BUCKET), col(QUERY_ROW));
       result =
-          BucketRouting.byBucket(byBucket, buckets)
+          BucketRouting.byKeyBucket(best, buckets)
               .mapPartitions(new BucketLookup(table.hub(), state, MissingKeys.NULL), Encoders.row(withVectors));
     } else {
       result = best.select(col("key"), lit(null).cast(probe.embedding().dataType()).as("embedding"), col(QUERY_ROW));

@@ -322,10 +322,8 @@ class SparkDistributedOpsTest {
     assertThat(tasks.stream().mapToLong(task -> task.getLong(2)).sum()).isEqualTo(50 * 4);
 
     // multiget: with 2 buckets each bucket's keys still get a task of their own
-    Dataset<Row> twoBuckets =
-        keys(List.of("a", "b", "c", "d", "e", "f", "g", "h")).withColumn(BucketRouting.BUCKET, EmbeddingHubSpark.bucketOf(2).apply(functions.col("key")));
     List<Row> lookupTasks =
-        BucketRouting.byBucket(twoBuckets, 2)
+        BucketRouting.byKeyBucket(keys(List.of("a", "b", "c", "d", "e", "f", "g", "h")), 2)
             .groupBy(functions.spark_partition_id().as("task"))
             .agg(functions.countDistinct(functions.col(BucketRouting.BUCKET)))
             .collectAsList();
