@@ -66,6 +66,11 @@ public final class EmbeddingHub {
     return new EmbeddingHub(new HubContext(Objects.requireNonNull(io, "io"), conf));
   }
 
+  /** What this hub's spaces share (caches, settings, build counters); for tests and the connector. */
+  HubContext context() {
+    return ctx;
+  }
+
   /** The hub root, fully qualified. */
   public String root() {
     return ctx.io().root();

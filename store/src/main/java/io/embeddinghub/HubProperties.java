@@ -28,7 +28,10 @@ public final class HubProperties {
 
   public static final int COMMIT_MAX_ATTEMPTS_DEFAULT = 100;
 
-  /** Data files with fewer rows get no HNSW index: an exact scan of them is as fast. */
+  /**
+   * An index build leaves an unindexed tail of fewer live rows alone: an exact scan of it is as
+   * fast as a graph search.
+   */
   public static final String INDEX_MIN_ROWS = "embeddinghub.index.min-rows";
 
   public static final int INDEX_MIN_ROWS_DEFAULT = 128;
@@ -39,7 +42,7 @@ public final class HubProperties {
   public static final long INDEX_CACHE_MAX_BYTES_DEFAULT =
       Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30);
 
-  /** Threads that build one file's index; default the available processors. */
+  /** Threads that build one index partition's graph; default the available processors. */
   public static final String INDEX_BUILD_THREADS = "embeddinghub.index.build-threads";
 
   public static final int INDEX_BUILD_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();

@@ -7,24 +7,37 @@ package io.embeddinghub;
  *     space's default ({@link IndexParams#ef()})
  * @param exact brute-force search over every live row: exact answers, for verification and tiny
  *     spaces
+ * @param nprobe index partitions probed per index build, nearest centroids first (larger: better
+ *     recall, slower); 0 uses the space's default ({@link IndexParams#nprobe()}). Only builds split
+ *     by a coarse quantizer have a choice; a query always probes more when the probed ones hold
+ *     fewer than {@code k} live rows.
  */
-public record SearchOptions(int ef, boolean exact) implements java.io.Serializable {
-  /** The space's default ef, approximate search. */
-  public static final SearchOptions DEFAULT = new SearchOptions(0, false);
+public record SearchOptions(int ef, boolean exact, int nprobe) implements java.io.Serializable {
+  /** The space's default ef and nprobe, approximate search. */
+  public static final SearchOptions DEFAULT = new SearchOptions(0, false, 0);
 
   public SearchOptions {
     if (ef < 0 || ef > 100_000) {
       throw new InvalidInputException("Invalid ef " + ef + ": must be in [0, 100000] (0 = the space's default)");
     }
+    if (nprobe < 0 || nprobe > 100_000) {
+      throw new InvalidInputException(
+          "Invalid nprobe " + nprobe + ": must be in [0, 100000] (0 = the space's default)");
+    }
   }
 
   /** Approximate search with candidate list {@code ef}. */
   public static SearchOptions withEf(int ef) {
-    return new SearchOptions(ef, false);
+    return new SearchOptions(ef, false, 0);
   }
 
   /** Exact (brute-force) search. */
   public static SearchOptions exactSearch() {
-    return new SearchOptions(0, true);
+    return new SearchOptions(0, true, 0);
+  }
+
+  /** These options probing {@code nprobe} partitions per index build. */
+  public SearchOptions withNprobe(int probes) {
+    return new SearchOptions(ef, exact, probes);
   }
 }

@@ -120,9 +120,22 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
     return downloadPinned();
   }
 
-  /** Merges each bucket's files and deletions into one file; see {@link OptimizeResult}. */
+  /**
+   * Merges each bucket's files and deletions into one file, then indexes the unindexed tail (see
+   * {@link #buildIndex()}); see {@link OptimizeResult}.
+   */
   public OptimizeResult optimize() {
     return engine.optimize();
+  }
+
+  /**
+   * Indexes the rows no index covers yet (the unindexed tail that writes leave: writes never build
+   * graphs) as one version: one HNSW partition when their vectors fit the space's
+   * {@link IndexParams#partitionBytes()}, otherwise partitions split by a coarse quantizer. Until
+   * then queries scan the tail exactly, so answers are always complete; indexing makes them fast.
+   */
+  public IndexResult buildIndex() {
+    return engine.buildIndex();
   }
 
   /**

@@ -119,6 +119,20 @@ abstract class StoredSpaceReads implements ReadableSpace {
     return reader().nearest(k, vector, options, null);
   }
 
+  /** The index partitions of this version, in the order they were built. */
+  public List<IndexPartitionInfo> indexPartitions() {
+    List<IndexPartitionInfo> out = new ArrayList<>();
+    for (io.embeddinghub.log.IndexPartition p : reader().state().partitions()) {
+      out.add(new IndexPartitionInfo(p.path(), p.build(), p.rows(), p.sizeBytes(), p.dataFiles().size(), p.hasCentroid()));
+    }
+    return out;
+  }
+
+  /** Live rows no index partition covers yet (searched exactly until {@link Space#buildIndex()}). */
+  public long unindexedRows() {
+    return reader().state().unindexedRows();
+  }
+
   /** An in-memory copy of the version {@link #reader()} pins. */
   LocalSpace downloadPinned() {
     StateReader pinned = reader();

@@ -204,6 +204,8 @@ class LogAndCheckpointTest {
     int buckets = 2;
 
     Map<String, LiveFile> live = new HashMap<>();
+    Map<String, JsonNode> partitions = new HashMap<>();
+    int indexedVersions = 0;
     long size = 0;
     for (long v = 0; v <= 23; v++) {
       JsonNode e = json(hubs.read(hub, entry(v)));
@@ -211,7 +213,7 @@ class LogAndCheckpointTest {
       for (String field : List.of("formatVersion", "version", "timestamp", "operation", "add", "remove", "delete", "stats")) {
         assertThat(e.has(field)).as("%s has field %s", why, field).isTrue();
       }
-      assertThat(e.get("formatVersion").asInt()).isEqualTo(1);
+      assertThat(e.get("formatVersion").asInt()).isEqualTo(2);
       assertThat(e.get("version").asLong()).isEqualTo(v);
       assertThat(e.get("add").isArray() && e.get("remove").isArray() && e.get("delete").isArray()).isTrue();
       JsonNode stats = e.get("stats");
@@ -241,13 +243,7 @@ class LogAndCheckpointTest {
         assertThat(a.get("size").asLong()).isEqualTo(hubs.read(hub, path).length);
         assertThat(a.get("minKey").asText()).isEqualTo(rows.get(0).key());
         assertThat(a.get("maxKey").asText()).isEqualTo(rows.get(rows.size() - 1).key());
-        if (rows.size() >= indexMinRows) {
-          assertThat(a.hasNonNull("index")).as("%s: %s has an index", why, path).isTrue();
-          assertThat(a.get("index").asText()).isEqualTo(Oracles.indexPathOf(path));
-          assertThat(hubs.exists(hub, a.get("index").asText())).isTrue();
-        } else {
-          assertThat(a.hasNonNull("index")).as("%s: %s is too small for an index", why, path).isFalse();
-        }
+        assertThat(a.hasNonNull("index")).as("%s: writes build no index for %s", why, path).isFalse();
         assertThat(live.put(path, new LiveFile(rows))).as("%s adds %s twice", why, path).isNull();
         addedRows += rows.size();
       }
@@ -260,6 +256,28 @@ class LogAndCheckpointTest {
           deletedRows++;
         }
       }
+      for (JsonNode r : e.get("indexRemove")) {
+        assertThat(partitions.remove(r.asText())).as("%s removes a live partition %s", why, r.asText()).isNotNull();
+      }
+      for (JsonNode p : e.get("indexAdd")) {
+        String path = p.get("path").asText();
+        assertThat(path).startsWith("s/index/").endsWith(".ehi");
+        assertThat(p.get("size").asLong()).isEqualTo(hubs.read(hub, path).length);
+        long coveredRows = 0;
+        for (JsonNode f : p.get("dataFiles")) {
+          LiveFile covered = live.get(f.asText());
+          assertThat(covered).as("%s indexes a live file %s", why, f.asText()).isNotNull();
+          coveredRows += covered.rows.size() - covered.deleted.size();
+        }
+        assertThat(p.get("rows").asLong()).as("%s: a single partition holds every live row it covers", why).isEqualTo(coveredRows);
+        assertThat(partitions.put(path, p)).isNull();
+      }
+      for (JsonNode p : partitions.values()) {
+        for (JsonNode f : p.get("dataFiles")) {
+          assertThat(live).as("%s: live partitions reference live files only", why).containsKey(f.asText());
+        }
+      }
+      indexedVersions += e.get("indexAdd").isEmpty() ? 0 : 1;
       Map<String, float[]> replayed = liveRows(live, why);
       assertSameEntries(replayed, t.at(v), "replay of the log up to version " + v);
       assertThat(stats.get("rowsAdded").asLong()).as("%s rowsAdded", why).isEqualTo(addedRows);
@@ -269,10 +287,13 @@ class LogAndCheckpointTest {
       size = t.at(v).size();
     }
 
+    assertThat(indexedVersions).as("optimize indexed the tail").isEqualTo(1);
+
     // checkpoints hold the full state: their files and deletions give the model at their version
     for (long v : List.of(5L, 10L, 15L, 20L)) {
       JsonNode c = json(hubs.read(hub, checkpoint(v)));
-      assertThat(c.get("formatVersion").asInt()).isEqualTo(1);
+      assertThat(c.get("formatVersion").asInt()).isEqualTo(2);
+      assertThat(c.get("partitions").size()).as("checkpoint %d partitions", v).isEqualTo(v >= 17 ? 1 : 0);
       assertThat(c.get("version").asLong()).isEqualTo(v);
       assertThat(c.get("metadata").get("name").asText()).isEqualTo("s");
       Map<String, LiveFile> files = new HashMap<>();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.index.ExactIndex;
-import io.embeddinghub.index.HnswVectorIndex;
-import io.embeddinghub.index.IndexFiles;
+import io.embeddinghub.index.FlatHnswIndex;
+import io.embeddinghub.index.GraphBuilders;
 import io.embeddinghub.index.IndexedRows;
 import io.embeddinghub.index.RowHit;
 import io.embeddinghub.index.ScalarKernels;
@@ -199,8 +199,10 @@ class NearestNeighborsTest {
   void corruptOrMissingIndexFallsBackToExactResults() {
     Map<String, float[]> model = clustered(new Random(9), 1000, 8, 10);
     EmbeddingHub hub = hubs.newHub();
-    Space space = hub.createSpace(SpaceSpec.builder("c", 8).buckets(2).build());
+    Space space = hub.createSpace(SpaceSpec.builder("c", 8).buckets(2)
+        .indexParams(IndexParams.DEFAULT.withPartitionBytes(16 * 1024)).build());
     space.multiset(model);
+    assertThat(space.buildIndex().partitionsAdded()).isEqualTo(2); // 32 KB of vectors, 16 KB a partition
     List<String> indexFiles = hubs.listFiles(hub, "c/index");
     assertThat(indexFiles).hasSize(2);
     byte[] bytes = hubs.read(hub, indexFiles.get(0));
@@ -222,57 +224,6 @@ class NearestNeighborsTest {
     assertThat(fresh.nearestNeighbors(10, model.get(keys.get(3)))).hasSize(10);
   }
 
-  @Test
-  void indexFileHeaderAndFilterRejectForeignPayloads() throws Exception {
-    EmbeddingHub hub = hubs.newHub();
-    HadoopFileIO io = new HadoopFileIO(URI.create(hub.root()), new Configuration());
-    float[] rows = new float[200 * 4];
-    new Random(1).ints(rows.length).forEach(i -> {});
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = (float) Math.sin(i);
-    }
-    io.mkdirs("t");
-    HnswVectorIndex index = HnswVectorIndex.build(rows, 4, Metric.L2, IndexParams.DEFAULT, 2);
-    IndexFiles.write(io, "t/good.hnsw", index, Metric.L2, 4);
-    assertThat(IndexFiles.read(io, "t/good.hnsw", Metric.L2, 4, 200, rows).rows()).isEqualTo(200);
-    assertThat(new String(hubs.read(hub, "t/good.hnsw"), 0, 7, StandardCharsets.US_ASCII)).isEqualTo("EHUBIDX");
-    // header disagrees with the data file
-    assertThatThrownBy(() -> IndexFiles.read(io, "t/good.hnsw", Metric.COSINE, 4, 200, rows))
-        .isInstanceOf(CorruptFileException.class)
-        .hasMessageContaining("good.hnsw")
-        .hasMessageContaining("metric");
-    assertThatThrownBy(() -> IndexFiles.read(io, "t/good.hnsw", Metric.L2, 4, 199, rows))
-        .isInstanceOf(CorruptFileException.class)
-        .hasMessageContaining("rows");
-    // a well-formed header with a valid checksum around a foreign serialized object
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    try (ObjectOutputStream oos = new ObjectOutputStream(payload)) {
-      oos.writeObject(new HashMap<>(Map.of("x", "y")));
-    }
-    byte[] graph = payload.toByteArray();
-    CRC32 crc = new CRC32();
-    crc.update(graph);
-    ByteArrayOutputStream file = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(file)) {
-      out.write("EHUBIDX\0".getBytes(StandardCharsets.US_ASCII));
-      out.writeInt(1);
-      out.writeUTF("hnswlib-core");
-      out.writeUTF("1.2.1");
-      out.writeUTF("l2");
-      out.writeInt(4);
-      out.writeInt(200);
-      out.writeInt(16);
-      out.writeInt(200);
-      out.writeLong(graph.length);
-      out.writeLong(crc.getValue());
-      out.write(graph);
-    }
-    hubs.write(hub, "t/evil.hnsw", file.toByteArray());
-    assertThatThrownBy(() -> IndexFiles.read(io, "t/evil.hnsw", Metric.L2, 4, 200, rows))
-        .isInstanceOf(CorruptFileException.class)
-        .hasMessageContaining("evil.hnsw");
-  }
-
   // ---- index internals against their exact twin ----
 
   @Test
@@ -285,7 +236,8 @@ class NearestNeighborsTest {
     }
     for (Metric metric : Metric.values()) {
       float[] prepared = IndexedRows.prepare(flat, 16, metric);
-      HnswVectorIndex hnsw = HnswVectorIndex.build(prepared, 16, metric, IndexParams.DEFAULT, 2);
+      FlatHnswIndex hnsw = new FlatHnswIndex(
+          GraphBuilders.DEFAULT.build(prepared, 16, metric, IndexParams.DEFAULT, 2), prepared, 16, metric);
       ExactIndex exact = new ExactIndex(prepared, 16, metric);
       Random random = new Random(8);
       double hits = 0;

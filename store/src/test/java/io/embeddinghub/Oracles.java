@@ -176,12 +176,6 @@ final class Oracles {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /** The index file a data file would have: same bucket directory and name, under index/, .hnsw. */
-  static String indexPathOf(String dataFile) {
-    int data = dataFile.indexOf("/data/");
-    return dataFile.substring(0, data) + "/index/" + dataFile.substring(data + "/data/".length()).replaceFirst("\\.parquet$", ".hnsw");
-  }
-
   record Row(String key, float[] vector) {}
 
   /** The rows of a data file in file order, read by Parquet's example Group reader. */

@@ -85,6 +85,14 @@ final class TrackedSpace {
     return r;
   }
 
+  IndexResult buildIndex() {
+    IndexResult r = space.buildIndex();
+    if (r.version() != version()) {
+      committed("buildIndex");
+    }
+    return r;
+  }
+
   private void committed(String what) {
     assertThat(space.version()).as("%s makes exactly one version", what).isEqualTo(version() + 1);
     history.add(Oracles.copy(model));

@@ -85,12 +85,11 @@ abstract class VacuumContract {
     Set<Integer> optimizedBuckets = t.model.keySet().stream()
         .filter(k -> !k.equals("z")).map(k -> Oracles.bucketOf(k, BUCKETS)).collect(Collectors.toSet());
     assertThat(remainingData).hasSize(optimizedBuckets.size() + 1);
-    // index files: exactly one per remaining data file with enough rows, none orphaned
-    Set<String> expectedIndexes = remainingData.stream()
-        .filter(f -> Oracles.readDataFile(hubs, hub, f).size() >= INDEX_MIN_ROWS)
-        .map(Oracles::indexPathOf)
+    // index files: exactly the partition optimize built over the compacted files, none orphaned
+    Set<String> expectedIndexes = t.space.snapshot().indexPartitions().stream()
+        .map(IndexPartitionInfo::path)
         .collect(Collectors.toCollection(TreeSet::new));
-    assertThat(expectedIndexes).as("the test has index files to check").isNotEmpty();
+    assertThat(expectedIndexes).as("the test has index files to check").hasSize(1);
     assertThat(new TreeSet<>(hubs.listFiles(hub, "v/index"))).isEqualTo(expectedIndexes);
 
     assertThat(result.filesDeleted()).isEqualTo(deleted.size());
@@ -208,11 +207,12 @@ abstract class VacuumContract {
     TrackedSpace parent = new TrackedSpace(hub.createSpace(SpaceSpec.builder("parent", DIMS).buckets(BUCKETS).build()));
     parent.multiset(batch(random, DIMS, "k", 0, 60));
     parent.set("k001", vector(random, DIMS));
-    Set<String> filesAtV2 = dataAndIndexFiles(hubs, hub, "parent");
-    assertThat(filesAtV2).anyMatch(f -> f.endsWith(".hnsw"));
+    parent.buildIndex();
+    Set<String> filesAtV2 = dataAndIndexFiles(hubs, hub, "parent"); // (version 3 now: the index build)
+    assertThat(filesAtV2).anyMatch(f -> f.endsWith(".ehi"));
     parent.multidelete(List.of("k002", "k003", "k004"));
 
-    TrackedSpace child = new TrackedSpace(parent.space.fork("child", 2), parent.at(2));
+    TrackedSpace child = new TrackedSpace(parent.space.fork("child", 3), parent.at(3));
     parent.deleteAll();
     parent.multiset(batch(random, DIMS, "p", 0, 40));
     parent.set("p001", vector(random, DIMS));
@@ -231,7 +231,7 @@ abstract class VacuumContract {
     assertSameEntries(Oracles.unionOfRows(hubs, hub, parentLatest, "parent latest"), parent.model,
         "the parent's other remaining files are exactly its latest version");
     assertContents(hubs.reopen(hub).getSpace("child"), child.model, "fork after the parent's vacuum");
-    assertThatThrownBy(() -> parent.space.snapshot(2)).isInstanceOf(VersionNotFoundException.class);
+    assertThatThrownBy(() -> parent.space.snapshot(3)).isInstanceOf(VersionNotFoundException.class);
 
     // dropping the parent keeps exactly the files the fork references
     hub.dropSpace("parent");

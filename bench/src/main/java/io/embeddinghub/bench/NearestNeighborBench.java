@@ -2,6 +2,7 @@ package io.embeddinghub.bench;
 
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.HubProperties;
+import io.embeddinghub.IndexResult;
 import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
@@ -10,7 +11,8 @@ import io.embeddinghub.ReadableSpace;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.index.HnswVectorIndex;
+import io.embeddinghub.index.FlatHnswIndex;
+import io.embeddinghub.index.GraphBuilders;
 import io.embeddinghub.index.RowHit;
 import io.embeddinghub.index.VectorKernels;
 import java.io.IOException;
@@ -38,7 +40,7 @@ import org.apache.hadoop.conf.Configuration;
  * index size, recall@10 and single-thread queries per second over an ef sweep, for
  *
  * <ul>
- *   <li>{@code index-only}: the raw {@link HnswVectorIndex} (no Parquet, no log), built with 1
+ *   <li>{@code index-only}: the raw {@link FlatHnswIndex} (graph from {@link GraphBuilders#DEFAULT}) (no Parquet, no log), built with 1
  *       and with 2 threads — the like-for-like figure against hnswlib;
  *   <li>{@code one-file}: a space written by one {@code multiset} of all rows (one Parquet file
  *       and its index), queried through {@code Space.nearestNeighbors} and through a pinned
@@ -145,14 +147,15 @@ public final class NearestNeighborBench {
     IndexParams params = new IndexParams(M, EF_CONSTRUCTION, 64);
     if (oneThreadToo) {
       long t0 = System.nanoTime();
-      HnswVectorIndex.build(flat, dims, Metric.L2, params, 1);
+      GraphBuilders.DEFAULT.build(flat, dims, Metric.L2, params, 1);
       double build1 = seconds(t0);
       System.out.printf(Locale.ROOT, "%s: build, 1 thread: %.1f s%n", layout, build1);
       row(layout, "build_seconds_1thread", build1, null);
     }
     long heapBefore = usedHeapAfterGc();
     long t0 = System.nanoTime();
-    HnswVectorIndex index = HnswVectorIndex.build(flat, dims, Metric.L2, params, BUILD_THREADS);
+    FlatHnswIndex index =
+        new FlatHnswIndex(GraphBuilders.DEFAULT.build(flat, dims, Metric.L2, params, BUILD_THREADS), flat, dims, Metric.L2);
     double build2 = seconds(t0);
     double heapPerRow = (usedHeapAfterGc() - heapBefore) / (double) base.length;
     System.out.printf(Locale.ROOT, "%s: build, %d threads: %.1f s; graph heap ~%.0f bytes/row (vectors excluded)%n",
@@ -160,7 +163,7 @@ public final class NearestNeighborBench {
     row(layout, "build_seconds_2threads", build2, null);
     row(layout, "heap_bytes_per_row", heapPerRow, null);
     sweep(layout, queries.length, (q, ef) -> {
-      List<RowHit> hits = index.search(queries[q], K, ef, r -> true);
+      List<RowHit> hits = index.search(queries[q], K, ef, null);
       int[] found = new int[hits.size()];
       for (int i = 0; i < found.length; i++) {
         found[i] = hits.get(i).row();
@@ -178,11 +181,17 @@ public final class NearestNeighborBench {
     String uri = hubDir.toUri().toString();
     EmbeddingHub hub = EmbeddingHub.open(uri, conf);
 
-    // (a) one file: one multiset of everything
-    Space one = hub.createSpace(SpaceSpec.builder("one", dims).buckets(1).indexParams(params).build());
+    // (a) a space with default settings (8 buckets): one bulk load of everything, then buildIndex
+    Space one = hub.createSpace("one", dims);
     long t0 = System.nanoTime();
     one.multiset(entries(0, base.length));
     double write = seconds(t0);
+    t0 = System.nanoTime();
+    IndexResult indexed = one.buildIndex();
+    double indexSeconds = seconds(t0);
+    System.out.printf(Locale.ROOT, "default space: bulk load %.1f s, buildIndex %.1f s (%d partition(s), %d build threads)%n",
+        write, indexSeconds, indexed.partitionsAdded(), BUILD_THREADS);
+    row("one-file", "index_seconds", indexSeconds, null);
     long parquetBytes = sizeOf(hubDir.resolve("one/data"));
     long indexBytes = sizeOf(hubDir.resolve("one/index"));
     System.out.printf(Locale.ROOT,
@@ -223,7 +232,7 @@ public final class NearestNeighborBench {
     hub.dropSpace("one");
 
     // (b) many small writes, before and after optimize
-    Space many = hub.createSpace(SpaceSpec.builder("many", dims).buckets(1).indexParams(params).build());
+    Space many = hub.createSpace("many", dims);
     int batches = Math.max(1, base.length / BATCH_ROWS);
     int per = base.length / batches;
     t0 = System.nanoTime();

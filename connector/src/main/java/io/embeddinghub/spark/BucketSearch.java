@@ -7,9 +7,7 @@ import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.StateReader;
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -19,10 +17,10 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * One task of a distributed nearest-neighbor query. Input rows are {@code (query id, vector,
- * excluded key, bucket, carried...)}; for each, it searches that bucket's files of the pinned
- * version (HNSW with over-fetch past deletions, or exactly) and emits the bucket's local top-k
- * as {@code (query id, key, distance, carried...)}. Queries stream through; nothing is collected
- * or broadcast.
+ * excluded key, unit, carried...)}; for each, it searches that search unit of the pinned version
+ * ({@link StateReader#searchUnits}: one index partition, or one bucket's unindexed files, or for
+ * exact search one bucket's files) and emits the unit's local top-k as {@code (query id, key,
+ * distance, carried...)}. Queries stream through; nothing is collected or broadcast.
  *
  * <p>For {@link EmbeddingHubSpark#nearestNeighbors} a null query vector is an error. For a
  * nearest-neighbor join it has no match (as in Spark's own plan), and for an outer join bucket 0
@@ -51,6 +49,11 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
     this.description = description;
   }
 
+  /** How many search units a query of {@code state} fans out to. */
+  static int units(SpaceState state, SearchOptions options) {
+    return StateReader.searchUnits(state, options);
+  }
+
   /** For queries given as vectors or stored keys: a null vector is an error. */
   static BucketSearch forQueries(HubRef hub, SpaceState state, int k, SearchOptions options, String space) {
     return new BucketSearch(hub, state, k, options, false, false, space);
@@ -77,7 +80,7 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   private final class Answers implements java.util.Iterator<Row> {
     private final java.util.Iterator<Row> queries;
     private final HubContext ctx = hub.context();
-    private final Map<Integer, StateReader> readers = new HashMap<>();
+    private final StateReader reader = new StateReader(ctx, state);
     private final int dims = state.metadata().spec().dimensions();
     private Row query;
     private java.util.Iterator<Neighbor> current = List.<Neighbor>of().iterator();
@@ -91,8 +94,8 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
     public boolean hasNext() {
       while (!current.hasNext() && pendingMarker == null && queries.hasNext()) {
         query = queries.next();
-        int bucket = query.getInt(3);
-        if (markUnanswered && bucket == 0) {
+        int unit = query.getInt(3);
+        if (markUnanswered && unit == 0) {
           pendingMarker = output(null, null);
         }
         if (query.isNullAt(1)) {
@@ -104,8 +107,7 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
         float[] vector = SparkVectors.toFloats(query.get(1));
         Errors.checkQuery(vector, dims, state.metadata().spec().metric());
         String excluded = query.isNullAt(2) ? null : query.getString(2);
-        StateReader reader = readers.computeIfAbsent(bucket, b -> new StateReader(ctx, state.bucketSlice(b)));
-        current = reader.nearest(k, vector, options, excluded).iterator();
+        current = reader.nearestInUnit(unit, k, vector, options, excluded).iterator();
       }
       return current.hasNext() || pendingMarker != null;
     }

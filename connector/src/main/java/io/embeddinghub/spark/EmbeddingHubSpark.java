@@ -133,9 +133,10 @@ public final class EmbeddingHubSpark {
    * stored keys (the key itself is left out of its answer). Returns {@code query_id, rank, key,
    * distance}: exactly {@code min(k, n)} rows per query, ranked by distance then key.
    *
-   * <p>Every query is fanned out to the buckets; each task searches one bucket's indexes (or scans
-   * it exactly with {@code exact}) for one partition of the queries, streaming them, and emits
-   * their local top-k; a window over each query keeps the global best k.
+   * <p>Every query is fanned out to the version's search units — each index partition, and each
+   * bucket's unindexed files (with {@code exact}: each bucket's files, scanned) — so a task holds
+   * one partition or one bucket's tail; it searches it for one partition of the queries, streaming
+   * them, and emits their local top-k; a window over each query keeps the global best k.
    */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, DistributedSearchOptions options) {
     Errors.checkK(k);
@@ -158,8 +159,9 @@ public final class EmbeddingHubSpark {
       throw new InvalidInputException("Queries need a 'vector' or a 'key' column, got " + columns);
     }
     DataType idType = queries.schema().apply("id").dataType();
-    int queryPartitions = options.queryPartitionsFor(buckets, spark.sparkContext().defaultParallelism());
-    Dataset<Row> fannedOut = BucketRouting.fanOut(prepared, "id", buckets, queryPartitions);
+    int units = BucketSearch.units(state, options.search());
+    int queryPartitions = options.queryPartitionsFor(units, spark.sparkContext().defaultParallelism());
+    Dataset<Row> fannedOut = BucketRouting.fanOut(prepared, "id", units, queryPartitions);
     StructType local =
         new StructType()
             .add("query_id", idType, false)

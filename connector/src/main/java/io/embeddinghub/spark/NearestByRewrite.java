@@ -183,7 +183,8 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
     int buckets = state.metadata().spec().buckets();
     boolean outer = join.joinType() == (JoinType) LeftOuter$.MODULE$;
     DistributedSearchOptions options = SparkOptions.searchOptions(probe.relation().options());
-    int queryPartitions = options.queryPartitionsFor(buckets, spark.sparkContext().defaultParallelism());
+    int units = BucketSearch.units(state, options.search());
+    int queryPartitions = options.queryPartitionsFor(units, spark.sparkContext().defaultParallelism());
 
     List<Attribute> leftColumns = CollectionConverters.asJava(join.left().output());
     List<Column> carried = new ArrayList<>();
@@ -198,7 +199,7 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
                 lit(null).cast(DataTypes.StringType).as("exclude"),
                 functions.struct(carried.toArray(Column[]::new)).as(QUERY_ROW));
     StructType queryRow = (StructType) queries.schema().apply(QUERY_ROW).dataType();
-    Dataset<Row> fannedOut = BucketRouting.fanOut(queries, QUERY_ID, buckets, queryPartitions);
+    Dataset<Row> fannedOut = BucketRouting.fanOut(queries, QUERY_ID, units, queryPartitions);
     StructType local =
         new StructType()
             .add(QUERY_ID, DataTypes.LongType, false)

@@ -44,7 +44,8 @@ public final class InMemoryIndex {
       System.arraycopy(vectors.get(keys[i]), 0, flat, i * dims, dims);
     }
     float[] prepared = IndexedRows.prepare(flat, dims, spec.metric());
-    VectorIndex index = HnswVectorIndex.build(prepared, dims, spec.metric(), spec.indexParams(), threads);
+    HnswGraph graph = GraphBuilders.DEFAULT.build(prepared, dims, spec.metric(), spec.indexParams(), threads);
+    VectorIndex index = new FlatHnswIndex(graph, prepared, dims, spec.metric());
     return new InMemoryIndex(keys, flat, index, spec.metric(), dims);
   }
 

@@ -2,35 +2,60 @@ package io.embeddinghub.index;
 
 import io.embeddinghub.internal.WeightedLruCache;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Loaded indexes with the rows they search, least recently used first out, bounded by their
- * estimated heap bytes. Keyed by index file path: index files never change, so one entry serves
- * every version and every space (forks included) that references the file. Indexes are loaded
- * lazily, on the first query that needs them; opening a space loads none.
+ * Loaded index partitions, least recently used first out, bounded by their estimated heap bytes.
+ * Keyed by index file path: index files never change, so one entry serves every version and every
+ * space (forks included) that references the file. Partitions are loaded lazily, on the first
+ * query that needs them (opening a space loads none), and once: concurrent first queries wait for
+ * one load instead of reading the file twice.
  */
 public final class IndexCache {
-  private final WeightedLruCache<LoadedIndex> entries;
+  private final WeightedLruCache<PartitionIndex> entries;
+  private final ConcurrentHashMap<String, CompletableFuture<PartitionIndex>> loading = new ConcurrentHashMap<>();
   private final Set<String> broken = ConcurrentHashMap.newKeySet();
 
   public IndexCache(long maxBytes) {
-    this.entries = new WeightedLruCache<>(maxBytes, LoadedIndex::memoryBytes);
+    this.entries = new WeightedLruCache<>(maxBytes, PartitionIndex::memoryBytes);
   }
 
-  /** The cached index, loading it with {@code loader} when absent. */
-  public LoadedIndex get(String path, Supplier<LoadedIndex> loader) {
-    LoadedIndex cached = entries.get(path);
+  /** The cached partition, loading it with {@code loader} when absent (one load at a time per path). */
+  public PartitionIndex get(String path, Supplier<PartitionIndex> loader) {
+    PartitionIndex cached = entries.get(path);
     if (cached != null) {
       return cached;
     }
-    LoadedIndex loaded = loader.get();
-    entries.put(path, loaded);
-    return loaded;
+    CompletableFuture<PartitionIndex> mine = new CompletableFuture<>();
+    CompletableFuture<PartitionIndex> running = loading.putIfAbsent(path, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    try {
+      PartitionIndex loaded = entries.get(path);
+      if (loaded == null) {
+        loaded = loader.get();
+        entries.put(path, loaded);
+      }
+      mine.complete(loaded);
+      return loaded;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loading.remove(path, mine);
+    }
   }
 
-  public void offer(String path, LoadedIndex index) {
+  /** Adds a partition just written, so the first queries need not read it back. */
+  public void offer(String path, PartitionIndex index) {
     entries.put(path, index);
   }
 
@@ -47,7 +72,7 @@ public final class IndexCache {
     entries.remove(path);
   }
 
-  /** Number of loaded indexes (for tests and metrics). */
+  /** Number of loaded partitions (for tests and metrics). */
   public int size() {
     return entries.size();
   }

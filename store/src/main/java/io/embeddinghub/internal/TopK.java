@@ -12,7 +12,7 @@ public final class TopK {
 
   public TopK(int k) {
     this.k = k;
-    this.heap = new PriorityQueue<>(Math.max(1, k), Neighbor.ORDER.reversed());
+    this.heap = new PriorityQueue<>(Math.max(1, Math.min(k, 1024)), Neighbor.ORDER.reversed());
   }
 
   public void offer(String key, float distance) {
@@ -28,6 +28,11 @@ public final class TopK {
       heap.poll();
       heap.add(new Neighbor(key, distance));
     }
+  }
+
+  /** Number of neighbors kept so far. */
+  public int size() {
+    return heap.size();
   }
 
   /** The neighbors kept, nearest first. */

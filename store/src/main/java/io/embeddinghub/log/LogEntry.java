@@ -9,6 +9,8 @@ import java.util.Objects;
  * files. Version 0 also carries the space's metadata (and, for a fork, the parent's files).
  *
  * @param deletes for each data file path, the row positions this version deletes
+ * @param indexAdds index partitions this version adds
+ * @param indexRemoves paths of index partitions this version removes
  * @param rowsAdded rows written by this version
  * @param rowsDeleted live rows this version deleted or replaced
  * @param size number of keys in the space after this version
@@ -21,6 +23,8 @@ public record LogEntry(
     List<DataFile> adds,
     List<String> removes,
     Map<String, DeletionVector> deletes,
+    List<IndexPartition> indexAdds,
+    List<String> indexRemoves,
     long rowsAdded,
     long rowsDeleted,
     long size) {
@@ -29,8 +33,26 @@ public record LogEntry(
     adds = List.copyOf(adds);
     removes = List.copyOf(removes);
     deletes = Map.copyOf(deletes);
+    indexAdds = List.copyOf(indexAdds);
+    indexRemoves = List.copyOf(indexRemoves);
     if (version == 0 && metadata == null) {
       throw new IllegalArgumentException("Version 0 must carry the space metadata");
     }
+  }
+
+  /** An entry that changes no index partition. */
+  public LogEntry(
+      long version,
+      long timestampMillis,
+      String operation,
+      SpaceMetadata metadata,
+      List<DataFile> adds,
+      List<String> removes,
+      Map<String, DeletionVector> deletes,
+      long rowsAdded,
+      long rowsDeleted,
+      long size) {
+    this(version, timestampMillis, operation, metadata, adds, removes, deletes, List.of(), List.of(),
+        rowsAdded, rowsDeleted, size);
   }
 }

@@ -15,13 +15,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON layout of log entries and checkpoints (format version {@value #FORMAT_VERSION}),
+ * The JSON layout of log entries and checkpoints (format version {@value #FORMAT_VERSION}; version
+ * 2 added index partitions, {@code indexAdd}/{@code indexRemove} and a checkpoint's
+ * {@code partitions}, and reads version 1 as having none),
  * written explicitly field by field so that the on-disk format does not follow Java class
  * shapes. Decoding checks every required field; any problem is an {@link IOException} that the
  * caller turns into a corrupt-file error naming the file.
  */
 public final class LogJson {
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private LogJson() {}
@@ -43,6 +45,10 @@ public final class LogJson {
     e.deletes().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(d -> deletes.addObject().put("path", d.getKey()).put("positions", d.getValue().encode()));
+    ArrayNode indexAdds = root.putArray("indexAdd");
+    e.indexAdds().forEach(p -> indexAdds.add(encodePartition(p)));
+    ArrayNode indexRemoves = root.putArray("indexRemove");
+    e.indexRemoves().forEach(indexRemoves::add);
     ObjectNode stats = root.putObject("stats");
     stats.put("rowsAdded", e.rowsAdded());
     stats.put("rowsDeleted", e.rowsDeleted());
@@ -66,6 +72,14 @@ public final class LogJson {
     for (JsonNode d : requiredArray(root, "delete")) {
       deletes.put(requiredText(d, "path"), decodeVector(requiredText(d, "positions")));
     }
+    List<IndexPartition> indexAdds = new ArrayList<>();
+    for (JsonNode p : optionalArray(root, "indexAdd")) {
+      indexAdds.add(decodePartition(p));
+    }
+    List<String> indexRemoves = new ArrayList<>();
+    for (JsonNode r : optionalArray(root, "indexRemove")) {
+      indexRemoves.add(r.asText());
+    }
     JsonNode stats = required(root, "stats");
     try {
       return new LogEntry(
@@ -76,6 +90,8 @@ public final class LogJson {
           adds,
           removes,
           deletes,
+          indexAdds,
+          indexRemoves,
           requiredLong(stats, "rowsAdded"),
           requiredLong(stats, "rowsDeleted"),
           requiredLong(stats, "size"));
@@ -97,6 +113,8 @@ public final class LogJson {
       node.put("deleted", f.deleted().encode());
       files.add(node);
     }
+    ArrayNode partitions = root.putArray("partitions");
+    state.partitions().forEach(p -> partitions.add(encodePartition(p)));
     return write(root);
   }
 
@@ -107,11 +125,21 @@ public final class LogJson {
       DataFile file = decodeFile(node);
       files.put(file.path(), new LiveFile(file, decodeVector(requiredText(node, "deleted"))));
     }
-    return new SpaceState(
-        decodeMetadata(required(root, "metadata")),
-        requiredLong(root, "version"),
-        requiredLong(root, "timestamp"),
-        files);
+    Map<String, IndexPartition> partitions = new LinkedHashMap<>();
+    for (JsonNode node : optionalArray(root, "partitions")) {
+      IndexPartition p = decodePartition(node);
+      partitions.put(p.path(), p);
+    }
+    try {
+      return new SpaceState(
+          decodeMetadata(required(root, "metadata")),
+          requiredLong(root, "version"),
+          requiredLong(root, "timestamp"),
+          files,
+          partitions);
+    } catch (IllegalStateException e) {
+      throw new IOException("inconsistent checkpoint: " + e.getMessage(), e);
+    }
   }
 
   private static ObjectNode encodeMetadata(SpaceMetadata m) {
@@ -124,7 +152,9 @@ public final class LogJson {
     node.putObject("index")
         .put("m", spec.indexParams().m())
         .put("efConstruction", spec.indexParams().efConstruction())
-        .put("ef", spec.indexParams().ef());
+        .put("ef", spec.indexParams().ef())
+        .put("partitionBytes", spec.indexParams().partitionBytes())
+        .put("nprobe", spec.indexParams().nprobe());
     node.put("createdAt", m.createdAtMillis());
     if (m.forkedFrom() != null) {
       node.putObject("forkedFrom")
@@ -145,7 +175,9 @@ public final class LogJson {
                   new IndexParams(
                       (int) requiredLong(index, "m"),
                       (int) requiredLong(index, "efConstruction"),
-                      (int) requiredLong(index, "ef")))
+                      (int) requiredLong(index, "ef"),
+                      index.has("partitionBytes") ? requiredLong(index, "partitionBytes") : IndexParams.DEFAULT_PARTITION_BYTES,
+                      index.has("nprobe") ? (int) requiredLong(index, "nprobe") : IndexParams.DEFAULT_NPROBE))
               .build();
       SpaceMetadata.ForkOrigin origin = null;
       if (node.has("forkedFrom")) {
@@ -185,6 +217,55 @@ public final class LogJson {
     } catch (RuntimeException e) {
       throw new IOException("invalid data file entry: " + e.getMessage(), e);
     }
+  }
+
+  private static ObjectNode encodePartition(IndexPartition p) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("path", p.path());
+    node.put("build", p.build());
+    node.put("rows", p.rows());
+    node.put("size", p.sizeBytes());
+    ArrayNode files = node.putArray("dataFiles");
+    p.dataFiles().forEach(files::add);
+    if (p.hasCentroid()) {
+      node.put("centroid", encodeFloats(p.centroid()));
+    }
+    return node;
+  }
+
+  private static IndexPartition decodePartition(JsonNode node) throws IOException {
+    List<String> files = new ArrayList<>();
+    for (JsonNode f : requiredArray(node, "dataFiles")) {
+      files.add(f.asText());
+    }
+    try {
+      return new IndexPartition(
+          requiredText(node, "path"),
+          requiredText(node, "build"),
+          requiredLong(node, "rows"),
+          requiredLong(node, "size"),
+          files,
+          node.hasNonNull("centroid") ? decodeFloats(requiredText(node, "centroid")) : null);
+    } catch (RuntimeException e) {
+      throw new IOException("invalid index partition entry: " + e.getMessage(), e);
+    }
+  }
+
+  /** Floats as base64 of their big-endian IEEE 754 bytes. */
+  private static String encodeFloats(float[] values) {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * values.length);
+    buf.asFloatBuffer().put(values);
+    return java.util.Base64.getEncoder().encodeToString(buf.array());
+  }
+
+  private static float[] decodeFloats(String base64) {
+    byte[] bytes = java.util.Base64.getDecoder().decode(base64);
+    if (bytes.length % 4 != 0) {
+      throw new IllegalArgumentException("centroid is " + bytes.length + " bytes, not a multiple of 4");
+    }
+    float[] values = new float[bytes.length / 4];
+    java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(values);
+    return values;
   }
 
   private static DeletionVector decodeVector(String encoded) throws IOException {
@@ -244,6 +325,11 @@ public final class LogJson {
       throw new IOException("field '" + field + "' is not a string: " + value);
     }
     return value.asText();
+  }
+
+  /** An array field that older format versions did not write: empty when absent. */
+  private static Iterable<JsonNode> optionalArray(JsonNode node, String field) throws IOException {
+    return node.hasNonNull(field) ? requiredArray(node, field) : List.of();
   }
 
   private static Iterable<JsonNode> requiredArray(JsonNode node, String field) throws IOException {

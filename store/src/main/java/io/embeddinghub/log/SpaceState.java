@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The complete, immutable (and serializable, for Spark tasks) state of a space at one version: its metadata and its live data files
- * with their deletion vectors. Built from a checkpoint and the log entries after it; every read
+ * The complete, immutable (and serializable, for Spark tasks) state of a space at one version: its
+ * metadata, its live data files with their deletion vectors, and its live index partitions. Built from a checkpoint and the log entries after it; every read
  * of a version works from one of these, so a reader never sees a partial commit.
  */
 public final class SpaceState implements java.io.Serializable {
@@ -21,14 +21,46 @@ public final class SpaceState implements java.io.Serializable {
   private final long timestampMillis;
   private final Map<String, LiveFile> files;
   private final Map<Integer, List<LiveFile>> filesByBucket;
+  private final Map<String, IndexPartition> partitions;
+  private final Map<String, String> buildOfFile;
   private final long size;
 
   public SpaceState(
       SpaceMetadata metadata, long version, long timestampMillis, Map<String, LiveFile> files) {
+    this(metadata, version, timestampMillis, files, Map.of());
+  }
+
+  /**
+   * @param partitions live index partitions by path; they reference only live files, and no file
+   *     is covered by two index builds
+   */
+  public SpaceState(
+      SpaceMetadata metadata,
+      long version,
+      long timestampMillis,
+      Map<String, LiveFile> files,
+      Map<String, IndexPartition> partitions) {
     this.metadata = metadata;
     this.version = version;
     this.timestampMillis = timestampMillis;
     this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+    this.partitions = Collections.unmodifiableMap(new LinkedHashMap<>(partitions));
+    Map<String, String> covered = new HashMap<>();
+    for (IndexPartition p : this.partitions.values()) {
+      for (String dataFile : p.dataFiles()) {
+        if (!this.files.containsKey(dataFile)) {
+          throw new IllegalStateException(
+              "Index partition " + p.path() + " covers " + dataFile + ", which is not live in version " + version);
+        }
+        String other = covered.put(dataFile, p.build());
+        if (other != null && !other.equals(p.build())) {
+          throw new IllegalStateException(
+              "Data file " + dataFile + " is covered by two index builds in version " + version
+                  + ": " + other + " and " + p.build());
+        }
+      }
+    }
+    this.buildOfFile = Collections.unmodifiableMap(covered);
     Map<Integer, List<LiveFile>> byBucket = new HashMap<>();
     long live = 0;
     for (LiveFile f : this.files.values()) {
@@ -54,6 +86,22 @@ public final class SpaceState implements java.io.Serializable {
       throw new IllegalStateException(
           "Log entry " + entry.version() + " does not follow version " + version);
     }
+    Map<String, IndexPartition> nextPartitions = new LinkedHashMap<>(partitions);
+    java.util.Set<String> removedBuilds = new java.util.HashSet<>();
+    for (String removed : entry.indexRemoves()) {
+      IndexPartition p = nextPartitions.remove(removed);
+      if (p == null) {
+        throw new IllegalStateException(
+            "Version " + entry.version() + " removes index partition " + removed + ", which is not in version " + version);
+      }
+      removedBuilds.add(p.build());
+    }
+    for (IndexPartition left : nextPartitions.values()) {
+      if (removedBuilds.contains(left.build())) {
+        throw new IllegalStateException("Version " + entry.version() + " removes only some partitions of index build "
+            + left.build() + " (keeps " + left.path() + ")");
+      }
+    }
     Map<String, LiveFile> next = new LinkedHashMap<>(files);
     for (String removed : entry.removes()) {
       if (next.remove(removed) == null) {
@@ -77,8 +125,11 @@ public final class SpaceState implements java.io.Serializable {
       }
       next.put(d.getKey(), new LiveFile(f.file(), f.deleted().union(d.getValue())));
     }
+    for (IndexPartition added : entry.indexAdds()) {
+      nextPartitions.put(added.path(), added);
+    }
     SpaceMetadata meta = entry.metadata() != null ? entry.metadata() : metadata;
-    return new SpaceState(meta, entry.version(), entry.timestampMillis(), next);
+    return new SpaceState(meta, entry.version(), entry.timestampMillis(), next, nextPartitions);
   }
 
   public SpaceMetadata metadata() {
@@ -102,13 +153,40 @@ public final class SpaceState implements java.io.Serializable {
     return files.get(path);
   }
 
-  /** This version restricted to one bucket's files (what one distributed task searches). */
-  public SpaceState bucketSlice(int bucket) {
-    Map<String, LiveFile> slice = new LinkedHashMap<>();
-    for (LiveFile f : filesInBucket(bucket)) {
-      slice.put(f.file().path(), f);
+  /** Live index partitions in the order they were added. */
+  public Collection<IndexPartition> partitions() {
+    return partitions.values();
+  }
+
+  public IndexPartition partition(String path) {
+    return partitions.get(path);
+  }
+
+  /** The id of the index build covering a data file, or null when the file is in the tail. */
+  public String buildCovering(String dataFile) {
+    return buildOfFile.get(dataFile);
+  }
+
+  /** The unindexed tail: live files no index partition covers, in the order they were added. */
+  public List<LiveFile> unindexedFiles() {
+    List<LiveFile> tail = new ArrayList<>();
+    for (LiveFile f : files.values()) {
+      if (!buildOfFile.containsKey(f.file().path())) {
+        tail.add(f);
+      }
     }
-    return new SpaceState(metadata, version, timestampMillis, slice);
+    return tail;
+  }
+
+  /** Live rows of the unindexed tail. */
+  public long unindexedRows() {
+    long rows = 0;
+    for (LiveFile f : files.values()) {
+      if (!buildOfFile.containsKey(f.file().path())) {
+        rows += f.liveRows();
+      }
+    }
+    return rows;
   }
 
   /** Live files of one bucket in the order they were added. */
@@ -123,6 +201,7 @@ public final class SpaceState implements java.io.Serializable {
 
   @Override
   public String toString() {
-    return "SpaceState{" + metadata.spec().name() + "@" + version + ", files=" + files.size() + ", size=" + size + "}";
+    return "SpaceState{" + metadata.spec().name() + "@" + version + ", files=" + files.size()
+        + ", partitions=" + partitions.size() + ", size=" + size + "}";
   }
 }

@@ -2,20 +2,24 @@ package io.embeddinghub.table;
 
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.DeletionVector;
+import io.embeddinghub.log.IndexPartition;
+import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.log.LogEntry;
 import io.embeddinghub.log.SpaceMetadata;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The changes one operation wants to commit on top of a given version: files to add and remove,
- * rows to delete, and the row counts for the history.
+ * The changes one operation wants to commit on top of a given version: data files to add and
+ * remove, rows to delete, index partitions to add and remove, and the row counts for the history.
  */
 public record CommitPlan(
     String operation,
     List<DataFile> adds,
     List<String> removes,
     Map<String, DeletionVector> deletes,
+    List<IndexPartition> indexAdds,
+    List<String> indexRemoves,
     long rowsAdded,
     long rowsDeleted) {
 
@@ -23,11 +27,51 @@ public record CommitPlan(
     adds = List.copyOf(adds);
     removes = List.copyOf(removes);
     deletes = Map.copyOf(deletes);
+    indexAdds = List.copyOf(indexAdds);
+    indexRemoves = List.copyOf(indexRemoves);
+  }
+
+  /** A plan that changes no index partition. */
+  public CommitPlan(
+      String operation, List<DataFile> adds, List<String> removes, Map<String, DeletionVector> deletes,
+      long rowsAdded, long rowsDeleted) {
+    this(operation, adds, removes, deletes, List.of(), List.of(), rowsAdded, rowsDeleted);
+  }
+
+  /**
+   * This plan also removing the index builds that cover a data file it removes (a build's
+   * partitions go together), so that no live partition references a removed file.
+   */
+  CommitPlan removingIndexesOf(SpaceState state) {
+    java.util.Set<String> builds = new java.util.HashSet<>();
+    for (String removed : removes) {
+      String build = state.buildCovering(removed);
+      if (build != null) {
+        builds.add(build);
+      }
+    }
+    if (builds.isEmpty()) {
+      return this;
+    }
+    List<String> partitions = new java.util.ArrayList<>(indexRemoves);
+    for (IndexPartition p : state.partitions()) {
+      if (builds.contains(p.build())) {
+        partitions.add(p.path());
+      }
+    }
+    return new CommitPlan(operation, adds, removes, deletes, indexAdds, partitions, rowsAdded, rowsDeleted);
+  }
+
+  /** This plan also adding {@code partitions}. */
+  CommitPlan withIndexAdds(List<IndexPartition> partitions) {
+    List<IndexPartition> all = new java.util.ArrayList<>(indexAdds);
+    all.addAll(partitions);
+    return new CommitPlan(operation, adds, removes, deletes, all, indexRemoves, rowsAdded, rowsDeleted);
   }
 
   /** Whether committing would change nothing (then no version is written). */
   public boolean isEmpty() {
-    return adds.isEmpty() && removes.isEmpty() && deletes.isEmpty();
+    return adds.isEmpty() && removes.isEmpty() && deletes.isEmpty() && indexAdds.isEmpty() && indexRemoves.isEmpty();
   }
 
   LogEntry toEntry(long version, long timestampMillis, long sizeBefore, SpaceMetadata metadata) {
@@ -39,6 +83,8 @@ public record CommitPlan(
         adds,
         removes,
         deletes,
+        indexAdds,
+        indexRemoves,
         rowsAdded,
         rowsDeleted,
         sizeBefore + rowsAdded - rowsDeleted);

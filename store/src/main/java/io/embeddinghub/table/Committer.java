@@ -56,6 +56,13 @@ final class Committer {
       }
       long timestamp = Math.max(ctx.nowMillis(), state.timestampMillis() + 1);
       LogEntry entry = plan.toEntry(state.version() + 1, timestamp, state.size(), null);
+      SpaceState next;
+      try {
+        next = state.apply(entry); // a plan that would make an inconsistent version is never written
+      } catch (IllegalStateException e) {
+        onKnownFailure.run();
+        throw Errors.conflict(space, e.getMessage());
+      }
       boolean committed;
       try {
         committed = log.tryCommit(entry);
@@ -66,7 +73,6 @@ final class Committer {
                 + " failed with an unknown outcome; re-read the space to see whether it landed", e);
       }
       if (committed) {
-        SpaceState next = state.apply(entry);
         maybeCheckpoint(next);
         return next;
       }

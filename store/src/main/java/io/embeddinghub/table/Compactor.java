@@ -69,7 +69,8 @@ final class Compactor {
       }
       removes.add(input.file().path());
     }
-    return new CommitPlan("optimize", rewrite.written(), removes, Map.of(), rewrite.liveRows(), rewrite.liveRows());
+    return new CommitPlan("optimize", rewrite.written(), removes, Map.of(), rewrite.liveRows(), rewrite.liveRows())
+        .removingIndexesOf(state);
   }
 
   private record MergedRows(String[] keys, float[] flat) {}

@@ -5,10 +5,6 @@ import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.format.ParquetDataFiles;
-import io.embeddinghub.index.HnswVectorIndex;
-import io.embeddinghub.index.IndexFiles;
-import io.embeddinghub.index.IndexedRows;
-import io.embeddinghub.index.LoadedIndex;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.KeyOrder;
 import java.io.IOException;
@@ -78,10 +74,6 @@ public final class FileBatchWriter {
       try {
         ctx.cache().invalidate(f.path());
         ctx.io().delete(f.path());
-        if (f.indexPath() != null) {
-          ctx.indexCache().invalidate(f.indexPath());
-          ctx.io().delete(f.indexPath());
-        }
       } catch (IOException | RuntimeException e) {
         // left for vacuum
       }
@@ -108,9 +100,9 @@ public final class FileBatchWriter {
   }
 
   /**
-   * Writes one data file of sorted rows under {@code <spaceDir>/data/} and, when it has enough
-   * rows, its HNSW index under {@code <spaceDir>/index/} (same name, {@code .hnsw}); offers both
-   * to the caches so the commit and the first queries need not read them back.
+   * Writes one data file of sorted rows under {@code <spaceDir>/data/} and offers it to the cache
+   * so the commit and the first queries need not read it back. Writes build no index: the rows
+   * are the space's unindexed tail until an index build covers them.
    */
   static DataFile writeSorted(
       HubContext ctx, String spaceDir, SpaceSpec spec, int bucket, String[] keys, float[] flat) {
@@ -124,23 +116,7 @@ public final class FileBatchWriter {
       throw new EmbeddingHubException(
           "Cannot write data file " + ctx.io().location(path) + ": " + e.getMessage(), e);
     }
-    FileContents contents = new FileContents(keys, flat, dims);
-    ctx.cache().offer(path, contents);
-    if (keys.length < ctx.settings().indexMinRows()) {
-      return file;
-    }
-    String indexPath = spaceDir + "/index/" + name + ".hnsw";
-    try {
-      float[] prepared = IndexedRows.prepare(flat, dims, spec.metric());
-      HnswVectorIndex index =
-          HnswVectorIndex.build(prepared, dims, spec.metric(), spec.indexParams(), ctx.settings().indexBuildThreads());
-      IndexFiles.write(ctx.io(), indexPath, index, spec.metric(), dims);
-      ctx.indexCache().offer(indexPath, new LoadedIndex(contents, index));
-    } catch (IOException | RuntimeException e) {
-      deleteQuietly(ctx, List.of(file));
-      throw new EmbeddingHubException(
-          "Cannot write index file " + ctx.io().location(indexPath) + ": " + e.getMessage(), e);
-    }
-    return file.withIndex(indexPath);
+    ctx.cache().offer(path, new FileContents(keys, flat, dims));
+    return file;
   }
 }

@@ -13,6 +13,7 @@ public final class HubContext {
   private final HubProperties.Resolved settings;
   private final FileContentsCache cache;
   private final IndexCache indexCache;
+  private final java.util.concurrent.atomic.AtomicLong graphBuilds = new java.util.concurrent.atomic.AtomicLong();
 
   public HubContext(FileIO io, Configuration conf) {
     this.io = io;
@@ -41,6 +42,16 @@ public final class HubContext {
 
   public FileContentsCache cache() {
     return cache;
+  }
+
+  /** Counts an HNSW graph built through this hub (tests assert that writes build none). */
+  void countGraphBuild() {
+    graphBuilds.incrementAndGet();
+  }
+
+  /** HNSW graphs built through this hub so far. */
+  public long graphBuilds() {
+    return graphBuilds.get();
   }
 
   /** Wall-clock milliseconds (one place, so commit timestamps have one source). */

@@ -1,6 +1,7 @@
 package io.embeddinghub.table;
 
 import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.IndexResult;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VersionInfo;
@@ -61,7 +62,7 @@ public final class SpaceEngine {
     return createFrom(ctx, spec.name(), first);
   }
 
-  /** Creates {@code newName} holding the files of {@code source} (no data is copied). */
+  /** Creates {@code newName} holding the data files and index partitions of {@code source} (nothing is copied). */
   public static SpaceEngine fork(HubContext ctx, SpaceState source, String newName) {
     SpaceSpec spec = source.metadata().spec().toBuilder(newName).build();
     long now = ctx.nowMillis();
@@ -76,7 +77,8 @@ public final class SpaceEngine {
     SpaceMetadata metadata =
         new SpaceMetadata(
             spec, now, new SpaceMetadata.ForkOrigin(source.metadata().spec().name(), source.version()));
-    LogEntry first = new LogEntry(0, now, "fork", metadata, adds, List.of(), deletes, 0, 0, source.size());
+    LogEntry first = new LogEntry(
+        0, now, "fork", metadata, adds, List.of(), deletes, List.copyOf(source.partitions()), List.of(), 0, 0, source.size());
     return createFrom(ctx, newName, first);
   }
 
@@ -223,7 +225,7 @@ public final class SpaceEngine {
           return (maxFiles > 0 && files.size() > maxFiles) || (deleted > 0 && deleted > maxDeleted * rows);
         };
     try {
-      optimize(due);
+      compact(due);
     } catch (io.embeddinghub.CommitConflictException e) {
       // a concurrent writer changed the bucket; the next write re-checks
     }
@@ -285,17 +287,93 @@ public final class SpaceEngine {
     commit(WritePlans::deleteAll, () -> {});
   }
 
+  /**
+   * Merges each bucket's files and deletions into one file and indexes the resulting unindexed
+   * tail, as one version (compacted files and their index become visible together). Index builds
+   * that covered a rewritten file are replaced by the new build.
+   */
   public OptimizeResult optimize() {
-    return optimize(null);
+    Compactor compactor = new Compactor(ctx, name);
+    IndexBuilder indexer = new IndexBuilder(ctx, name);
+    for (int attempt = 1; ; attempt++) {
+      SpaceState before = latest();
+      Compactor.Rewrite rewrite = compactor.rewrite(before);
+      IndexBuilder.Build build;
+      try {
+        build = indexer.build(preview(before, compaction(before, rewrite)));
+      } catch (RuntimeException e) {
+        FileBatchWriter.deleteQuietly(ctx, rewrite.written());
+        throw e;
+      }
+      if (rewrite.inputs().isEmpty() && build.isEmpty()) {
+        return new OptimizeResult(before.version(), 0, 0, 0);
+      }
+      try {
+        SpaceState after = commit(
+            s -> {
+              CommitPlan compaction = compaction(s, rewrite);
+              return compaction.withIndexAdds(IndexPlans.add(preview(s, compaction), build).indexAdds());
+            },
+            () -> {
+              FileBatchWriter.deleteQuietly(ctx, rewrite.written());
+              indexer.abort(build);
+            });
+        return new OptimizeResult(
+            after.version(), rewrite.inputs().size(), rewrite.written().size(), rewrite.liveRows(), build.partitions().size());
+      } catch (io.embeddinghub.CommitConflictException e) {
+        if (attempt >= OPTIMIZE_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
   }
 
-  /** Optimizes the buckets whose files {@code needsRewrite} selects (all that need it if null). */
-  private OptimizeResult optimize(java.util.function.Predicate<List<LiveFile>> needsRewrite) {
+  private static CommitPlan compaction(SpaceState state, Compactor.Rewrite rewrite) {
+    return rewrite.inputs().isEmpty()
+        ? new CommitPlan("optimize", List.of(), List.of(), Map.of(), 0, 0)
+        : Compactor.plan(state, rewrite);
+  }
+
+  /** The state {@code plan} would make on top of {@code state} (what a combined commit builds on). */
+  private static SpaceState preview(SpaceState state, CommitPlan plan) {
+    if (plan.isEmpty()) {
+      return state;
+    }
+    return state.apply(plan.toEntry(state.version() + 1, state.timestampMillis() + 1, state.size(), null));
+  }
+
+  /**
+   * Indexes the unindexed tail of the latest version: builds its partitions (one, or several split
+   * by a coarse quantizer) and commits them as one version. A commit that meanwhile removed a
+   * covered data file, or indexed it, makes the build start over (3 times); deletes and new
+   * writes in between are fine (new rows stay in the tail, deleted rows are filtered).
+   */
+  public IndexResult buildIndex() {
+    IndexBuilder builder = new IndexBuilder(ctx, name);
+    for (int attempt = 1; ; attempt++) {
+      SpaceState before = latest();
+      long started = System.nanoTime();
+      IndexBuilder.Build build = builder.build(before);
+      if (build.isEmpty()) {
+        return new IndexResult(before.version(), 0, 0, 0);
+      }
+      try {
+        SpaceState after = commit(s -> IndexPlans.add(s, build), () -> builder.abort(build));
+        return new IndexResult(after.version(), build.partitions().size(), build.rows(), System.nanoTime() - started);
+      } catch (io.embeddinghub.CommitConflictException e) {
+        if (attempt >= OPTIMIZE_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Compacts the buckets whose files {@code needsRewrite} selects; builds no index. */
+  private OptimizeResult compact(java.util.function.Predicate<List<LiveFile>> needsRewrite) {
     Compactor compactor = new Compactor(ctx, name);
     for (int attempt = 1; ; attempt++) {
       SpaceState before = latest();
-      Compactor.Rewrite rewrite =
-          needsRewrite == null ? compactor.rewrite(before) : compactor.rewrite(before, needsRewrite);
+      Compactor.Rewrite rewrite = compactor.rewrite(before, needsRewrite);
       if (rewrite.inputs().isEmpty()) {
         return new OptimizeResult(before.version(), 0, 0, 0);
       }

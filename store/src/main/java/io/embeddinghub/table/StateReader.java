@@ -5,10 +5,14 @@ import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.index.IndexFiles;
+import io.embeddinghub.index.CoarseQuantizer;
+import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.index.IndexedRows;
+import io.embeddinghub.index.PartitionIndex;
 import io.embeddinghub.index.RowHit;
-import io.embeddinghub.index.LoadedIndex;
+import io.embeddinghub.index.TailScan;
+import io.embeddinghub.log.DeletionVector;
+import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.internal.Distances;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.internal.TopK;
@@ -18,6 +22,7 @@ import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,73 +171,243 @@ public final class StateReader {
   }
 
   /**
-   * The {@code k} live rows nearest to {@code query}, leaving out {@code excludedKey}. Each live
-   * file is searched on its own — by its HNSW index, over-fetching past rows deleted in this
-   * version, or exactly when the options ask for it, when the file has no index, or when its
-   * index is missing or corrupt (logged once, naming the file) or yields too few live rows — and
-   * the per-file top-k are merged by exact distance, then key. So the answer always has
-   * {@code min(k, live rows)} entries and never holds a deleted or overwritten vector.
+   * The {@code k} live rows nearest to {@code query}, leaving out {@code excludedKey}, merged by
+   * exact distance, then key. Approximate search probes, for each index build of the version, its
+   * partitions without a centroid and the {@code nprobe} nearest ones with a centroid (each an HNSW
+   * search whose filter rejects rows deleted in this version, and a scan of the partition when the
+   * walk finds fewer than {@code k} accepted rows); it scans the unindexed tail with the SIMD
+   * kernels; and it probes further partitions while it holds fewer than {@code min(k, live rows)}.
+   * A partition whose file is missing or corrupt (logged once, naming the file) has its build's
+   * data files scanned instead. Exact search scans every live row of the data files. So an answer
+   * always has {@code min(k, live rows)} entries and never holds a deleted or overwritten vector.
    */
   public List<Neighbor> nearest(int k, float[] query, SearchOptions options, String excludedKey) {
-    if (k == 0) {
+    RowRef excluded = excludedKey == null ? null : locate(excludedKey);
+    long candidates = state.size() - (excluded != null ? 1 : 0);
+    int need = (int) Math.min(k, candidates);
+    if (need <= 0) {
       return List.of();
     }
-    SpaceSpec spec = state.metadata().spec();
-    Metric metric = spec.metric();
-    int ef = options.ef() > 0 ? options.ef() : spec.indexParams().ef();
-    float[] prepared = IndexedRows.prepareQuery(query, metric);
-    TopK top = new TopK(k);
-    for (LiveFile f : state.files()) {
-      LoadedIndex loaded = options.exact() ? null : index(f, metric);
-      FileContents contents = loaded != null ? loaded.contents() : ctx.cache().full(f.file(), dimensions);
-      int excludedRow =
-          excludedKey != null && f.file().mayContain(excludedKey) ? contents.indexOf(excludedKey) : -1;
-      long candidates = f.liveRows() - (excludedRow >= 0 && f.isLive(excludedRow) ? 1 : 0);
-      int need = (int) Math.min(k, candidates);
-      if (need == 0) {
-        continue;
+    TopK top = new TopK(need);
+    if (options.exact()) {
+      for (LiveFile f : state.files()) {
+        scanExactly(f, query, excludedKey, top);
       }
-      IntPredicate accept = row -> row != excludedRow && f.isLive(row);
-      List<RowHit> hits = loaded == null ? List.of() : loaded.index().search(prepared, need, ef, accept);
-      if (hits.size() >= need) {
-        for (RowHit hit : hits) {
-          offer(top, contents, hit.row(), query, metric);
+      return top.result();
+    }
+    NearestQuery q = new NearestQuery(query, options, excluded, need, top);
+    List<List<IndexPartition>> unprobed = new ArrayList<>();
+    for (List<IndexPartition> build : builds()) {
+      unprobed.add(q.probeBuild(build));
+    }
+    for (LiveFile f : state.unindexedFiles()) {
+      q.scanTail(f);
+    }
+    for (List<IndexPartition> rest : unprobed) {
+      for (IndexPartition p : rest) {
+        if (top.size() >= need) {
+          return top.result();
         }
-      } else {
-        for (int row = 0; row < contents.rows(); row++) {
-          if (accept.test(row)) {
-            offer(top, contents, row, query, metric);
-          }
-        }
+        q.searchPartition(p);
       }
     }
     return top.result();
   }
 
-  private void offer(TopK top, FileContents contents, int row, float[] query, Metric metric) {
-    top.offer(contents.key(row), Distances.distance(metric, query, contents.flatVectors(), row * dimensions));
+  /**
+   * How many units a distributed search of this version splits into: one per index partition (for
+   * approximate search) and one per key bucket (its unindexed files, or for exact search all its
+   * files). Each unit is bounded: one partition, or one bucket's tail.
+   */
+  public static int searchUnits(SpaceState state, SearchOptions options) {
+    return (options.exact() ? 0 : state.partitions().size()) + state.metadata().spec().buckets();
   }
 
-  /** The file's index with its rows, or null when it has none or it cannot be read. */
-  private LoadedIndex index(LiveFile f, Metric metric) {
-    String path = f.file().indexPath();
-    if (path == null || ctx.indexCache().isBroken(path)) {
+  /**
+   * The {@code k} nearest live rows within unit {@code unit} (see {@link #searchUnits}), leaving
+   * out {@code excludedKey}; merging every unit's answer by distance, then key, gives
+   * {@link #nearest}'s answer with every partition probed.
+   */
+  public List<Neighbor> nearestInUnit(int unit, int k, float[] query, SearchOptions options, String excludedKey) {
+    RowRef excluded = excludedKey == null ? null : locate(excludedKey);
+    TopK top = new TopK(k);
+    List<IndexPartition> partitions = options.exact() ? List.of() : List.copyOf(state.partitions());
+    NearestQuery q = new NearestQuery(query, options, excluded, k, top);
+    if (unit < partitions.size()) {
+      IndexPartition p = partitions.get(unit);
+      boolean firstOfBuild = partitions.stream().filter(o -> o.build().equals(p.build())).findFirst().get() == p;
+      q.searchPartition(p, firstOfBuild);
+      return top.result();
+    }
+    for (LiveFile f : state.filesInBucket(unit - partitions.size())) {
+      if (options.exact()) {
+        scanExactly(f, query, excludedKey, top);
+      } else if (state.buildCovering(f.file().path()) == null) {
+        q.scanTail(f);
+      }
+    }
+    return top.result();
+  }
+
+  /** The version's index partitions grouped by build, in the order they were added. */
+  private Collection<List<IndexPartition>> builds() {
+    Map<String, List<IndexPartition>> byBuild = new LinkedHashMap<>();
+    for (IndexPartition p : state.partitions()) {
+      byBuild.computeIfAbsent(p.build(), b -> new ArrayList<>()).add(p);
+    }
+    return byBuild.values();
+  }
+
+  /** Offers every live row of {@code f} but {@code excludedKey}, by exact distance. */
+  private void scanExactly(LiveFile f, float[] query, String excludedKey, TopK top) {
+    Metric metric = state.metadata().spec().metric();
+    FileContents contents = ctx.cache().full(f.file(), dimensions);
+    for (int row = 0; row < contents.rows(); row++) {
+      if (f.isLive(row) && (excludedKey == null || !excludedKey.equals(contents.key(row)))) {
+        top.offer(contents.key(row), Distances.distance(metric, query, contents.flatVectors(), row * dimensions));
+      }
+    }
+  }
+
+  /** One approximate query against this version. */
+  private final class NearestQuery {
+    private final float[] query;
+    private final float[] prepared;
+    private final Metric metric;
+    private final int ef;
+    private final int nprobe;
+    private final RowRef excluded;
+    private final int need;
+    private final TopK top;
+    private final java.util.Set<String> scannedBuilds = new java.util.HashSet<>();
+
+    NearestQuery(float[] query, SearchOptions options, RowRef excluded, int need, TopK top) {
+      SpaceSpec spec = state.metadata().spec();
+      this.query = query;
+      this.metric = spec.metric();
+      this.prepared = IndexedRows.prepareQuery(query, metric);
+      this.ef = options.ef() > 0 ? options.ef() : spec.indexParams().ef();
+      this.nprobe = options.nprobe() > 0 ? options.nprobe() : spec.indexParams().nprobe();
+      this.excluded = excluded;
+      this.need = need;
+      this.top = top;
+    }
+
+    /** Searches the build's partitions without centroid and its nprobe nearest; returns the others, nearest first. */
+    List<IndexPartition> probeBuild(List<IndexPartition> build) {
+      List<IndexPartition> routed = new ArrayList<>();
+      for (IndexPartition p : build) {
+        if (p.hasCentroid()) {
+          routed.add(p);
+        } else {
+          searchPartition(p);
+        }
+      }
+      float[] scores = new float[routed.size()];
+      Map<IndexPartition, Float> score = new java.util.IdentityHashMap<>();
+      for (int i = 0; i < scores.length; i++) {
+        score.put(routed.get(i), CoarseQuantizer.score(metric, prepared, 0, routed.get(i).centroid()));
+      }
+      routed.sort(java.util.Comparator.comparing(score::get));
+      int probes = Math.min(nprobe, routed.size());
+      for (int i = 0; i < probes; i++) {
+        searchPartition(routed.get(i));
+      }
+      return routed.subList(probes, routed.size());
+    }
+
+    void searchPartition(IndexPartition entry) {
+      searchPartition(entry, true);
+    }
+
+    /**
+     * @param scanBuildIfBroken when the partition cannot be read, scan its build's files instead
+     *     (distributed searches ask one partition of each build to do it, so rows come once)
+     */
+    void searchPartition(IndexPartition entry, boolean scanBuildIfBroken) {
+      if (scannedBuilds.contains(entry.build())) {
+        return;
+      }
+      PartitionIndex p = partitionIndex(entry);
+      if (p == null) {
+        if (scanBuildIfBroken) {
+          scanBuildExactly(entry.build());
+        }
+        return;
+      }
+      List<String> files = p.dataFiles();
+      DeletionVector[] deleted = new DeletionVector[files.size()];
+      boolean filter = false;
+      int excludedFile = -1;
+      for (int i = 0; i < deleted.length; i++) {
+        LiveFile f = state.file(files.get(i));
+        deleted[i] = f.deleted();
+        filter |= !f.deleted().isEmpty();
+        if (excluded != null && excluded.file().file().path().equals(files.get(i))) {
+          excludedFile = i;
+          filter = true;
+        }
+      }
+      int excludedPosition = excluded == null ? -1 : excluded.position();
+      int exFile = excludedFile;
+      IntPredicate accept = !filter ? null : node -> {
+        int file = p.fileOf(node);
+        int position = p.positionOf(node);
+        return !(file == exFile && position == excludedPosition) && !deleted[file].contains(position);
+      };
+      float[] vectors = p.index().vectors();
+      List<RowHit> hits = p.index().search(prepared, need, ef, accept);
+      if (hits.size() >= need) {
+        for (RowHit hit : hits) {
+          top.offer(p.key(hit.row()), Distances.distance(metric, query, vectors, hit.row() * dimensions));
+        }
+        return;
+      }
+      for (int node = 0; node < p.rows(); node++) { // fewer live rows than k, or a walk cut off by deletions
+        if (accept == null || accept.test(node)) {
+          top.offer(p.key(node), Distances.distance(metric, query, vectors, node * dimensions));
+        }
+      }
+    }
+
+    /** Instead of a build whose partition cannot be read: its data files' rows, exactly. */
+    private void scanBuildExactly(String build) {
+      scannedBuilds.add(build);
+      String excludedKey = excluded == null ? null : ctx.cache().keys(excluded.file().file(), dimensions).key(excluded.position());
+      for (LiveFile f : state.files()) {
+        if (build.equals(state.buildCovering(f.file().path()))) {
+          scanExactly(f, query, excludedKey, top);
+        }
+      }
+    }
+
+    void scanTail(LiveFile f) {
+      if (f.liveRows() == 0) {
+        return;
+      }
+      FileContents contents = ctx.cache().full(f.file(), dimensions);
+      int excludedRow = excluded != null && excluded.file().file().path().equals(f.file().path()) ? excluded.position() : -1;
+      IntPredicate accept = f.deleted().isEmpty() && excludedRow < 0 ? null : row -> row != excludedRow && f.isLive(row);
+      float[] flat = contents.flatVectors();
+      for (int row : TailScan.best(prepared, metric, flat, dimensions, contents.rows(), accept, need + 8)) {
+        top.offer(contents.key(row), Distances.distance(metric, query, flat, row * dimensions));
+      }
+    }
+  }
+
+  /** The partition's index, or null when its file cannot be read. */
+  private PartitionIndex partitionIndex(IndexPartition entry) {
+    String path = entry.path();
+    if (ctx.indexCache().isBroken(path)) {
       return null;
     }
+    SpaceSpec spec = state.metadata().spec();
     try {
-      return ctx.indexCache()
-          .get(
-              path,
-              () -> {
-                FileContents contents = ctx.cache().full(f.file(), dimensions);
-                float[] prepared = IndexedRows.prepare(contents.flatVectors(), dimensions, metric);
-                return new LoadedIndex(
-                    contents,
-                    IndexFiles.read(ctx.io(), path, metric, dimensions, contents.rows(), prepared));
-              });
+      return ctx.indexCache().get(path, () -> IndexFile.read(ctx.io(), entry, spec.metric(), dimensions));
     } catch (CorruptFileException e) {
       ctx.indexCache().markBroken(path);
-      LOG.warn("{}; searching that data file exactly instead (optimize rebuilds its index)", e.getMessage());
+      LOG.warn("{}; searching the data files of its index build exactly instead (buildIndex or optimize rebuilds it)",
+          e.getMessage());
       return null;
     }
   }

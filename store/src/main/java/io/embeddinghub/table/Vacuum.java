@@ -131,12 +131,14 @@ public final class Vacuum {
     for (LiveFile f : state.files()) {
       addPaths(paths, f.file());
     }
+    state.partitions().forEach(p -> paths.add(p.path()));
     for (long v = fromVersion + 1; ; v++) {
       LogEntry e = log.readEntry(v);
       if (e == null) {
         return paths;
       }
       e.adds().forEach(f -> addPaths(paths, f));
+      e.indexAdds().forEach(p -> paths.add(p.path()));
     }
   }
 

@@ -57,7 +57,8 @@ final class WritePlans {
     List<String> removes = new ArrayList<>();
     state.files().forEach(f -> removes.add(f.file().path()));
     return new CommitPlan(
-        operation, newFiles, removes, deletes.vectors(), rowsAdded, deletes.count() + state.size());
+        operation, newFiles, removes, deletes.vectors(), rowsAdded, deletes.count() + state.size())
+        .removingIndexesOf(state);
   }
 
   /** Deletes the live rows of {@code keys}; absent keys are skipped. */
@@ -77,7 +78,7 @@ final class WritePlans {
     for (LiveFile f : state.files()) {
       removes.add(f.file().path());
     }
-    return new CommitPlan("deleteAll", List.of(), removes, Map.of(), 0, state.size());
+    return new CommitPlan("deleteAll", List.of(), removes, Map.of(), 0, state.size()).removingIndexesOf(state);
   }
 
   /**

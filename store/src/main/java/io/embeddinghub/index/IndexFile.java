@@ -1,0 +1,280 @@
+package io.embeddinghub.index;
+
+import io.embeddinghub.Metric;
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.io.FileIO;
+import io.embeddinghub.log.IndexPartition;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The index partition file, format version {@value #FORMAT_VERSION}: flat, big-endian, readable
+ * without Java (docs/FORMAT.md specifies it byte by byte).
+ *
+ * <pre>
+ *   8 bytes   magic "EHUBIDX\0"
+ *   int       format version (2)
+ *   string    builder name, string builder version        (string = int length + UTF-8 bytes)
+ *   string    metric id ("l2", "cosine", "ip")
+ *   int       dimensions, int rows, int M, int efConstruction, int maxLevel, int entry point
+ *   int       centroid length (0 or dimensions), float[centroid length]
+ *   int       data file count F, F strings (hub-relative paths)
+ *   int[rows] data file ordinal of each row, int[rows] row position in that file
+ *   int[rows + 1] key offsets, byte[offsets[rows]] UTF-8 keys
+ *   int[rows + 1] layer-0 offsets, int[offsets[rows]] layer-0 neighbours
+ *   per level 1..maxLevel: int count, int[count] nodes (ascending), int[count + 1] offsets,
+ *                          int[offsets[count]] neighbours
+ *   float[rows * dimensions]  vectors as the graph measures them (unit length for cosine)
+ *   long      CRC-32 of every byte before it
+ *   8 bytes   magic "EHUBEND\0"
+ * </pre>
+ *
+ * Reading streams the file once, checks every header field against the log's entry for the
+ * partition, bounds every count by the file's size before allocating, and verifies the checksum;
+ * any problem is a corrupt-file error naming the file. No Java serialization is involved.
+ */
+public final class IndexFile {
+  public static final int FORMAT_VERSION = 2;
+  public static final String EXTENSION = ".ehi";
+  private static final byte[] MAGIC = "EHUBIDX\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "EHUBEND\0".getBytes(StandardCharsets.US_ASCII);
+  private static final int CHUNK = 1 << 16;
+
+  private IndexFile() {}
+
+  /** Writes {@code p} to a new file at {@code path}; returns its length. */
+  public static long write(FileIO io, String path, PartitionIndex p) throws IOException {
+    HnswGraph g = p.index().graph();
+    CRC32 crc = new CRC32();
+    try (OutputStream raw = io.newOutputFile(path).create(0);
+        CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, CHUNK), crc);
+        DataOutputStream out = new DataOutputStream(checked)) {
+      out.write(MAGIC);
+      out.writeInt(FORMAT_VERSION);
+      String[] builder = p.builder().split(" ", 2);
+      writeString(out, builder[0]);
+      writeString(out, builder.length > 1 ? builder[1] : "");
+      writeString(out, p.metric().id());
+      out.writeInt(p.dimensions());
+      out.writeInt(p.rows());
+      out.writeInt(p.m());
+      out.writeInt(p.efConstruction());
+      out.writeInt(g.maxLevel());
+      out.writeInt(g.entryPoint());
+      float[] centroid = p.centroid() == null ? new float[0] : p.centroid();
+      out.writeInt(centroid.length);
+      writeFloats(out, centroid);
+      out.writeInt(p.dataFiles().size());
+      for (String f : p.dataFiles()) {
+        writeString(out, f);
+      }
+      writeInts(out, p.rowFiles());
+      writeInts(out, p.rowPositions());
+      writeInts(out, p.keyOffsets());
+      out.write(p.keyBytes());
+      writeInts(out, g.offsets0());
+      writeInts(out, g.neighbors0());
+      for (int level = 1; level <= g.maxLevel(); level++) {
+        out.writeInt(g.levelNodes(level).length);
+        writeInts(out, g.levelNodes(level));
+        writeInts(out, g.levelOffsets(level));
+        writeInts(out, g.levelNeighbors(level));
+      }
+      writeFloats(out, p.index().vectors());
+      out.flush();
+      long checksum = crc.getValue();
+      out.writeLong(checksum);
+      out.write(END);
+    }
+    return io.length(path);
+  }
+
+  /** Reads the partition the log describes as {@code entry}, for a space of this metric and size. */
+  public static PartitionIndex read(FileIO io, IndexPartition entry, Metric metric, int dimensions) {
+    String location = io.location(entry.path());
+    long length;
+    try {
+      length = io.length(entry.path());
+    } catch (FileNotFoundException e) {
+      throw Errors.corrupt(location, "index file is missing", e);
+    } catch (IOException e) {
+      throw Errors.corrupt(location, "index file is unreadable (" + e + ")", e);
+    }
+    if (length != entry.sizeBytes()) {
+      throw Errors.corrupt(location, "index file is " + length + " bytes, the log says " + entry.sizeBytes(), null);
+    }
+    CRC32 crc = new CRC32();
+    try (InputStream raw = io.newInputFile(entry.path()).newStream();
+        CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, CHUNK), crc);
+        DataInputStream in = new DataInputStream(checked)) {
+      Reader r = new Reader(in, length);
+      byte[] magic = r.bytes(MAGIC.length);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw new IOException("not an EmbeddingHub index file (bad magic)");
+      }
+      int version = in.readInt();
+      if (version != FORMAT_VERSION) {
+        throw new IOException("index format version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
+      }
+      String builder = (r.string() + " " + r.string()).trim();
+      expect("metric", r.string(), metric.id());
+      expect("dimensions", in.readInt(), dimensions);
+      int rows = in.readInt();
+      expect("rows", (long) rows, entry.rows());
+      int m = in.readInt();
+      int efConstruction = in.readInt();
+      int maxLevel = r.count(in.readInt(), 1);
+      int entryPoint = in.readInt();
+      int centroidLength = in.readInt();
+      if (centroidLength != (entry.hasCentroid() ? dimensions : 0)) {
+        throw new IOException("header centroid length is " + centroidLength + ", the log says "
+            + (entry.hasCentroid() ? dimensions : 0));
+      }
+      float[] centroid = centroidLength == 0 ? null : r.floats(centroidLength);
+      if (centroid != null && !Arrays.equals(centroid, entry.centroid())) {
+        throw new IOException("header centroid differs from the log's");
+      }
+      int fileCount = r.count(in.readInt(), 4);
+      List<String> files = new ArrayList<>(fileCount);
+      for (int i = 0; i < fileCount; i++) {
+        files.add(r.string());
+      }
+      expect("data files", files, entry.dataFiles());
+      int[] rowFile = r.ints(rows);
+      int[] rowPosition = r.ints(rows);
+      int[] keyOffsets = r.ints(rows + 1);
+      byte[] keyBytes = r.bytes(r.count(keyOffsets[rows], 1));
+      int[] offsets0 = r.ints(rows + 1);
+      int[] neighbors0 = r.ints(r.count(offsets0[rows], 4));
+      int[][] levelNodes = new int[maxLevel][];
+      int[][] levelOffsets = new int[maxLevel][];
+      int[][] levelNeighbors = new int[maxLevel][];
+      for (int l = 0; l < maxLevel; l++) {
+        int count = r.count(in.readInt(), 4);
+        levelNodes[l] = r.ints(count);
+        levelOffsets[l] = r.ints(count + 1);
+        levelNeighbors[l] = r.ints(r.count(levelOffsets[l][count], 4));
+      }
+      float[] vectors = r.floats(r.count((long) rows * dimensions, 4));
+      long computed = crc.getValue();
+      long stored = in.readLong();
+      if (stored != computed) {
+        throw new IOException("checksum mismatch (stored " + Long.toHexString(stored) + ", computed "
+            + Long.toHexString(computed) + ")");
+      }
+      if (!Arrays.equals(r.bytes(END.length), END) || in.read() != -1) {
+        throw new IOException("bad end marker or trailing bytes");
+      }
+      HnswGraph graph =
+          new HnswGraph(rows, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors);
+      return new PartitionIndex(
+          new FlatHnswIndex(graph, vectors, dimensions, metric), metric, dimensions, m, efConstruction,
+          builder, files, rowFile, rowPosition, keyOffsets, keyBytes, centroid);
+    } catch (EOFException e) {
+      throw Errors.corrupt(location, "index file is truncated", e);
+    } catch (IOException | RuntimeException e) {
+      throw Errors.corrupt(location, String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  private static void expect(String field, Object actual, Object expected) throws IOException {
+    if (!actual.equals(expected)) {
+      throw new IOException("header " + field + " is " + actual + ", the log says " + expected);
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static void writeInts(DataOutputStream out, int[] values) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+    for (int i = 0; i < values.length; ) {
+      int n = Math.min(values.length - i, CHUNK / 4);
+      buf.clear();
+      buf.asIntBuffer().put(values, i, n);
+      out.write(buf.array(), 0, 4 * n);
+      i += n;
+    }
+  }
+
+  private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+    for (int i = 0; i < values.length; ) {
+      int n = Math.min(values.length - i, CHUNK / 4);
+      buf.clear();
+      buf.asFloatBuffer().put(values, i, n);
+      out.write(buf.array(), 0, 4 * n);
+      i += n;
+    }
+  }
+
+  /** Bulk reads whose sizes are checked against the file's length before anything is allocated. */
+  private static final class Reader {
+    private final DataInputStream in;
+    private final long fileLength;
+    private final byte[] chunk = new byte[CHUNK];
+
+    Reader(DataInputStream in, long fileLength) {
+      this.in = in;
+      this.fileLength = fileLength;
+    }
+
+    /** {@code n} as a count of items of {@code bytesEach} bytes that can fit in the file. */
+    int count(long n, int bytesEach) throws IOException {
+      if (n < 0 || n * bytesEach > fileLength) {
+        throw new IOException("a count of " + n + " does not fit in a file of " + fileLength + " bytes");
+      }
+      return (int) n;
+    }
+
+    String string() throws IOException {
+      return new String(bytes(count(in.readInt(), 1)), StandardCharsets.UTF_8);
+    }
+
+    byte[] bytes(int n) throws IOException {
+      byte[] out = new byte[count(n, 1)];
+      in.readFully(out);
+      return out;
+    }
+
+    int[] ints(int n) throws IOException {
+      int[] out = new int[count(n, 4)];
+      for (int i = 0; i < n; ) {
+        int take = Math.min(n - i, CHUNK / 4);
+        in.readFully(chunk, 0, 4 * take);
+        ByteBuffer.wrap(chunk, 0, 4 * take).asIntBuffer().get(out, i, take);
+        i += take;
+      }
+      return out;
+    }
+
+    float[] floats(int n) throws IOException {
+      float[] out = new float[count(n, 4)];
+      for (int i = 0; i < n; ) {
+        int take = Math.min(n - i, CHUNK / 4);
+        in.readFully(chunk, 0, 4 * take);
+        ByteBuffer.wrap(chunk, 0, 4 * take).asFloatBuffer().get(out, i, take);
+        i += take;
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.embeddinghub.log;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One index partition as recorded in the log: an HNSW graph file over rows of some data files.
+ * An index build covers a set of data files: every row of them that was live at build time is in
+ * exactly one partition of that build (one partition, or several when a coarse quantizer split
+ * the rows by nearest centroid); rows deleted later are filtered by the version's deletion
+ * vectors. Immutable: partitions are added and removed by commits like data files (a build's
+ * partitions always together), so each version knows exactly which partitions answer its queries,
+ * and the unindexed tail is the live files no build covers.
+ *
+ * @param path index file, relative to the hub root
+ * @param build id shared by the partitions of one index build
+ * @param rows rows the graph holds
+ * @param sizeBytes file length, checked before reading so truncation is detected
+ * @param dataFiles paths of the data files the partition holds rows of
+ * @param centroid the coarse quantizer centroid the partition's rows were assigned to, or null
+ *     when the build made a single partition (it is then probed by every query)
+ */
+public record IndexPartition(
+    String path, String build, long rows, long sizeBytes, List<String> dataFiles, float[] centroid)
+    implements Serializable {
+  public IndexPartition {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(build, "build");
+    dataFiles = List.copyOf(dataFiles);
+    if (rows <= 0 || sizeBytes <= 0 || dataFiles.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Invalid index partition entry " + path + ": rows=" + rows + " size=" + sizeBytes
+              + " dataFiles=" + dataFiles.size());
+    }
+    centroid = centroid == null ? null : centroid.clone();
+  }
+
+  @Override
+  public float[] centroid() {
+    return centroid == null ? null : centroid.clone();
+  }
+
+  /** Whether the partition was assigned rows by a coarse quantizer (and is probed by distance). */
+  public boolean hasCentroid() {
+    return centroid != null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IndexPartition p
+        && path.equals(p.path) && build.equals(p.build) && rows == p.rows && sizeBytes == p.sizeBytes
+        && dataFiles.equals(p.dataFiles) && Arrays.equals(centroid, p.centroid);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(path, build, rows, sizeBytes, dataFiles, Arrays.hashCode(centroid));
+  }
+
+  @Override
+  public String toString() {
+    return "IndexPartition{" + path + ", build=" + build + ", rows=" + rows + ", files=" + dataFiles.size()
+        + (centroid != null ? ", centroid" : "") + "}";
+  }
+}

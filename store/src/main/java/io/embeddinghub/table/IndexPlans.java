@@ -1,0 +1,32 @@
+package io.embeddinghub.table;
+
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.log.LiveFile;
+import io.embeddinghub.log.SpaceState;
+import java.util.List;
+import java.util.Map;
+
+/** The plan that commits an index build on top of the latest state, if it still applies. */
+final class IndexPlans {
+  private IndexPlans() {}
+
+  /**
+   * Adds the build's partitions. Every data file it covers must still be live and unindexed:
+   * otherwise a concurrent optimize removed it or another build indexed it, and the build is
+   * stale. Rows deleted or written since the build started need nothing: deletion vectors filter
+   * the former, the latter are in new files, still in the tail.
+   */
+  static CommitPlan add(SpaceState state, IndexBuilder.Build build) {
+    String space = state.metadata().spec().name();
+    for (String path : build.coveredFiles()) {
+      LiveFile f = state.file(path);
+      if (f == null) {
+        throw Errors.conflict(space, "data file " + path + " was removed while its index was built");
+      }
+      if (state.buildCovering(path) != null) {
+        throw Errors.conflict(space, "data file " + path + " was indexed by another build meanwhile");
+      }
+    }
+    return new CommitPlan("buildIndex", List.of(), List.of(), Map.of(), build.partitions(), List.of(), 0, 0);
+  }
+}

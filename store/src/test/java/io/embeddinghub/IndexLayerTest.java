@@ -1,0 +1,252 @@
+package io.embeddinghub;
+
+import static io.embeddinghub.NearestNeighborsTest.bruteForce;
+import static io.embeddinghub.NearestNeighborsTest.clustered;
+import static io.embeddinghub.NearestNeighborsTest.keys;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.embeddinghub.index.IndexFile;
+import io.embeddinghub.io.HadoopFileIO;
+import io.embeddinghub.log.IndexPartition;
+import io.embeddinghub.testing.FaultyFileIO;
+import io.embeddinghub.testing.TestHubs;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The index layer: writes build no graphs, {@code buildIndex} covers the unindexed tail with
+ * partitions (one, or several split by a coarse quantizer), queries merge partitions and the tail
+ * into exact-k answers that are never stale, and index files are checked against the log. Oracle:
+ * brute force over a HashMap model.
+ */
+class IndexLayerTest {
+  private static final int DIMS = 16;
+  /** 16-d vectors are 64 bytes: 2,000 rows make 125 KB, so this splits them into 4 partitions. */
+  private static final IndexParams SMALL_PARTITIONS = IndexParams.DEFAULT.withPartitionBytes(32 * 1024);
+
+  private final TestHubs hubs = TestHubs.local();
+
+  @Test
+  void writesBuildNoGraphsAndAnUnindexedSpaceAnswersExactly() {
+    EmbeddingHub hub = hubs.newHub();
+    Space space = hub.createSpace("s", DIMS);
+    Map<String, float[]> model = clustered(new Random(1), 1500, DIMS, 10);
+    long builds = hub.context().graphBuilds();
+    space.multiset(model);
+    space.multiset(model.entrySet().stream().limit(300).iterator());
+    space.set("extra", model.values().iterator().next().clone());
+    model.put("extra", model.values().iterator().next().clone());
+    space.delete("extra");
+    model.remove("extra");
+
+    assertThat(hub.context().graphBuilds()).as("graphs built by writes").isEqualTo(builds);
+    assertThat(hubs.listFiles(hub, "s/index")).as("index files written by writes").isEmpty();
+    assertThat(space.indexPartitions()).isEmpty();
+    assertThat(space.unindexedRows()).isEqualTo(model.size());
+    Random random = new Random(2);
+    List<String> keys = new ArrayList<>(model.keySet());
+    for (int q = 0; q < 20; q++) {
+      float[] query = model.get(keys.get(random.nextInt(keys.size())));
+      assertThat(keys(space.nearestNeighbors(10, query)))
+          .as("the tail is searched exactly").containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Metric.class)
+  void defaultSettingsAndSplitPartitionsKeepRecallWithAnUnindexedTail(Metric metric) {
+    Random random = new Random(3);
+    Map<String, float[]> model = clustered(random, 2000, DIMS, 20);
+    for (IndexParams params : List.of(IndexParams.DEFAULT, SMALL_PARTITIONS)) {
+      EmbeddingHub hub = hubs.newHub();
+      Space space = hub.createSpace(SpaceSpec.builder("s", DIMS).metric(metric).indexParams(params).build());
+      Map<String, float[]> indexed = new HashMap<>(model);
+      space.multiset(indexed);
+      long builds = hub.context().graphBuilds();
+      IndexResult result = space.buildIndex();
+      int expectedPartitions = params == SMALL_PARTITIONS ? 4 : 1;
+      assertThat(result.partitionsAdded()).isEqualTo(expectedPartitions);
+      assertThat(hub.context().graphBuilds() - builds).isEqualTo(expectedPartitions);
+      assertThat(space.indexPartitions()).hasSize(expectedPartitions)
+          .allMatch(p -> p.routed() == (expectedPartitions > 1));
+      assertThat(space.indexPartitions().stream().mapToLong(IndexPartitionInfo::rows).sum()).isEqualTo(2000);
+      assertThat(space.unindexedRows()).isZero();
+      // a tail written after the build
+      Map<String, float[]> tail = clustered(new Random(4), 200, DIMS, 5);
+      Map<String, float[]> renamed = new HashMap<>();
+      tail.forEach((k, v) -> renamed.put("t" + k, v));
+      space.multiset(renamed);
+      indexed.putAll(renamed);
+      assertThat(space.unindexedRows()).isEqualTo(200);
+
+      double recall = recall(space, indexed, metric, new Random(5), 100);
+      assertThat(recall).as("recall@10, %s, %d partitions + tail", metric, expectedPartitions).isGreaterThanOrEqualTo(0.95);
+      assertThat(space.nearestNeighbors(3000, indexed.get("k1"))).hasSize(indexed.size());
+    }
+  }
+
+  @Test
+  void answersAreExactKAndNeverStaleAcrossPartitionsTailVersionsAndReopen() {
+    Random random = new Random(6);
+    Map<String, float[]> model = clustered(random, 2000, DIMS, 20);
+    EmbeddingHub hub = hubs.newHub();
+    Space space = hub.createSpace(SpaceSpec.builder("s", DIMS).indexParams(SMALL_PARTITIONS).build());
+    space.multiset(model);
+    space.buildIndex();
+    long indexedVersion = space.version();
+    Map<String, float[]> atIndexed = new HashMap<>(model);
+    List<String> keys = new ArrayList<>(model.keySet());
+    java.util.Collections.shuffle(keys, random);
+    // delete 70% (across every partition) and move 10% far away (into the tail)
+    space.multidelete(keys.subList(0, 1400));
+    keys.subList(0, 1400).forEach(model::remove);
+    Map<String, float[]> moved = new HashMap<>();
+    for (String k : keys.subList(1400, 1600)) {
+      float[] far = new float[DIMS];
+      java.util.Arrays.fill(far, 50);
+      far[0] += random.nextFloat();
+      moved.put(k, far);
+    }
+    space.multiset(moved);
+    model.putAll(moved);
+
+    for (ReadableSpace view : List.<ReadableSpace>of(space, hubs.reopen(hub).getSpace("s"))) {
+      for (int q = 0; q < 30; q++) {
+        float[] query = atIndexed.get(keys.get(random.nextInt(1400))); // near deleted rows
+        List<Neighbor> found = view.nearestNeighbors(10, query);
+        assertThat(found).hasSize(10);
+        for (Neighbor n : found) {
+          assertThat(model).containsKey(n.key());
+          assertThat(n.distance()).isCloseTo(Metric.L2.distance(query, model.get(n.key())), Offset.offset(1e-3f));
+        }
+      }
+      assertThat(view.nearestNeighbors(1000, new float[DIMS])).hasSize(600);
+      String byKey = keys.get(1700);
+      List<Neighbor> neighbors = view.nearestNeighbors(600, byKey);
+      assertThat(neighbors).hasSize(599).noneMatch(n -> n.key().equals(byKey));
+    }
+    // time travel: the indexed version answers with its own rows and partitions
+    SpaceSnapshot old = space.snapshot(indexedVersion);
+    assertThat(old.indexPartitions()).hasSize(4);
+    assertThat(recall(old, atIndexed, Metric.L2, new Random(7), 50)).isGreaterThanOrEqualTo(0.95);
+    assertThat(old.nearestNeighbors(2500, atIndexed.get(keys.get(0)))).hasSize(2000);
+    // a fork shares the partitions
+    Space fork = space.fork("f", indexedVersion);
+    assertThat(fork.indexPartitions()).isEqualTo(old.indexPartitions());
+  }
+
+  @Test
+  void optimizeRewritesTheIndexOfCompactedFilesInTheSameVersion() {
+    Map<String, float[]> model = clustered(new Random(8), 1200, DIMS, 10);
+    Space space = hubs.newHub().createSpace("s", DIMS);
+    List<String> keys = new ArrayList<>(model.keySet());
+    for (int i = 0; i < 4; i++) {
+      Map<String, float[]> batch = new HashMap<>();
+      keys.subList(i * 300, (i + 1) * 300).forEach(k -> batch.put(k, model.get(k)));
+      space.multiset(batch);
+      if (i == 1) {
+        space.buildIndex(); // the first two batches are indexed, the rest is tail
+      }
+    }
+    space.multidelete(keys.subList(0, 50));
+    keys.subList(0, 50).forEach(model::remove);
+    long before = space.version();
+    OptimizeResult result = space.optimize();
+    assertThat(result.version()).as("one version").isEqualTo(before + 1);
+    assertThat(result.partitionsBuilt()).isEqualTo(1);
+    assertThat(space.indexPartitions()).hasSize(1);
+    assertThat(space.unindexedRows()).isZero();
+    assertThat(recall(space, model, Metric.L2, new Random(9), 50)).isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
+  void aBuildWhoseCommitFailsLeavesThePreviousIndexInForce() throws Exception {
+    EmbeddingHub plain = hubs.newHub();
+    plain.createSpace("s", DIMS).multiset(clustered(new Random(10), 500, DIMS, 5));
+    FaultyFileIO io = new FaultyFileIO(new HadoopFileIO(URI.create(plain.root()), hubs.conf()));
+    Space space = EmbeddingHub.open(io, hubs.conf()).getSpace("s");
+    space.buildIndex();
+    List<IndexPartitionInfo> before = space.indexPartitions();
+    space.multiset(clustered(new Random(11), 300, DIMS, 5));
+    long version = space.version();
+    io.failNextCommits(1);
+    assertThatThrownBy(space::buildIndex).isInstanceOf(EmbeddingHubException.class).hasMessageContaining("unknown outcome");
+    Space reopened = hubs.reopen(plain).getSpace("s");
+    assertThat(reopened.version()).isEqualTo(version);
+    assertThat(reopened.indexPartitions()).isEqualTo(before);
+    assertThat(reopened.unindexedRows()).isEqualTo(300);
+    assertThat(reopened.buildIndex().partitionsAdded()).isEqualTo(1);
+    assertThat(reopened.indexPartitions()).hasSize(2);
+  }
+
+  @Test
+  void indexFilesAreFlatChecksummedAndCheckedAgainstTheLog() throws Exception {
+    EmbeddingHub hub = hubs.newHub();
+    Map<String, float[]> model = clustered(new Random(12), 400, DIMS, 5);
+    Space space = hub.createSpace("s", DIMS);
+    space.multiset(model);
+    space.buildIndex();
+    IndexPartitionInfo info = space.indexPartitions().get(0);
+    byte[] bytes = hubs.read(hub, info.path());
+    assertThat(new String(bytes, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("EHUBIDX\0");
+    assertThat(ByteBuffer.wrap(bytes, 8, 4).getInt()).isEqualTo(IndexFile.FORMAT_VERSION);
+    assertThat(new String(bytes, bytes.length - 8, 8, StandardCharsets.US_ASCII)).isEqualTo("EHUBEND\0");
+    HadoopFileIO io = new HadoopFileIO(URI.create(hub.root()), hubs.conf());
+    IndexPartition entry = new IndexPartition(info.path(), info.build(), info.rows(), info.sizeBytes(),
+        space.snapshot().reader().state().partition(info.path()).dataFiles(), null);
+    assertThat(IndexFile.read(io, entry, Metric.L2, DIMS).rows()).isEqualTo(400);
+    // every header field is checked against the log
+    assertThatThrownBy(() -> IndexFile.read(io, entry, Metric.COSINE, DIMS))
+        .isInstanceOf(CorruptFileException.class).hasMessageContaining(info.path()).hasMessageContaining("metric");
+    assertThatThrownBy(() -> IndexFile.read(io, entry, Metric.L2, DIMS + 1)).hasMessageContaining("dimensions");
+    IndexPartition wrongRows = new IndexPartition(entry.path(), entry.build(), 399, entry.sizeBytes(), entry.dataFiles(), null);
+    assertThatThrownBy(() -> IndexFile.read(io, wrongRows, Metric.L2, DIMS)).hasMessageContaining("rows");
+    IndexPartition wrongFiles = new IndexPartition(entry.path(), entry.build(), 400, entry.sizeBytes(), List.of("s/data/x.parquet"), null);
+    assertThatThrownBy(() -> IndexFile.read(io, wrongFiles, Metric.L2, DIMS)).hasMessageContaining("data files");
+
+    // a flipped byte: the checksum names the file; queries answer exactly from the data files
+    byte[] flipped = bytes.clone();
+    flipped[bytes.length / 2] ^= 0x5A;
+    hubs.write(hub, info.path(), flipped);
+    assertThatThrownBy(() -> IndexFile.read(io, entry, Metric.L2, DIMS))
+        .isInstanceOf(CorruptFileException.class).hasMessageContaining(info.path());
+    Space fresh = hubs.reopen(hub).getSpace("s");
+    float[] query = model.values().iterator().next();
+    assertThat(keys(fresh.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+    // a truncated file
+    hubs.write(hub, info.path(), java.util.Arrays.copyOf(bytes, bytes.length - 100));
+    assertThatThrownBy(() -> IndexFile.read(io, entry, Metric.L2, DIMS))
+        .isInstanceOf(CorruptFileException.class).hasMessageContaining(info.path()).hasMessageContaining("bytes");
+    Space fresh2 = hubs.reopen(hub).getSpace("s");
+    assertThat(keys(fresh2.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+  }
+
+  private static double recall(ReadableSpace space, Map<String, float[]> model, Metric metric, Random random, int queries) {
+    List<String> keys = new ArrayList<>(model.keySet());
+    double hits = 0;
+    for (int q = 0; q < queries; q++) {
+      float[] query = model.get(keys.get(random.nextInt(keys.size()))).clone();
+      for (int d = 0; d < query.length; d++) {
+        query[d] += (float) (random.nextGaussian() * 0.05);
+      }
+      Set<String> truth = new HashSet<>(keys(bruteForce(model, metric, query, 10, null)));
+      List<Neighbor> found = space.nearestNeighbors(10, query);
+      assertThat(found).hasSize(Math.min(10, model.size()));
+      hits += found.stream().filter(n -> truth.contains(n.key())).count();
+    }
+    return hits / (10.0 * queries);
+  }
+}
