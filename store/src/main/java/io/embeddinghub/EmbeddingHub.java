@@ -42,10 +42,11 @@ public final class EmbeddingHub {
 
   /** Opens the hub at a URI or plain path with a Hadoop configuration (credentials, settings). */
   public static EmbeddingHub open(String uri, Configuration conf) {
+    Errors.checkNotNull(uri, "uri");
     if (uri == null || uri.isBlank()) {
       throw new InvalidInputException("Hub location must not be null or blank");
     }
-    Objects.requireNonNull(conf, "conf");
+    Errors.checkNotNull(conf, "conf");
     URI location;
     try {
       location = new Path(uri).toUri();
@@ -63,7 +64,9 @@ public final class EmbeddingHub {
 
   /** Opens a hub over a custom {@link FileIO} (tests inject failures this way). */
   public static EmbeddingHub open(FileIO io, Configuration conf) {
-    return new EmbeddingHub(new HubContext(Objects.requireNonNull(io, "io"), conf));
+    Errors.checkNotNull(io, "io");
+    Errors.checkNotNull(conf, "conf");
+    return new EmbeddingHub(new HubContext(io, conf));
   }
 
   /** What this hub's spaces share (caches, settings, build counters); for tests and the connector. */
@@ -83,7 +86,7 @@ public final class EmbeddingHub {
 
   /** Creates a space as specified. */
   public Space createSpace(SpaceSpec spec) {
-    Objects.requireNonNull(spec, "spec");
+    Errors.checkNotNull(spec, "spec");
     return new Space(this, SpaceEngine.create(ctx, spec));
   }
 
@@ -122,6 +125,7 @@ public final class EmbeddingHub {
 
   /** Vacuums every space (see {@link Space#vacuum(Duration)}) and what dropped spaces left. */
   public VacuumResult vacuum(Duration retention) {
+    Errors.checkNotNull(retention, "retention");
     return Vacuum.vacuumHub(ctx, retention);
   }
 

@@ -1,5 +1,6 @@
 package io.embeddinghub;
 
+import io.embeddinghub.internal.Errors;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ public interface EmbeddingSpace extends ReadableSpace {
 
   /** Bulk load from a stream; see {@link #multiset(Iterator)}. */
   default void multiset(Stream<? extends Map.Entry<String, float[]>> entries) {
+    Errors.checkNotNull(entries, "entries");
     try (Stream<? extends Map.Entry<String, float[]>> s = entries) {
       multiset(s.iterator());
     }

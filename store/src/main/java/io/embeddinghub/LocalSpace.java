@@ -36,7 +36,7 @@ public final class LocalSpace implements EmbeddingSpace {
 
   /** An empty in-memory space with the spec's dimensions and metric. */
   public LocalSpace(SpaceSpec spec) {
-    this.spec = Objects.requireNonNull(spec, "spec");
+    this.spec = Errors.checkNotNull(spec, "spec");
   }
 
   public SpaceSpec spec() {
@@ -87,7 +87,7 @@ public final class LocalSpace implements EmbeddingSpace {
 
   @Override
   public synchronized List<float[]> multiget(List<String> keys) {
-    Objects.requireNonNull(keys, "keys");
+    Errors.checkNotNull(keys, "keys");
     List<float[]> result = new ArrayList<>(keys.size());
     List<String> missing = new ArrayList<>();
     for (String key : keys) {
@@ -107,7 +107,7 @@ public final class LocalSpace implements EmbeddingSpace {
 
   @Override
   public Iterator<float[]> multiget(Iterator<String> keys) {
-    Objects.requireNonNull(keys, "keys");
+    Errors.checkNotNull(keys, "keys");
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -123,7 +123,7 @@ public final class LocalSpace implements EmbeddingSpace {
 
   @Override
   public synchronized Map<String, float[]> findAll(List<String> keys) {
-    Objects.requireNonNull(keys, "keys");
+    Errors.checkNotNull(keys, "keys");
     Map<String, float[]> found = new LinkedHashMap<>();
     for (String key : keys) {
       Errors.checkKey(key);
@@ -146,14 +146,14 @@ public final class LocalSpace implements EmbeddingSpace {
   @Override
   public List<Neighbor> nearestNeighbors(int k, String key, SearchOptions options) {
     Errors.checkK(k);
-    Objects.requireNonNull(options, "options");
+    Errors.checkNotNull(options, "options");
     return nearest(k, get(key), options, key);
   }
 
   @Override
   public List<Neighbor> nearestNeighbors(int k, float[] vector, SearchOptions options) {
     Errors.checkK(k);
-    Objects.requireNonNull(options, "options");
+    Errors.checkNotNull(options, "options");
     Errors.checkQuery(vector, dimensions(), metric());
     return nearest(k, vector, options, null);
   }
@@ -212,13 +212,13 @@ public final class LocalSpace implements EmbeddingSpace {
 
   @Override
   public void multiset(Map<String, float[]> entries) {
-    Objects.requireNonNull(entries, "entries");
+    Errors.checkNotNull(entries, "entries");
     multiset(entries.entrySet().iterator());
   }
 
   @Override
   public void multiset(Iterator<? extends Map.Entry<String, float[]>> entries) {
-    Objects.requireNonNull(entries, "entries");
+    Errors.checkNotNull(entries, "entries");
     Map<String, float[]> staged = new LinkedHashMap<>();
     while (entries.hasNext()) {
       Map.Entry<String, float[]> e = entries.next();
@@ -244,7 +244,7 @@ public final class LocalSpace implements EmbeddingSpace {
 
   @Override
   public synchronized long multidelete(List<String> keys) {
-    Objects.requireNonNull(keys, "keys");
+    Errors.checkNotNull(keys, "keys");
     keys.forEach(Errors::checkKey);
     long deleted = 0;
     for (String key : new LinkedHashSet<>(keys)) {
@@ -265,7 +265,7 @@ public final class LocalSpace implements EmbeddingSpace {
 
   /** Saves this space's entries as a new space {@code name} in {@code hub}, in one version. */
   public Space writeTo(EmbeddingHub hub, String name) {
-    Objects.requireNonNull(hub, "hub");
+    Errors.checkNotNull(hub, "hub");
     Space space = hub.createSpace(spec.toBuilder(name).build());
     space.multiset(entries());
     return space;

@@ -1,6 +1,7 @@
 package io.embeddinghub;
 
 import io.embeddinghub.internal.Distances;
+import io.embeddinghub.internal.Errors;
 import java.util.Locale;
 
 /**
@@ -32,7 +33,7 @@ public enum Metric {
   /** Parses {@code l2}/{@code euclidean}, {@code cosine}, {@code inner_product}/{@code ip}/{@code dot}. */
   public static Metric parse(String name) {
     if (name == null) {
-      throw new InvalidInputException("Metric must not be null; use one of l2, cosine, inner_product");
+      throw new InvalidInputException("Metric name must not be null; use one of l2, cosine, inner_product");
     }
     switch (name.trim().toLowerCase(Locale.ROOT)) {
       case "l2":
@@ -52,6 +53,8 @@ public enum Metric {
 
   /** Distance between two vectors of equal length under this metric. */
   public float distance(float[] a, float[] b) {
+    Errors.checkNotNull(a, "a");
+    Errors.checkNotNull(b, "b");
     if (a.length != b.length) {
       throw new InvalidInputException(
           "Vectors have different dimensions: " + a.length + " and " + b.length);

@@ -56,13 +56,13 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
 
   @Override
   public void multiset(Map<String, float[]> entries) {
-    Objects.requireNonNull(entries, "entries");
+    Errors.checkNotNull(entries, "entries");
     engine.upsert("multiset", entries.entrySet().iterator());
   }
 
   @Override
   public void multiset(Iterator<? extends Map.Entry<String, float[]>> entries) {
-    Objects.requireNonNull(entries, "entries");
+    Errors.checkNotNull(entries, "entries");
     engine.upsert("multiset", entries);
   }
 
@@ -74,7 +74,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
 
   @Override
   public long multidelete(List<String> keys) {
-    Objects.requireNonNull(keys, "keys");
+    Errors.checkNotNull(keys, "keys");
     return engine.delete(keys);
   }
 
@@ -100,7 +100,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
 
   /** A read-only view of the last version committed at or before {@code timestamp}. */
   public SpaceSnapshot asOf(Instant timestamp) {
-    Objects.requireNonNull(timestamp, "timestamp");
+    Errors.checkNotNull(timestamp, "timestamp");
     return new SpaceSnapshot(engine.context(), engine.asOf(timestamp));
   }
 
@@ -111,6 +111,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
 
   /** Creates a new writable space holding {@code version} of this space; no data is copied. */
   public Space fork(String newName, long version) {
+    Errors.checkNotNull(newName, "newName");
     Errors.checkSpaceName(newName);
     return new Space(hub, SpaceEngine.fork(engine.context(), engine.at(version), newName));
   }
@@ -143,6 +144,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
    * (they can no longer be read). Files of other spaces' versions (forks) are never deleted.
    */
   public VacuumResult vacuum(Duration retention) {
+    Errors.checkNotNull(retention, "retention");
     return engine.vacuum(retention);
   }
 

@@ -37,12 +37,13 @@ public final class SpaceSpec implements java.io.Serializable {
               + MAX_BUCKETS + "]");
     }
     this.dimensions = b.dimensions;
-    this.metric = Objects.requireNonNull(b.metric, "metric");
+    this.metric = Errors.checkNotNull(b.metric, "metric");
     this.buckets = b.buckets;
-    this.indexParams = Objects.requireNonNull(b.indexParams, "indexParams");
+    this.indexParams = Errors.checkNotNull(b.indexParams, "indexParams");
   }
 
   public static Builder builder(String name, int dimensions) {
+    Errors.checkNotNull(name, "name");
     return new Builder(name, dimensions);
   }
 
@@ -68,6 +69,7 @@ public final class SpaceSpec implements java.io.Serializable {
 
   /** A builder holding this spec's settings under another name (used by fork and writeTo). */
   public Builder toBuilder(String newName) {
+    Errors.checkNotNull(newName, "newName");
     return new Builder(newName, dimensions).metric(metric).buckets(buckets).indexParams(indexParams);
   }
 
@@ -109,7 +111,7 @@ public final class SpaceSpec implements java.io.Serializable {
     }
 
     public Builder metric(Metric metric) {
-      this.metric = Objects.requireNonNull(metric, "metric");
+      this.metric = Errors.checkNotNull(metric, "metric");
       return this;
     }
 
@@ -119,7 +121,7 @@ public final class SpaceSpec implements java.io.Serializable {
     }
 
     public Builder indexParams(IndexParams indexParams) {
-      this.indexParams = Objects.requireNonNull(indexParams, "indexParams");
+      this.indexParams = Errors.checkNotNull(indexParams, "indexParams");
       return this;
     }
 

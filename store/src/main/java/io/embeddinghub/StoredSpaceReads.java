@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Optional;
 
 /** The read interface of a stored space, over the version {@link #reader()} pins for each call. */
@@ -57,13 +56,13 @@ abstract class StoredSpaceReads implements ReadableSpace {
 
   @Override
   public List<float[]> multiget(List<String> keys) {
-    Objects.requireNonNull(keys, "keys");
+    Errors.checkNotNull(keys, "keys");
     return reader().multiget(keys);
   }
 
   @Override
   public Iterator<float[]> multiget(Iterator<String> keys) {
-    Objects.requireNonNull(keys, "keys");
+    Errors.checkNotNull(keys, "keys");
     StateReader pinned = reader();
     return new Iterator<>() {
       private Iterator<float[]> batch = List.<float[]>of().iterator();
@@ -93,7 +92,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
 
   @Override
   public Map<String, float[]> findAll(List<String> keys) {
-    Objects.requireNonNull(keys, "keys");
+    Errors.checkNotNull(keys, "keys");
     return reader().findAll(keys);
   }
 
@@ -105,7 +104,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
   @Override
   public List<Neighbor> nearestNeighbors(int k, String key, SearchOptions options) {
     Errors.checkK(k);
-    Objects.requireNonNull(options, "options");
+    Errors.checkNotNull(options, "options");
     StateReader pinned = reader();
     float[] query = pinned.get(key);
     return pinned.nearest(k, query, options, key);
@@ -114,7 +113,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
   @Override
   public List<Neighbor> nearestNeighbors(int k, float[] vector, SearchOptions options) {
     Errors.checkK(k);
-    Objects.requireNonNull(options, "options");
+    Errors.checkNotNull(options, "options");
     Errors.checkQuery(vector, dimensions(), metric());
     return reader().nearest(k, vector, options, null);
   }

@@ -111,6 +111,14 @@ class BadInputTest {
   }
 
   @Test
+  void nullArgumentsAreNamed() { // every public method: NullArgumentsTest
+    rejects(() -> space.multiset((Map<String, float[]>) null), InvalidInputException.class, "entries must not be null");
+    rejects(() -> space.downloadSnapshot().multiset((Map<String, float[]>) null), InvalidInputException.class, "entries must not be null");
+    rejects(() -> space.multidelete(null), InvalidInputException.class, "keys must not be null");
+    rejects(() -> hub.vacuum(null), InvalidInputException.class, "retention must not be null");
+  }
+
+  @Test
   void oneBadEntryRejectsTheWholeWrite() {
     Map<String, float[]> batch = new HashMap<>();
     for (int i = 0; i < 50; i++) {

@@ -2,7 +2,6 @@ package io.embeddinghub.spark;
 
 import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.InvalidInputException;
-import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceNotFoundException;
 import io.embeddinghub.SpaceSpec;
@@ -102,13 +101,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog 
 
   @Override
   public Table loadTable(Identifier ident, String version) throws NoSuchTableException {
-    long v;
-    try {
-      v = Long.parseLong(version.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException("VERSION AS OF needs a version number, got '" + version + "'");
-    }
-    return table(ident, v, null);
+    return table(ident, SparkOptions.parseVersion(version), null);
   }
 
   @Override
@@ -156,24 +149,14 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog 
       return new SparkSpaceTable(hub, space, Map.of(), null, null);
     }
     checkSchema(schema);
-    String dims = properties.get("dimensions");
+    SparkOptions options = SparkOptions.of(hub.root(), space, properties);
+    Integer dims = options.dimensions();
     if (dims == null) {
       throw new InvalidInputException("CREATE TABLE " + name + "." + space + " needs TBLPROPERTIES ('dimensions'='<n>')");
     }
-    SpaceSpec.Builder spec;
+    SpaceSpec spec = options.specFor(dims);
     try {
-      spec = SpaceSpec.builder(space, Integer.parseInt(dims.trim()));
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException("TBLPROPERTIES dimensions must be a number, got '" + dims + "'");
-    }
-    if (properties.containsKey("metric")) {
-      spec.metric(Metric.parse(properties.get("metric")));
-    }
-    if (properties.containsKey("buckets")) {
-      spec.buckets(Integer.parseInt(properties.get("buckets").trim()));
-    }
-    try {
-      SpaceEngine.create(hub.context(), spec.build());
+      SpaceEngine.create(hub.context(), spec);
     } catch (SpaceAlreadyExistsException e) {
       throw new TableAlreadyExistsException(ident);
     }

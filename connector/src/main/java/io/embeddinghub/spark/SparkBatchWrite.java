@@ -7,6 +7,7 @@ import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.table.FileBatchWriter;
 import io.embeddinghub.table.HubContext;
+import io.embeddinghub.table.HubSpaces;
 import io.embeddinghub.table.SpaceEngine;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +35,12 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
 final class SparkBatchWrite implements BatchWrite {
   private final WriteTarget target;
   private final boolean replaceAll;
-  private final SparkOptions options;
   /** Set just before the store's commit starts; from then on only the store deletes files. */
   private volatile boolean handedToStore;
 
-  SparkBatchWrite(WriteTarget target, boolean replaceAll, SparkOptions options) {
+  SparkBatchWrite(WriteTarget target, boolean replaceAll) {
     this.target = target;
     this.replaceAll = replaceAll;
-    this.options = options;
   }
 
   @Override
@@ -115,20 +114,33 @@ final class SparkBatchWrite implements BatchWrite {
         + spec.indexParams().m() + " efConstruction=" + spec.indexParams().efConstruction();
   }
 
-  private SpaceEngine openOrCreate(HubContext ctx, Integer dims) {
-    if (target.dimensions() > 0 || io.embeddinghub.table.HubSpaces.exists(ctx.io(), target.space())) {
-      return SpaceEngine.open(ctx, target.space());
+  /**
+   * Creates the space with the write's settings when it does not exist (dimensions from the
+   * {@code dimensions} option, else from the rows) and opens it when it does. A writer that loses
+   * the race to create it opens what the winner created; an existing space must have the
+   * dimensions the write was made for.
+   */
+  private SpaceEngine openOrCreate(HubContext ctx, Integer rowDims) {
+    Integer wanted = target.dimensions() > 0 ? Integer.valueOf(target.dimensions()) : rowDims;
+    if (!HubSpaces.exists(ctx.io(), target.space())) {
+      if (wanted == null) {
+        throw new InvalidInputException(
+            "Cannot create space '" + target.space() + "' from an empty write without option 'dimensions'");
+      }
+      try {
+        return SpaceEngine.create(ctx, target.spec(wanted));
+      } catch (SpaceAlreadyExistsException e) {
+        // a concurrent writer created it first: open theirs
+      }
     }
-    Integer wanted = options.dimensions() != null ? options.dimensions() : dims;
-    if (wanted == null) {
+    SpaceEngine engine = SpaceEngine.open(ctx, target.space());
+    if (wanted != null && engine.spec().dimensions() != wanted) {
       throw new InvalidInputException(
-          "Cannot create space '" + target.space() + "' from an empty write without option 'dimensions'");
+          "Space '" + target.space() + "' has " + engine.spec().dimensions() + " dimensions but this write has "
+              + wanted + " (its option dimensions or rows); the space was created or re-created while the write ran,"
+              + " nothing was committed");
     }
-    try {
-      return SpaceEngine.create(ctx, target.spec(wanted));
-    } catch (SpaceAlreadyExistsException e) {
-      return SpaceEngine.open(ctx, target.space()); // a concurrent writer created it
-    }
+    return engine;
   }
 
   @Override

@@ -5,12 +5,16 @@ import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.internal.Errors;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * The options of {@code format("embeddinghub")} reads and writes, each key beside its default,
- * and the one place that parses them.
+ * The options of {@code format("embeddinghub")} reads and writes (and the catalog's
+ * TBLPROPERTIES, which take the options that create a space), each key beside its default, and
+ * the one place that parses them: a bad value is an {@link InvalidInputException} naming the
+ * option and the value.
  */
 final class SparkOptions {
   /** Hub root; or, without {@link #SPACE}, the space's own directory (hub root + "/" + name). */
@@ -68,6 +72,11 @@ final class SparkOptions {
     return new SparkOptions(path, space, options);
   }
 
+  /** The options of space {@code space} in hub {@code hubRoot} (the catalog's TBLPROPERTIES). */
+  static SparkOptions of(String hubRoot, String space, Map<String, String> raw) {
+    return new SparkOptions(hubRoot, space, new CaseInsensitiveStringMap(raw));
+  }
+
   String hubRoot() {
     return hubRoot;
   }
@@ -82,13 +91,15 @@ final class SparkOptions {
 
   Long versionAsOf() {
     String v = options.get(VERSION_AS_OF);
-    if (v == null) {
-      return null;
-    }
+    return v == null ? null : parseVersion(v);
+  }
+
+  /** A version to read, from {@link #VERSION_AS_OF} or SQL's {@code VERSION AS OF}. */
+  static long parseVersion(String value) {
     try {
-      return Long.parseLong(v.trim());
+      return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new InvalidInputException("Option versionAsOf must be a version number, got '" + v + "'");
+      throw badValue(VERSION_AS_OF + " (VERSION AS OF)", value, "a version number");
     }
   }
 
@@ -97,19 +108,23 @@ final class SparkOptions {
   }
 
   boolean dedupe() {
-    return options.getBoolean(DEDUPE, false);
+    String value = options.get(DEDUPE);
+    if (value == null) {
+      return false;
+    }
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw badValue(DEDUPE, value, "true or false");
+    }
   }
 
   Integer dimensions() {
     String d = options.get(DIMENSIONS);
-    if (d == null) {
-      return null;
-    }
-    try {
-      return Integer.parseInt(d.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException("Option dimensions must be a number, got '" + d + "'");
-    }
+    return d == null ? null : parseInt(DIMENSIONS, d);
   }
 
   /** The spec of a space a write creates, with {@code dimensions}. */
@@ -146,7 +161,11 @@ final class SparkOptions {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new InvalidInputException("Option " + key + " must be a number, got '" + value + "'");
+      throw badValue(key, value, "a number");
     }
+  }
+
+  private static InvalidInputException badValue(String key, String value, String expected) {
+    return new InvalidInputException("Option " + key + " must be " + expected + ", got " + Errors.quote(value));
   }
 }

@@ -83,7 +83,7 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
         WriteTarget.of(hub, spec, dimsKnown, isDouble, keyOrdinal, embeddingOrdinal, options.dedupe());
     boolean replaceAll = truncate;
     String keyColumn = schema.fields()[keyOrdinal].name();
-    return new ClusteredWrite(new SparkBatchWrite(target, replaceAll, options), replaceAll, keyColumn, spec.buckets());
+    return new ClusteredWrite(new SparkBatchWrite(target, replaceAll), replaceAll, keyColumn, spec.buckets());
   }
 
   private static boolean hasColumn(StructType schema, String name) {

@@ -13,9 +13,11 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * The local disk under the scheme {@code faulty:}, with faults a test switches on: a log entry's
- * rename that lands and then reports an error (a commit with an unknown outcome), and deletes of
- * data files that fail (what a killed executor leaves behind). Hub roots {@code faulty:///dir}
- * and {@code file:///dir} name the same files, so the embedded API checks what Spark did.
+ * rename that lands and then reports an error (a commit with an unknown outcome), deletes of
+ * data files that fail (what a killed executor leaves behind), and code run just before a log
+ * entry's rename (a concurrent writer winning the race for that version). Hub roots
+ * {@code faulty:///dir} and {@code file:///dir} name the same files, so the embedded API checks
+ * what Spark did.
  *
  * <p>Not a {@link RawLocalFileSystem} itself, so the store commits through Hadoop's
  * {@code FileContext} rename (as on HDFS) instead of a local hard link; {@link #configure}
@@ -28,6 +30,8 @@ public final class FaultyFileSystem extends FilterFileSystem {
   static volatile boolean failNextCommitAfterLanding;
   /** Deletes of anything under a {@code data/} or {@code index/} directory throw. */
   static volatile boolean failDataDeletes;
+  /** Runs once, just before the next log entry is renamed into place (another writer's commit, say). */
+  static volatile Runnable beforeNextCommit;
 
   public FaultyFileSystem() {
     super(new LocalDisk());
@@ -42,6 +46,7 @@ public final class FaultyFileSystem extends FilterFileSystem {
   static void reset() {
     failNextCommitAfterLanding = false;
     failDataDeletes = false;
+    beforeNextCommit = null;
   }
 
   /** {@code faulty:///x} for a {@code file:///x} URI string. */
@@ -56,6 +61,7 @@ public final class FaultyFileSystem extends FilterFileSystem {
 
   @Override
   public boolean rename(Path src, Path dst) throws IOException {
+    runBeforeCommitHook(dst);
     boolean renamed = super.rename(src, dst);
     if (renamed) {
       failIfCommitFaultArmed(src, dst);
@@ -66,12 +72,25 @@ public final class FaultyFileSystem extends FilterFileSystem {
   /** What {@code FileContext}'s rename reaches through {@link ForFileContext}. */
   @Override
   protected void rename(Path src, Path dst, Options.Rename... options) throws IOException {
+    runBeforeCommitHook(dst);
     super.rename(src, dst, options);
     failIfCommitFaultArmed(src, dst);
   }
 
+  private static void runBeforeCommitHook(Path dst) {
+    Runnable hook = beforeNextCommit;
+    if (hook != null && isLogEntry(dst)) {
+      beforeNextCommit = null;
+      hook.run();
+    }
+  }
+
+  private static boolean isLogEntry(Path path) {
+    return path.getName().matches("\\d{20}\\.json");
+  }
+
   private static void failIfCommitFaultArmed(Path src, Path dst) throws IOException {
-    if (dst.getName().matches("\\d{20}\\.json") && failNextCommitAfterLanding) {
+    if (isLogEntry(dst) && failNextCommitAfterLanding) {
       failNextCommitAfterLanding = false;
       throw new IOException("injected fault: connection lost after renaming " + src + " to " + dst);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.IndexParams;
+import io.embeddinghub.Metric;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
 import java.time.Duration;
@@ -169,6 +171,38 @@ class SparkDataFrameTest {
     assertSameContents(collect(read(root, "m")), rows);
     frame(spark, other).write().format("embeddinghub").option("path", root).option("space", "fresh").mode("ignore").save();
     assertSameContents(collect(read(root, "fresh")), other);
+  }
+
+  @Test
+  void aWriteWithOptionDimensionsCreatesTheSpaceWithItsOptionsThenOpensIt() {
+    String root = SharedSpark.newHubRoot();
+    Map<String, float[]> first = randomRows(new Random(12), "d", 40, 3);
+    Map<String, float[]> second = randomRows(new Random(13), "e", 20, 3);
+    for (Map<String, float[]> rows : List.of(first, second)) { // as docs/SPARK.md shows it, twice
+      frame(spark, rows).write().format("embeddinghub").option("path", root).option("space", "dims")
+          .option("dimensions", 3).option("metric", "cosine").option("buckets", 4).option("index.m", 8)
+          .mode("append").save();
+    }
+    Space space = EmbeddingHub.open(root).getSpace("dims");
+    assertThat(space.spec()).isEqualTo(
+        SpaceSpec.builder("dims", 3).metric(Metric.COSINE).buckets(4).indexParams(new IndexParams(8, 200, 64)).build());
+    assertThat(space.version()).isEqualTo(2);
+    Map<String, float[]> model = new HashMap<>(first);
+    model.putAll(second);
+    assertSameContents(collect(read(root, "dims")), model);
+
+    // an empty write with the option creates an empty space
+    frame(spark, Map.of()).write().format("embeddinghub").option("path", root).option("space", "none")
+        .option("dimensions", 2).mode("append").save();
+    assertThat(EmbeddingHub.open(root).getSpace("none").dimensions()).isEqualTo(2);
+    assertThat(read(root, "none").count()).isZero();
+
+    // other dimensions than the existing space's: refused, naming both
+    assertThatThrownBy(() -> frame(spark, randomRows(new Random(14), "f", 5, 4)).write().format("embeddinghub")
+            .option("path", root).option("space", "dims").option("dimensions", 4).mode("append").save())
+        .hasStackTraceContaining("dimensions=4")
+        .hasStackTraceContaining("'dims' has 3");
+    assertThat(EmbeddingHub.open(root).getSpace("dims").version()).isEqualTo(2);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.VersionInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -181,7 +182,7 @@ class SparkWriteProtocolTest {
     assertThat(filesUnder(root + "c/data")).isPositive();
     // ... while someone else creates it with 2 buckets
     EmbeddingHub.open(root).createSpace(SpaceSpec.builder("c", 3).buckets(2).build());
-    SparkBatchWrite batch = new SparkBatchWrite(target, false, options);
+    SparkBatchWrite batch = new SparkBatchWrite(target, false);
     assertThatThrownBy(() -> batch.commit(new WriterCommitMessage[] {message}))
         .isInstanceOf(io.embeddinghub.CommitConflictException.class)
         .hasMessageContaining("2 buckets")
@@ -189,6 +190,71 @@ class SparkWriteProtocolTest {
     batch.abort(new WriterCommitMessage[] {message});
     assertThat(EmbeddingHub.open(root).getSpace("c").version()).isZero();
     assertThat(filesUnder(root + "c/data")).isZero();
+  }
+
+  /** A write task's commit message for {@code n} rows {@code prefix0..} of {@code dims} dimensions. */
+  private static WriterCommitMessage writeTask(WriteTarget target, String prefix, int n, int dims) {
+    SparkDataWriter writer = new SparkDataWriter(target);
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[dims];
+      v[0] = 1;
+      v[dims - 1] += i;
+      writer.write(new GenericInternalRow(new Object[] {
+          UTF8String.fromString(prefix + i), UnsafeArrayData.fromPrimitiveArray(v)}));
+    }
+    return writer.commit();
+  }
+
+  @Test
+  void writersThatCreateTheSameSpaceAtOnceBothLandAndTheLoserOpensIt() {
+    String root = SharedSpark.newHubRoot();
+    HubRef hub = new HubRef(FaultyFileSystem.faulty(root), spark.sparkContext().hadoopConfiguration());
+    SparkOptions options = SparkOptions.parse(
+        Map.of("path", root, "space", "r", "dimensions", "3", "buckets", "2", "metric", "cosine"));
+    SpaceSpec spec = options.specFor(3);
+    WriteTarget target = WriteTarget.of(hub, spec, true, false, 0, 1, false);
+
+    // both planned before the space exists; the first commit creates it, the second opens it
+    WriterCommitMessage a = writeTask(target, "a", 20, 3);
+    WriterCommitMessage b = writeTask(target, "b", 30, 3);
+    new SparkBatchWrite(target, false).commit(new WriterCommitMessage[] {a});
+    new SparkBatchWrite(target, false).commit(new WriterCommitMessage[] {b});
+    Space space = EmbeddingHub.open(root).getSpace("r");
+    assertThat(space.spec()).isEqualTo(spec);
+    assertThat(space.version()).isEqualTo(2);
+    assertThat(space.size()).isEqualTo(50);
+
+    // the other writer creates it between this one's check and its create: this one opens it
+    WriteTarget target2 = WriteTarget.of(hub, spec.toBuilder("r2").build(), true, false, 0, 1, false);
+    WriterCommitMessage c = writeTask(target2, "c", 10, 3);
+    FaultyFileSystem.beforeNextCommit = () -> EmbeddingHub.open(root).createSpace(spec.toBuilder("r2").build());
+    new SparkBatchWrite(target2, false).commit(new WriterCommitMessage[] {c});
+    assertThat(FaultyFileSystem.beforeNextCommit).as("the other writer ran").isNull();
+    Space r2 = EmbeddingHub.open(root).getSpace("r2");
+    assertThat(r2.history()).extracting(VersionInfo::operation).containsExactly("create", "spark-append");
+    assertThat(r2.size()).isEqualTo(10);
+  }
+
+  @Test
+  void aSpaceCreatedWithOtherDimensionsWhileTheWriteRanIsRefusedNamingBoth() throws IOException {
+    String root = SharedSpark.newHubRoot();
+    HubRef hub = new HubRef(root, new Configuration());
+    SparkOptions options = SparkOptions.parse(Map.of("path", root, "space", "d", "dimensions", "3"));
+    WriteTarget target = WriteTarget.of(hub, options.specFor(3), true, false, 0, 1, false);
+    WriterCommitMessage message = writeTask(target, "k", 10, 3);
+    EmbeddingHub.open(root).createSpace("d", 4);
+    SparkBatchWrite batch = new SparkBatchWrite(target, false);
+    assertThatThrownBy(() -> batch.commit(new WriterCommitMessage[] {message}))
+        .isInstanceOf(io.embeddinghub.InvalidInputException.class)
+        .hasMessageContaining("'d' has 4 dimensions")
+        .hasMessageContaining("this write has 3");
+    batch.abort(new WriterCommitMessage[] {message});
+    assertThat(EmbeddingHub.open(root).getSpace("d").version()).isZero();
+    assertThat(filesUnder(root + "d/data")).isZero();
+    // an empty write (an overwrite would empty the space) is refused as well
+    SparkBatchWrite empty = new SparkBatchWrite(target, true);
+    assertThatThrownBy(() -> empty.commit(new WriterCommitMessage[0])).hasMessageContaining("'d' has 4 dimensions");
+    assertThat(EmbeddingHub.open(root).getSpace("d").version()).isZero();
   }
 
   @Test

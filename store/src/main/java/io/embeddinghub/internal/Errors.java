@@ -24,6 +24,14 @@ public final class Errors {
 
   private Errors() {}
 
+  /** Returns {@code value}, or throws naming the {@code argument} when it is null. */
+  public static <T> T checkNotNull(T value, String argument) {
+    if (value == null) {
+      throw new InvalidInputException(argument + " must not be null");
+    }
+    return value;
+  }
+
   /** Returns {@code name} if it is a valid space name, else throws naming it. */
   public static String checkSpaceName(String name) {
     if (name == null) {
