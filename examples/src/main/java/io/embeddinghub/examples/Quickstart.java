@@ -73,6 +73,8 @@ public final class Quickstart {
         IntStream.range(0, 10_000).mapToObj(i -> Map.entry("item-" + i, randomVector(random, 8)));
     items.multiset(generated);
     System.out.println("items.size() = " + items.size() + " at version " + items.version());
+    System.out.println("unindexed rows (searched exactly) = " + items.unindexedRows());
+    System.out.println("buildIndex() = " + items.buildIndex() + " -> " + items.indexPartitions());
     List<Neighbor> similar = items.nearestNeighbors(3, "item-7");
     System.out.println("nearestNeighbors(3, item-7) = " + similar);
 
