@@ -48,6 +48,15 @@ public final class HubProperties {
   public static final int INDEX_BUILD_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();
 
   /**
+   * Which builder makes index graphs: {@code embeddinghub-flat} (the default, ours, over flat
+   * arrays) or {@code hnswlib-core} (com.github.jelmerk:hnswlib-core, exported to the same flat
+   * layout). Searches do not depend on it.
+   */
+  public static final String INDEX_BUILDER = "embeddinghub.index.builder";
+
+  public static final String INDEX_BUILDER_DEFAULT = "embeddinghub-flat";
+
+  /**
    * After a write, a bucket it touched that has more files than this is optimized in a further
    * version; 0 (the default) turns it off.
    */
@@ -74,6 +83,7 @@ public final class HubProperties {
       int indexMinRows,
       long indexCacheMaxBytes,
       int indexBuildThreads,
+      String indexBuilder,
       int autoOptimizeFiles,
       double autoOptimizeDeletedFraction) {
     public static Resolved from(Configuration conf) {
@@ -86,6 +96,7 @@ public final class HubProperties {
               conf.getInt(INDEX_MIN_ROWS, INDEX_MIN_ROWS_DEFAULT),
               conf.getLong(INDEX_CACHE_MAX_BYTES, INDEX_CACHE_MAX_BYTES_DEFAULT),
               conf.getInt(INDEX_BUILD_THREADS, INDEX_BUILD_THREADS_DEFAULT),
+              conf.get(INDEX_BUILDER, INDEX_BUILDER_DEFAULT),
               conf.getInt(AUTO_OPTIMIZE_FILES, AUTO_OPTIMIZE_FILES_DEFAULT),
               conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT));
       if (r.cacheMaxBytes < 0) {
@@ -108,6 +119,7 @@ public final class HubProperties {
                 + r.autoOptimizeFiles + ", " + AUTO_OPTIMIZE_DELETED_FRACTION + "="
                 + r.autoOptimizeDeletedFraction);
       }
+      io.embeddinghub.index.GraphBuilders.named(r.indexBuilder); // fails naming the unknown builder
       return r;
     }
   }

@@ -234,6 +234,29 @@ class IndexLayerTest {
     assertThat(keys(fresh2.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
   }
 
+  @Test
+  void theGraphBuilderIsSelectableAndNamedInTheFileHeader() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.set(HubProperties.INDEX_BUILDER, "hnswlib-core");
+    EmbeddingHub hub = hubs.newHub(conf);
+    Map<String, float[]> model = clustered(new Random(13), 600, DIMS, 6);
+    Space space = hub.createSpace("s", DIMS);
+    space.multiset(model);
+    space.buildIndex();
+    byte[] bytes = hubs.read(hub, space.indexPartitions().get(0).path());
+    assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("hnswlib-core").contains("1.2.1");
+    assertThat(recall(space, model, Metric.L2, new Random(14), 30)).isGreaterThanOrEqualTo(0.95);
+    // the default builder's files are read the same way
+    Space other = hubs.newHub().createSpace("d", DIMS);
+    other.multiset(model);
+    other.buildIndex();
+    assertThat(new String(hubs.read(other.hub(), other.indexPartitions().get(0).path()), StandardCharsets.ISO_8859_1))
+        .contains("embeddinghub-flat");
+    org.apache.hadoop.conf.Configuration bad = new org.apache.hadoop.conf.Configuration(false);
+    bad.set(HubProperties.INDEX_BUILDER, "faiss");
+    assertThatThrownBy(() -> hubs.newHub(bad)).isInstanceOf(InvalidInputException.class).hasMessageContaining("faiss");
+  }
+
   private static double recall(ReadableSpace space, Map<String, float[]> model, Metric metric, Random random, int queries) {
     List<String> keys = new ArrayList<>(model.keySet());
     double hits = 0;

@@ -226,8 +226,9 @@ class NearestNeighborsTest {
 
   // ---- index internals against their exact twin ----
 
-  @Test
-  void hnswIndexAgreesWithItsExactTwinUnderAFilter() {
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"embeddinghub-flat", "hnswlib-core"})
+  void hnswIndexAgreesWithItsExactTwinUnderAFilter(String builder) {
     Map<String, float[]> data = clustered(new Random(4), 2000, 16, 20);
     float[] flat = new float[2000 * 16];
     int i = 0;
@@ -236,8 +237,11 @@ class NearestNeighborsTest {
     }
     for (Metric metric : Metric.values()) {
       float[] prepared = IndexedRows.prepare(flat, 16, metric);
-      FlatHnswIndex hnsw = new FlatHnswIndex(
-          GraphBuilders.DEFAULT.build(prepared, 16, metric, IndexParams.DEFAULT, 2), prepared, 16, metric);
+      io.embeddinghub.index.HnswGraph graph = GraphBuilders.named(builder).build(prepared, 16, metric, IndexParams.DEFAULT, 2);
+      assertThat(graph.size()).isEqualTo(2000);
+      int[] bfs = graph.breadthFirstOrder();
+      assertThat(java.util.Arrays.stream(bfs).sorted().toArray()).as("a permutation").isEqualTo(java.util.stream.IntStream.range(0, 2000).toArray());
+      FlatHnswIndex hnsw = new FlatHnswIndex(graph, prepared, 16, metric);
       ExactIndex exact = new ExactIndex(prepared, 16, metric);
       Random random = new Random(8);
       double hits = 0;
@@ -250,7 +254,7 @@ class NearestNeighborsTest {
         Set<Integer> truthRows = truth.stream().map(RowHit::row).collect(Collectors.toSet());
         hits += approx.stream().filter(h -> truthRows.contains(h.row())).count();
       }
-      assertThat(hits / 500).as("recall under filter, %s", metric).isGreaterThanOrEqualTo(0.95);
+      assertThat(hits / 500).as("recall under filter, %s, %s", metric, builder).isGreaterThanOrEqualTo(0.95);
     }
   }
 

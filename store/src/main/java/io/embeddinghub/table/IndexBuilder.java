@@ -38,11 +38,12 @@ final class IndexBuilder {
 
   private final HubContext ctx;
   private final String spaceDir;
-  private final GraphBuilder graphs = GraphBuilders.DEFAULT;
+  private final GraphBuilder graphs;
 
   IndexBuilder(HubContext ctx, String spaceDir) {
     this.ctx = ctx;
     this.spaceDir = spaceDir;
+    this.graphs = GraphBuilders.named(ctx.settings().indexBuilder());
   }
 
   /** The partitions written by one build, and the data files they cover. */
