@@ -118,6 +118,16 @@ abstract class StoredSpaceReads implements ReadableSpace {
     return reader().nearest(k, vector, options, null);
   }
 
+  /**
+   * What a search with {@code options} does on this version: the ef and nprobe it uses (chosen
+   * for a {@link SearchOptions#targetRecall}) and the recall@10 the index's build-time
+   * measurements predict for them.
+   */
+  public SearchPlan searchPlan(SearchOptions options) {
+    Errors.checkNotNull(options, "options");
+    return io.embeddinghub.table.RecallEstimate.plan(reader().state(), options);
+  }
+
   /** The index partitions of this version, in the order they were built. */
   public List<IndexPartitionInfo> indexPartitions() {
     List<IndexPartitionInfo> out = new ArrayList<>();

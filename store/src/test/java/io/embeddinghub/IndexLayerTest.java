@@ -257,6 +257,65 @@ class IndexLayerTest {
     assertThatThrownBy(() -> hubs.newHub(bad)).isInstanceOf(InvalidInputException.class).hasMessageContaining("faiss");
   }
 
+  @Test
+  void estimatedRecallIsWithinAFewPointsOfMeasuredRecallOnHeldOutQueries() {
+    Random random = new Random(15);
+    Map<String, float[]> all = clustered(random, 4200, 32, 40);
+    Map<String, float[]> model = new HashMap<>();
+    List<float[]> heldOut = new ArrayList<>();
+    for (Map.Entry<String, float[]> e : all.entrySet()) {
+      if (heldOut.size() < 200 && e.getKey().hashCode() % 20 == 0) {
+        heldOut.add(e.getValue());
+      } else {
+        model.put(e.getKey(), e.getValue());
+      }
+    }
+    // small M and efConstruction so that low ef leaves recall to estimate
+    IndexParams weak = new IndexParams(6, 24, 10);
+    org.apache.hadoop.conf.Configuration oneThread = new org.apache.hadoop.conf.Configuration(false);
+    oneThread.setInt(HubProperties.INDEX_BUILD_THREADS, 1); // seeded levels: the same graph every run
+    double worst = 0;
+    for (IndexParams params : List.of(weak, weak.withPartitionBytes(128 * 1024))) {
+      Space space = hubs.newHub(oneThread).createSpace(SpaceSpec.builder("s", 32).indexParams(params).build());
+      space.multiset(model);
+      space.buildIndex();
+      int partitions = space.indexPartitions().size();
+      for (int nprobe : partitions > 1 ? new int[] {1, 2, 4} : new int[] {1}) {
+        for (int ef : new int[] {10, 24, 64}) {
+          SearchOptions options = SearchOptions.withEf(ef).withNprobe(nprobe);
+          double estimated = space.searchPlan(options).estimatedRecall();
+          double measured = measuredRecall(space, model, heldOut, options);
+          assertThat(estimated).as("estimate vs measured, %d partitions, ef %d, nprobe %d (measured %.3f)",
+              partitions, ef, nprobe, measured).isCloseTo(measured, Offset.offset(0.06));
+          worst = Math.max(worst, Math.abs(estimated - measured));
+        }
+      }
+      SearchPlan loose = space.searchPlan(SearchOptions.targetRecall(0.85));
+      SearchPlan strict = space.searchPlan(SearchOptions.targetRecall(0.93));
+      assertThat(loose.estimatedRecall()).isGreaterThanOrEqualTo(0.85);
+      assertThat(strict.estimatedRecall()).isGreaterThanOrEqualTo(0.93);
+      assertThat((long) strict.ef() * strict.nprobe()).isGreaterThan((long) loose.ef() * loose.nprobe());
+      assertThat(measuredRecall(space, model, heldOut, SearchOptions.targetRecall(0.93)))
+          .as("measured recall at target 0.93 with %s", strict).isGreaterThanOrEqualTo(0.90);
+      SearchPlan unreachable = space.searchPlan(SearchOptions.targetRecall(0.9999));
+      assertThat(unreachable.ef()).as("beyond what was measured: the most thorough plan").isEqualTo(512);
+      assertThat(unreachable.nprobe()).isEqualTo(partitions);
+    }
+    System.out.printf("recall estimate: largest error %.3f over 12 (ef, nprobe) settings%n", worst);
+    assertThatThrownBy(() -> new SearchOptions(32, false, 0, 0.9)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("target recall");
+    assertThatThrownBy(() -> SearchOptions.targetRecall(1.5)).hasMessageContaining("1.5");
+  }
+
+  private static double measuredRecall(Space space, Map<String, float[]> model, List<float[]> queries, SearchOptions options) {
+    double hits = 0;
+    for (float[] q : queries) {
+      Set<String> truth = new HashSet<>(keys(bruteForce(model, Metric.L2, q, 10, null)));
+      hits += space.nearestNeighbors(10, q, options).stream().filter(n -> truth.contains(n.key())).count();
+    }
+    return hits / (10.0 * queries.size());
+  }
+
   private static double recall(ReadableSpace space, Map<String, float[]> model, Metric metric, Random random, int queries) {
     List<String> keys = new ArrayList<>(model.keySet());
     double hits = 0;

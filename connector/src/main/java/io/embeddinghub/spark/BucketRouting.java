@@ -3,7 +3,10 @@ package io.embeddinghub.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.embeddinghub.SearchOptions;
 import io.embeddinghub.format.KeyBuckets;
+import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.table.StateReader;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -48,28 +51,59 @@ final class BucketRouting {
   }
 
   /**
-   * Every query once per bucket, with its bucket inserted as the fourth column, in {@code buckets
-   * × queryPartitions} partitions: partition {@code p × buckets + b} holds bucket b's copies of the
-   * queries whose id hashes to query partition p.
+   * Every query once per search unit it probes ({@link StateReader#probedUnits}: the tail's
+   * buckets, and the index partitions its vector routes to), with the unit inserted as the fourth
+   * column, in {@code units × queryPartitions} partitions: partition {@code p × units + u} holds
+   * unit u's copies of the queries whose id hashes to query partition p. A query with a null
+   * vector goes to {@link StateReader#firstTailUnit} only (where a join keeps or drops it).
    */
-  static Dataset<Row> fanOut(Dataset<Row> queries, String queryId, int buckets, int queryPartitions) {
-    Dataset<Row> bucketIds =
-        queries.sparkSession().range(buckets).select(col("id").cast(DataTypes.IntegerType).as(BUCKET));
+  static Dataset<Row> fanOut(
+      Dataset<Row> queries, String queryId, SpaceState state, SearchOptions options, int units, int queryPartitions) {
     String[] columns = queries.columns();
+    UserDefinedFunction route = functions.udf(new UnitRouter(state, options),
+        DataTypes.createArrayType(DataTypes.IntegerType, false));
     List<Column> ordered = new ArrayList<>();
     for (int i = 0; i < columns.length; i++) {
       if (i == 3) {
         ordered.add(col(BUCKET));
       }
-      ordered.add(queries.col(columns[i]));
+      ordered.add(col(columns[i]));
     }
     if (columns.length == 3) {
       ordered.add(col(BUCKET));
     }
     Column queryPartition = functions.pmod(functions.hash(col(queryId)), lit(queryPartitions));
-    Column partition = queryPartition.multiply(buckets).plus(col(BUCKET));
-    return queries.crossJoin(functions.broadcast(bucketIds))
+    Column partition = queryPartition.multiply(units).plus(col(BUCKET));
+    return queries.withColumn(BUCKET, functions.explode(route.apply(queries.col(columns[1]))))
         .select(ordered.toArray(Column[]::new))
-        .repartitionById(buckets * queryPartitions, partition);
+        .repartitionById(units * queryPartitions, partition);
+  }
+
+  /** The units a query vector probes, computed on executors from the pinned state. */
+  private static final class UnitRouter implements UDF1<Object, List<Integer>> {
+    private static final long serialVersionUID = 1L;
+    private final SpaceState state;
+    private final SearchOptions options;
+
+    UnitRouter(SpaceState state, SearchOptions options) {
+      this.state = state;
+      this.options = options;
+    }
+
+    @Override
+    public List<Integer> call(Object vector) {
+      if (vector == null) {
+        return List.of(StateReader.firstTailUnit(state, options));
+      }
+      float[] query = SparkVectors.toFloats(vector);
+      if (query.length != state.metadata().spec().dimensions()) {
+        return List.of(StateReader.firstTailUnit(state, options)); // its task reports the wrong dimensions
+      }
+      List<Integer> units = new ArrayList<>();
+      for (int u : StateReader.probedUnits(state, options, query)) {
+        units.add(u);
+      }
+      return units;
+    }
   }
 }

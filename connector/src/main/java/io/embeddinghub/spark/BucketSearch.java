@@ -23,8 +23,8 @@ import scala.runtime.AbstractFunction1;
  * distance, carried...)}. Queries stream through; nothing is collected or broadcast.
  *
  * <p>For {@link EmbeddingHubSpark#nearestNeighbors} a null query vector is an error. For a
- * nearest-neighbor join it has no match (as in Spark's own plan), and for an outer join bucket 0
- * also emits one row with a null key and distance per query, so that queries no bucket answers
+ * nearest-neighbor join it has no match (as in Spark's own plan), and for an outer join the
+ * first tail unit (which every query visits) also emits one row with a null key and distance per query, so that queries no bucket answers
  * (a null vector, an empty space) are kept; the merge sorts these last.
  */
 final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>> implements Serializable {
@@ -95,7 +95,7 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
       while (!current.hasNext() && pendingMarker == null && queries.hasNext()) {
         query = queries.next();
         int unit = query.getInt(3);
-        if (markUnanswered && unit == 0) {
+        if (markUnanswered && unit == StateReader.firstTailUnit(state, options)) {
           pendingMarker = output(null, null);
         }
         if (query.isNullAt(1)) {

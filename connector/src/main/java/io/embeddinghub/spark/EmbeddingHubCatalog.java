@@ -21,7 +21,9 @@ import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
 import org.apache.spark.sql.connector.catalog.FunctionCatalog;
 import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.ProcedureCatalog;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
+import org.apache.spark.sql.connector.catalog.procedures.UnboundProcedure;
 import org.apache.spark.sql.connector.catalog.TableChange;
 import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.connector.expressions.Transform;
@@ -35,7 +37,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * {@code spark.sql.catalog.hub.path = <hub root>}; every space of the hub is a table
  * {@code hub.<space>}. Store errors become Spark's catalog exceptions here, at the boundary.
  */
-public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog {
+public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog, ProcedureCatalog {
   private String name;
   /** The configured hub, or null for a catalog that only takes path identifiers. */
   private HubRef hub;
@@ -189,6 +191,26 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog 
       return new BucketFunction();
     }
     throw new NoSuchFunctionException(ident);
+  }
+
+  /** {@code system.build_index}: {@code CALL <catalog>.system.build_index('space')}. */
+  @Override
+  public UnboundProcedure loadProcedure(Identifier ident) {
+    if (ident.namespace().length == 1 && ident.namespace()[0].equalsIgnoreCase("system")
+        && ident.name().equalsIgnoreCase(BuildIndexProcedure.NAME)) {
+      if (hub == null) {
+        throw new InvalidInputException(
+            "Catalog '" + name + "' needs spark.sql.catalog." + name + ".path = <hub root> for procedures");
+      }
+      return new BuildIndexProcedure(hub);
+    }
+    throw new InvalidInputException("Unknown procedure " + ident + " in catalog '" + name
+        + "': available: system." + BuildIndexProcedure.NAME);
+  }
+
+  @Override
+  public Identifier[] listProcedures(String[] namespace) {
+    return new Identifier[] {Identifier.of(new String[] {"system"}, BuildIndexProcedure.NAME)};
   }
 
   @Override

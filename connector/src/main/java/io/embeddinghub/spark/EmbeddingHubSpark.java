@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.embeddinghub.CommitConflictException;
+import io.embeddinghub.IndexResult;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.internal.Errors;
@@ -161,7 +162,7 @@ public final class EmbeddingHubSpark {
     DataType idType = queries.schema().apply("id").dataType();
     int units = BucketSearch.units(state, options.search());
     int queryPartitions = options.queryPartitionsFor(units, spark.sparkContext().defaultParallelism());
-    Dataset<Row> fannedOut = BucketRouting.fanOut(prepared, "id", units, queryPartitions);
+    Dataset<Row> fannedOut = BucketRouting.fanOut(prepared, "id", state, options.search(), units, queryPartitions);
     StructType local =
         new StructType()
             .add("query_id", idType, false)
@@ -171,6 +172,16 @@ public final class EmbeddingHubSpark {
         fannedOut.mapPartitions(BucketSearch.forQueries(hub, state, k, options.search(), space), Encoders.row(local));
     Column rank = row_number().over(Window.partitionBy(col("query_id")).orderBy(col("distance"), col("key")));
     return candidates.withColumn("rank", rank).where(col("rank").leq(k)).select("query_id", "rank", "key", "distance");
+  }
+
+  /**
+   * Indexes the space's unindexed tail as a Spark job: one task per index partition, each holding
+   * one partition in memory (for a split build, one task per tail file first assigns rows to
+   * partitions), committed as one version. What {@code CALL <catalog>.system.build_index('space')}
+   * runs.
+   */
+  public IndexResult buildIndex(String space) {
+    return DistributedIndexBuild.run(spark, hub, Errors.checkSpaceName(space));
   }
 
   private static Dataset<Row> keyColumn(Dataset<Row> keys) {

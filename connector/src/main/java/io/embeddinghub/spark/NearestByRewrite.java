@@ -199,7 +199,7 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
                 lit(null).cast(DataTypes.StringType).as("exclude"),
                 functions.struct(carried.toArray(Column[]::new)).as(QUERY_ROW));
     StructType queryRow = (StructType) queries.schema().apply(QUERY_ROW).dataType();
-    Dataset<Row> fannedOut = BucketRouting.fanOut(queries, QUERY_ID, units, queryPartitions);
+    Dataset<Row> fannedOut = BucketRouting.fanOut(queries, QUERY_ID, state, options.search(), units, queryPartitions);
     StructType local =
         new StructType()
             .add(QUERY_ID, DataTypes.LongType, false)

@@ -314,7 +314,9 @@ class SparkDistributedOpsTest {
     // the search tasks: 4 buckets x 3 query partitions, each task one bucket, each query once per bucket
     Dataset<Row> prepared = vectorQueries(queries).withColumn("exclude", functions.lit(null).cast(DataTypes.StringType));
     List<Row> tasks =
-        BucketRouting.fanOut(prepared, "id", 4, 3)
+        BucketRouting.fanOut(prepared, "id", io.embeddinghub.table.SpaceEngine.open(
+                new HubRef(root, spark.sessionState().newHadoopConf()).context(), "split").latest(),
+                SearchOptions.exactSearch(), 4, 3)
             .groupBy(functions.spark_partition_id().as("task"))
             .agg(functions.countDistinct(functions.col(BucketRouting.BUCKET)), functions.count("id"))
             .collectAsList();

@@ -48,6 +48,14 @@ public final class FlatHnswIndex implements VectorIndex {
 
   @Override
   public List<RowHit> search(float[] preparedQuery, int k, int ef, IntPredicate accept) {
+    return search(preparedQuery, k, ef, accept, -1);
+  }
+
+  /**
+   * A search that never walks through {@code hidden} (nor returns it), as if that node were not in
+   * the graph: how {@link RecallSample} turns a row into a held-out query.
+   */
+  List<RowHit> search(float[] preparedQuery, int k, int ef, IntPredicate accept, int hidden) {
     int n = graph.size();
     if (k <= 0 || n == 0) {
       return List.of();
@@ -64,6 +72,9 @@ public final class FlatHnswIndex implements VectorIndex {
         int slot = graph.slotOnLevel(current, level);
         for (int j = offsets[slot]; j < offsets[slot + 1]; j++) {
           int candidate = neighbors[j];
+          if (candidate == hidden) {
+            continue;
+          }
           float s = score(kernels, preparedQuery, candidate);
           if (s < currentScore) {
             currentScore = s;
@@ -73,11 +84,12 @@ public final class FlatHnswIndex implements VectorIndex {
         }
       }
     }
-    return searchLayer0(kernels, preparedQuery, current, currentScore, k, Math.max(ef, k), accept);
+    return searchLayer0(kernels, preparedQuery, current, currentScore, k, Math.max(ef, k), accept, hidden);
   }
 
   private List<RowHit> searchLayer0(
-      VectorKernels kernels, float[] query, int entry, float entryScore, int k, int width, IntPredicate accept) {
+      VectorKernels kernels, float[] query, int entry, float entryScore, int k, int width, IntPredicate accept,
+      int hidden) {
     Scratch scratch = SCRATCH.get();
     int generation = scratch.nextGeneration(graph.size());
     int[] visited = scratch.visited;
@@ -89,10 +101,13 @@ public final class FlatHnswIndex implements VectorIndex {
     int[] neighbors = graph.neighbors0();
     int[] pending = scratch.pending(graph.maxDegree0());
 
+    if (hidden >= 0) {
+      visited[hidden] = generation;
+    }
     visited[entry] = generation;
     candidates.push(entryScore, entry);
     float bound = Float.POSITIVE_INFINITY;
-    if (accept == null || accept.test(entry)) {
+    if (entry != hidden && (accept == null || accept.test(entry))) {
       results.push(-entryScore, entry);
       bound = entryScore;
     }

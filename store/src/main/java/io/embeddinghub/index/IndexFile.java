@@ -40,6 +40,7 @@ import java.util.zip.CheckedOutputStream;
  *   per level 1..maxLevel: int count, int[count] nodes (ascending), int[count + 1] offsets,
  *                          int[offsets[count]] neighbours
  *   float[rows * dimensions]  vectors as the graph measures them (unit length for cosine)
+ *   int S, int K, int[S] sample query nodes, int[S * K] their exact K nearest nodes (-1: none)
  *   long      CRC-32 of every byte before it
  *   8 bytes   magic "EHUBEND\0"
  * </pre>
@@ -96,6 +97,10 @@ public final class IndexFile {
         writeInts(out, g.levelNeighbors(level));
       }
       writeFloats(out, p.index().vectors());
+      out.writeInt(p.recallSample().queries().length);
+      out.writeInt(RecallSample.K);
+      writeInts(out, p.recallSample().queries());
+      writeInts(out, p.recallSample().truth());
       out.flush();
       long checksum = crc.getValue();
       out.writeLong(checksum);
@@ -171,6 +176,9 @@ public final class IndexFile {
         levelNeighbors[l] = r.ints(r.count(levelOffsets[l][count], 4));
       }
       float[] vectors = r.floats(r.count((long) rows * dimensions, 4));
+      int samples = r.count(in.readInt(), 4);
+      expect("recall sample K", in.readInt(), RecallSample.K);
+      RecallSample sample = new RecallSample(r.ints(samples), r.ints(r.count((long) samples * RecallSample.K, 4)));
       long computed = crc.getValue();
       long stored = in.readLong();
       if (stored != computed) {
@@ -184,7 +192,7 @@ public final class IndexFile {
           new HnswGraph(rows, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors);
       return new PartitionIndex(
           new FlatHnswIndex(graph, vectors, dimensions, metric), metric, dimensions, m, efConstruction,
-          builder, files, rowFile, rowPosition, keyOffsets, keyBytes, centroid);
+          builder, files, rowFile, rowPosition, keyOffsets, keyBytes, centroid, sample);
     } catch (EOFException e) {
       throw Errors.corrupt(location, "index file is truncated", e);
     } catch (IOException | RuntimeException e) {

@@ -23,15 +23,17 @@ public final class PartitionIndex {
   private final int[] keyOffsets;
   private final byte[] keyBytes;
   private final float[] centroid;
+  private final RecallSample recallSample;
 
   /**
    * @param keyOffsets {@code rows + 1} offsets into {@code keyBytes}, the UTF-8 keys of the rows
    * @param centroid the partition's coarse quantizer centroid, or null
+   * @param recallSample self-queries with exact answers, to measure the graph's recall
    */
   public PartitionIndex(
       FlatHnswIndex index, Metric metric, int dimensions, int m, int efConstruction, String builder,
       List<String> dataFiles, int[] rowFile, int[] rowPosition, int[] keyOffsets, byte[] keyBytes,
-      float[] centroid) {
+      float[] centroid, RecallSample recallSample) {
     int rows = index.rows();
     if (rowFile.length != rows || rowPosition.length != rows || keyOffsets.length != rows + 1
         || keyOffsets[0] != 0 || keyOffsets[rows] != keyBytes.length) {
@@ -57,6 +59,8 @@ public final class PartitionIndex {
     this.keyOffsets = keyOffsets;
     this.keyBytes = keyBytes;
     this.centroid = centroid;
+    recallSample.checkNodes(rows);
+    this.recallSample = recallSample;
   }
 
   public FlatHnswIndex index() {
@@ -109,6 +113,10 @@ public final class PartitionIndex {
   /** The centroid rows were assigned by, or null; not a copy. */
   public float[] centroid() {
     return centroid;
+  }
+
+  public RecallSample recallSample() {
+    return recallSample;
   }
 
   int[] rowFiles() {

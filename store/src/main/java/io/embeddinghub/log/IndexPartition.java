@@ -21,9 +21,15 @@ import java.util.Objects;
  * @param dataFiles paths of the data files the partition holds rows of
  * @param centroid the coarse quantizer centroid the partition's rows were assigned to, or null
  *     when the build made a single partition (it is then probed by every query)
+ * @param recallAtEf the graph's recall@10 measured at build time on its recall sample, at each ef
+ *     of {@code RecallSample.EF_LADDER}; null when not measured
+ * @param recallAtNprobe for a build split by centroids, the fraction of true nearest neighbours
+ *     that lie in the query's {@code i + 1} nearest partitions (measured on the training sample);
+ *     null otherwise
  */
 public record IndexPartition(
-    String path, String build, long rows, long sizeBytes, List<String> dataFiles, float[] centroid)
+    String path, String build, long rows, long sizeBytes, List<String> dataFiles, float[] centroid,
+    float[] recallAtEf, float[] recallAtNprobe)
     implements Serializable {
   public IndexPartition {
     Objects.requireNonNull(path, "path");
@@ -35,6 +41,23 @@ public record IndexPartition(
               + " dataFiles=" + dataFiles.size());
     }
     centroid = centroid == null ? null : centroid.clone();
+    recallAtEf = recallAtEf == null ? null : recallAtEf.clone();
+    recallAtNprobe = recallAtNprobe == null ? null : recallAtNprobe.clone();
+  }
+
+  /** A partition without recall measurements. */
+  public IndexPartition(String path, String build, long rows, long sizeBytes, List<String> dataFiles, float[] centroid) {
+    this(path, build, rows, sizeBytes, dataFiles, centroid, null, null);
+  }
+
+  @Override
+  public float[] recallAtEf() {
+    return recallAtEf == null ? null : recallAtEf.clone();
+  }
+
+  @Override
+  public float[] recallAtNprobe() {
+    return recallAtNprobe == null ? null : recallAtNprobe.clone();
   }
 
   @Override
@@ -51,7 +74,8 @@ public record IndexPartition(
   public boolean equals(Object o) {
     return o instanceof IndexPartition p
         && path.equals(p.path) && build.equals(p.build) && rows == p.rows && sizeBytes == p.sizeBytes
-        && dataFiles.equals(p.dataFiles) && Arrays.equals(centroid, p.centroid);
+        && dataFiles.equals(p.dataFiles) && Arrays.equals(centroid, p.centroid)
+        && Arrays.equals(recallAtEf, p.recallAtEf) && Arrays.equals(recallAtNprobe, p.recallAtNprobe);
   }
 
   @Override

@@ -230,6 +230,18 @@ public final class LogJson {
     if (p.hasCentroid()) {
       node.put("centroid", encodeFloats(p.centroid()));
     }
+    if (p.recallAtEf() != null) {
+      ArrayNode curve = node.putArray("recallAtEf");
+      for (float r : p.recallAtEf()) {
+        curve.add(r);
+      }
+    }
+    if (p.recallAtNprobe() != null) {
+      ArrayNode curve = node.putArray("recallAtNprobe");
+      for (float r : p.recallAtNprobe()) {
+        curve.add(r);
+      }
+    }
     return node;
   }
 
@@ -245,10 +257,30 @@ public final class LogJson {
           requiredLong(node, "rows"),
           requiredLong(node, "size"),
           files,
-          node.hasNonNull("centroid") ? decodeFloats(requiredText(node, "centroid")) : null);
+          node.hasNonNull("centroid") ? decodeFloats(requiredText(node, "centroid")) : null,
+          optionalFloatArray(node, "recallAtEf"),
+          optionalFloatArray(node, "recallAtNprobe"));
     } catch (RuntimeException e) {
       throw new IOException("invalid index partition entry: " + e.getMessage(), e);
     }
+  }
+
+  private static float[] optionalFloatArray(JsonNode node, String field) throws IOException {
+    if (!node.hasNonNull(field)) {
+      return null;
+    }
+    List<Float> values = new ArrayList<>();
+    for (JsonNode v : requiredArray(node, field)) {
+      if (!v.isNumber()) {
+        throw new IOException("field '" + field + "' holds a non-number: " + v);
+      }
+      values.add((float) v.asDouble());
+    }
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
   }
 
   /** Floats as base64 of their big-endian IEEE 754 bytes. */

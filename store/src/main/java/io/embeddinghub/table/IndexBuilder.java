@@ -13,6 +13,7 @@ import io.embeddinghub.index.HnswGraph;
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.index.IndexedRows;
 import io.embeddinghub.index.PartitionIndex;
+import io.embeddinghub.index.RecallSample;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
@@ -28,33 +29,66 @@ import java.util.UUID;
 /**
  * Builds the index of a version's unindexed tail: one partition when its vectors fit
  * {@link IndexParams#partitionBytes()}, otherwise a coarse quantizer (k-means on a sample) splits
- * the rows into about that size each. Partitions are built one at a time, so memory holds one
- * partition's vectors and graph (plus the data file cache). Each partition file holds its graph,
- * its rows' prepared vectors renumbered in breadth-first order (rows searched together sit
- * together in memory), their keys and row references. Nothing is visible until committed.
+ * the rows into about that size each. The work comes in three steps so that an engine can spread
+ * it: {@link #plan} (which files, how many partitions, the centroids), {@link #assign} (one tail
+ * file's rows to partitions) and {@link #buildPartition} (one partition: its rows' vectors, graph
+ * and file), which holds one partition in memory (plus the data file cache). Each partition file
+ * holds its graph, its rows' prepared vectors renumbered in breadth-first order (rows searched
+ * together sit together in memory), their keys and row references. Nothing is visible until
+ * {@link SpaceEngine#commitIndexBuild} commits it.
  */
-final class IndexBuilder {
+public final class IndexBuilder {
   private static final int SAMPLE_ROWS_PER_PARTITION = 256;
 
   private final HubContext ctx;
   private final String spaceDir;
   private final GraphBuilder graphs;
 
-  IndexBuilder(HubContext ctx, String spaceDir) {
+  public IndexBuilder(HubContext ctx, String spaceDir) {
     this.ctx = ctx;
     this.spaceDir = spaceDir;
     this.graphs = GraphBuilders.named(ctx.settings().indexBuilder());
   }
 
+  /**
+   * What one build indexes: the tail files it covers, and its partitions — one, or one per
+   * centroid. Serializable, so an engine can hand it to its tasks.
+   */
+  public record Plan(String id, SpaceSpec spec, List<LiveFile> tail, long rows, float[][] centroids, float[] routingRecall)
+      implements java.io.Serializable {
+    public boolean isEmpty() {
+      return tail.isEmpty();
+    }
+
+    public int partitions() {
+      return centroids == null ? 1 : centroids.length;
+    }
+
+    /** Whether rows are split by centroid (then each tail file needs {@link #assign}). */
+    public boolean routed() {
+      return centroids != null;
+    }
+
+    public List<String> coveredFiles() {
+      List<String> covered = new ArrayList<>();
+      tail.forEach(f -> covered.add(f.file().path()));
+      return covered;
+    }
+  }
+
   /** The partitions written by one build, and the data files they cover. */
-  record Build(String id, List<IndexPartition> partitions, List<String> coveredFiles, long rows) {
+  public record Build(String id, List<IndexPartition> partitions, List<String> coveredFiles, long rows) {
     boolean isEmpty() {
       return partitions.isEmpty();
     }
   }
 
-  /** Builds and writes partitions over the live rows of {@code state}'s unindexed tail. */
-  Build build(SpaceState state) {
+  /**
+   * Plans a build over the live rows of {@code state}'s unindexed tail (empty below
+   * {@link io.embeddinghub.HubProperties#INDEX_MIN_ROWS}); trains the centroids on a sample when
+   * the rows need more than one partition.
+   */
+  public Plan plan(SpaceState state) {
     SpaceSpec spec = state.metadata().spec();
     List<LiveFile> tail = new ArrayList<>();
     long rows = 0;
@@ -66,37 +100,52 @@ final class IndexBuilder {
     }
     String id = UUID.randomUUID().toString();
     if (rows == 0 || rows < ctx.settings().indexMinRows()) {
-      return new Build(id, List.of(), List.of(), 0);
+      return new Plan(id, spec, List.of(), 0, null, null);
     }
     long bytes = rows * spec.dimensions() * 4L;
-    int partitions = (int) Math.min(rows, (bytes + spec.indexParams().partitionBytes() - 1) / spec.indexParams().partitionBytes());
+    long partitions = Math.min(rows, (bytes + spec.indexParams().partitionBytes() - 1) / spec.indexParams().partitionBytes());
+    if (partitions <= 1) {
+      return new Plan(id, spec, tail, rows, null, null);
+    }
+    float[] sample = sample(spec, tail, rows, (int) partitions);
+    CoarseQuantizer quantizer = CoarseQuantizer.train(
+        sample, spec.dimensions(), Math.min((int) partitions, sample.length / spec.dimensions()), spec.metric(), 42);
+    float[][] centroids = new float[quantizer.size()][];
+    for (int c = 0; c < centroids.length; c++) {
+      centroids[c] = quantizer.centroid(c);
+    }
+    return new Plan(id, spec, tail, rows, centroids, quantizer.routingRecall(sample, spec.dimensions()));
+  }
+
+  /** Builds and writes every partition of {@code state}'s tail (on this JVM, one at a time). */
+  Build build(SpaceState state) {
+    Plan plan = plan(state);
+    if (plan.isEmpty()) {
+      return new Build(plan.id(), List.of(), List.of(), 0);
+    }
+    Map<String, int[]> assignment = new LinkedHashMap<>();
+    if (plan.routed()) {
+      for (LiveFile f : plan.tail()) {
+        assignment.put(f.file().path(), assign(plan, f));
+      }
+    }
     List<IndexPartition> written = new ArrayList<>();
     try {
-      if (partitions <= 1) {
-        written.add(writePartition(spec, id, 0, tail, null, null, -1));
-      } else {
-        CoarseQuantizer quantizer = train(spec, tail, rows, partitions);
-        Map<String, int[]> assignment = assign(spec, tail, quantizer);
-        for (int p = 0; p < quantizer.size(); p++) {
-          IndexPartition part = writePartition(spec, id, p, tail, quantizer.centroid(p), assignment, p);
-          if (part != null) {
-            written.add(part);
-          }
+      for (int p = 0; p < plan.partitions(); p++) {
+        IndexPartition part = buildPartition(plan, p, assignment);
+        if (part != null) {
+          written.add(part);
         }
       }
     } catch (RuntimeException e) {
-      for (IndexPartition p : written) {
-        deleteQuietly(p.path());
-      }
+      written.forEach(p -> deleteQuietly(p.path()));
       throw e;
     }
-    List<String> covered = new ArrayList<>();
-    tail.forEach(f -> covered.add(f.file().path()));
-    return new Build(id, written, covered, rows);
+    return new Build(plan.id(), written, plan.coveredFiles(), plan.rows());
   }
 
   /** Deletes the files of a build known not to have committed. */
-  void abort(Build build) {
+  public void abort(Build build) {
     build.partitions().forEach(p -> deleteQuietly(p.path()));
   }
 
@@ -109,7 +158,8 @@ final class IndexBuilder {
     }
   }
 
-  private CoarseQuantizer train(SpaceSpec spec, List<LiveFile> tail, long rows, int partitions) {
+  /** Prepared rows spread evenly over the tail: what the quantizer is trained on. */
+  private float[] sample(SpaceSpec spec, List<LiveFile> tail, long rows, int partitions) {
     int dims = spec.dimensions();
     long sampleRows = Math.min(rows, (long) partitions * SAMPLE_ROWS_PER_PARTITION);
     double stride = (double) rows / sampleRows;
@@ -130,29 +180,37 @@ final class IndexBuilder {
         }
       }
     }
-    float[] prepared = IndexedRows.prepare(java.util.Arrays.copyOf(sample, taken * dims), dims, spec.metric());
-    return CoarseQuantizer.train(prepared, dims, Math.min(partitions, taken), spec.metric(), 42);
+    return IndexedRows.prepare(java.util.Arrays.copyOf(sample, taken * dims), dims, spec.metric());
   }
 
-  /** For each tail file, the partition of each row (-1 for deleted rows). */
-  private Map<String, int[]> assign(SpaceSpec spec, List<LiveFile> tail, CoarseQuantizer quantizer) {
-    int dims = spec.dimensions();
-    Map<String, int[]> assignment = new LinkedHashMap<>();
+  /** The partition of each row of tail file {@code f} (-1 for deleted rows) under a routed plan. */
+  public int[] assign(Plan plan, LiveFile f) {
+    int dims = plan.spec().dimensions();
+    Metric metric = plan.spec().metric();
+    CoarseQuantizer quantizer = new CoarseQuantizer(plan.centroids(), metric);
+    FileContents contents = ctx.cache().full(f.file(), dims);
+    int[] partitionOfRow = new int[contents.rows()];
     float[] row = new float[dims];
-    for (LiveFile f : tail) {
-      FileContents contents = ctx.cache().full(f.file(), dims);
-      int[] partitionOfRow = new int[contents.rows()];
-      for (int r = 0; r < contents.rows(); r++) {
-        if (!f.isLive(r)) {
-          partitionOfRow[r] = -1;
-          continue;
-        }
-        System.arraycopy(contents.flatVectors(), r * dims, row, 0, dims);
-        partitionOfRow[r] = quantizer.nearest(IndexedRows.prepareQuery(row, spec.metric()), 0);
+    for (int r = 0; r < contents.rows(); r++) {
+      if (!f.isLive(r)) {
+        partitionOfRow[r] = -1;
+        continue;
       }
-      assignment.put(f.file().path(), partitionOfRow);
+      System.arraycopy(contents.flatVectors(), r * dims, row, 0, dims);
+      partitionOfRow[r] = quantizer.nearest(IndexedRows.prepareQuery(row, metric), 0);
     }
-    return assignment;
+    return partitionOfRow;
+  }
+
+  /**
+   * Builds and writes partition {@code partition} of {@code plan}: the live tail rows
+   * {@code assignment} (tail file path to {@link #assign}'s answer) gives it, or all of them for a
+   * plan with one partition; null when none are.
+   */
+  public IndexPartition buildPartition(Plan plan, int partition, Map<String, int[]> assignment) {
+    return writePartition(plan.spec(), plan.id(), partition, plan.tail(),
+        plan.routed() ? plan.centroids()[partition] : null, plan.routed() ? assignment : null, partition,
+        plan.routingRecall());
   }
 
   /**
@@ -161,7 +219,7 @@ final class IndexBuilder {
    */
   private IndexPartition writePartition(
       SpaceSpec spec, String build, int partition, List<LiveFile> tail, float[] centroid,
-      Map<String, int[]> assignment, int wanted) {
+      Map<String, int[]> assignment, int wanted, float[] routingRecall) {
     int dims = spec.dimensions();
     Metric metric = spec.metric();
     List<String> files = new ArrayList<>();
@@ -208,12 +266,15 @@ final class IndexBuilder {
     HnswGraph graph = graphs.build(prepared, dims, metric, params, ctx.settings().indexBuildThreads());
     ctx.countGraphBuild();
     int[] order = graph.breadthFirstOrder();
+    FlatHnswIndex flat = new FlatHnswIndex(graph.renumbered(order), permuteRows(prepared, order, dims), dims, metric);
+    RecallSample sample = RecallSample.compute(flat, dims, metric == Metric.L2);
     PartitionIndex index = new PartitionIndex(
-        new FlatHnswIndex(graph.renumbered(order), permuteRows(prepared, order, dims), dims, metric),
-        metric, dims, params.m(), params.efConstruction(), graphs.name() + " " + graphs.version(),
+        flat, metric, dims, params.m(), params.efConstruction(), graphs.name() + " " + graphs.version(),
         files, permute(rowFile, order), permute(rowPosition, order), keyOffsets(keys, order), keyBytes(keys, order),
-        centroid);
-    String path = spaceDir + "/index/" + build + "-" + String.format("%05d", partition) + IndexFile.EXTENSION;
+        centroid, sample);
+    // a unique name per attempt: a retried or speculative task never collides with an earlier one
+    String path = spaceDir + "/index/" + build + "-" + String.format("%05d", partition) + "-"
+        + UUID.randomUUID().toString().substring(0, 8) + IndexFile.EXTENSION;
     long size;
     try {
       size = IndexFile.write(ctx.io(), path, index);
@@ -222,7 +283,7 @@ final class IndexBuilder {
       throw new EmbeddingHubException("Cannot write index file " + ctx.io().location(path) + ": " + e.getMessage(), e);
     }
     ctx.indexCache().offer(path, index);
-    return new IndexPartition(path, build, count, size, files, centroid);
+    return new IndexPartition(path, build, count, size, files, centroid, sample.recallCurve(flat, dims), routingRecall);
   }
 
   private static float[] permuteRows(float[] rows, int[] order, int dims) {

@@ -358,7 +358,7 @@ public final class SpaceEngine {
         return new IndexResult(before.version(), 0, 0, 0);
       }
       try {
-        SpaceState after = commit(s -> IndexPlans.add(s, build), () -> builder.abort(build));
+        SpaceState after = commitIndexBuild(build);
         return new IndexResult(after.version(), build.partitions().size(), build.rows(), System.nanoTime() - started);
       } catch (io.embeddinghub.CommitConflictException e) {
         if (attempt >= OPTIMIZE_ATTEMPTS) {
@@ -387,6 +387,15 @@ public final class SpaceEngine {
         }
       }
     }
+  }
+
+  /**
+   * Commits partitions built elsewhere (by Spark tasks, say) from one {@link IndexBuilder.Plan}
+   * as one version, if every data file they cover is still live and unindexed; otherwise deletes
+   * them and throws a {@link io.embeddinghub.CommitConflictException} (plan and build again).
+   */
+  public SpaceState commitIndexBuild(IndexBuilder.Build build) {
+    return commit(s -> IndexPlans.add(s, build), () -> new IndexBuilder(ctx, name).abort(build));
   }
 
   public io.embeddinghub.VacuumResult vacuum(java.time.Duration retention) {

@@ -181,7 +181,8 @@ public final class StateReader {
    * data files scanned instead. Exact search scans every live row of the data files. So an answer
    * always has {@code min(k, live rows)} entries and never holds a deleted or overwritten vector.
    */
-  public List<Neighbor> nearest(int k, float[] query, SearchOptions options, String excludedKey) {
+  public List<Neighbor> nearest(int k, float[] query, SearchOptions requested, String excludedKey) {
+    SearchOptions options = RecallEstimate.resolve(state, requested);
     RowRef excluded = excludedKey == null ? null : locate(excludedKey);
     long candidates = state.size() - (excluded != null ? 1 : 0);
     int need = (int) Math.min(k, candidates);
@@ -223,16 +224,61 @@ public final class StateReader {
     return (options.exact() ? 0 : state.partitions().size()) + state.metadata().spec().buckets();
   }
 
+  /** A unit every query visits (the tail of bucket 0), where a join keeps its unanswered queries. */
+  public static int firstTailUnit(SpaceState state, SearchOptions options) {
+    return options.exact() ? 0 : state.partitions().size();
+  }
+
+  /**
+   * The search units a query must visit (ascending): every unit of the tail (one per bucket), every
+   * partition of a build that has no centroid, and of each build with centroids the {@code nprobe}
+   * partitions whose centroids are nearest to {@code query}. With exact search: every unit.
+   */
+  public static int[] probedUnits(SpaceState state, SearchOptions requested, float[] query) {
+    SearchOptions options = RecallEstimate.resolve(state, requested);
+    int partitionsCount = options.exact() ? 0 : state.partitions().size();
+    int buckets = state.metadata().spec().buckets();
+    java.util.TreeSet<Integer> units = new java.util.TreeSet<>();
+    for (int b = 0; b < buckets; b++) {
+      units.add(partitionsCount + b);
+    }
+    if (partitionsCount > 0) {
+      Metric metric = state.metadata().spec().metric();
+      float[] prepared = IndexedRows.prepareQuery(query, metric);
+      int nprobe = options.nprobe() > 0 ? options.nprobe() : state.metadata().spec().indexParams().nprobe();
+      List<IndexPartition> all = List.copyOf(state.partitions());
+      Map<String, List<Integer>> routedByBuild = new LinkedHashMap<>();
+      for (int u = 0; u < all.size(); u++) {
+        if (all.get(u).hasCentroid()) {
+          routedByBuild.computeIfAbsent(all.get(u).build(), b -> new ArrayList<>()).add(u);
+        } else {
+          units.add(u);
+        }
+      }
+      for (List<Integer> routed : routedByBuild.values()) {
+        routed.sort(java.util.Comparator.comparingDouble(
+            u -> CoarseQuantizer.score(metric, prepared, 0, all.get(u).centroid())));
+        units.addAll(routed.subList(0, Math.min(nprobe, routed.size())));
+      }
+    }
+    return units.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   /**
    * The {@code k} nearest live rows within unit {@code unit} (see {@link #searchUnits}), leaving
    * out {@code excludedKey}; merging every unit's answer by distance, then key, gives
    * {@link #nearest}'s answer with every partition probed.
    */
-  public List<Neighbor> nearestInUnit(int unit, int k, float[] query, SearchOptions options, String excludedKey) {
+  public List<Neighbor> nearestInUnit(int unit, int k, float[] query, SearchOptions requested, String excludedKey) {
+    SearchOptions options = RecallEstimate.resolve(state, requested);
     RowRef excluded = excludedKey == null ? null : locate(excludedKey);
-    TopK top = new TopK(k);
+    int need = (int) Math.min(k, state.size() - (excluded != null ? 1 : 0));
+    if (need <= 0) {
+      return List.of();
+    }
+    TopK top = new TopK(need);
     List<IndexPartition> partitions = options.exact() ? List.of() : List.copyOf(state.partitions());
-    NearestQuery q = new NearestQuery(query, options, excluded, k, top);
+    NearestQuery q = new NearestQuery(query, options, excluded, need, top);
     if (unit < partitions.size()) {
       IndexPartition p = partitions.get(unit);
       boolean firstOfBuild = partitions.stream().filter(o -> o.build().equals(p.build())).findFirst().get() == p;
@@ -389,7 +435,7 @@ public final class StateReader {
       int excludedRow = excluded != null && excluded.file().file().path().equals(f.file().path()) ? excluded.position() : -1;
       IntPredicate accept = f.deleted().isEmpty() && excludedRow < 0 ? null : row -> row != excludedRow && f.isLive(row);
       float[] flat = contents.flatVectors();
-      for (int row : TailScan.best(prepared, metric, flat, dimensions, contents.rows(), accept, need + 8)) {
+      for (int row : TailScan.best(prepared, metric, flat, dimensions, contents.rows(), accept, (int) Math.min((long) need + 8, contents.rows()))) {
         top.offer(contents.key(row), Distances.distance(metric, query, flat, row * dimensions));
       }
     }

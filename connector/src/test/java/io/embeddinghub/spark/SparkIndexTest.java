@@ -1,0 +1,142 @@
+package io.embeddinghub.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.IndexParams;
+import io.embeddinghub.IndexPartitionInfo;
+import io.embeddinghub.IndexResult;
+import io.embeddinghub.Metric;
+import io.embeddinghub.Neighbor;
+import io.embeddinghub.SearchOptions;
+import io.embeddinghub.Space;
+import io.embeddinghub.SpaceSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Index builds as Spark jobs (one task per partition) and distributed kNN routed to the probed
+ * partitions: against the embedded API (same probes, so the same answers) and brute force.
+ */
+class SparkIndexTest {
+  private static final int DIMS = 16;
+  /** 2,000 16-d rows are 125 KB of vectors: 32 KB partitions split them in 4. */
+  private static final IndexParams SMALL_PARTITIONS = IndexParams.DEFAULT.withPartitionBytes(32 * 1024);
+
+  private final SparkSession spark = SharedSpark.session();
+
+  @Test
+  void aSparkBuildIndexesTheTailAndRoutedQueriesMatchTheEmbeddedApi() {
+    String root = SharedSpark.newHubRoot();
+    EmbeddingHub hub = EmbeddingHub.open(root);
+    Space space = hub.createSpace(SpaceSpec.builder("s", DIMS).indexParams(SMALL_PARTITIONS).build());
+    Map<String, float[]> model = SparkDistributedOpsTest.clustered(new Random(1), 2000, DIMS);
+    space.multiset(model);
+    EmbeddingHubSpark sparkHub = EmbeddingHubSpark.open(spark, root);
+
+    IndexResult result = sparkHub.buildIndex("s");
+    assertThat(result.partitionsAdded()).isEqualTo(4);
+    assertThat(result.rowsIndexed()).isEqualTo(2000);
+    List<IndexPartitionInfo> partitions = space.indexPartitions();
+    assertThat(partitions).hasSize(4).allMatch(IndexPartitionInfo::routed);
+    assertThat(partitions.stream().mapToLong(IndexPartitionInfo::rows).sum()).isEqualTo(2000);
+    assertThat(sparkHub.buildIndex("s").partitionsAdded()).as("nothing left to index").isZero();
+
+    // a tail written after the build, and deletions inside partitions
+    Map<String, float[]> tail = SparkDistributedOpsTest.clustered(new Random(2), 150, DIMS);
+    tail.forEach((k, v) -> model.put("t" + k, v));
+    Map<String, float[]> renamed = new HashMap<>();
+    tail.forEach((k, v) -> renamed.put("t" + k, v));
+    space.multiset(renamed);
+    List<String> deleted = new ArrayList<>(model.keySet()).subList(0, 300);
+    space.multidelete(new ArrayList<>(deleted));
+    new ArrayList<>(deleted).forEach(model::remove);
+
+    Random random = new Random(3);
+    List<float[]> queries = new ArrayList<>();
+    List<String> keys = new ArrayList<>(model.keySet());
+    for (int q = 0; q < 40; q++) {
+      float[] v = model.get(keys.get(random.nextInt(keys.size()))).clone();
+      v[0] += 0.1f;
+      queries.add(v);
+    }
+    for (SearchOptions options : List.of(SearchOptions.DEFAULT, SearchOptions.withEf(32).withNprobe(1))) {
+      Map<Long, List<String>> distributed = answers(sparkHub.nearestNeighbors("s", queries(queries), 10, options));
+      double hits = 0;
+      for (int q = 0; q < queries.size(); q++) {
+        List<String> embedded = space.nearestNeighbors(10, queries.get(q), options).stream().map(Neighbor::key).toList();
+        assertThat(distributed.get((long) q)).as("query %d, %s: same probes, same answer", q, options).isEqualTo(embedded);
+        Set<String> truth = new HashSet<>(bruteForce(model, queries.get(q), 10));
+        hits += embedded.stream().filter(truth::contains).count();
+      }
+      if (options == SearchOptions.DEFAULT) {
+        assertThat(hits / (10.0 * queries.size())).as("recall@10 at default nprobe").isGreaterThanOrEqualTo(0.95);
+      }
+    }
+    Map<Long, List<String>> exact = answers(sparkHub.nearestNeighbors("s", queries(queries), 10, SearchOptions.exactSearch()));
+    for (int q = 0; q < queries.size(); q++) {
+      assertThat(exact.get((long) q)).isEqualTo(bruteForce(model, queries.get(q), 10));
+    }
+  }
+
+  @Test
+  void theCatalogServesBuildIndexAsAProcedure() {
+    String space = "proc_" + System.nanoTime();
+    EmbeddingHub hub = EmbeddingHub.open(SharedSpark.catalogRoot());
+    Space s = hub.createSpace(space, DIMS);
+    s.multiset(SparkDistributedOpsTest.clustered(new Random(4), 500, DIMS));
+    assertThat(s.indexPartitions()).isEmpty();
+    List<Row> out = spark.sql("CALL hub.system.build_index('" + space + "')").collectAsList();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).getLong(0)).isEqualTo(s.version());
+    assertThat(out.get(0).getInt(1)).isEqualTo(1);
+    assertThat(out.get(0).getLong(2)).isEqualTo(500);
+    assertThat(s.indexPartitions()).hasSize(1);
+    assertThat(s.unindexedRows()).isZero();
+  }
+
+  private Dataset<Row> queries(List<float[]> vectors) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < vectors.size(); i++) {
+      rows.add(RowFactory.create((long) i, SparkVectors.toList(vectors.get(i))));
+    }
+    return spark.createDataFrame(rows,
+        new StructType().add("id", DataTypes.LongType).add("vector", DataTypes.createArrayType(DataTypes.FloatType)));
+  }
+
+  private static Map<Long, List<String>> answers(Dataset<Row> result) {
+    Map<Long, List<Row>> byQuery = new HashMap<>();
+    for (Row r : result.collectAsList()) {
+      byQuery.computeIfAbsent(r.getLong(0), q -> new ArrayList<>()).add(r);
+    }
+    Map<Long, List<String>> out = new HashMap<>();
+    byQuery.forEach((q, rows) -> {
+      rows.sort(Comparator.comparingInt(r -> r.getInt(1)));
+      out.put(q, rows.stream().map(r -> r.getString(2)).collect(Collectors.toList()));
+    });
+    return out;
+  }
+
+  private static List<String> bruteForce(Map<String, float[]> model, float[] q, int k) {
+    return model.entrySet().stream()
+        .sorted(Comparator.<Map.Entry<String, float[]>>comparingDouble(e -> Metric.L2.distance(q, e.getValue()))
+            .thenComparing(Map.Entry::getKey))
+        .limit(k)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+}
