@@ -1,14 +1,18 @@
 package io.embeddinghub;
 
 import static io.embeddinghub.Oracles.batch;
+import static io.embeddinghub.Oracles.keysOf;
+import static io.embeddinghub.Oracles.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.embeddinghub.index.InMemoryIndex;
 import io.embeddinghub.io.HadoopFileIO;
 import io.embeddinghub.testing.FaultyFileIO;
 import io.embeddinghub.testing.TestHubs;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -19,8 +23,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Concurrent readers share one load of a data file. Threads are lined up with latches and thread
- * states, never sleeps.
+ * Concurrent readers share one load of a data file, and an in-memory space's index build blocks
+ * neither reads nor writes. Threads are lined up with latches and thread states, never sleeps.
  */
 class SingleFlightTest {
   private static final int DIMS = 4;
@@ -98,5 +102,49 @@ class SingleFlightTest {
     assertThat(firstGet.get()).containsExactly(model.get("k001"));
     assertThat(secondGet.get()).containsExactly(model.get("k002"));
     assertThat(io.dataFileOpens()).as("opens of the data file by two cold embedding reads").isEqualTo(2);
+  }
+
+  @Test
+  void aLocalSpaceIndexBuildBlocksNeitherWritesNorReads() throws Exception {
+    Random random = new Random(52);
+    CountDownLatch buildStarted = new CountDownLatch(1);
+    CountDownLatch finishBuild = new CountDownLatch(1);
+    LocalSpace local = new LocalSpace(SpaceSpec.builder("local", DIMS).build(), (rows, spec, threads) -> {
+      buildStarted.countDown();
+      try {
+        finishBuild.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return InMemoryIndex.build(rows, spec, threads);
+    });
+    Map<String, float[]> model = batch(random, DIMS, "k", 0, 300);
+    local.multiset(model);
+    float[] q = vector(random, DIMS);
+    try {
+      FutureTask<List<Neighbor>> query = start(() -> local.nearestNeighbors(5, q));
+      assertThat(buildStarted.await(30, TimeUnit.SECONDS)).as("the query starts a build").isTrue();
+
+      // while the build waits: writes, reads and other queries go on
+      FutureTask<Void> writes = start(() -> {
+        local.set("near", q);
+        local.delete("k001");
+        local.set("k002", vector(random, DIMS));
+        return null;
+      });
+      writes.get(30, TimeUnit.SECONDS);
+      assertThat(local.contains("near")).isTrue();
+      assertThat(local.size()).isEqualTo(300);
+      assertThat(keysOf(local.nearestNeighbors(1, q))).as("a query during the build scans exactly").containsExactly("near");
+
+      finishBuild.countDown();
+      assertThat(query.get(30, TimeUnit.SECONDS)).hasSize(5);
+    } finally {
+      finishBuild.countDown();
+    }
+    // the new index holds the rows as copied; rows changed during the build are searched exactly
+    assertThat(keysOf(local.nearestNeighbors(1, q))).containsExactly("near");
+    assertThat(keysOf(local.nearestNeighbors(300, q))).doesNotContain("k001").contains("k002").hasSize(300);
+    assertThat(keysOf(local.nearestNeighbors(1, local.get("k002")))).containsExactly("k002");
   }
 }
