@@ -1,5 +1,7 @@
 package io.embeddinghub;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -63,6 +65,15 @@ public final class HubProperties {
 
   public static final double AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT = 1.0;
 
+  /**
+   * The shortest retention {@code vacuum} accepts (unless {@link VacuumOptions#retentionCheck()}
+   * is off): a shorter one could delete files a reader or an uncommitted write still uses. A
+   * duration such as {@code 1h}, {@code 30m} or {@code 90s}, or milliseconds; 0 turns the check off.
+   */
+  public static final String VACUUM_MIN_RETENTION = "embeddinghub.vacuum.min-retention";
+
+  public static final Duration VACUUM_MIN_RETENTION_DEFAULT = Duration.ofHours(1);
+
   private HubProperties() {}
 
   /** The settings above, resolved once. */
@@ -75,7 +86,8 @@ public final class HubProperties {
       long indexCacheMaxBytes,
       int indexBuildThreads,
       int autoOptimizeFiles,
-      double autoOptimizeDeletedFraction) {
+      double autoOptimizeDeletedFraction,
+      Duration vacuumMinRetention) {
     public static Resolved from(Configuration conf) {
       Resolved r =
           new Resolved(
@@ -87,7 +99,9 @@ public final class HubProperties {
               conf.getLong(INDEX_CACHE_MAX_BYTES, INDEX_CACHE_MAX_BYTES_DEFAULT),
               conf.getInt(INDEX_BUILD_THREADS, INDEX_BUILD_THREADS_DEFAULT),
               conf.getInt(AUTO_OPTIMIZE_FILES, AUTO_OPTIMIZE_FILES_DEFAULT),
-              conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT));
+              conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT),
+              Duration.ofMillis(conf.getTimeDuration(
+                  VACUUM_MIN_RETENTION, VACUUM_MIN_RETENTION_DEFAULT.toMillis(), TimeUnit.MILLISECONDS)));
       if (r.cacheMaxBytes < 0) {
         throw new InvalidInputException(CACHE_MAX_BYTES + " must be >= 0, got " + r.cacheMaxBytes);
       }
@@ -99,6 +113,9 @@ public final class HubProperties {
       }
       if (r.commitMaxAttempts < 1) {
         throw new InvalidInputException(COMMIT_MAX_ATTEMPTS + " must be >= 1, got " + r.commitMaxAttempts);
+      }
+      if (r.vacuumMinRetention.isNegative()) {
+        throw new InvalidInputException(VACUUM_MIN_RETENTION + " must be >= 0, got " + r.vacuumMinRetention);
       }
       if (r.indexMinRows < 0 || r.indexBuildThreads < 1 || r.autoOptimizeFiles < 0
           || !(r.autoOptimizeDeletedFraction > 0 && r.autoOptimizeDeletedFraction <= 1)) {

@@ -389,8 +389,8 @@ public final class SpaceEngine {
     }
   }
 
-  public io.embeddinghub.VacuumResult vacuum(java.time.Duration retention) {
-    return Vacuum.vacuumSpace(ctx, name, retention);
+  public io.embeddinghub.VacuumResult vacuum(java.time.Duration retention, io.embeddinghub.VacuumOptions options) {
+    return Vacuum.vacuumSpace(ctx, name, retention, options);
   }
 
   private SpaceState commit(java.util.function.Function<SpaceState, CommitPlan> planner, Runnable onKnownFailure) {
