@@ -74,6 +74,15 @@ public final class HubProperties {
 
   public static final Duration VACUUM_MIN_RETENTION_DEFAULT = Duration.ofHours(1);
 
+  /**
+   * How many hubs a JVM of a Spark application keeps open at once (their caches, per distinct root
+   * and file-system settings); the least recently used beyond are dropped, and reopened if used
+   * again. Read from the settings of the hub being opened.
+   */
+  public static final String CONTEXTS_MAX = "embeddinghub.contexts.max";
+
+  public static final int CONTEXTS_MAX_DEFAULT = 8;
+
   private HubProperties() {}
 
   /** The settings above, resolved once. */
@@ -87,7 +96,8 @@ public final class HubProperties {
       int indexBuildThreads,
       int autoOptimizeFiles,
       double autoOptimizeDeletedFraction,
-      Duration vacuumMinRetention) {
+      Duration vacuumMinRetention,
+      int contextsMax) {
     public static Resolved from(Configuration conf) {
       Resolved r =
           new Resolved(
@@ -101,7 +111,8 @@ public final class HubProperties {
               conf.getInt(AUTO_OPTIMIZE_FILES, AUTO_OPTIMIZE_FILES_DEFAULT),
               conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT),
               Duration.ofMillis(conf.getTimeDuration(
-                  VACUUM_MIN_RETENTION, VACUUM_MIN_RETENTION_DEFAULT.toMillis(), TimeUnit.MILLISECONDS)));
+                  VACUUM_MIN_RETENTION, VACUUM_MIN_RETENTION_DEFAULT.toMillis(), TimeUnit.MILLISECONDS)),
+              conf.getInt(CONTEXTS_MAX, CONTEXTS_MAX_DEFAULT));
       if (r.cacheMaxBytes < 0) {
         throw new InvalidInputException(CACHE_MAX_BYTES + " must be >= 0, got " + r.cacheMaxBytes);
       }
@@ -113,6 +124,9 @@ public final class HubProperties {
       }
       if (r.commitMaxAttempts < 1) {
         throw new InvalidInputException(COMMIT_MAX_ATTEMPTS + " must be >= 1, got " + r.commitMaxAttempts);
+      }
+      if (r.contextsMax < 1) {
+        throw new InvalidInputException(CONTEXTS_MAX + " must be >= 1, got " + r.contextsMax);
       }
       if (r.vacuumMinRetention.isNegative()) {
         throw new InvalidInputException(VACUUM_MIN_RETENTION + " must be >= 0, got " + r.vacuumMinRetention);
