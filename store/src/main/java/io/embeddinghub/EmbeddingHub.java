@@ -123,10 +123,21 @@ public final class EmbeddingHub {
     Vacuum.drop(ctx, name);
   }
 
-  /** Vacuums every space (see {@link Space#vacuum(Duration)}) and what dropped spaces left. */
+  /**
+   * Vacuums every space (see {@link Space#vacuum(Duration)}) and what dropped spaces left.
+   *
+   * @throws InvalidInputException if {@code retention} is shorter than
+   *     {@link HubProperties#VACUUM_MIN_RETENTION} (default 1 hour)
+   */
   public VacuumResult vacuum(Duration retention) {
+    return vacuum(retention, VacuumOptions.DEFAULT);
+  }
+
+  /** {@link #vacuum(Duration)} with options, such as {@link VacuumOptions#withoutRetentionCheck()}. */
+  public VacuumResult vacuum(Duration retention, VacuumOptions options) {
     Errors.checkNotNull(retention, "retention");
-    return Vacuum.vacuumHub(ctx, retention);
+    Errors.checkNotNull(options, "options");
+    return Vacuum.vacuumHub(ctx, retention, options);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.embeddinghub;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -72,6 +74,24 @@ public final class HubProperties {
 
   public static final double AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT = 1.0;
 
+  /**
+   * The shortest retention {@code vacuum} accepts (unless {@link VacuumOptions#retentionCheck()}
+   * is off): a shorter one could delete files a reader or an uncommitted write still uses. A
+   * duration such as {@code 1h}, {@code 30m} or {@code 90s}, or milliseconds; 0 turns the check off.
+   */
+  public static final String VACUUM_MIN_RETENTION = "embeddinghub.vacuum.min-retention";
+
+  public static final Duration VACUUM_MIN_RETENTION_DEFAULT = Duration.ofHours(1);
+
+  /**
+   * How many hubs a JVM of a Spark application keeps open at once (their caches, per distinct root
+   * and file-system settings); the least recently used beyond are dropped, and reopened if used
+   * again. Read from the settings of the hub being opened.
+   */
+  public static final String CONTEXTS_MAX = "embeddinghub.contexts.max";
+
+  public static final int CONTEXTS_MAX_DEFAULT = 8;
+
   private HubProperties() {}
 
   /** The settings above, resolved once. */
@@ -85,7 +105,9 @@ public final class HubProperties {
       int indexBuildThreads,
       String indexBuilder,
       int autoOptimizeFiles,
-      double autoOptimizeDeletedFraction) {
+      double autoOptimizeDeletedFraction,
+      Duration vacuumMinRetention,
+      int contextsMax) {
     public static Resolved from(Configuration conf) {
       Resolved r =
           new Resolved(
@@ -98,7 +120,10 @@ public final class HubProperties {
               conf.getInt(INDEX_BUILD_THREADS, INDEX_BUILD_THREADS_DEFAULT),
               conf.get(INDEX_BUILDER, INDEX_BUILDER_DEFAULT),
               conf.getInt(AUTO_OPTIMIZE_FILES, AUTO_OPTIMIZE_FILES_DEFAULT),
-              conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT));
+              conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT),
+              Duration.ofMillis(conf.getTimeDuration(
+                  VACUUM_MIN_RETENTION, VACUUM_MIN_RETENTION_DEFAULT.toMillis(), TimeUnit.MILLISECONDS)),
+              conf.getInt(CONTEXTS_MAX, CONTEXTS_MAX_DEFAULT));
       if (r.cacheMaxBytes < 0) {
         throw new InvalidInputException(CACHE_MAX_BYTES + " must be >= 0, got " + r.cacheMaxBytes);
       }
@@ -110,6 +135,12 @@ public final class HubProperties {
       }
       if (r.commitMaxAttempts < 1) {
         throw new InvalidInputException(COMMIT_MAX_ATTEMPTS + " must be >= 1, got " + r.commitMaxAttempts);
+      }
+      if (r.contextsMax < 1) {
+        throw new InvalidInputException(CONTEXTS_MAX + " must be >= 1, got " + r.contextsMax);
+      }
+      if (r.vacuumMinRetention.isNegative()) {
+        throw new InvalidInputException(VACUUM_MIN_RETENTION + " must be >= 0, got " + r.vacuumMinRetention);
       }
       if (r.indexMinRows < 0 || r.indexBuildThreads < 1 || r.autoOptimizeFiles < 0
           || !(r.autoOptimizeDeletedFraction > 0 && r.autoOptimizeDeletedFraction <= 1)) {

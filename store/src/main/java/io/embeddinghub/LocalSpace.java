@@ -32,11 +32,26 @@ public final class LocalSpace implements EmbeddingSpace {
 
   private final Map<String, float[]> vectors = new HashMap<>();
   private final Set<String> changedSinceIndex = new HashSet<>();
+  private final IndexBuild indexBuild;
   private InMemoryIndex index;
+  /** Keys changed since the running build copied the rows; null while no build runs. */
+  private Set<String> changedDuringBuild;
+  /** Advanced by {@link #deleteAll()}: a build of rows copied before it is discarded. */
+  private long generation;
+
+  /** Builds the in-memory index over a copy of the rows (tests substitute one that waits). */
+  interface IndexBuild {
+    InMemoryIndex build(Map<String, float[]> rows, SpaceSpec spec, int threads);
+  }
 
   /** An empty in-memory space with the spec's dimensions and metric. */
   public LocalSpace(SpaceSpec spec) {
+    this(spec, InMemoryIndex::build);
+  }
+
+  LocalSpace(SpaceSpec spec, IndexBuild indexBuild) {
     this.spec = Errors.checkNotNull(spec, "spec");
+    this.indexBuild = indexBuild;
   }
 
   public SpaceSpec spec() {
@@ -160,15 +175,59 @@ public final class LocalSpace implements EmbeddingSpace {
 
   /**
    * Searches the HNSW index built over the rows as they were at its last build, rejecting rows
-   * changed since, plus the changed rows exactly. The index is (re)built lazily by the first query
-   * once the space has {@value #INDEX_MIN_ROWS} rows, and again when changes pass a tenth of it.
+   * changed since, plus the changed rows exactly. The index is (re)built lazily by a query once
+   * the space has {@value #INDEX_MIN_ROWS} rows, and again when changes pass a tenth of it. A
+   * build runs on a copy of the rows without holding the lock, so reads and writes go on
+   * meanwhile (queries use the previous index, or scan exactly); rows changed during the build are
+   * treated as changed since it.
    */
-  private synchronized List<Neighbor> nearest(int k, float[] query, SearchOptions options, String excludedKey) {
+  private List<Neighbor> nearest(int k, float[] query, SearchOptions options, String excludedKey) {
     if (k == 0) {
       return List.of();
     }
+    long startedAt;
+    Map<String, float[]> rows;
+    synchronized (this) {
+      startedAt = generation;
+      rows = buildDue(options) ? startBuild() : null;
+    }
+    if (rows != null) {
+      InMemoryIndex built = null;
+      try {
+        built = indexBuild.build(rows, spec, Runtime.getRuntime().availableProcessors());
+      } finally {
+        finishBuild(built, startedAt);
+      }
+    }
+    return search(k, query, options, excludedKey);
+  }
+
+  /** Whether a query should build the index first (call holding the lock). */
+  private boolean buildDue(SearchOptions options) {
+    return !options.exact() && vectors.size() >= INDEX_MIN_ROWS && changedDuringBuild == null
+        && (index == null || changedSinceIndex.size() > Math.max(1000, vectors.size() / 10));
+  }
+
+  /** Starts recording changes for a build and returns the rows it indexes (call holding the lock). */
+  private Map<String, float[]> startBuild() {
+    changedDuringBuild = new HashSet<>();
+    return new HashMap<>(vectors); // values are never modified in place, only replaced
+  }
+
+  /** Installs {@code built} (null if the build failed) unless {@link #deleteAll()} ran meanwhile. */
+  private synchronized void finishBuild(InMemoryIndex built, long startedAt) {
+    Set<String> changed = changedDuringBuild;
+    changedDuringBuild = null;
+    if (built != null && generation == startedAt) {
+      index = built;
+      changedSinceIndex.clear();
+      changedSinceIndex.addAll(changed);
+    }
+  }
+
+  private synchronized List<Neighbor> search(int k, float[] query, SearchOptions options, String excludedKey) {
     TopK top = new TopK(k);
-    if (options.exact() || vectors.size() < INDEX_MIN_ROWS) {
+    if (options.exact() || vectors.size() < INDEX_MIN_ROWS || index == null) {
       vectors.forEach(
           (key, v) -> {
             if (!key.equals(excludedKey)) {
@@ -176,10 +235,6 @@ public final class LocalSpace implements EmbeddingSpace {
             }
           });
       return top.result();
-    }
-    if (index == null || changedSinceIndex.size() > Math.max(1000, vectors.size() / 10)) {
-      index = InMemoryIndex.build(vectors, spec, Runtime.getRuntime().availableProcessors());
-      changedSinceIndex.clear();
     }
     int ef = options.ef() > 0 ? options.ef() : spec.indexParams().ef();
     index.search(query, k, ef, false, changedSinceIndex, excludedKey, top);
@@ -192,10 +247,13 @@ public final class LocalSpace implements EmbeddingSpace {
     return top.result();
   }
 
-  /** Records a change for the index (call holding the lock). */
+  /** Records a change for the index and a running build (call holding the lock). */
   private void changed(String key) {
     if (index != null) {
       changedSinceIndex.add(key);
+    }
+    if (changedDuringBuild != null) {
+      changedDuringBuild.add(key);
     }
   }
 
@@ -261,6 +319,7 @@ public final class LocalSpace implements EmbeddingSpace {
     vectors.clear();
     index = null;
     changedSinceIndex.clear();
+    generation++;
   }
 
   /** Saves this space's entries as a new space {@code name} in {@code hub}, in one version. */

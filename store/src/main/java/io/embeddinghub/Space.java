@@ -35,6 +35,11 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   }
 
   @Override
+  io.embeddinghub.table.HubContext context() {
+    return engine.context();
+  }
+
+  @Override
   public SpaceSpec spec() {
     return engine.spec();
   }
@@ -141,11 +146,22 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
 
   /**
    * Deletes files no version retained within {@code retention} needs, and expires older versions
-   * (they can no longer be read). Files of other spaces' versions (forks) are never deleted.
+   * (they can no longer be read; a reader still holding one gets a {@link VersionNotFoundException}
+   * saying it was vacuumed). Files of other spaces' versions (forks) are never deleted.
+   *
+   * @throws InvalidInputException if {@code retention} is shorter than the hub's
+   *     {@link HubProperties#VACUUM_MIN_RETENTION} (default 1 hour); see
+   *     {@link #vacuum(Duration, VacuumOptions)}
    */
   public VacuumResult vacuum(Duration retention) {
+    return vacuum(retention, VacuumOptions.DEFAULT);
+  }
+
+  /** {@link #vacuum(Duration)} with options, such as {@link VacuumOptions#withoutRetentionCheck()}. */
+  public VacuumResult vacuum(Duration retention, VacuumOptions options) {
     Errors.checkNotNull(retention, "retention");
-    return engine.vacuum(retention);
+    Errors.checkNotNull(options, "options");
+    return engine.vacuum(retention, options);
   }
 
   @Override

@@ -10,15 +10,22 @@ import java.time.Instant;
  * space changes afterwards (until vacuum expires the version).
  */
 public final class SpaceSnapshot extends StoredSpaceReads {
+  private final HubContext ctx;
   private final StateReader reader;
 
   SpaceSnapshot(HubContext ctx, SpaceState state) {
+    this.ctx = ctx;
     this.reader = new StateReader(ctx, state);
   }
 
   @Override
   StateReader reader() {
     return reader;
+  }
+
+  @Override
+  HubContext context() {
+    return ctx;
   }
 
   @Override

@@ -1,20 +1,39 @@
 package io.embeddinghub;
 
 import io.embeddinghub.internal.Errors;
+import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.StateReader;
+import io.embeddinghub.table.Vacuum;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** The read interface of a stored space, over the version {@link #reader()} pins for each call. */
+/**
+ * The read interface of a stored space, over the version {@link #reader()} pins for each call. A
+ * data file missing because a vacuum expired the pinned version is reported as that
+ * ({@link VersionNotFoundException}), not as a corrupt file.
+ */
 abstract class StoredSpaceReads implements ReadableSpace {
   private static final int MULTIGET_BATCH = 1024;
 
   /** A reader over the version this call should see. */
   abstract StateReader reader();
+
+  /** The hub's shared context. */
+  abstract HubContext context();
+
+  /** {@code read} of {@code pinned}, with a data file deleted by vacuum reported as such. */
+  private <T> T read(StateReader pinned, Function<StateReader, T> read) {
+    try {
+      return read.apply(pinned);
+    } catch (CorruptFileException e) {
+      throw Vacuum.whenVacuumed(context(), name(), pinned.state().version(), e);
+    }
+  }
 
   /** The spec of the space. */
   public abstract SpaceSpec spec();
@@ -41,23 +60,23 @@ abstract class StoredSpaceReads implements ReadableSpace {
 
   @Override
   public boolean contains(String key) {
-    return reader().contains(key);
+    return read(reader(), r -> r.contains(key));
   }
 
   @Override
   public float[] get(String key) {
-    return reader().get(key);
+    return read(reader(), r -> r.get(key));
   }
 
   @Override
   public Optional<float[]> find(String key) {
-    return reader().find(key);
+    return read(reader(), r -> r.find(key));
   }
 
   @Override
   public List<float[]> multiget(List<String> keys) {
     Errors.checkNotNull(keys, "keys");
-    return reader().multiget(keys);
+    return read(reader(), r -> r.multiget(keys));
   }
 
   @Override
@@ -76,7 +95,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
         while (next.size() < MULTIGET_BATCH && keys.hasNext()) {
           next.add(keys.next());
         }
-        batch = pinned.multiget(next).iterator();
+        batch = read(pinned, r -> r.multiget(next)).iterator();
         return batch.hasNext();
       }
 
@@ -93,12 +112,24 @@ abstract class StoredSpaceReads implements ReadableSpace {
   @Override
   public Map<String, float[]> findAll(List<String> keys) {
     Errors.checkNotNull(keys, "keys");
-    return reader().findAll(keys);
+    return read(reader(), r -> r.findAll(keys));
   }
 
   @Override
   public Iterator<Map.Entry<String, float[]>> entries() {
-    return reader().entries();
+    StateReader pinned = reader();
+    Iterator<Map.Entry<String, float[]>> rows = pinned.entries();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return read(pinned, r -> rows.hasNext());
+      }
+
+      @Override
+      public Map.Entry<String, float[]> next() {
+        return read(pinned, r -> rows.next());
+      }
+    };
   }
 
   @Override
@@ -106,8 +137,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
     Errors.checkK(k);
     Errors.checkNotNull(options, "options");
     StateReader pinned = reader();
-    float[] query = pinned.get(key);
-    return pinned.nearest(k, query, options, key);
+    return read(pinned, r -> r.nearest(k, r.get(key), options, key));
   }
 
   @Override
@@ -115,7 +145,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
     Errors.checkK(k);
     Errors.checkNotNull(options, "options");
     Errors.checkQuery(vector, dimensions(), metric());
-    return reader().nearest(k, vector, options, null);
+    return read(reader(), r -> r.nearest(k, vector, options, null));
   }
 
   /**
@@ -144,9 +174,8 @@ abstract class StoredSpaceReads implements ReadableSpace {
 
   /** An in-memory copy of the version {@link #reader()} pins. */
   LocalSpace downloadPinned() {
-    StateReader pinned = reader();
     LocalSpace local = new LocalSpace(spec());
-    local.load(pinned.entries());
+    local.load(entries());
     return local;
   }
 }

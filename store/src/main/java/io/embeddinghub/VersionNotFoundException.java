@@ -5,4 +5,8 @@ public class VersionNotFoundException extends EmbeddingHubException {
   public VersionNotFoundException(String message) {
     super(message);
   }
+
+  public VersionNotFoundException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -61,7 +61,7 @@ abstract class CrashWindowsContract {
     assertThat(reopened.version()).isEqualTo(version);
     assertContents(reopened, model);
 
-    VacuumResult result = reopened.vacuum(Duration.ZERO);
+    VacuumResult result = reopened.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(result.filesDeleted()).isEqualTo(2);
     assertThat(hubs.exists(hub, orphan)).isFalse();
     assertThat(hubs.exists(hub, orphanIndex)).isFalse();
@@ -86,7 +86,7 @@ abstract class CrashWindowsContract {
     model.put("after", new float[] {1, 1, 1});
     assertThat(reopened.version()).isEqualTo(next);
     assertContents(hubs.reopen(hub).getSpace("s"), model);
-    reopened.vacuum(Duration.ZERO);
+    reopened.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(hubs.exists(hub, tmp)).isFalse();
   }
 
@@ -203,7 +203,7 @@ abstract class CrashWindowsContract {
     assertThat(space.vacuum(Duration.ofDays(1)).filesDeleted()).isZero();
     assertContents(space.snapshot(firstVersion).download().writeTo(hub, "check-old"), v1);
     // zero retention: old versions expire, but the fork keeps its files
-    VacuumResult result = space.vacuum(Duration.ZERO);
+    VacuumResult result = space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(result.versionsExpired()).isPositive();
     assertThatThrownBy(() -> space.snapshot(firstVersion)).isInstanceOf(VersionNotFoundException.class);
     assertContents(hubs.reopen(hub).getSpace("s"), later);
@@ -212,7 +212,7 @@ abstract class CrashWindowsContract {
     hub.dropSpace("s");
     assertContents(hubs.reopen(hub).getSpace("f"), v1);
     hub.dropSpace("f");
-    hub.vacuum(Duration.ZERO);
+    hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(hubs.listFiles(hub, "s")).isEmpty();
     assertThat(hubs.listFiles(hub, "f")).isEmpty();
     assertThat(new ArrayList<>(hub.listSpaces())).containsExactly("check-old");

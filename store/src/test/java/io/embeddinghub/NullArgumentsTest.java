@@ -153,6 +153,8 @@ class NullArgumentsTest {
       return Stream.empty();
     } else if (type == SearchOptions.class) {
       return SearchOptions.DEFAULT;
+    } else if (type == VacuumOptions.class) {
+      return VacuumOptions.DEFAULT;
     } else if (type == Instant.class) {
       return Instant.now();
     } else if (type == Duration.class) {

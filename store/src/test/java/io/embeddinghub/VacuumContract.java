@@ -68,7 +68,7 @@ abstract class VacuumContract {
     Set<String> before = dataAndIndexFiles(hubs, hub, "v");
     long bytesBefore = before.stream().mapToLong(f -> hubs.read(hub, f).length).sum();
     Oracles.sleep(20); // retention ZERO keeps files younger than "now"
-    VacuumResult result = t.space.vacuum(Duration.ZERO);
+    VacuumResult result = t.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
 
     Set<String> after = dataAndIndexFiles(hubs, hub, "v");
     assertThat(before).containsAll(after);
@@ -119,7 +119,7 @@ abstract class VacuumContract {
 
     // a second vacuum has nothing to do; the space keeps working
     Oracles.sleep(5);
-    assertThat(t.space.vacuum(Duration.ZERO)).isEqualTo(new VacuumResult(0, 0, 0));
+    assertThat(t.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck())).isEqualTo(new VacuumResult(0, 0, 0));
     t.set("after", vector(random, DIMS));
     assertContents(hubs.reopen(hub).getSpace("v"), t.model, "write after vacuum");
     assertContents(hubs.reopen(hub).getSpace("v").snapshot(latest), t.at(latest), "last vacuumed version");
@@ -171,7 +171,7 @@ abstract class VacuumContract {
     hubs.write(hub, orphanTemp, "{}".getBytes(StandardCharsets.UTF_8));
 
     // version 3 was current until version 4, i.e. within the last 600 ms: it is retained
-    VacuumResult result = t.space.vacuum(Duration.ofMillis(600));
+    VacuumResult result = t.space.vacuum(Duration.ofMillis(600), VacuumOptions.withoutRetentionCheck());
     Set<String> expected = new TreeSet<>(v3Files);
     expected.addAll(v4Files);
     expected.add(orphan);
@@ -188,7 +188,7 @@ abstract class VacuumContract {
 
     // once old enough, the orphans go too; version 4's files stay (v3's file is still live in v4)
     Oracles.sleep(20);
-    VacuumResult zero = t.space.vacuum(Duration.ZERO);
+    VacuumResult zero = t.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     Set<String> latestFiles = new TreeSet<>(v3Files);
     latestFiles.addAll(v4Files);
     assertThat(dataAndIndexFiles(hubs, hub, "w")).isEqualTo(latestFiles);
@@ -224,7 +224,7 @@ abstract class VacuumContract {
 
     // the parent's vacuum keeps what the fork references (parent version 2, long expired here)
     Oracles.sleep(20);
-    parent.space.vacuum(Duration.ZERO);
+    parent.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     Set<String> parentAfter = dataAndIndexFiles(hubs, hub, "parent");
     assertThat(parentAfter).containsAll(filesAtV2);
     Set<String> parentLatest = minus(dataFiles(hubs, hub, "parent"), filesAtV2);
@@ -241,7 +241,7 @@ abstract class VacuumContract {
     assertContents(hubs.reopen(hub).getSpace("child"), child.model, "fork after the parent's drop");
 
     Oracles.sleep(20);
-    hub.vacuum(Duration.ZERO);
+    hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(dataAndIndexFiles(hubs, hub, "parent")).isEqualTo(filesAtV2);
     assertThat(dataAndIndexFiles(hubs, hub, "child")).isEqualTo(childOwn);
     Space childFresh = hubs.reopen(hub).getSpace("child");
@@ -251,7 +251,7 @@ abstract class VacuumContract {
     // once the fork is dropped too, a hub vacuum removes the leftovers
     hub.dropSpace("child");
     Oracles.sleep(20);
-    hub.vacuum(Duration.ZERO);
+    hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(hub.listSpaces()).isEmpty();
     assertThat(hubs.listFiles(hub, "parent")).isEmpty();
     assertThat(hubs.listFiles(hub, "child")).isEmpty();
@@ -279,7 +279,7 @@ abstract class VacuumContract {
     b.deleteAll();
 
     Oracles.sleep(20);
-    hub.vacuum(Duration.ZERO);
+    hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertContents(hubs.reopen(hub).getSpace("c"), c.model, "fork of a fork after both ancestors cleared it");
     assertThat(union(dataAndIndexFiles(hubs, hub, "a"), dataAndIndexFiles(hubs, hub, "b"), dataAndIndexFiles(hubs, hub, "c")))
         .as("files left after a hub vacuum").isEqualTo(referencedByC);
@@ -287,7 +287,7 @@ abstract class VacuumContract {
     hub.dropSpace("a");
     hub.dropSpace("b");
     Oracles.sleep(20);
-    hub.vacuum(Duration.ZERO);
+    hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(hub.listSpaces()).containsExactly("c");
     assertThat(union(dataAndIndexFiles(hubs, hub, "a"), dataAndIndexFiles(hubs, hub, "b"), dataAndIndexFiles(hubs, hub, "c")))
         .as("files left after dropping both ancestors").isEqualTo(referencedByC);
@@ -297,7 +297,7 @@ abstract class VacuumContract {
 
     hub.dropSpace("c");
     Oracles.sleep(20);
-    hub.vacuum(Duration.ZERO);
+    hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     for (String s : List.of("a", "b", "c")) {
       assertThat(hubs.listFiles(hub, s)).as("files left under %s", s).isEmpty();
     }
@@ -324,7 +324,7 @@ abstract class VacuumContract {
     List<String> otherBefore = hubs.listFiles(hub, "s-2");
     List<String> sBefore = hubs.listFiles(hub, "s");
     Oracles.sleep(20);
-    assertThat(s.space.vacuum(Duration.ZERO).filesDeleted()).isPositive();
+    assertThat(s.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck()).filesDeleted()).isPositive();
     assertThat(hubs.listFiles(hub, "s-2")).as("another space's files").isEqualTo(otherBefore);
     Space otherFresh = hubs.reopen(hub).getSpace("s-2");
     for (long v = 0; v <= other.version(); v++) {
@@ -335,7 +335,7 @@ abstract class VacuumContract {
     List<String> sAfterOwnVacuum = hubs.listFiles(hub, "s");
     assertThat(sAfterOwnVacuum).isNotEqualTo(sBefore);
     Oracles.sleep(20);
-    fork.space.vacuum(Duration.ZERO);
+    fork.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(hubs.listFiles(hub, "s")).isEqualTo(sAfterOwnVacuum);
     assertThat(hubs.listFiles(hub, "s-2")).isEqualTo(otherBefore);
     assertContents(hubs.reopen(hub).getSpace("s"), s.model, "s after its fork's vacuum");

@@ -3,18 +3,25 @@ package io.embeddinghub.format;
 import io.embeddinghub.internal.WeightedLruCache;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 
 /**
  * Data file contents, least recently used first out, bounded by an estimate of heap bytes. Data
  * files never change once written, so an entry keyed by path is valid for every version and
- * every space (forks included) that references the file. Thread-safe; a file may be loaded twice
- * by racing readers, which is harmless.
+ * every space (forks included) that references the file. Thread-safe; loads are single-flight:
+ * concurrent first reads of a file wait for one load instead of reading it twice (a reader that
+ * needs only keys also waits for a running load of the whole file).
  */
 public final class FileContentsCache {
   private final FileIO io;
   private final Configuration conf;
   private final WeightedLruCache<FileContents> entries;
+  /** Running loads by path, of the keys only and of the whole file. */
+  private final ConcurrentHashMap<String, CompletableFuture<FileContents>> loadingKeys = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<FileContents>> loadingFull = new ConcurrentHashMap<>();
 
   public FileContentsCache(FileIO io, Configuration conf, long maxBytes) {
     this.io = io;
@@ -24,20 +31,56 @@ public final class FileContentsCache {
 
   /** The file's keys (its embeddings may or may not be loaded). */
   public FileContents keys(DataFile file, int dimensions) {
-    FileContents cached = entries.get(file.path());
-    if (cached != null) {
-      return cached;
-    }
-    return store(file.path(), ParquetDataFiles.read(io, conf, file, dimensions, true));
+    return get(file, dimensions, true);
   }
 
   /** The file's keys and embeddings. */
   public FileContents full(DataFile file, int dimensions) {
-    FileContents cached = entries.get(file.path());
-    if (cached != null && cached.hasVectors()) {
-      return cached;
+    return get(file, dimensions, false);
+  }
+
+  /** The cached contents, or else the result of a running load that has them, or else a new load. */
+  private FileContents get(DataFile file, int dimensions, boolean keysOnly) {
+    String path = file.path();
+    ConcurrentHashMap<String, CompletableFuture<FileContents>> loading = keysOnly ? loadingKeys : loadingFull;
+    while (true) {
+      FileContents cached = entries.get(path);
+      if (cached != null && (keysOnly || cached.hasVectors())) {
+        return cached;
+      }
+      CompletableFuture<FileContents> running = loadingFull.get(path);
+      if (running == null && keysOnly) {
+        running = loadingKeys.get(path);
+      }
+      if (running != null) {
+        return join(running);
+      }
+      CompletableFuture<FileContents> mine = new CompletableFuture<>();
+      if (loading.putIfAbsent(path, mine) != null) {
+        continue; // another reader started the same load meanwhile: wait for it
+      }
+      try {
+        FileContents loaded = entries.get(path);
+        if (loaded == null || !(keysOnly || loaded.hasVectors())) {
+          loaded = store(path, ParquetDataFiles.read(io, conf, file, dimensions, keysOnly));
+        }
+        mine.complete(loaded);
+        return loaded;
+      } catch (RuntimeException | Error e) {
+        mine.completeExceptionally(e);
+        throw e;
+      } finally {
+        loading.remove(path, mine);
+      }
     }
-    return store(file.path(), ParquetDataFiles.read(io, conf, file, dimensions, false));
+  }
+
+  private static FileContents join(CompletableFuture<FileContents> load) {
+    try {
+      return load.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   /** Offers freshly written contents, so that a commit's lookups need not read them back. */

@@ -8,6 +8,7 @@ import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceNotFoundException;
 import io.embeddinghub.VersionNotFoundException;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -126,9 +127,28 @@ public final class Errors {
 
   public static VersionNotFoundException versionNotFound(
       String space, long version, long oldest, long latest) {
+    String why = version >= 0 && version < oldest
+        ? " was vacuumed (expired: older than a vacuum's retention)"
+        : " does not exist";
     return new VersionNotFoundException(
-        "Version " + version + " of space " + quote(space) + " does not exist; retained versions are "
+        "Version " + version + " of space " + quote(space) + why + "; retained versions are "
             + oldest + ".." + latest);
+  }
+
+  /** A reader of {@code version} met a data file that a vacuum deleted (the version expired). */
+  public static VersionNotFoundException versionVacuumed(String space, long version, long oldest, Throwable cause) {
+    return new VersionNotFoundException(
+        "Version " + version + " of space " + quote(space) + " was vacuumed while it was being read: it was older"
+            + " than the vacuum's retention, so its files were deleted (the oldest retained version is " + oldest
+            + "); read a retained version, and vacuum with a retention longer than any read", cause);
+  }
+
+  /** A vacuum retention below the hub's minimum. */
+  public static InvalidInputException retentionTooShort(Duration retention, Duration minimum, String property) {
+    return new InvalidInputException(
+        "Vacuum retention " + retention + " is shorter than the minimum " + minimum + " (" + property + "): it could"
+            + " delete files that a reader, a snapshot or an uncommitted write still uses. Use a longer retention,"
+            + " or, if nothing else uses the hub, pass VacuumOptions.withoutRetentionCheck() or lower " + property);
   }
 
   public static CorruptFileException corrupt(String path, String problem, Throwable cause) {

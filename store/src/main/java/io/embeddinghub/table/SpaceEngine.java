@@ -398,8 +398,8 @@ public final class SpaceEngine {
     return commit(s -> IndexPlans.add(s, build), () -> new IndexBuilder(ctx, name).abort(build));
   }
 
-  public io.embeddinghub.VacuumResult vacuum(java.time.Duration retention) {
-    return Vacuum.vacuumSpace(ctx, name, retention);
+  public io.embeddinghub.VacuumResult vacuum(java.time.Duration retention, io.embeddinghub.VacuumOptions options) {
+    return Vacuum.vacuumSpace(ctx, name, retention, options);
   }
 
   private SpaceState commit(java.util.function.Function<SpaceState, CommitPlan> planner, Runnable onKnownFailure) {

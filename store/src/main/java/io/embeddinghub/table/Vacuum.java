@@ -1,7 +1,10 @@
 package io.embeddinghub.table;
 
+import io.embeddinghub.CorruptFileException;
 import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.HubProperties;
 import io.embeddinghub.SpaceNotFoundException;
+import io.embeddinghub.VacuumOptions;
 import io.embeddinghub.VacuumResult;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
@@ -10,6 +13,7 @@ import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.LogEntry;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.log.TransactionLog;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -24,14 +28,15 @@ import java.util.UUID;
  * retention period (the latest version always is). A file is kept if a retained version of this
  * space, or any version of any other space of the hub (forks reference their parent's files),
  * references it, or if it is younger than the retention (a write may be about to commit it).
+ * Retentions below {@link HubProperties#VACUUM_MIN_RETENTION} are refused unless the options turn
+ * the check off. Versions are expired before their files are deleted, so a missing file of a
+ * version older than the oldest retained one means the version was vacuumed ({@link #whenVacuumed}).
  */
 public final class Vacuum {
   private Vacuum() {}
 
-  public static VacuumResult vacuumSpace(HubContext ctx, String space, Duration retention) {
-    if (retention == null || retention.isNegative()) {
-      throw new io.embeddinghub.InvalidInputException("Vacuum retention must be >= 0, got " + retention);
-    }
+  public static VacuumResult vacuumSpace(HubContext ctx, String space, Duration retention, VacuumOptions options) {
+    checkRetention(ctx, retention, options);
     FileIO io = ctx.io();
     long cutoff = ctx.nowMillis() - retention.toMillis();
     TransactionLog log = new TransactionLog(io, space);
@@ -49,7 +54,7 @@ public final class Vacuum {
     }
     Set<String> referenced = referencedFrom(log, retainedFrom);
     referenced.addAll(referencedByOtherSpaces(io, space));
-    VacuumResult result = deleteUnreferenced(ctx, space, referenced, cutoff);
+    // expire first: a version whose files are deleted below is never still listed as retained
     int expired = 0;
     if (retainedFrom > oldest) {
       try {
@@ -59,21 +64,55 @@ public final class Vacuum {
         throw new EmbeddingHubException("Cannot expire old versions of " + Errors.quote(space) + ": " + e.getMessage(), e);
       }
     }
-    return result.plus(new VacuumResult(0, 0, expired));
+    return deleteUnreferenced(ctx, space, referenced, cutoff).plus(new VacuumResult(0, 0, expired));
   }
 
   /** Vacuums every space, and deletes what dropped spaces left behind that nothing references. */
-  public static VacuumResult vacuumHub(HubContext ctx, Duration retention) {
+  public static VacuumResult vacuumHub(HubContext ctx, Duration retention, VacuumOptions options) {
+    checkRetention(ctx, retention, options);
     VacuumResult total = new VacuumResult(0, 0, 0);
     for (String dir : HubSpaces.directories(ctx.io())) {
       if (new TransactionLog(ctx.io(), dir).exists()) {
-        total = total.plus(vacuumSpace(ctx, dir, retention));
+        total = total.plus(vacuumSpace(ctx, dir, retention, options));
       } else {
         long cutoff = ctx.nowMillis() - retention.toMillis();
         total = total.plus(deleteUnreferenced(ctx, dir, referencedByOtherSpaces(ctx.io(), dir), cutoff));
       }
     }
     return total;
+  }
+
+  private static void checkRetention(HubContext ctx, Duration retention, VacuumOptions options) {
+    Errors.checkNotNull(options, "options");
+    if (retention == null || retention.isNegative()) {
+      throw new io.embeddinghub.InvalidInputException("Vacuum retention must be >= 0, got " + retention);
+    }
+    Duration minimum = ctx.settings().vacuumMinRetention();
+    if (options.retentionCheck() && retention.compareTo(minimum) < 0) {
+      throw Errors.retentionTooShort(retention, minimum, HubProperties.VACUUM_MIN_RETENTION);
+    }
+  }
+
+  /**
+   * What a reader of {@code version} should report for {@code e}: when a data file is missing and
+   * the version is older than the oldest retained one, that a vacuum expired the version (not a
+   * corrupt file); when the space was dropped, that. Otherwise {@code e} itself.
+   */
+  public static EmbeddingHubException whenVacuumed(HubContext ctx, String space, long version, CorruptFileException e) {
+    if (!(e.getCause() instanceof FileNotFoundException)) {
+      return e;
+    }
+    long oldest;
+    try {
+      oldest = new TransactionLog(ctx.io(), space).oldestVersion();
+    } catch (SpaceNotFoundException dropped) {
+      dropped.addSuppressed(e);
+      return dropped;
+    } catch (RuntimeException unreadable) {
+      e.addSuppressed(unreadable);
+      return e;
+    }
+    return version < oldest ? Errors.versionVacuumed(space, version, oldest, e) : e;
   }
 
   /**

@@ -2,20 +2,26 @@ package io.embeddinghub.testing;
 
 import io.embeddinghub.io.FileIO;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 
 /**
  * A {@link FileIO} that fails on purpose: the next n log commits throw (an I/O error, outcome
- * unknown) or report that another writer won the version (a lost race).
+ * unknown) or report that another writer won the version (a lost race). It also counts the data
+ * files opened for reading, and can hold those opens until a latch opens (to line up racing
+ * readers without sleeps).
  */
 public final class FaultyFileIO implements FileIO {
   private final FileIO delegate;
   private final AtomicInteger failingCommits = new AtomicInteger();
   private final AtomicInteger lostRaces = new AtomicInteger();
   private final AtomicInteger commits = new AtomicInteger();
+  private final AtomicInteger dataFileOpens = new AtomicInteger();
+  private volatile CountDownLatch dataFileOpenGate;
 
   public FaultyFileIO(FileIO delegate) {
     this.delegate = delegate;
@@ -29,6 +35,16 @@ public final class FaultyFileIO implements FileIO {
   /** The next {@code n} commits report that the version already exists, without writing. */
   public void loseNextRaces(int n) {
     lostRaces.set(n);
+  }
+
+  /** Every later open of a data file (under a {@code data/} directory) waits until {@code gate} opens. */
+  public void holdDataFileOpens(CountDownLatch gate) {
+    dataFileOpenGate = gate;
+  }
+
+  /** Data files opened for reading so far. */
+  public int dataFileOpens() {
+    return dataFileOpens.get();
   }
 
   /** Commit attempts seen so far. */
@@ -110,6 +126,18 @@ public final class FaultyFileIO implements FileIO {
 
   @Override
   public InputFile newInputFile(String relativePath) throws IOException {
+    if (relativePath.contains("/data/")) {
+      dataFileOpens.incrementAndGet();
+      CountDownLatch gate = dataFileOpenGate;
+      if (gate != null) {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while held before opening " + relativePath);
+        }
+      }
+    }
     return delegate.newInputFile(relativePath);
   }
 }

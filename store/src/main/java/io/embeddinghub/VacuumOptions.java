@@ -1,0 +1,19 @@
+package io.embeddinghub;
+
+/**
+ * How a vacuum runs.
+ *
+ * @param retentionCheck refuse a retention below the hub's {@link HubProperties#VACUUM_MIN_RETENTION}
+ *     (default 1 hour): a shorter one can delete the files of a version that a reader, a snapshot
+ *     or a writer that has not committed yet is still using. Turn it off only when nothing else
+ *     uses the space (as Delta's {@code retentionDurationCheck.enabled=false}).
+ */
+public record VacuumOptions(boolean retentionCheck) {
+  /** The retention must be at least the hub's minimum. */
+  public static final VacuumOptions DEFAULT = new VacuumOptions(true);
+
+  /** Any retention, even zero, is accepted: for when no reader or writer uses an older version. */
+  public static VacuumOptions withoutRetentionCheck() {
+    return new VacuumOptions(false);
+  }
+}
