@@ -50,6 +50,16 @@ public final class HubProperties {
   public static final int INDEX_BUILD_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();
 
   /**
+   * After an embedded write, when the space's unindexed tail has at least this many live rows, a
+   * background thread of the hub indexes it ({@code Space.awaitIndexed()} waits for it); 0 turns
+   * it off. Spark writes never trigger it: index those with {@code EmbeddingHubSpark.buildIndex}
+   * or {@code CALL <catalog>.system.build_index}.
+   */
+  public static final String INDEX_AUTO_TAIL_ROWS = "embeddinghub.index.auto.tail-rows";
+
+  public static final long INDEX_AUTO_TAIL_ROWS_DEFAULT = 100_000;
+
+  /**
    * Which builder makes index graphs: {@code embeddinghub-flat} (the default, ours, over flat
    * arrays) or {@code hnswlib-core} (com.github.jelmerk:hnswlib-core, exported to the same flat
    * layout). Searches do not depend on it.
@@ -104,6 +114,7 @@ public final class HubProperties {
       long indexCacheMaxBytes,
       int indexBuildThreads,
       String indexBuilder,
+      long indexAutoTailRows,
       int autoOptimizeFiles,
       double autoOptimizeDeletedFraction,
       Duration vacuumMinRetention,
@@ -119,6 +130,7 @@ public final class HubProperties {
               conf.getLong(INDEX_CACHE_MAX_BYTES, INDEX_CACHE_MAX_BYTES_DEFAULT),
               conf.getInt(INDEX_BUILD_THREADS, INDEX_BUILD_THREADS_DEFAULT),
               conf.get(INDEX_BUILDER, INDEX_BUILDER_DEFAULT),
+              conf.getLong(INDEX_AUTO_TAIL_ROWS, INDEX_AUTO_TAIL_ROWS_DEFAULT),
               conf.getInt(AUTO_OPTIMIZE_FILES, AUTO_OPTIMIZE_FILES_DEFAULT),
               conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT),
               Duration.ofMillis(conf.getTimeDuration(
@@ -151,6 +163,9 @@ public final class HubProperties {
                 + r.autoOptimizeDeletedFraction);
       }
       io.embeddinghub.index.GraphBuilders.named(r.indexBuilder); // fails naming the unknown builder
+      if (r.indexAutoTailRows < 0) {
+        throw new InvalidInputException(INDEX_AUTO_TAIL_ROWS + " must be >= 0 (0 = off), got " + r.indexAutoTailRows);
+      }
       return r;
     }
   }

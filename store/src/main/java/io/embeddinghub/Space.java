@@ -145,6 +145,14 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   }
 
   /**
+   * Waits for the background index build that writes start once the unindexed tail reaches
+   * {@link HubProperties#INDEX_AUTO_TAIL_ROWS} rows (default 100,000), if one is pending.
+   */
+  public void awaitIndexed() {
+    engine.awaitIndexed();
+  }
+
+  /**
    * Deletes files no version retained within {@code retention} needs, and expires older versions
    * (they can no longer be read; a reader still holding one gets a {@link VersionNotFoundException}
    * saying it was vacuumed). Files of other spaces' versions (forks) are never deleted.

@@ -235,6 +235,34 @@ class IndexLayerTest {
   }
 
   @Test
+  void embeddedWritesPastTheAutoThresholdAreIndexedInTheBackground() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, 500);
+    EmbeddingHub hub = hubs.newHub(conf);
+    Space space = hub.createSpace("s", DIMS);
+    Map<String, float[]> model = clustered(new Random(16), 700, DIMS, 5);
+    Map<String, float[]> small = new HashMap<>();
+    model.entrySet().stream().limit(300).forEach(e -> small.put(e.getKey(), e.getValue()));
+    space.multiset(small);
+    space.awaitIndexed();
+    assertThat(space.indexPartitions()).as("300 rows: below the threshold").isEmpty();
+    space.multiset(model); // 700 rows in the tail now
+    space.awaitIndexed();
+    assertThat(space.indexPartitions()).hasSize(1);
+    assertThat(space.unindexedRows()).isZero();
+    assertThat(space.history().get(space.history().size() - 1).operation()).isEqualTo("buildIndex");
+    assertThat(recall(space, model, Metric.L2, new Random(17), 20)).isGreaterThanOrEqualTo(0.95);
+
+    Space manual = hubs.newHub().createSpace("m", DIMS); // default threshold 100,000 rows
+    manual.multiset(model);
+    manual.awaitIndexed();
+    assertThat(manual.indexPartitions()).isEmpty();
+    org.apache.hadoop.conf.Configuration bad = new org.apache.hadoop.conf.Configuration(false);
+    bad.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, -1);
+    assertThatThrownBy(() -> hubs.newHub(bad)).isInstanceOf(InvalidInputException.class).hasMessageContaining("-1");
+  }
+
+  @Test
   void theGraphBuilderIsSelectableAndNamedInTheFileHeader() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
     conf.set(HubProperties.INDEX_BUILDER, "hnswlib-core");

@@ -44,6 +44,13 @@ public final class HubContext {
     return cache;
   }
 
+  private final AutoIndexer autoIndexer = new AutoIndexer();
+
+  /** The background index builds of this hub's spaces. */
+  AutoIndexer autoIndexer() {
+    return autoIndexer;
+  }
+
   /** Counts an HNSW graph built through this hub (tests assert that writes build none). */
   void countGraphBuild() {
     graphBuilds.incrementAndGet();

@@ -203,8 +203,12 @@ public final class SpaceEngine {
     if (files.isEmpty()) {
       return;
     }
-    commit(s -> WritePlans.upsert(ctx, s, operation, files), writer::abort);
+    SpaceState written = commit(s -> WritePlans.upsert(ctx, s, operation, files), writer::abort);
     autoOptimize();
+    long autoRows = ctx.settings().indexAutoTailRows();
+    if (autoRows > 0 && written.unindexedRows() >= Math.max(autoRows, ctx.settings().indexMinRows())) {
+      ctx.autoIndexer().schedule(this);
+    }
   }
 
   /**
@@ -387,6 +391,11 @@ public final class SpaceEngine {
         }
       }
     }
+  }
+
+  /** Waits until no background index build of this space is pending (see {@link AutoIndexer}). */
+  public void awaitIndexed() {
+    ctx.autoIndexer().await(name);
   }
 
   /**
