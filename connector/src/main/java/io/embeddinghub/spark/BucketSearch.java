@@ -73,7 +73,8 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   @Override
   public String toString() {
     return "EmbeddingHubNearestNeighbors(" + description + "@v" + state.version() + ", k=" + k
-        + (options.exact() ? ", exact" : options.ef() > 0 ? ", ef=" + options.ef() : "") + ")";
+        + (options.targetRecall() > 0 ? ", targetRecall=" + options.targetRecall() : "")
+        + ", " + io.embeddinghub.table.RecallEstimate.plan(state, options) + ")";
   }
 
   /** The answers of one task's queries, computed one query at a time. */

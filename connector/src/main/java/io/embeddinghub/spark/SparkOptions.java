@@ -39,6 +39,10 @@ final class SparkOptions {
   static final String DEDUPE = "dedupe";
   /** Of a space read by a nearest-neighbor join: the search's ef; default the space's. */
   static final String SEARCH_EF = "ef";
+  /** Of a space read by a nearest-neighbor join: index partitions probed per build; default the space's. */
+  static final String SEARCH_NPROBE = "nprobe";
+  /** Of a space read by a nearest-neighbor join: a recall@10 to reach (chooses ef and nprobe). */
+  static final String SEARCH_TARGET_RECALL = "targetRecall";
   /** Of a space read by a nearest-neighbor join: partitions of its queries; default one task per core. */
   static final String QUERY_PARTITIONS = "queryPartitions";
 
@@ -146,8 +150,20 @@ final class SparkOptions {
   /** The search of a nearest-neighbor join whose space was read with these options. */
   static DistributedSearchOptions searchOptions(CaseInsensitiveStringMap relationOptions) {
     String ef = relationOptions.get(SEARCH_EF);
+    String nprobe = relationOptions.get(SEARCH_NPROBE);
+    String target = relationOptions.get(SEARCH_TARGET_RECALL);
     String queryPartitions = relationOptions.get(QUERY_PARTITIONS);
-    SearchOptions search = ef == null ? SearchOptions.DEFAULT : SearchOptions.withEf(parseInt(SEARCH_EF, ef));
+    SearchOptions search;
+    if (target != null) {
+      try {
+        search = SearchOptions.targetRecall(Double.parseDouble(target.trim()));
+      } catch (NumberFormatException e) {
+        throw badValue(SEARCH_TARGET_RECALL, target, "a number in [0, 1)");
+      }
+    } else {
+      search = new SearchOptions(ef == null ? 0 : parseInt(SEARCH_EF, ef), false,
+          nprobe == null ? 0 : parseInt(SEARCH_NPROBE, nprobe), 0);
+    }
     return new DistributedSearchOptions(search, queryPartitions == null ? 0 : parseInt(QUERY_PARTITIONS, queryPartitions));
   }
 

@@ -109,6 +109,43 @@ class SparkIndexTest {
     assertThat(s.unindexedRows()).isZero();
   }
 
+  @Test
+  void aNearestByJoinOnAnIndexedSpaceProbesItsPartitionsAtATargetRecall() {
+    String name = "nbi_" + System.nanoTime();
+    EmbeddingHub hub = EmbeddingHub.open(SharedSpark.catalogRoot());
+    Space space = hub.createSpace(SpaceSpec.builder(name, DIMS).indexParams(SMALL_PARTITIONS).build());
+    Map<String, float[]> model = SparkDistributedOpsTest.clustered(new Random(5), 2000, DIMS);
+    space.multiset(model);
+    space.buildIndex();
+    List<Row> rows = new ArrayList<>();
+    Random random = new Random(6);
+    List<String> keys = new ArrayList<>(model.keySet());
+    List<float[]> queries = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      float[] q = model.get(keys.get(random.nextInt(keys.size()))).clone();
+      q[1] += 0.2f;
+      queries.add(q);
+      rows.add(RowFactory.create(i, SparkVectors.toList(q)));
+    }
+    spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType).add("v", DataTypes.createArrayType(DataTypes.FloatType)))
+        .createOrReplaceTempView("nbi_q");
+    Dataset<Row> joined = spark.sql("SELECT q.id, s.key FROM nbi_q q JOIN hub." + name
+        + " WITH ('targetRecall' = '0.95') s APPROX NEAREST 10 BY DISTANCE vector_l2_distance(q.v, s.embedding)");
+    String plan = joined.queryExecution().executedPlan().toString();
+    assertThat(plan).contains("targetRecall=0.95").contains("estimated recall@10=");
+    Map<Integer, List<String>> byQuery = new HashMap<>();
+    for (Row r : joined.collectAsList()) {
+      byQuery.computeIfAbsent(r.getInt(0), q -> new ArrayList<>()).add(r.getString(1));
+    }
+    double hits = 0;
+    for (int i = 0; i < queries.size(); i++) {
+      assertThat(byQuery.get(i)).hasSize(10);
+      Set<String> truth = new HashSet<>(bruteForce(model, queries.get(i), 10));
+      hits += byQuery.get(i).stream().filter(truth::contains).count();
+    }
+    assertThat(hits / (10.0 * queries.size())).isGreaterThanOrEqualTo(0.93);
+  }
+
   private Dataset<Row> queries(List<float[]> vectors) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < vectors.size(); i++) {
