@@ -60,6 +60,16 @@ public final class HubProperties {
   public static final long INDEX_AUTO_TAIL_ROWS_DEFAULT = 100_000;
 
   /**
+   * How long a {@code Space} may answer from the version it last saw before probing the log for
+   * newer commits, in milliseconds. 0 (the default) probes before every call, so every read sees
+   * every commit made before it; a high-QPS reader on HDFS or S3, where a probe is a round trip,
+   * can trade that for speed (its own writes are always visible at once).
+   */
+  public static final String READ_REFRESH_INTERVAL_MS = "embeddinghub.read.refresh-interval-ms";
+
+  public static final long READ_REFRESH_INTERVAL_MS_DEFAULT = 0;
+
+  /**
    * Which builder makes index graphs: {@code embeddinghub-flat} (the default, ours, over flat
    * arrays) or {@code hnswlib-core} (com.github.jelmerk:hnswlib-core, exported to the same flat
    * layout). Searches do not depend on it.
@@ -115,6 +125,7 @@ public final class HubProperties {
       int indexBuildThreads,
       String indexBuilder,
       long indexAutoTailRows,
+      long readRefreshIntervalMs,
       int autoOptimizeFiles,
       double autoOptimizeDeletedFraction,
       Duration vacuumMinRetention,
@@ -131,6 +142,7 @@ public final class HubProperties {
               conf.getInt(INDEX_BUILD_THREADS, INDEX_BUILD_THREADS_DEFAULT),
               conf.get(INDEX_BUILDER, INDEX_BUILDER_DEFAULT),
               conf.getLong(INDEX_AUTO_TAIL_ROWS, INDEX_AUTO_TAIL_ROWS_DEFAULT),
+              conf.getLong(READ_REFRESH_INTERVAL_MS, READ_REFRESH_INTERVAL_MS_DEFAULT),
               conf.getInt(AUTO_OPTIMIZE_FILES, AUTO_OPTIMIZE_FILES_DEFAULT),
               conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT),
               Duration.ofMillis(conf.getTimeDuration(
@@ -163,6 +175,9 @@ public final class HubProperties {
                 + r.autoOptimizeDeletedFraction);
       }
       io.embeddinghub.index.GraphBuilders.named(r.indexBuilder); // fails naming the unknown builder
+      if (r.readRefreshIntervalMs < 0) {
+        throw new InvalidInputException(READ_REFRESH_INTERVAL_MS + " must be >= 0, got " + r.readRefreshIntervalMs);
+      }
       if (r.indexAutoTailRows < 0) {
         throw new InvalidInputException(INDEX_AUTO_TAIL_ROWS + " must be >= 0 (0 = off), got " + r.indexAutoTailRows);
       }

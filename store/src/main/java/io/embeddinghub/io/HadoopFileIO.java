@@ -77,6 +77,9 @@ public final class HadoopFileIO implements FileIO {
 
   @Override
   public boolean exists(String relativePath) throws IOException {
+    if (local) { // a stat, without Hadoop building a FileStatus or an exception for an absent file
+      return java.nio.file.Files.exists(java.nio.file.Path.of(resolve(relativePath).toUri()));
+    }
     return fs.exists(resolve(relativePath));
   }
 

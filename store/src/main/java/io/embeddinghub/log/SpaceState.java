@@ -23,6 +23,9 @@ public final class SpaceState implements java.io.Serializable {
   private final Map<Integer, List<LiveFile>> filesByBucket;
   private final Map<String, IndexPartition> partitions;
   private final Map<String, String> buildOfFile;
+  private final List<LiveFile> unindexed;
+  private final long unindexedRows;
+  private final List<List<IndexPartition>> builds;
   private final long size;
 
   public SpaceState(
@@ -61,6 +64,23 @@ public final class SpaceState implements java.io.Serializable {
       }
     }
     this.buildOfFile = Collections.unmodifiableMap(covered);
+    List<LiveFile> tail = new ArrayList<>();
+    long tailRows = 0;
+    for (LiveFile f : this.files.values()) {
+      if (!covered.containsKey(f.file().path())) {
+        tail.add(f);
+        tailRows += f.liveRows();
+      }
+    }
+    this.unindexed = List.copyOf(tail);
+    this.unindexedRows = tailRows;
+    Map<String, List<IndexPartition>> byBuild = new LinkedHashMap<>();
+    for (IndexPartition p : this.partitions.values()) {
+      byBuild.computeIfAbsent(p.build(), b -> new ArrayList<>()).add(p);
+    }
+    List<List<IndexPartition>> grouped = new ArrayList<>();
+    byBuild.values().forEach(g -> grouped.add(List.copyOf(g)));
+    this.builds = List.copyOf(grouped);
     Map<Integer, List<LiveFile>> byBucket = new HashMap<>();
     long live = 0;
     for (LiveFile f : this.files.values()) {
@@ -169,24 +189,17 @@ public final class SpaceState implements java.io.Serializable {
 
   /** The unindexed tail: live files no index partition covers, in the order they were added. */
   public List<LiveFile> unindexedFiles() {
-    List<LiveFile> tail = new ArrayList<>();
-    for (LiveFile f : files.values()) {
-      if (!buildOfFile.containsKey(f.file().path())) {
-        tail.add(f);
-      }
-    }
-    return tail;
+    return unindexed;
   }
 
   /** Live rows of the unindexed tail. */
   public long unindexedRows() {
-    long rows = 0;
-    for (LiveFile f : files.values()) {
-      if (!buildOfFile.containsKey(f.file().path())) {
-        rows += f.liveRows();
-      }
-    }
-    return rows;
+    return unindexedRows;
+  }
+
+  /** The live index partitions grouped by build, builds and partitions in the order they were added. */
+  public List<List<IndexPartition>> builds() {
+    return builds;
   }
 
   /** Live files of one bucket in the order they were added. */

@@ -148,6 +148,9 @@ public final class TransactionLog {
     String path = entryPath(version);
     byte[] bytes;
     try {
+      if (!io.exists(path)) { // the common answer of a refresh probe: cheaper than a failed read
+        return null;
+      }
       bytes = io.read(path);
     } catch (FileNotFoundException e) {
       return null;

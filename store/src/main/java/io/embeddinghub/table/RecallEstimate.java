@@ -5,10 +5,7 @@ import io.embeddinghub.SearchPlan;
 import io.embeddinghub.index.RecallSample;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.SpaceState;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A version's recall@10 for an (ef, nprobe), predicted from what its index builds measured: each
@@ -33,7 +30,7 @@ public final class RecallEstimate {
       return new SearchPlan(ef, nprobe, false, estimate(state, ef, nprobe));
     }
     int maxProbes = 1;
-    for (List<IndexPartition> build : builds(state)) {
+    for (List<IndexPartition> build : state.builds()) {
       if (build.get(0).hasCentroid()) {
         maxProbes = Math.max(maxProbes, build.size());
       }
@@ -67,7 +64,7 @@ public final class RecallEstimate {
   public static double estimate(SpaceState state, int ef, int nprobe) {
     double weighted = state.unindexedRows(); // searched exactly
     double rows = weighted;
-    for (List<IndexPartition> build : builds(state)) {
+    for (List<IndexPartition> build : state.builds()) {
       float[] routing = build.get(0).recallAtNprobe();
       double routed = routing == null ? 1.0 : routing[Math.min(nprobe, routing.length) - 1];
       for (IndexPartition p : build) {
@@ -94,11 +91,4 @@ public final class RecallEstimate {
     return curve[curve.length - 1];
   }
 
-  private static List<List<IndexPartition>> builds(SpaceState state) {
-    Map<String, List<IndexPartition>> byBuild = new LinkedHashMap<>();
-    for (IndexPartition p : state.partitions()) {
-      byBuild.computeIfAbsent(p.build(), b -> new ArrayList<>()).add(p);
-    }
-    return new ArrayList<>(byBuild.values());
-  }
 }

@@ -35,6 +35,7 @@ public final class SpaceEngine {
   private final TransactionLog log;
   private final Committer committer;
   private volatile SpaceState state;
+  private volatile long lastProbeNanos = System.nanoTime() - (1L << 60);
 
   private SpaceEngine(HubContext ctx, String name, SpaceState state) {
     this.ctx = ctx;
@@ -113,6 +114,12 @@ public final class SpaceEngine {
   /** The latest committed state (re-read from the log). */
   public SpaceState latest() {
     SpaceState current = state;
+    long interval = ctx.settings().readRefreshIntervalMs();
+    long now = System.nanoTime();
+    if (interval > 0 && now - lastProbeNanos < interval * 1_000_000) {
+      return current;
+    }
+    lastProbeNanos = now;
     SpaceState updated = log.update(current);
     if (updated != current) {
       advance(updated);

@@ -198,7 +198,7 @@ public final class StateReader {
     }
     NearestQuery q = new NearestQuery(query, options, excluded, need, top);
     List<List<IndexPartition>> unprobed = new ArrayList<>();
-    for (List<IndexPartition> build : builds()) {
+    for (List<IndexPartition> build : state.builds()) {
       unprobed.add(q.probeBuild(build));
     }
     for (LiveFile f : state.unindexedFiles()) {
@@ -293,15 +293,6 @@ public final class StateReader {
       }
     }
     return top.result();
-  }
-
-  /** The version's index partitions grouped by build, in the order they were added. */
-  private Collection<List<IndexPartition>> builds() {
-    Map<String, List<IndexPartition>> byBuild = new LinkedHashMap<>();
-    for (IndexPartition p : state.partitions()) {
-      byBuild.computeIfAbsent(p.build(), b -> new ArrayList<>()).add(p);
-    }
-    return byBuild.values();
   }
 
   /** Offers every live row of {@code f} but {@code excludedKey}, by exact distance. */
