@@ -40,7 +40,7 @@ public final class FlatHnswBuilder implements GraphBuilder {
   public HnswGraph build(float[] preparedRows, int dimensions, Metric metric, IndexParams params, int threads) {
     int n = preparedRows.length / dimensions;
     if (n == 0) {
-      return new HnswGraph(0, -1, new int[1], new int[0], new int[0][], new int[0][], new int[0][]);
+      return HnswGraph.empty();
     }
     Construction c = new Construction(preparedRows, dimensions, metric, params, n);
     c.insert(0);

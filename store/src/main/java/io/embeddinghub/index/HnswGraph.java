@@ -40,6 +40,11 @@ public final class HnswGraph {
     this.maxDegree0 = degree;
   }
 
+  /** The graph of no rows. */
+  public static HnswGraph empty() {
+    return new HnswGraph(0, -1, new int[1], new int[0], new int[0][], new int[0][], new int[0][]);
+  }
+
   private void validate() {
     if (size < 0 || (size == 0 ? entryPoint != -1 : entryPoint < 0 || entryPoint >= size)) {
       throw new IllegalArgumentException("entry point " + entryPoint + " is not a node of a graph of " + size);

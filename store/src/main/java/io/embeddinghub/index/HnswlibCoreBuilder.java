@@ -36,7 +36,7 @@ public final class HnswlibCoreBuilder implements GraphBuilder {
   public HnswGraph build(float[] preparedRows, int dimensions, Metric metric, IndexParams params, int threads) {
     int rows = preparedRows.length / dimensions;
     if (rows == 0) {
-      return new HnswGraph(0, -1, new int[1], new int[0], new int[0][], new int[0][], new int[0][]);
+      return HnswGraph.empty();
     }
     HnswIndex<Integer, IndexVector, IndexItem, Float> index =
         HnswIndex.newBuilder(dimensions, new IndexDistance(metric, dimensions), rows)
