@@ -263,6 +263,36 @@ class IndexLayerTest {
   }
 
   @Test
+  void dataFilesWithAFormatOneIndexAreTailUntilRebuiltAndVacuumKeepsTheOldFile() throws Exception {
+    EmbeddingHub hub = hubs.newHub();
+    Space space = hub.createSpace(SpaceSpec.builder("s", DIMS).buckets(1).build());
+    Map<String, float[]> model = clustered(new Random(18), 400, DIMS, 4);
+    space.multiset(model);
+    // what an older EmbeddingHub wrote: log format 1, the data file naming its per-file .hnsw index
+    String entry = "s/_log/00000000000000000001.json";
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode node =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(hubs.read(hub, entry));
+    node.put("formatVersion", 1);
+    node.remove("indexAdd");
+    node.remove("indexRemove");
+    String legacy = "s/index/bucket=0000/legacy.hnsw";
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("add").get(0)).put("index", legacy);
+    hubs.write(hub, entry, json.writeValueAsBytes(node));
+    hubs.write(hub, legacy, "a Java-serialized graph, never read again".getBytes(StandardCharsets.UTF_8));
+
+    Space old = hubs.reopen(hub).getSpace("s");
+    assertThat(old.unindexedRows()).as("a format-1 index does not cover its file").isEqualTo(400);
+    float[] query = model.values().iterator().next();
+    assertThat(keys(old.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+    assertThat(old.buildIndex().partitionsAdded()).isEqualTo(1);
+    assertThat(old.unindexedRows()).isZero();
+    assertThat(recall(old, model, Metric.L2, new Random(19), 20)).isGreaterThanOrEqualTo(0.95);
+    old.vacuum(java.time.Duration.ZERO, VacuumOptions.withoutRetentionCheck());
+    assertThat(hubs.exists(hub, legacy)).as("still named by the live data file").isTrue();
+  }
+
+  @Test
   void theGraphBuilderIsSelectableAndNamedInTheFileHeader() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
     conf.set(HubProperties.INDEX_BUILDER, "hnswlib-core");
