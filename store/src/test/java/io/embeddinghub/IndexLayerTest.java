@@ -173,6 +173,28 @@ class IndexLayerTest {
   }
 
   @Test
+  void optimizeMergesSmallBuildsLeftByIndexingInSteps() {
+    Map<String, float[]> model = clustered(new Random(20), 900, DIMS, 9);
+    Space space = hubs.newHub().createSpace(SpaceSpec.builder("s", DIMS).buckets(1).build());
+    List<String> keys = new ArrayList<>(model.keySet());
+    for (int i = 0; i < 3; i++) {
+      Map<String, float[]> batch = new HashMap<>();
+      keys.subList(i * 300, (i + 1) * 300).forEach(k -> batch.put(k, model.get(k)));
+      space.multiset(batch);
+      space.buildIndex();
+    }
+    assertThat(space.indexPartitions()).as("three builds, each probed by every query").hasSize(3);
+    assertThat(space.indexPartitions().stream().map(IndexPartitionInfo::build).distinct()).hasSize(3);
+    long before = space.version();
+    OptimizeResult result = space.optimize();
+    assertThat(result.version()).isEqualTo(before + 1);
+    assertThat(space.indexPartitions()).as("merged into one graph").hasSize(1);
+    assertThat(space.indexPartitions().get(0).rows()).isEqualTo(900);
+    assertThat(recall(space, model, Metric.L2, new Random(21), 30)).isGreaterThanOrEqualTo(0.95);
+    assertThat(space.optimize().version()).as("nothing left to do").isEqualTo(before + 1);
+  }
+
+  @Test
   void aBuildWhoseCommitFailsLeavesThePreviousIndexInForce() throws Exception {
     EmbeddingHub plain = hubs.newHub();
     plain.createSpace("s", DIMS).multiset(clustered(new Random(10), 500, DIMS, 5));

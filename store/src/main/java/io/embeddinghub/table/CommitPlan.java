@@ -62,6 +62,16 @@ public record CommitPlan(
     return new CommitPlan(operation, adds, removes, deletes, indexAdds, partitions, rowsAdded, rowsDeleted);
   }
 
+  /** This plan also removing {@code partitions}. */
+  CommitPlan withIndexRemoves(List<String> partitions) {
+    if (partitions.isEmpty()) {
+      return this;
+    }
+    List<String> all = new java.util.ArrayList<>(indexRemoves);
+    all.addAll(partitions);
+    return new CommitPlan(operation, adds, removes, deletes, indexAdds, all, rowsAdded, rowsDeleted);
+  }
+
   /** This plan also adding {@code partitions}. */
   CommitPlan withIndexAdds(List<IndexPartition> partitions) {
     List<IndexPartition> all = new java.util.ArrayList<>(indexAdds);

@@ -16,6 +16,28 @@ final class IndexPlans {
    * stale. Rows deleted or written since the build started need nothing: deletion vectors filter
    * the former, the latter are in new files, still in the tail.
    */
+  /**
+   * The partitions of the single-partition builds of {@code state} when there are several and
+   * their rows, with the tail, fit one partition: an optimize re-indexes them as one graph.
+   */
+  static List<String> smallBuilds(SpaceState state) {
+    long limitRows = state.metadata().spec().indexParams().partitionBytes() / (4L * state.metadata().spec().dimensions());
+    long rows = state.unindexedRows();
+    List<String> partitions = new java.util.ArrayList<>();
+    for (List<io.embeddinghub.log.IndexPartition> build : state.builds()) {
+      if (build.size() == 1 && !build.get(0).hasCentroid()) {
+        partitions.add(build.get(0).path());
+        rows += build.get(0).rows();
+      }
+    }
+    return partitions.size() >= 2 && rows <= limitRows ? partitions : List.of();
+  }
+
+  /** A plan that only removes index partitions (whole builds). */
+  static CommitPlan removing(List<String> partitions) {
+    return new CommitPlan("optimize", List.of(), List.of(), Map.of(), List.of(), partitions, 0, 0);
+  }
+
   static CommitPlan add(SpaceState state, IndexBuilder.Build build) {
     String space = state.metadata().spec().name();
     for (String path : build.coveredFiles()) {

@@ -301,7 +301,9 @@ public final class SpaceEngine {
   /**
    * Merges each bucket's files and deletions into one file and indexes the resulting unindexed
    * tail, as one version (compacted files and their index become visible together). Index builds
-   * that covered a rewritten file are replaced by the new build.
+   * that covered a rewritten file are replaced by the new build, and so are small single-partition
+   * builds (left by indexing a growing space in steps) when together they fit one partition: so
+   * queries do not pay for one graph per past build.
    */
   public OptimizeResult optimize() {
     Compactor compactor = new Compactor(ctx, name);
@@ -309,9 +311,11 @@ public final class SpaceEngine {
     for (int attempt = 1; ; attempt++) {
       SpaceState before = latest();
       Compactor.Rewrite rewrite = compactor.rewrite(before);
+      SpaceState compacted = preview(before, compaction(before, rewrite));
+      List<String> merged = IndexPlans.smallBuilds(compacted);
       IndexBuilder.Build build;
       try {
-        build = indexer.build(preview(before, compaction(before, rewrite)));
+        build = indexer.build(preview(compacted, IndexPlans.removing(merged)));
       } catch (RuntimeException e) {
         FileBatchWriter.deleteQuietly(ctx, rewrite.written());
         throw e;
@@ -319,11 +323,12 @@ public final class SpaceEngine {
       if (rewrite.inputs().isEmpty() && build.isEmpty()) {
         return new OptimizeResult(before.version(), 0, 0, 0);
       }
+      List<String> replaced = build.isEmpty() ? List.of() : merged;
       try {
         SpaceState after = commit(
             s -> {
-              CommitPlan compaction = compaction(s, rewrite);
-              return compaction.withIndexAdds(IndexPlans.add(preview(s, compaction), build).indexAdds());
+              CommitPlan plan = compaction(s, rewrite).withIndexRemoves(replaced);
+              return plan.withIndexAdds(IndexPlans.add(preview(s, plan), build).indexAdds());
             },
             () -> {
               FileBatchWriter.deleteQuietly(ctx, rewrite.written());
