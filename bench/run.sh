@@ -1,32 +1,44 @@
 #!/usr/bin/env bash
-# Nearest-neighbor benchmark: EmbeddingHub vs python3-hnswlib on Fashion-MNIST, in one run.
+# Nearest-neighbor benchmark on Fashion-MNIST, in one run and on one ground truth: EmbeddingHub
+# (a space with default settings: multiset, buildIndex, Space.nearestNeighbors) vs the native C++
+# hnswlib (bench/native, -O3 -march=native), with python3-hnswlib as a second reference row.
 #
-# Usage: bench/run.sh [--quick] [--no-scalar] [--skip-build] [--no-docs]
+# Usage: bench/run.sh [--quick] [--no-scalar] [--no-python] [--many-files] [--skip-build] [--no-docs] [--docs]
 #   --quick       10,000 base vectors and 1,000 queries (a few minutes); results in bench/results/quick/
 #   --no-scalar   skip the second JVM that measures the bare index with scalar distance kernels
-#   --skip-build  do not run `mvn install` first (bench/target must already be built)
+#   --no-python   skip python3-hnswlib (the native C++ reference is always run)
+#   --many-files  also measure 1,000-row writes before and after optimize()
+#   --skip-build  do not build store and bench first (bench/target must already be built)
 #   --no-docs     do not refresh docs/BENCHMARKS.md and its plot (a full run refreshes them)
+#   --docs        refresh them from a --quick run too
 #
-# Full run (~15-20 min on 2 cores): bench/results/ gets report.md, report.csv, recall_vs_qps.png
-# and the raw CSVs, and the generated block of docs/BENCHMARKS.md plus
-# docs/img/fashion-mnist-recall-vs-qps.png are replaced. Run it on an otherwise idle machine:
-# every figure is a wall-clock time.
+# Order: native (computes the exact top-10 into <results>/groundtruth-<base>x<queries>.txt, or
+# reads it when present), EmbeddingHub (reads that file), python3-hnswlib (gets it from the Java
+# side as truth.i32), then bench/python/report.py: report.md, report.csv, recall_vs_qps.png.
+# Full run (~20 min on 2 cores; --no-scalar saves ~5). Every figure is a wall-clock time: run on an otherwise idle
+# machine; the load average at start and end is recorded in the report.
+# Build: store then bench only (`mvn install -pl store`, `-pl bench`; the connector and parent
+# must already be in the local repository, e.g. from one `mvn install` of the project).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-quick=0; scalar=1; build=1; docs=1
+quick=0; scalar=1; python_ref=1; many=0; build=1; docs=1; force_docs=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-scalar) scalar=0 ;;
+    --no-python) python_ref=0 ;;
+    --many-files) many=1 ;;
     --skip-build) build=0 ;;
     --no-docs) docs=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --docs) force_docs=1 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done
 
-# --- Debian packages: the data set, the C++ reference and the plotting library
+# --- Debian packages: the data set, the python reference and the plotting library
+# (bench/native/run-native.sh installs libhnswlib-dev, zlib1g-dev and g++ itself)
 need=()
 for pkg in dataset-fashion-mnist python3-hnswlib python3-matplotlib python3-numpy; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
@@ -43,22 +55,37 @@ test=$(dpkg -L dataset-fashion-mnist | grep -E 't10k-images-idx3-ubyte(\.gz)?$' 
 python=/usr/bin/python3   # Debian's python3, where python3-hnswlib lives (not a pyenv/venv one)
 
 if [ $quick -eq 1 ]; then
-  base=10000; queries=1000; results=bench/results/quick; command="bench/run.sh --quick"; docs=0
+  base=10000; queries=1000; results=bench/results/quick; command="bench/run.sh --quick"; docs=$force_docs
 else
   base=60000; queries=10000; results=bench/results; command="bench/run.sh"
 fi
 mkdir -p "$results"
-rm -f "$results"/embeddinghub.csv "$results"/embeddinghub-kernels-*.csv "$results"/hnswlib.csv
+rm -f "$results"/embeddinghub.csv "$results"/embeddinghub-kernels-*.csv "$results"/hnswlib.csv \
+  "$results"/native/native.csv "$results"/loadavg-*.txt
+threads=$(nproc)
+efs=10,16,20,24,32,64,128,256   # the EFS of NearestNeighborBench
+gt="$results/groundtruth-${base}x${queries}.txt"
 
-read -r load1 _ < /proc/loadavg
-echo "$load1" > "$results/loadavg-start.txt"
+read -r load1 load5 load15 _ < /proc/loadavg
+echo "$load1 $load5 $load15" > "$results/loadavg-start.txt"
+# the commit measured (the report runs later, when HEAD may have moved)
+echo "$(git rev-parse --short HEAD 2>/dev/null)$(git status --porcelain 2>/dev/null | grep -q . && echo ' (with uncommitted changes)')" > "$results/commit.txt"
 if awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }'; then
   echo "warning: 1-minute load average is $load1: other processes compete for the cores, timings will suffer" >&2
 fi
 
 # --- build
 if [ $build -eq 1 ]; then
-  mvn -B -q install -DskipTests
+  mvn -B -q install -DskipTests -pl store
+  mvn -B -q install -DskipTests -pl bench
+fi
+
+echo "== native hnswlib (C++, -O3 -march=native): $base base vectors, $queries queries, build on 1 and $threads threads"
+if [ -s "$gt" ]; then
+  bench/native/run-native.sh "$results/native" "$base" "$queries" 16 200 "$efs" "$threads" --gt "$gt"
+else
+  bench/native/run-native.sh "$results/native" "$base" "$queries" 16 200 "$efs" "$threads"
+  cp "$results/native/groundtruth.txt" "$gt"
 fi
 
 jvm=(java -Xmx8g -XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
@@ -67,13 +94,18 @@ main=io.embeddinghub.bench.NearestNeighborBench
 quiet() { grep --line-buffered -v -E 'Using incubator modules|SLF4J'; }
 
 echo "== EmbeddingHub (SIMD kernels): $base base vectors, $queries queries"
-"${jvm[@]}" "$main" "$train" "$test" "$results" "$base" "$queries" 2>&1 | quiet
+extra=(--gt "$gt"); [ $many -eq 1 ] && extra+=(--many-files)
+"${jvm[@]}" "$main" "$train" "$test" "$results" "$base" "$queries" "${extra[@]}" 2>&1 | quiet
 if [ $scalar -eq 1 ]; then
   echo "== EmbeddingHub bare index, scalar kernels (a second JVM: the kernels are chosen once per JVM)"
-  "${jvm[@]}" -Dembeddinghub.simd.disabled=true "$main" "$train" "$test" "$results" "$base" "$queries" --kernels-only 2>&1 | quiet
+  "${jvm[@]}" -Dembeddinghub.simd.disabled=true "$main" "$train" "$test" "$results" "$base" "$queries" --gt "$gt" --kernels-only 2>&1 | quiet
 fi
-echo "== python3-hnswlib"
-"$python" bench/python/hnswlib_reference.py "$results"
+if [ $python_ref -eq 1 ]; then
+  echo "== python3-hnswlib"
+  "$python" bench/python/hnswlib_reference.py "$results"
+fi
+read -r load1 load5 load15 _ < /proc/loadavg
+echo "$load1 $load5 $load15" > "$results/loadavg-end.txt"
 echo "== report"
 report_args=("$results" --command "$command")
 if [ $docs -eq 1 ]; then

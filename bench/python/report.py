@@ -1,8 +1,15 @@
-"""Merges the EmbeddingHub and python3-hnswlib results of one bench/run.sh run: prints every figure
-with its ratio to hnswlib, writes report.md, report.csv and recall_vs_qps.png to the results
-directory and, with --docs, replaces the generated block of docs/BENCHMARKS.md.
+"""Merges the results of bench/run.sh (Fashion-MNIST: EmbeddingHub, the native C++ hnswlib and
+python3-hnswlib, one run, one ground truth) and of bench/run-partitioned.sh (synthetic index
+partitions): prints every figure with its ratio to the native reference, writes report.md,
+report.csv and recall_vs_qps.png to the results directory and, with --docs, replaces the
+generated block of docs/BENCHMARKS.md.
 
-Usage: /usr/bin/python3 report.py <results-dir> [--docs BENCHMARKS.md --docs-img PNG] [--command CMD]
+Usage: /usr/bin/python3 report.py <results-dir> [--partitioned DIR] [--docs BENCHMARKS.md --docs-img PNG]
+                                  [--command CMD]
+  <results-dir>   a bench/run.sh results directory (bench/results, or bench/results/quick); when it
+                  holds no run, its quick/ subdirectory is used if that does
+  --partitioned   a bench/run-partitioned.sh results directory (default <results-dir>/partitioned
+                  when present)
 """
 import argparse
 import csv
@@ -26,14 +33,14 @@ END = "<!-- END GENERATED -->"
 
 # layout id -> (label, plotted, marker)
 LAYOUTS = {
-    "index-only": ("HnswVectorIndex alone (SIMD kernels)", True, "^"),
-    "index-only-scalar": ("HnswVectorIndex alone (scalar kernels)", True, "v"),
-    "one-file": ("Space, one file", True, "s"),
-    "one-file-snapshot": ("SpaceSnapshot, one file", False, "s"),
-    "many-files": ("Space, many files, before optimize", True, "D"),
-    "many-files-optimized": ("Space, many files, after optimize", True, "P"),
+    "default-space": ("Space with default settings, after buildIndex", True, "s"),
+    "default-space-snapshot": ("SpaceSnapshot of that space", False, "s"),
+    "index-only": ("FlatHnswIndex alone (SIMD kernels)", True, "^"),
+    "index-only-scalar": ("FlatHnswIndex alone (scalar kernels)", True, "v"),
+    "many-files": ("Space, many 1,000-row writes, unindexed", True, "D"),
+    "many-files-optimized": ("Space, many writes, after optimize", True, "P"),
 }
-AIM_RECALL = 0.97
+TARGETS = (0.97, 0.99)
 AIM_QPS_RATIO = 0.6
 AIM_BUILD_RATIO = 1.5
 
@@ -95,171 +102,218 @@ def machine(params):
         "jvm": params.get("java", ""),
         "kernels": params.get("kernels", ""),
         "hnswlib": sh("dpkg-query -W -f='${Version}' python3-hnswlib"),
+        "libhnswlib": sh("dpkg-query -W -f='${Version}' libhnswlib-dev"),
         "commit": sh("git rev-parse --short HEAD") + (" (with uncommitted changes)" if sh("git status --porcelain") else ""),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
 def fmt_s(x):
-    return f"{x:.1f}"
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("results")
-    ap.add_argument("--docs")
-    ap.add_argument("--docs-img")
-    ap.add_argument("--command", default="bench/run.sh")
-    args = ap.parse_args()
-    results = args.results
+def commit_of(directory, m):
+    """The commit recorded when the run started (commit.txt), else the current one."""
+    path = os.path.join(directory, "commit.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            c = f.read().strip()
+        if c:
+            return c
+    return m["commit"]
 
-    with open(os.path.join(results, "params.json")) as f:
-        params = json.load(f)
+
+def read_load(directory):
+    """'start 1.23 / end 2.34' (1-minute load averages) from loadavg-start/end.txt, or ''."""
+    parts = []
+    for name in ("start", "end"):
+        path = os.path.join(directory, f"loadavg-{name}.txt")
+        if os.path.exists(path):
+            with open(path) as f:
+                v = f.read().split()
+            if v:
+                parts.append(f"{name} {v[0]}" + (f" (5-min {v[1]})" if len(v) > 1 else ""))
+    return ", ".join(parts)
+
+
+def load_native(path):
+    """{'build1': s, 'buildN': s, 'points': [(ef, recall, qps)]} from bench/native's native.csv."""
+    out = {"points": []}
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            if row["phase"] == "search":
+                out["points"].append((int(row["ef"]), float(row["recall"]), float(row["qps"])))
+            else:
+                out[row["phase"]] = float(row["seconds"])
+    out["points"].sort()
+    return out
+
+
+def first_reaching(points, target):
+    """(ef, recall, qps) of the smallest ef whose recall reaches target: a measured point; or None."""
+    for p in points:
+        if p[1] >= target:
+            return p
+    return None
+
+
+def qps_cell(points, target):
+    p = first_reaching(points, target)
+    q, note = qps_at_recall(points, target)
+    if p is None:
+        return "not reached", None, None
+    return f"{p[2]:,.0f} (ef {p[0]}; interpolated {note}{q:,.0f})", p[2], q
+
+
+def fashion_section(results, command, m, params):
     efs = params["efs"]
-    data = load([os.path.join(results, "embeddinghub.csv"), os.path.join(results, "hnswlib.csv")]
-                + sorted(glob.glob(os.path.join(results, "embeddinghub-kernels-*.csv"))))
-    ref = data["hnswlib"]
+    csvs = [os.path.join(results, "embeddinghub.csv")] + sorted(glob.glob(os.path.join(results, "embeddinghub-kernels-*.csv")))
+    py_csv = os.path.join(results, "hnswlib.csv")
+    data = load(csvs + ([py_csv] if os.path.exists(py_csv) else []))
+    native = load_native(os.path.join(results, "native", "native.csv"))
+    nat_points = native["points"]
+    nat_qps = {ef: q for ef, _, q in nat_points}
+    nat_recall = {ef: r for ef, r, _ in nat_points}
+    py = data.get("hnswlib", {})
+    py_points = sweep(py, efs) if py else []
     ours = {name: data[name] for name in LAYOUTS if name in data}
-    ref_build1 = ref[("build_seconds_1thread", None)]
-    ref_points = sweep(ref, efs)
-    ref_qps = {ef: q for ef, _, q in ref_points}
-    ref_recall = {ef: r for ef, r, _ in ref_points}
-    m = machine(params)
+    head = ours.get("default-space", {})
     n, nq, dims = params["base"], params["queries"], params["dims"]
+    threads = params["build_threads"]
+    quick = n < 60000
 
     out = []
-    out.append(f"Fashion-MNIST: {n:,} base vectors, {nq:,} queries, {dims}-d, L2, raw pixel values 0..255 as "
-               f"floats, exact top-{params['k']} ground truth by brute force. HNSW M={params['m']}, "
-               f"efConstruction={params['ef_construction']} for both; k={params['k']}; queries one at a time on "
-               f"one thread.")
+    out.append(f"### Fashion-MNIST{' (quick form)' if quick else ''}: {n:,} base vectors, {nq:,} queries")
     out.append("")
-    out.append(f"Command: `{args.command}` — {m['date']}, commit {m['commit']}. Machine: {m['cores']} cores, "
-               f"{m['cpu']}, {m['memory']}, {m['os']}; {m['java']} ({m['jvm']}), distance kernels "
-               f"`{m['kernels']}`; python3-hnswlib {m['hnswlib']}.")
+    out.append(f"{dims}-d, L2, raw pixel values 0..255 as floats; one exact top-{params['k']} ground truth for every "
+               f"implementation (bench/native's brute force in integer arithmetic, ties to the lower id, shared as "
+               f"`groundtruth-{n}x{nq}.txt`). HNSW M={params['m']}, efConstruction={params['ef_construction']} everywhere; "
+               f"k={params['k']}; queries one at a time on one thread.")
+    out.append("")
+    load_note = read_load(results)
+    out.append(f"Command: `{command}` — {m['date']}, commit {commit_of(results, m)}. Machine: {m['cores']} cores, {m['cpu']}, "
+               f"{m['memory']}, {m['os']}; {m['java']}, distance kernels `{m['kernels']}`; native: Debian "
+               f"libhnswlib-dev {m['libhnswlib']} with g++ -O3 -march=native; python3-hnswlib {m['hnswlib']}."
+               + (f" Load average: {load_note}." if load_note else ""))
     out.append("")
 
-    # --- build and size
-    out.append("### Build and size")
+    # --- headline
+    out.append("#### Headline: a space with default settings vs native hnswlib, same run")
     out.append("")
-    out.append("| build (wall clock) | seconds | ratio to hnswlib 1-thread build |")
-    out.append("|---|---:|---:|")
-    builds = [
-        ("python3-hnswlib, 1 thread", ref_build1),
-        ("python3-hnswlib, 2 threads", ref.get(("build_seconds_2threads", None))),
-    ]
-    if "index-only" in ours:
-        builds.append(("HnswVectorIndex alone (SIMD), 1 thread", ours["index-only"].get(("build_seconds_1thread", None))))
-        builds.append(("HnswVectorIndex alone (SIMD), 2 threads", ours["index-only"].get(("build_seconds_2threads", None))))
-    if "index-only-scalar" in ours:
-        builds.append(("HnswVectorIndex alone (scalar), 2 threads",
-                       ours["index-only-scalar"].get(("build_seconds_2threads", None))))
-    one = ours.get("one-file", {})
-    builds.append(("**Space, one `multiset` of all rows (Parquet + index), 2 build threads**",
-                   one.get(("write_seconds_2threads", None))))
-    many = ours.get("many-files", {})
-    files = int(many.get(("files", None), 0))
-    builds.append((f"Space, {files} `multiset`s of {params['batch_rows']:,} rows (Parquet + index each), 2 build threads",
-                   many.get(("write_seconds_2threads", None))))
-    builds.append((f"`optimize()` of those {files} files into one (Parquet + index), 2 build threads",
-                   ours.get("many-files-optimized", {}).get(("optimize_seconds", None))))
-    for label, secs in builds:
-        if secs is not None:
-            out.append(f"| {label} | {fmt_s(secs)} | {secs / ref_build1:.2f} |")
+    out.append("EmbeddingHub: `hub.createSpace(name, 784)` in a hub opened with default settings, one `multiset` of all rows, "
+               "`buildIndex()`, then `space.nearestNeighbors(10, q, SearchOptions.withEf(ef))`. Native: "
+               "`HierarchicalNSW<float>::searchKnn(q, 10)` after `setEf(ef)`. QPS at a recall target: the smallest ef "
+               "of the sweep that reaches it (both sides sweep the same efs), and in brackets interpolated "
+               "log-linearly in recall between adjacent efs.")
     out.append("")
-    pq, ix, hx = one.get(("parquet_bytes", None)), one.get(("index_bytes", None)), ref.get(("index_bytes", None))
-    out.append("| on disk / in memory | MB | bytes per row |")
-    out.append("|---|---:|---:|")
-    if pq:
-        out.append(f"| Parquet data file (keys + vectors) | {pq / 1e6:.1f} | {pq / n:.0f} |")
-    if ix:
-        out.append(f"| our index file (graph only; vectors come from the Parquet file) | {ix / 1e6:.1f} | {ix / n:.0f} "
-                   f"({ix / pq:.1%} of the Parquet file) |")
-    if hx:
-        out.append(f"| python3-hnswlib `save_index` (graph + vectors) | {hx / 1e6:.1f} | {hx / n:.0f} |")
-    heap = ours.get("index-only", {}).get(("heap_bytes_per_row", None))
-    if heap:
-        out.append(f"| our graph on the Java heap (hnswlib-core objects, vectors excluded) | {heap * n / 1e6:.1f} | "
-                   f"{heap:.0f} |")
-    cold = one.get(("cold_first_query_seconds", None))
+    out.append("| figure | EmbeddingHub | native C++ hnswlib | ratio |")
+    out.append("|---|---:|---:|---:|")
+    ours_points = sweep(head, efs)
+    merged = [["figure", "embeddinghub", "native", "ratio"]]
+    headline = {}
+    for t in TARGETS:
+        cell_o, q_o, qi_o = qps_cell(ours_points, t)
+        cell_n, q_n, qi_n = qps_cell(nat_points, t)
+        ratio = f"**{q_o / q_n:.2f}**" + (f" ({qi_o / qi_n:.2f})" if qi_o and qi_n else "") if q_o and q_n else "–"
+        out.append(f"| single-thread QPS at recall@10 ≥ {t} | {cell_o} | {cell_n} | {ratio} |")
+        if q_o and q_n:
+            headline[f"qps_ratio_{t}"] = q_o / q_n
+            merged.append([f"qps_at_recall_{t}", q_o, q_n, q_o / q_n])
+    idx = head.get(("index_seconds", None))
+    b1, bn = native.get("build1"), native.get("buildN")
+    if idx and b1:
+        parts = int(head.get(("partitions", None), 0))
+        out.append(f"| index build: `buildIndex()` on {threads} cores ({parts} partition{'s' if parts != 1 else ''}) vs "
+                   f"native on 1 thread | {fmt_s(idx)} s | {fmt_s(b1)} s | **{idx / b1:.2f}** |")
+        headline["build_ratio"] = idx / b1
+        merged.append(["build_seconds_all_cores_vs_native_1thread", idx, b1, idx / b1])
+    if idx and bn:
+        out.append(f"| the same vs native on {threads} threads | {fmt_s(idx)} s | {fmt_s(bn)} s | {idx / bn:.2f} |")
+    rate = head.get(("load_rows_per_second", None))
+    refs = [(w, data.get(f"plain-parquet-{w}", {}).get(("load_rows_per_second", None))) for w in ("direct", "groups")]
+    for w, ref in refs:
+        if rate and ref:
+            label = ("plain Parquet, one file, parquet-hadoop with a direct `WriteSupport` (as the store's writer)"
+                     if w == "direct" else "plain Parquet, one file, parquet-hadoop's example `GroupWriteSupport`")
+            out.append(f"| bulk load, rows/s: one `multiset` (sort into 8 buckets, Parquet, commit) vs {label} | "
+                       f"{rate:,.0f} | {ref:,.0f} | {'**' if w == 'direct' else ''}{rate / ref:.2f}{'**' if w == 'direct' else ''} |")
+            headline[f"load_ratio_{w}"] = rate / ref
+            merged.append([f"load_rows_per_second_vs_plain_parquet_{w}", rate, ref, rate / ref])
+    out.append("")
+    files, pq, ix = head.get(("data_files", None)), head.get(("parquet_bytes", None)), head.get(("index_bytes", None))
+    if pq and ix:
+        plain = data.get("plain-parquet-direct", {}).get(("parquet_bytes", None))
+        out.append(f"Bulk load: {head[('load_seconds', None)]:.2f} s for {n:,} rows into {int(files)} data file(s), "
+                   f"{pq / 1e6:.1f} MB (plain Parquet file: {plain / 1e6:.1f} MB). Index: {ix / 1e6:.1f} MB "
+                   f"({ix / n:.0f} bytes/row: graph, prepared vectors and keys).")
+    cold = head.get(("cold_first_query_seconds", None))
     if cold:
+        out.append(f"First query after reopening the hub (loads data and index files): {cold:.2f} s.")
+    out.append("")
+
+    # --- per ef
+    out.append("#### Recall and single-thread QPS per ef")
+    out.append("")
+    cols = ["ef", "EmbeddingHub recall@10", "QPS", "native recall@10", "native QPS", "ratio"]
+    if py_points:
+        cols += ["python3-hnswlib recall@10", "QPS (one query per call)", "ratio to native"]
+    out.append("| " + " | ".join(cols) + " |")
+    out.append("|" + "---:|" * len(cols))
+    py_map = {ef: (r, q) for ef, r, q in py_points}
+    for ef, r, q in ours_points:
+        cells = [str(ef), f"{r:.4f}", f"{q:,.0f}"]
+        if ef in nat_qps:
+            cells += [f"{nat_recall[ef]:.4f}", f"{nat_qps[ef]:,.0f}", f"{q / nat_qps[ef]:.2f}"]
+        else:
+            cells += ["–", "–", "–"]
+        if py_points:
+            pr, pq_ = py_map.get(ef, (None, None))
+            cells += [f"{pr:.4f}", f"{pq_:,.0f}", f"{pq_ / nat_qps[ef]:.2f}"] if pr is not None and ef in nat_qps else ["–"] * 3
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+
+    # --- other layouts
+    others = [name for name in ours if name != "default-space"]
+    if others:
+        out.append("Other layouts, ratio to native QPS at the same ef:")
         out.append("")
-        out.append(f"First query after reopening the hub (reads the Parquet file and the index file): {cold:.2f} s.")
-    out.append("")
-
-    # --- queries
-    out.append("### Recall and single-thread speed")
-    out.append("")
-    out.append("python3-hnswlib: `knn_query(q, k=10)` one query per call in a Python loop, `set_num_threads(1)` "
-               "(the reference for every ratio below); batch: one `knn_query` call with all queries, "
-               "`num_threads=1` (no per-call Python overhead).")
-    out.append("")
-    out.append("| ef | recall@10 | QPS, one query per call | QPS, one batch call |")
-    out.append("|---:|---:|---:|---:|")
-    for ef, r, q in ref_points:
-        out.append(f"| {ef} | {r:.4f} | {q:.0f} | {ref.get(('qps_batch_1thread', ef), float('nan')):.0f} |")
-    out.append("")
-    out.append("EmbeddingHub: `space.nearestNeighbors(10, q, SearchOptions.withEf(ef))`, one query at a time on one "
-               "thread; ratio = our QPS / python3-hnswlib's one-query-per-call QPS at the same ef.")
-    out.append("")
-    out.append("| what | ef | recall@10 | QPS | ratio to hnswlib | hnswlib recall@10 |")
-    out.append("|---|---:|---:|---:|---:|---:|")
-    merged = [["layout", "ef", "recall", "qps_1thread", "hnswlib_recall", "hnswlib_qps_1thread", "qps_ratio"]]
-    for name, series in ours.items():
-        label = LAYOUTS[name][0]
-        queries_note = ""
-        if name == "many-files":
-            queries_note = f" ({params['many_files_queries']:,} queries)"
-        for ef, r, q in sweep(series, efs):
-            out.append(f"| {label}{queries_note} | {ef} | {r:.4f} | {q:.0f} | {q / ref_qps[ef]:.2f} | {ref_recall[ef]:.4f} |")
-            merged.append([name, ef, r, q, ref_recall[ef], ref_qps[ef], q / ref_qps[ef]])
-    exact = ours.get("one-file-exact") or data.get("one-file-exact")
+        out.append("| what | " + " | ".join(f"ef {ef}" for ef in efs) + " |")
+        out.append("|---|" + "---:|" * len(efs))
+        for name in others:
+            pts = {ef: (r, q) for ef, r, q in sweep(ours[name], efs)}
+            if not pts:
+                continue
+            cells = [f"{pts[ef][1]:,.0f} ({pts[ef][1] / nat_qps[ef]:.2f}×, r {pts[ef][0]:.3f})"
+                     if ef in pts and ef in nat_qps else "–" for ef in efs]
+            out.append(f"| {LAYOUTS[name][0]} | " + " | ".join(cells) + " |")
+        out.append("")
+    exact = data.get("default-space-exact")
     if exact:
-        out.append(f"| Space, one file, `SearchOptions.exactSearch()` ({min(nq, 200)} queries) | – | "
-                   f"{exact[('recall', None)]:.4f} | {exact[('qps_1thread', None)]:.1f} | – | – |")
-    out.append("")
-
-    # --- matched recall
-    out.append(f"At matched recall (QPS interpolated between adjacent efs, log-linear in recall):")
-    out.append("")
-    out.append("| what | QPS at recall@10 0.97 | ratio | QPS at recall@10 0.99 | ratio |")
-    out.append("|---|---:|---:|---:|---:|")
-    ref97, _ = qps_at_recall(ref_points, 0.97)
-    ref99, _ = qps_at_recall(ref_points, 0.99)
-    out.append(f"| python3-hnswlib | {ref97:.0f} | 1.00 | {ref99:.0f} | 1.00 |")
-    ratios97 = {}
-    for name, series in ours.items():
-        pts = sweep(series, efs)
-        cells = []
-        for target, refq in ((0.97, ref97), (0.99, ref99)):
-            q, note = qps_at_recall(pts, target)
-            if q is None:
-                cells += ["not reached", "–"]
-            else:
-                cells += [f"{note}{q:.0f}", f"{note}{q / refq:.2f}"]
-                if target == 0.97:
-                    ratios97[name] = q / refq
-        out.append(f"| {LAYOUTS[name][0]} | " + " | ".join(cells) + " |")
+        out.append(f"Exact search through the space (`SearchOptions.exactSearch()`, {min(nq, 200)} queries): recall "
+                   f"{exact[('recall', None)]:.4f}, {exact[('qps_1thread', None)]:.1f} QPS.")
+    io1 = ours.get("index-only", {})
+    if io1.get(("build_seconds_1thread", None)) and b1:
+        out.append(f"Graph build alone (`GraphBuilders.DEFAULT`, no Parquet, no log): 1 thread "
+                   f"{fmt_s(io1[('build_seconds_1thread', None)])} s ({io1[('build_seconds_1thread', None)] / b1:.2f}× native's), "
+                   f"{threads} threads {fmt_s(io1[('build_seconds_nthreads', None)])} s"
+                   + (f" ({io1[('build_seconds_nthreads', None)] / bn:.2f}× native's)." if bn else "."))
+    if py:
+        pb1 = py.get(("build_seconds_1thread", None))
+        if pb1 and b1:
+            out.append(f"python3-hnswlib build, 1 thread: {fmt_s(pb1)} s ({pb1 / b1:.2f}× native's).")
     out.append("")
 
     # --- aims
-    out.append("### Against the aims of issue #3")
+    out.append("#### Against the aims")
     out.append("")
-    r97 = ratios97.get("one-file")
-    if r97 is not None:
-        verdict = "met" if r97 >= AIM_QPS_RATIO else "not met"
-        out.append(f"* recall@10 ≥ {AIM_RECALL} at ≥ {AIM_QPS_RATIO}× python3-hnswlib's single-thread QPS: "
-                   f"**{verdict}** — {r97:.2f}× through `Space.nearestNeighbors` on the one-file space"
-                   + (f", {ratios97['index-only']:.2f}× for the bare index" if "index-only" in ratios97 else "")
-                   + (f", {ratios97['many-files-optimized']:.2f}× after optimize" if "many-files-optimized" in ratios97 else "")
-                   + ".")
-    write = one.get(("write_seconds_2threads", None))
-    if write:
-        ratio = write / ref_build1
-        verdict = "met" if ratio <= AIM_BUILD_RATIO else "not met"
-        bare = ours.get("index-only", {}).get(("build_seconds_2threads", None))
-        out.append(f"* index build (wall, both cores) ≤ {AIM_BUILD_RATIO}× python3-hnswlib's single-thread build: "
-                   f"**{verdict}** — {ratio:.2f}× for the whole one-file `multiset` (Parquet + index)"
-                   + (f", {bare / ref_build1:.2f}× for the index alone" if bare else "") + ".")
+    if "qps_ratio_0.97" in headline:
+        r = headline["qps_ratio_0.97"]
+        out.append(f"* recall@10 ≥ 0.97 at ≥ {AIM_QPS_RATIO}× native single-thread QPS: "
+                   f"**{'met' if r >= AIM_QPS_RATIO else 'not met'}** ({r:.2f}×).")
+    if "build_ratio" in headline:
+        r = headline["build_ratio"]
+        out.append(f"* `buildIndex()` on all cores ≤ {AIM_BUILD_RATIO}× native single-thread build: "
+                   f"**{'met' if r <= AIM_BUILD_RATIO else 'not met'}** ({r:.2f}×).")
     contended = sorted({(LAYOUTS.get(name, (name,))[0], ef) for name, series in data.items()
                         for (metric, ef), v in series.items() if metric == "cpu_share" and v < 0.9})
     if contended:
@@ -267,42 +321,29 @@ def main():
         out.append("Caution: some sweeps ran with the measuring thread descheduled more than 10% of the time "
                    "(another process competed for the cores), so their QPS is understated: "
                    + ", ".join(f"{label} ef {ef}" for label, ef in contended) + ".")
-    load_file = os.path.join(results, "loadavg-start.txt")
-    if os.path.exists(load_file):
-        with open(load_file) as f:
-            load_avg = f.read().split()
-        if load_avg and float(load_avg[0]) > 0.5:
-            out.append("")
-            out.append(f"Caution: the 1-minute load average was {load_avg[0]} when the run started (the machine was not idle).")
-    report = "\n".join(out) + "\n"
-
-    with open(os.path.join(results, "report.md"), "w") as f:
-        f.write(report)
-    with open(os.path.join(results, "report.csv"), "w", newline="") as f:
-        csv.writer(f).writerows(merged)
+    out.append("")
 
     # --- plot
     fig, ax = plt.subplots(figsize=(10, 6.2))
-    rx = [r for _, r, _ in ref_points]
-    ax.plot(rx, [q for _, _, q in ref_points], "o-", color="black", lw=2, label="python3-hnswlib, one query per call")
-    if ("qps_batch_1thread", efs[0]) in ref:
-        ax.plot(rx, [ref[("qps_batch_1thread", ef)] for ef, _, _ in ref_points], "o--", color="gray",
-                label="python3-hnswlib, one batch call")
-    ax.plot(rx, [AIM_QPS_RATIO * q for _, _, q in ref_points], ":", color="black", lw=1,
-            label=f"{AIM_QPS_RATIO}× python3-hnswlib (the aim)")
-    for ef, r, q in ref_points:
+    ax.plot([r for _, r, _ in nat_points], [q for _, _, q in nat_points], "o-", color="black", lw=2,
+            label="native C++ hnswlib (-O3 -march=native)")
+    ax.plot([r for _, r, _ in nat_points], [AIM_QPS_RATIO * q for _, _, q in nat_points], ":", color="black", lw=1,
+            label=f"{AIM_QPS_RATIO}× native (the aim)")
+    if py_points:
+        ax.plot([r for _, r, _ in py_points], [q for _, _, q in py_points], "o--", color="gray",
+                label="python3-hnswlib, one query per call")
+    for ef, r, q in nat_points:
         ax.annotate(f"ef {ef}", (r, q), textcoords="offset points", xytext=(4, 5), fontsize=7)
     for name, series in ours.items():
         label, plotted, marker = LAYOUTS[name]
-        if not plotted:
-            continue
-        pts = sweep(series, efs)
-        ax.plot([r for _, r, _ in pts], [q for _, _, q in pts], marker + "-", label=f"EmbeddingHub: {label}")
-    ax.axvline(AIM_RECALL, color="red", lw=0.8, ls="--")
+        if plotted:
+            pts = sweep(series, efs)
+            ax.plot([r for _, r, _ in pts], [q for _, _, q in pts], marker + "-", label=f"EmbeddingHub: {label}")
+    ax.axvline(0.97, color="red", lw=0.8, ls="--")
     ax.set_xlabel("recall@10")
     ax.set_ylabel("queries per second, 1 thread (log scale)")
     ax.set_yscale("log")
-    lo = min([r for _, r, _ in ref_points] + [r for s in ours.values() for _, r, _ in sweep(s, efs)])
+    lo = min([r for _, r, _ in nat_points] + [r for s_ in ours.values() for _, r, _ in sweep(s_, efs)])
     ax.set_xlim(max(0.0, lo - 0.005), 1.0015)
     ax.set_title(f"Fashion-MNIST {n:,} × {dims} ({nq:,} queries), L2, k=10, M={params['m']}, "
                  f"efConstruction={params['ef_construction']}\n{m['cores']} cores, {m['cpu']}; red line: recall 0.97",
@@ -312,10 +353,122 @@ def main():
     fig.tight_layout()
     png = os.path.join(results, "recall_vs_qps.png")
     fig.savefig(png, dpi=110)
+    return out, merged, png
+
+
+def partitioned_section(directory, m):
+    with open(os.path.join(directory, "params.json")) as f:
+        p = json.load(f)
+    series = defaultdict(dict)
+    with open(os.path.join(directory, "partitioned.csv")) as f:
+        for row in csv.DictReader(f):
+            nprobe = int(row["nprobe"]) if row["nprobe"] else None
+            series[row["layout"]][(row["metric_name"], nprobe)] = float(row["value"])
+    out = []
+    out.append(f"### Index partitions: synthetic {p['rows']:,} × {p['dims']}-d")
+    out.append("")
+    out.append(f"{p['rows']:,} vectors from a seeded mixture of {p['centers']:,} Gaussian clusters (centers N(0,1) per "
+               f"dimension, σ {p['sigma']} around them), {p['queries']:,} queries from the same mixture; exact top-{p['k']} "
+               f"by brute force. Each space in a hub opened with default settings, one `multiset` of all rows, then "
+               f"indexing on {p['cores']} cores: `awaitIndexed()` (a load that leaves 100,000 unindexed rows or more "
+               f"schedules a background build) and `buildIndex()` (indexes whatever is left), timed together; queries through `space.nearestNeighbors(10, q, "
+               f"SearchOptions.withEf({p['ef']}).withNprobe(n))`, one at a time on one thread.")
+    out.append("")
+    load_note = read_load(directory)
+    out.append(f"Command: `bench/run-partitioned.sh{'' if p['rows'] == 1000000 else ' --rows ' + str(p['rows'])}` — "
+               f"{m['date']}, commit {commit_of(directory, m)}; {m['cores']} cores, {m['cpu']}, -Xmx{p['max_heap'] / 2**30:.0f}g"
+               + (f"; load average: {load_note}" if load_note else "") + ".")
+    out.append("")
+    out.append("| space | index partitions (rows each) | bulk load | index build (of which background) |")
+    out.append("|---|---|---:|---:|")
+    labels = {
+        "partitioned": f"`IndexParams.DEFAULT.withPartitionBytes({p['partition_bytes']:,})`",
+        "default": f"default settings (`hub.createSpace(name, {p['dims']})`: {p['default_partition_bytes']:,}-byte partitions)",
+    }
+    for layout in ("partitioned", "default"):
+        s = series.get(layout)
+        if not s:
+            continue
+        parts = int(s[("partitions", None)])
+        lo, hi = int(s[("partition_rows_min", None)]), int(s[("partition_rows_max", None)])
+        out.append(f"| {labels[layout]} | {parts} ({lo:,}" + (f"..{hi:,}" if hi != lo else "") + ") | "
+                   f"{s[('load_seconds', None)]:.1f} s ({s[('load_rows_per_second', None)]:,.0f} rows/s) | "
+                   f"{s[('index_seconds', None)]:.1f} s"
+                   + (f" ({s[('background_index_seconds', None)]:.1f} s)" if ("background_index_seconds", None) in s else "")
+                   + " |")
+    out.append("")
+    out.append(f"| space | nprobe | recall@10 | QPS (1 thread), ef {p['ef']} |")
+    out.append("|---|---:|---:|---:|")
+    for layout in ("partitioned", "partitioned-repeat", "default"):
+        s = series.get(layout, {})
+        if ("partitions", None) not in s and layout.endswith("-repeat"):
+            s = {**s, ("partitions", None): series[layout[:-len("-repeat")]][("partitions", None)]}
+        for (metric, nprobe), v in sorted(s.items(), key=lambda kv: (kv[0][1] or 0)):
+            if metric != "recall":
+                continue
+            q = s[("qps_1thread", nprobe)]
+            share = s.get(("cpu_share", nprobe), 1.0)
+            if nprobe:
+                probe = str(nprobe)
+            elif int(s[("partitions", None)]) == 1:
+                probe = "default (one partition: every query searches it)"
+            else:
+                probe = "default"
+            label = f"{layout[:-len('-repeat')]} (again, after the others)" if layout.endswith("-repeat") else layout
+            out.append(f"| {label} | {probe} | {v:.4f} | {q:,.0f}"
+                       + (f" (cpu {100 * share:.0f}% of wall)" if share < 0.9 else "") + " |")
+    out.append("")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--partitioned")
+    ap.add_argument("--docs")
+    ap.add_argument("--docs-img")
+    ap.add_argument("--command")
+    args = ap.parse_args()
+    results = args.results
+    fashion = results
+    if not os.path.exists(os.path.join(fashion, "embeddinghub.csv")) and \
+            os.path.exists(os.path.join(results, "quick", "embeddinghub.csv")):
+        fashion = os.path.join(results, "quick")
+    part_dir = args.partitioned
+    if part_dir is None:
+        d = os.path.join(results, "partitioned")
+        if os.path.exists(os.path.join(d, "partitioned.csv")):
+            part_dir = d
+
+    params = {}
+    has_fashion = os.path.exists(os.path.join(fashion, "embeddinghub.csv")) and \
+        os.path.exists(os.path.join(fashion, "native", "native.csv"))
+    if has_fashion:
+        with open(os.path.join(fashion, "params.json")) as f:
+            params = json.load(f)
+    m = machine(params)
+    out, merged, png = [], [], None
+    if has_fashion:
+        command = args.command or ("bench/run.sh --quick" if fashion.rstrip("/").endswith("quick") else "bench/run.sh")
+        out, merged, png = fashion_section(fashion, command, m, params)
+    else:
+        out += ["### Fashion-MNIST", "", "Not measured in this results directory (run `bench/run.sh`).", ""]
+    if part_dir and os.path.exists(os.path.join(part_dir, "partitioned.csv")):
+        out += partitioned_section(part_dir, m)
+    report = "\n".join(out) + "\n"
+
+    os.makedirs(results, exist_ok=True)
+    with open(os.path.join(results, "report.md"), "w") as f:
+        f.write(report)
+    if merged:
+        with open(os.path.join(results, "report.csv"), "w", newline="") as f:
+            csv.writer(f).writerows(merged)
+    if png and os.path.abspath(os.path.dirname(png)) != os.path.abspath(results):
+        shutil.copyfile(png, os.path.join(results, "recall_vs_qps.png"))
 
     print()
     print(report)
-    print(f"wrote {os.path.join(results, 'report.md')}, report.csv, {png}")
+    print(f"wrote {os.path.join(results, 'report.md')}" + (", report.csv, recall_vs_qps.png" if merged else ""))
 
     if args.docs:
         with open(args.docs) as f:
@@ -328,7 +481,7 @@ def main():
             print(f"updated the generated block of {args.docs}")
         else:
             print(f"{args.docs} has no generated block ({BEGIN!r} … {END!r}): left unchanged")
-        if args.docs_img:
+        if args.docs_img and png:
             shutil.copyfile(png, args.docs_img)
             print(f"copied the plot to {args.docs_img}")
 

@@ -8,14 +8,126 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Exact top-k (L2) of every query by brute force, in parallel; cached in a file. */
+/**
+ * Exact top-k (L2) of every query by brute force, in parallel; cached in a file. Two file formats:
+ * the binary cache of {@link #load} (SparkBench), and the text format of the native hnswlib
+ * reference ({@code bench/native}: one line per query, k space-separated base ids, nearest first),
+ * read and written by {@link #loadText} so that the Java, native and python rows of one run share
+ * one ground truth.
+ */
 final class GroundTruth {
   private GroundTruth() {}
+
+  /**
+   * The ground truth in {@code file} (text format) when it exists and covers {@code queries}
+   * queries with ids below {@code baseRows}; otherwise computed by {@link #exact} and written there.
+   */
+  static int[][] loadText(Path file, float[] flatBase, int dims, float[][] queries, int k, int threads)
+      throws Exception {
+    int baseRows = flatBase.length / dims;
+    if (Files.exists(file)) {
+      int[][] truth = readText(file, queries.length, baseRows, k);
+      if (truth != null) {
+        return truth;
+      }
+      System.out.println("ground truth " + file + " does not fit this data: recomputing it");
+    }
+    int[][] truth = exact(flatBase, dims, queries, k, threads);
+    writeText(file, truth);
+    return truth;
+  }
+
+  /** The first {@code queries} lines of a text ground truth; null when it has fewer or bad ids. */
+  static int[][] readText(Path file, int queries, int baseRows, int k) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    if (lines.size() < queries) {
+      return null;
+    }
+    int[][] truth = new int[queries][k];
+    for (int q = 0; q < queries; q++) {
+      String[] ids = lines.get(q).trim().split("\\s+");
+      if (ids.length < k) {
+        return null;
+      }
+      for (int j = 0; j < k; j++) {
+        int id = Integer.parseInt(ids[j]);
+        if (id < 0 || id >= baseRows) {
+          return null;
+        }
+        truth[q][j] = id;
+      }
+    }
+    return truth;
+  }
+
+  static void writeText(Path file, int[][] truth) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (int[] row : truth) {
+      for (int j = 0; j < row.length; j++) {
+        out.append(row[j]).append(j + 1 < row.length ? ' ' : '\n');
+      }
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, out);
+  }
+
+  /**
+   * Exact top-k by a plain loop (no SIMD kernels: independent of the code under test), squared L2
+   * accumulated in double (exact for integer pixel values), ties to the lower id, as the native
+   * tool does; queries split over {@code threads} threads.
+   */
+  static int[][] exact(float[] flatBase, int dims, float[][] queries, int k, int threads) throws Exception {
+    int baseRows = flatBase.length / dims;
+    int[][] truth = new int[queries.length][];
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      List<Future<?>> parts = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        parts.add(pool.submit(() -> {
+          double[] topD = new double[k];
+          int[] topI = new int[k];
+          for (int q; (q = next.getAndIncrement()) < queries.length; ) {
+            float[] a = queries[q];
+            int size = 0;
+            for (int i = 0; i < baseRows; i++) {
+              int off = i * dims;
+              double d = 0;
+              for (int j = 0; j < dims; j++) {
+                double x = (double) a[j] - flatBase[off + j];
+                d += x * x;
+              }
+              if (size == k && d >= topD[k - 1]) {
+                continue;
+              }
+              int pos = size == k ? k - 1 : size++;
+              while (pos > 0 && topD[pos - 1] > d) { // strictly greater: an equal distance keeps the lower id first
+                topD[pos] = topD[pos - 1];
+                topI[pos] = topI[pos - 1];
+                pos--;
+              }
+              topD[pos] = d;
+              topI[pos] = i;
+            }
+            truth[q] = Arrays.copyOf(topI, size);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : parts) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    return truth;
+  }
 
   static int[][] load(Path cache, float[][] base, float[][] queries, int k, int threads) throws Exception {
     if (Files.exists(cache)) {
