@@ -6,7 +6,9 @@ package io.embeddinghub;
  * while searching), {@code partitionBytes} (target size of one index partition, in bytes of
  * float32 vectors: a build whose rows need more is split by a coarse quantizer into about that
  * size each, so building or searching one partition fits one task's memory whatever the
- * dimensions) and {@code nprobe} (default number of partitions a query probes per index build).
+ * dimensions) and {@code nprobe} (default number of partitions a query probes per split index
+ * build; 0, the default, means per build the fewest whose measured routing keeps at least
+ * {@value #AUTO_NPROBE_ROUTING_RECALL} of the true neighbours).
  * Immutable; validated on construction.
  */
 public record IndexParams(int m, int efConstruction, int ef, long partitionBytes, int nprobe)
@@ -14,7 +16,13 @@ public record IndexParams(int m, int efConstruction, int ef, long partitionBytes
   /** 256 MiB of vectors a partition: one fits a default 1 GiB Spark executor with room to build. */
   public static final long DEFAULT_PARTITION_BYTES = 256L << 20;
 
-  public static final int DEFAULT_NPROBE = 3;
+  public static final int DEFAULT_NPROBE = 0;
+
+  /** What an automatic nprobe keeps of the true neighbours, by the build's own measurement. */
+  public static final double AUTO_NPROBE_ROUTING_RECALL = 0.97;
+
+  /** The nprobe used for a build that has no routing measurement, when none is set. */
+  public static final int FALLBACK_NPROBE = 3;
 
   public static final IndexParams DEFAULT = new IndexParams(16, 200, 64);
 
@@ -33,8 +41,8 @@ public record IndexParams(int m, int efConstruction, int ef, long partitionBytes
       throw new InvalidInputException(
           "Invalid index partition size " + partitionBytes + " bytes: must be in [1024, 8 GiB]");
     }
-    if (nprobe < 1 || nprobe > 100_000) {
-      throw new InvalidInputException("Invalid nprobe " + nprobe + ": must be in [1, 100000]");
+    if (nprobe < 0 || nprobe > 100_000) {
+      throw new InvalidInputException("Invalid nprobe " + nprobe + ": must be in [0, 100000] (0 = automatic)");
     }
   }
 
@@ -46,6 +54,27 @@ public record IndexParams(int m, int efConstruction, int ef, long partitionBytes
   /** These parameters with another partition size. */
   public IndexParams withPartitionBytes(long bytes) {
     return new IndexParams(m, efConstruction, ef, bytes, nprobe);
+  }
+
+  /**
+   * The partitions to probe in a split build whose routing kept {@code routingRecall[i]} of the
+   * true neighbours at {@code i + 1} probes (null when not measured), for a requested nprobe (0 =
+   * this space's default, itself 0 = automatic).
+   */
+  public int probesFor(int requested, float[] routingRecall) {
+    int wanted = requested > 0 ? requested : nprobe;
+    if (wanted > 0) {
+      return wanted;
+    }
+    if (routingRecall == null) {
+      return FALLBACK_NPROBE;
+    }
+    for (int i = 0; i < routingRecall.length; i++) {
+      if (routingRecall[i] >= AUTO_NPROBE_ROUTING_RECALL) {
+        return i + 1;
+      }
+    }
+    return routingRecall.length;
   }
 
   /** These parameters with another default nprobe. */

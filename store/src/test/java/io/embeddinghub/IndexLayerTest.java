@@ -387,6 +387,17 @@ class IndexLayerTest {
     assertThatThrownBy(() -> SearchOptions.targetRecall(1.5)).hasMessageContaining("1.5");
   }
 
+  @Test
+  void automaticNprobeIsTheFewestProbesWhoseMeasuredRoutingKeepsNinetySevenPercent() {
+    float[] routing = {0.6f, 0.9f, 0.975f, 1f};
+    assertThat(IndexParams.DEFAULT.nprobe()).as("automatic by default").isZero();
+    assertThat(IndexParams.DEFAULT.probesFor(0, routing)).isEqualTo(3);
+    assertThat(IndexParams.DEFAULT.probesFor(2, routing)).as("asked per query").isEqualTo(2);
+    assertThat(IndexParams.DEFAULT.withNprobe(5).probesFor(0, routing)).as("set for the space").isEqualTo(5);
+    assertThat(IndexParams.DEFAULT.probesFor(0, null)).as("not measured").isEqualTo(IndexParams.FALLBACK_NPROBE);
+    assertThat(IndexParams.DEFAULT.probesFor(0, new float[] {0.5f, 0.8f})).as("never reached: all").isEqualTo(2);
+  }
+
   private static double measuredRecall(Space space, Map<String, float[]> model, List<float[]> queries, SearchOptions options) {
     double hits = 0;
     for (float[] q : queries) {

@@ -95,7 +95,7 @@ class SparkNearestByTest {
 
     Dataset<Row> approx = spark.sql(String.format(L2_JOIN, "nb_q", "hub.nb_l2", "APPROX", 10));
     assertThat(plan(approx))
-        .contains("EmbeddingHubNearestNeighbors(nb_l2@v3, k=10, ef=64, nprobe=3")
+        .contains("EmbeddingHubNearestNeighbors(nb_l2@v3, k=10, ef=64, nprobe=auto")
         .contains("EmbeddingHubLookup(nb_l2@v3")
         .doesNotContain("min_by")
         .doesNotContain("BatchScan"); // the space's vectors are never scanned or shuffled
@@ -130,7 +130,7 @@ class SparkNearestByTest {
     String withOptions = "hub.nb_l2 WITH ('ef' = '300', 'queryPartitions' = '3')";
     Dataset<Row> wide = spark.sql(String.format(L2_JOIN, "nb_q", withOptions, "APPROX", 10));
     assertThat(plan(wide))
-        .contains("EmbeddingHubNearestNeighbors(nb_l2@v3, k=10, ef=300, nprobe=3")
+        .contains("EmbeddingHubNearestNeighbors(nb_l2@v3, k=10, ef=300, nprobe=auto")
         .contains("shufflepartitionidpassthrough") // 4 buckets x 3 query partitions, one task each
         .contains("* 4) + __bucket")
         .contains("), 12), REPARTITION_BY_NUM");

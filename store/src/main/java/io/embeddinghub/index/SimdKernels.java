@@ -13,14 +13,32 @@ final class SimdKernels implements VectorKernels {
 
   @Override
   public float squaredL2(float[] a, int aOff, float[] b, int bOff, int length) {
-    FloatVector acc = FloatVector.zero(SPECIES);
+    int lanes = SPECIES.length();
+    FloatVector acc0 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = FloatVector.zero(SPECIES);
+    FloatVector acc2 = FloatVector.zero(SPECIES);
+    FloatVector acc3 = FloatVector.zero(SPECIES);
     int i = 0;
-    int bound = SPECIES.loopBound(length);
-    for (; i < bound; i += SPECIES.length()) {
-      FloatVector d = FloatVector.fromArray(SPECIES, a, aOff + i).sub(FloatVector.fromArray(SPECIES, b, bOff + i));
-      acc = d.fma(d, acc);
+    int bound4 = length - length % (4 * lanes);
+    for (; i < bound4; i += 4 * lanes) { // four independent chains hide the FMA latency
+      FloatVector d0 = FloatVector.fromArray(SPECIES, a, aOff + i).sub(FloatVector.fromArray(SPECIES, b, bOff + i));
+      FloatVector d1 = FloatVector.fromArray(SPECIES, a, aOff + i + lanes)
+          .sub(FloatVector.fromArray(SPECIES, b, bOff + i + lanes));
+      FloatVector d2 = FloatVector.fromArray(SPECIES, a, aOff + i + 2 * lanes)
+          .sub(FloatVector.fromArray(SPECIES, b, bOff + i + 2 * lanes));
+      FloatVector d3 = FloatVector.fromArray(SPECIES, a, aOff + i + 3 * lanes)
+          .sub(FloatVector.fromArray(SPECIES, b, bOff + i + 3 * lanes));
+      acc0 = d0.fma(d0, acc0);
+      acc1 = d1.fma(d1, acc1);
+      acc2 = d2.fma(d2, acc2);
+      acc3 = d3.fma(d3, acc3);
     }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
+    int bound = SPECIES.loopBound(length);
+    for (; i < bound; i += lanes) {
+      FloatVector d = FloatVector.fromArray(SPECIES, a, aOff + i).sub(FloatVector.fromArray(SPECIES, b, bOff + i));
+      acc0 = d.fma(d, acc0);
+    }
+    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
     for (; i < length; i++) {
       float d = a[aOff + i] - b[bOff + i];
       sum += d * d;
@@ -30,13 +48,27 @@ final class SimdKernels implements VectorKernels {
 
   @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int length) {
-    FloatVector acc = FloatVector.zero(SPECIES);
+    int lanes = SPECIES.length();
+    FloatVector acc0 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = FloatVector.zero(SPECIES);
+    FloatVector acc2 = FloatVector.zero(SPECIES);
+    FloatVector acc3 = FloatVector.zero(SPECIES);
     int i = 0;
-    int bound = SPECIES.loopBound(length);
-    for (; i < bound; i += SPECIES.length()) {
-      acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
+    int bound4 = length - length % (4 * lanes);
+    for (; i < bound4; i += 4 * lanes) {
+      acc0 = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc0);
+      acc1 = FloatVector.fromArray(SPECIES, a, aOff + i + lanes)
+          .fma(FloatVector.fromArray(SPECIES, b, bOff + i + lanes), acc1);
+      acc2 = FloatVector.fromArray(SPECIES, a, aOff + i + 2 * lanes)
+          .fma(FloatVector.fromArray(SPECIES, b, bOff + i + 2 * lanes), acc2);
+      acc3 = FloatVector.fromArray(SPECIES, a, aOff + i + 3 * lanes)
+          .fma(FloatVector.fromArray(SPECIES, b, bOff + i + 3 * lanes), acc3);
     }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
+    int bound = SPECIES.loopBound(length);
+    for (; i < bound; i += lanes) {
+      acc0 = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc0);
+    }
+    float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
     for (; i < length; i++) {
       sum += a[aOff + i] * b[bOff + i];
     }

@@ -25,7 +25,7 @@ final class AutoIndexer {
   void schedule(SpaceEngine engine) {
     pending.computeIfAbsent(engine.name(), space -> CompletableFuture.runAsync(() -> {
       try {
-        engine.buildIndex();
+        engine.buildIndexNow();
       } catch (RuntimeException e) {
         LOG.warn("Background index build of space '{}' failed; the next write retries: {}", space, e.toString());
       } finally {

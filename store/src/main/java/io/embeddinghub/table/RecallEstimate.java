@@ -23,10 +23,9 @@ public final class RecallEstimate {
       return new SearchPlan(0, 0, true, 1.0);
     }
     int defaultEf = state.metadata().spec().indexParams().ef();
-    int defaultNprobe = state.metadata().spec().indexParams().nprobe();
     if (options.targetRecall() <= 0) {
       int ef = options.ef() > 0 ? options.ef() : defaultEf;
-      int nprobe = options.nprobe() > 0 ? options.nprobe() : defaultNprobe;
+      int nprobe = options.nprobe() > 0 ? options.nprobe() : state.metadata().spec().indexParams().nprobe();
       return new SearchPlan(ef, nprobe, false, estimate(state, ef, nprobe));
     }
     int maxProbes = 1;
@@ -60,13 +59,14 @@ public final class RecallEstimate {
     return new SearchOptions(plan.ef(), false, plan.nprobe(), 0);
   }
 
-  /** Predicted recall@10 at {@code ef} and {@code nprobe}. */
+  /** Predicted recall@10 at {@code ef} and {@code nprobe} (0: each build's automatic nprobe). */
   public static double estimate(SpaceState state, int ef, int nprobe) {
     double weighted = state.unindexedRows(); // searched exactly
     double rows = weighted;
     for (List<IndexPartition> build : state.builds()) {
       float[] routing = build.get(0).recallAtNprobe();
-      double routed = routing == null ? 1.0 : routing[Math.min(nprobe, routing.length) - 1];
+      int probes = state.metadata().spec().indexParams().probesFor(nprobe, routing);
+      double routed = routing == null ? 1.0 : routing[Math.min(probes, routing.length) - 1];
       for (IndexPartition p : build) {
         double graph = p.recallAtEf() == null ? 1.0 : interpolate(p.recallAtEf(), ef);
         weighted += p.rows() * graph * routed;

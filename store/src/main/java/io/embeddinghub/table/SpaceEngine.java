@@ -365,6 +365,12 @@ public final class SpaceEngine {
    * writes in between are fine (new rows stay in the tail, deleted rows are filtered).
    */
   public IndexResult buildIndex() {
+    ctx.autoIndexer().await(name); // a pending background build indexes the same rows: join it
+    return buildIndexNow();
+  }
+
+  /** {@link #buildIndex()} without waiting for a background build (what the background build runs). */
+  IndexResult buildIndexNow() {
     IndexBuilder builder = new IndexBuilder(ctx, name);
     for (int attempt = 1; ; attempt++) {
       SpaceState before = latest();

@@ -245,7 +245,6 @@ public final class StateReader {
     if (partitionsCount > 0) {
       Metric metric = state.metadata().spec().metric();
       float[] prepared = IndexedRows.prepareQuery(query, metric);
-      int nprobe = options.nprobe() > 0 ? options.nprobe() : state.metadata().spec().indexParams().nprobe();
       List<IndexPartition> all = List.copyOf(state.partitions());
       Map<String, List<Integer>> routedByBuild = new LinkedHashMap<>();
       for (int u = 0; u < all.size(); u++) {
@@ -258,7 +257,9 @@ public final class StateReader {
       for (List<Integer> routed : routedByBuild.values()) {
         routed.sort(java.util.Comparator.comparingDouble(
             u -> CoarseQuantizer.score(metric, prepared, 0, all.get(u).centroid())));
-        units.addAll(routed.subList(0, Math.min(nprobe, routed.size())));
+        int probes = state.metadata().spec().indexParams()
+            .probesFor(options.nprobe(), all.get(routed.get(0)).recallAtNprobe());
+        units.addAll(routed.subList(0, Math.min(probes, routed.size())));
       }
     }
     return units.stream().mapToInt(Integer::intValue).toArray();
@@ -312,7 +313,8 @@ public final class StateReader {
     private final float[] prepared;
     private final Metric metric;
     private final int ef;
-    private final int nprobe;
+    private final int requestedNprobe;
+    private final io.embeddinghub.IndexParams params;
     private final RowRef excluded;
     private final int need;
     private final TopK top;
@@ -324,7 +326,8 @@ public final class StateReader {
       this.metric = spec.metric();
       this.prepared = IndexedRows.prepareQuery(query, metric);
       this.ef = options.ef() > 0 ? options.ef() : spec.indexParams().ef();
-      this.nprobe = options.nprobe() > 0 ? options.nprobe() : spec.indexParams().nprobe();
+      this.requestedNprobe = options.nprobe();
+      this.params = spec.indexParams();
       this.excluded = excluded;
       this.need = need;
       this.top = top;
@@ -346,7 +349,8 @@ public final class StateReader {
         score.put(routed.get(i), CoarseQuantizer.score(metric, prepared, 0, routed.get(i).centroid()));
       }
       routed.sort(java.util.Comparator.comparing(score::get));
-      int probes = Math.min(nprobe, routed.size());
+      int probes = routed.isEmpty() ? 0
+          : Math.min(params.probesFor(requestedNprobe, routed.get(0).recallAtNprobe()), routed.size());
       for (int i = 0; i < probes; i++) {
         searchPartition(routed.get(i));
       }
