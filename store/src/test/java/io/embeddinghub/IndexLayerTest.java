@@ -66,18 +66,20 @@ class IndexLayerTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Metric.class)
-  void defaultSettingsAndSplitPartitionsKeepRecallWithAnUnindexedTail(Metric metric) {
+  @org.junit.jupiter.params.provider.CsvSource({"L2,clustered", "COSINE,clustered", "INNER_PRODUCT,clustered",
+      "L2,uniform", "COSINE,uniform", "INNER_PRODUCT,uniform"})
+  void defaultSettingsAndSplitPartitionsKeepRecallWithAnUnindexedTail(Metric metric, String data) {
     Random random = new Random(3);
-    Map<String, float[]> model = clustered(random, 2000, DIMS, 20);
-    for (IndexParams params : List.of(IndexParams.DEFAULT, SMALL_PARTITIONS)) {
+    Map<String, float[]> model = data.equals("clustered") ? clustered(random, 2000, DIMS, 20) : uniform(random, 2000, 8);
+    int dims = model.values().iterator().next().length;
+    for (IndexParams params : List.of(IndexParams.DEFAULT, dims == DIMS ? SMALL_PARTITIONS : SMALL_PARTITIONS.withPartitionBytes(16 * 1024))) {
       EmbeddingHub hub = hubs.newHub();
-      Space space = hub.createSpace(SpaceSpec.builder("s", DIMS).metric(metric).indexParams(params).build());
+      Space space = hub.createSpace(SpaceSpec.builder("s", dims).metric(metric).indexParams(params).build());
       Map<String, float[]> indexed = new HashMap<>(model);
       space.multiset(indexed);
       long builds = hub.context().graphBuilds();
       IndexResult result = space.buildIndex();
-      int expectedPartitions = params == SMALL_PARTITIONS ? 4 : 1;
+      int expectedPartitions = params == IndexParams.DEFAULT ? 1 : 4;
       assertThat(result.partitionsAdded()).isEqualTo(expectedPartitions);
       assertThat(hub.context().graphBuilds() - builds).isEqualTo(expectedPartitions);
       assertThat(space.indexPartitions()).hasSize(expectedPartitions)
@@ -85,7 +87,7 @@ class IndexLayerTest {
       assertThat(space.indexPartitions().stream().mapToLong(IndexPartitionInfo::rows).sum()).isEqualTo(2000);
       assertThat(space.unindexedRows()).isZero();
       // a tail written after the build
-      Map<String, float[]> tail = clustered(new Random(4), 200, DIMS, 5);
+      Map<String, float[]> tail = data.equals("clustered") ? clustered(new Random(4), 200, DIMS, 5) : uniform(new Random(4), 200, 8);
       Map<String, float[]> renamed = new HashMap<>();
       tail.forEach((k, v) -> renamed.put("t" + k, v));
       space.multiset(renamed);
@@ -93,8 +95,8 @@ class IndexLayerTest {
       assertThat(space.unindexedRows()).isEqualTo(200);
 
       double recall = recall(space, indexed, metric, new Random(5), 100);
-      assertThat(recall).as("recall@10, %s, %d partitions + tail", metric, expectedPartitions).isGreaterThanOrEqualTo(0.95);
-      assertThat(space.nearestNeighbors(3000, indexed.get("k1"))).hasSize(indexed.size());
+      assertThat(recall).as("recall@10, %s, %s, %d partitions + tail", metric, data, expectedPartitions).isGreaterThanOrEqualTo(0.95);
+      assertThat(space.nearestNeighbors(3000, indexed.values().iterator().next())).hasSize(indexed.size());
     }
   }
 
@@ -405,6 +407,19 @@ class IndexLayerTest {
       hits += space.nearestNeighbors(10, q, options).stream().filter(n -> truth.contains(n.key())).count();
     }
     return hits / (10.0 * queries.size());
+  }
+
+  /** Uniform random vectors in [-1, 1): low-dimensional, where any HNSW keeps its recall. */
+  private static Map<String, float[]> uniform(Random random, int n, int dims) {
+    Map<String, float[]> out = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[dims];
+      for (int d = 0; d < dims; d++) {
+        v[d] = random.nextFloat() * 2 - 1;
+      }
+      out.put("u" + i, v);
+    }
+    return out;
   }
 
   private static double recall(ReadableSpace space, Map<String, float[]> model, Metric metric, Random random, int queries) {

@@ -360,10 +360,11 @@ public final class NearestNeighborBench {
 
   /** Warms up, then times {@code count} queries one at a time on this thread for every ef. */
   private void sweep(String layout, int count, Searcher searcher) {
-    for (int ef : new int[] {EFS[0], 64}) {
-      for (int q = 0; q < Math.min(WARMUP_QUERIES, count); q++) {
-        searcher.search(q, ef);
-      }
+    for (int q = 0; q < Math.min(WARMUP_QUERIES, count); q++) {
+      searcher.search(q, EFS[0]);
+    }
+    for (int q = 0; q < count; q++) { // one whole pass: JIT and every vector's page warm, like native's build
+      searcher.search(q, 64);
     }
     int[][] found = new int[count][];
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();

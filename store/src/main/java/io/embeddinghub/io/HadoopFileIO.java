@@ -41,6 +41,8 @@ public final class HadoopFileIO implements FileIO {
   private final FileSystem fs;
   private final Configuration conf;
   private final boolean local;
+  /** The root as a java.nio path on the local file system, else null. */
+  private final java.nio.file.Path localRoot;
   /** For atomic renames on non-local file systems; created once (on HDFS each is a client). */
   private volatile FileContext fileContext;
 
@@ -53,6 +55,7 @@ public final class HadoopFileIO implements FileIO {
     this.fs = fileSystem;
     this.local = fileSystem instanceof RawLocalFileSystem;
     this.root = fs.makeQualified(new Path(rootUri));
+    this.localRoot = local ? java.nio.file.Path.of(root.toUri()) : null;
   }
 
   public Configuration conf() {
@@ -78,7 +81,8 @@ public final class HadoopFileIO implements FileIO {
   @Override
   public boolean exists(String relativePath) throws IOException {
     if (local) { // a stat, without Hadoop building a FileStatus or an exception for an absent file
-      return java.nio.file.Files.exists(java.nio.file.Path.of(resolve(relativePath).toUri()));
+      return java.nio.file.Files.exists(
+          RelativePaths.isRoot(relativePath) ? localRoot : localRoot.resolve(RelativePaths.check(relativePath)));
     }
     return fs.exists(resolve(relativePath));
   }

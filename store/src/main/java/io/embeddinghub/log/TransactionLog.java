@@ -50,7 +50,13 @@ public final class TransactionLog {
   }
 
   static String entryName(long version) {
-    return String.format("%020d.json", version);
+    return zeroPadded(version) + ".json";
+  }
+
+  /** {@code version} in 20 digits (what {@code String.format("%020d")} gives, without its cost per probe). */
+  private static String zeroPadded(long version) {
+    String digits = Long.toString(version);
+    return "0".repeat(Math.max(0, 20 - digits.length())) + digits;
   }
 
   static String checkpointName(long version) {
