@@ -51,7 +51,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class PartitionedBench {
   static final int K = 10;
   static final int EF = 64;
-  static final int[] NPROBES = {1, 2, 3, 4, 8};
+  static final int[] NPROBES = {0, 1, 2, 3, 4, 8}; // 0: the space's default (automatic)
   static final long SEED = 20261130L;
   static final double CLUSTER_SIGMA = 0.5;
   static final int WARMUP_QUERIES = 200;

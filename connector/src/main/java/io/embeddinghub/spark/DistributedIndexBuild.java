@@ -43,17 +43,21 @@ final class DistributedIndexBuild {
         return new IndexResult(base.version(), 0, 0, 0);
       }
       Map<String, int[]> assignment = new HashMap<>();
+      float[] routingRecall = null;
       if (plan.routed()) {
         int files = plan.tail().size();
-        for (Tuple2<String, int[]> a : jsc.parallelize(range(files), files).map(new Assign(hub, space, plan)).collect()) {
-          assignment.put(a._1(), a._2());
+        List<IndexBuilder.Assignment> assigned = new ArrayList<>();
+        for (Tuple2<String, IndexBuilder.Assignment> a : jsc.parallelize(range(files), files).map(new Assign(hub, space, plan)).collect()) {
+          assignment.put(a._1(), a._2().partitionOfRow());
+          assigned.add(a._2());
         }
+        routingRecall = IndexBuilder.routingRecall(plan, assigned);
       }
       Broadcast<Map<String, int[]>> shared = jsc.broadcast(assignment);
       List<IndexPartition> written = new ArrayList<>();
       try {
         jsc.parallelize(range(plan.partitions()), plan.partitions())
-            .map(new BuildPartition(hub, space, plan, shared))
+            .map(new BuildPartition(hub, space, plan, shared, routingRecall))
             .collect()
             .stream()
             .filter(Objects::nonNull)
@@ -77,22 +81,23 @@ final class DistributedIndexBuild {
     return IntStream.range(0, n).boxed().toList();
   }
 
-  /** Task: one tail file's rows to partitions. */
+  /** Task: one tail file's rows to partitions, and its share of the routing probe's neighbours. */
   private record Assign(HubRef hub, String space, IndexBuilder.Plan plan)
-      implements Function<Integer, Tuple2<String, int[]>>, Serializable {
+      implements Function<Integer, Tuple2<String, IndexBuilder.Assignment>>, Serializable {
     @Override
-    public Tuple2<String, int[]> call(Integer file) {
+    public Tuple2<String, IndexBuilder.Assignment> call(Integer file) {
       LiveFile f = plan.tail().get(file);
       return new Tuple2<>(f.file().path(), new IndexBuilder(hub.context(), space).assign(plan, f));
     }
   }
 
   /** Task: build and write one partition; null when no row went to it. */
-  private record BuildPartition(HubRef hub, String space, IndexBuilder.Plan plan, Broadcast<Map<String, int[]>> assignment)
+  private record BuildPartition(HubRef hub, String space, IndexBuilder.Plan plan,
+      Broadcast<Map<String, int[]>> assignment, float[] routingRecall)
       implements Function<Integer, IndexPartition>, Serializable {
     @Override
     public IndexPartition call(Integer partition) {
-      return new IndexBuilder(hub.context(), space).buildPartition(plan, partition, assignment.value());
+      return new IndexBuilder(hub.context(), space).buildPartition(plan, partition, assignment.value(), routingRecall);
     }
   }
 }

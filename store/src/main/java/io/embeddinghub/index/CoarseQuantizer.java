@@ -82,62 +82,6 @@ public final class CoarseQuantizer {
     return q;
   }
 
-  /**
-   * For {@code nprobe = i + 1}, the fraction of true 10 nearest neighbours (within the sample, the
-   * query itself left out) that lie in the partitions of the query's {@code nprobe} nearest
-   * centroids, over up to 200 sample rows as queries: how much recall routing alone keeps.
-   */
-  public float[] routingRecall(float[] sample, int dimensions) {
-    int n = sample.length / dimensions;
-    int queries = Math.min(200, n);
-    int[] assigned = new int[n];
-    for (int i = 0; i < n; i++) {
-      assigned[i] = nearest(sample, i * dimensions);
-    }
-    long[] foundAtRank = new long[centroids.length];
-    long total = 0;
-    SearchHeap worstOnTop = new SearchHeap();
-    Integer[] order = new Integer[centroids.length];
-    for (int qi = 0; qi < queries; qi++) {
-      int q = (int) ((long) qi * n / queries);
-      worstOnTop.clear();
-      for (int row = 0; row < n; row++) {
-        if (row == q) {
-          continue;
-        }
-        float s = score(metric, sample, q * dimensions, java.util.Arrays.copyOfRange(sample, row * dimensions, (row + 1) * dimensions));
-        if (worstOnTop.size() < 10) {
-          worstOnTop.push(-s, row);
-        } else if (s < -worstOnTop.topScore()) {
-          worstOnTop.pop();
-          worstOnTop.push(-s, row);
-        }
-      }
-      float[] centroidScore = new float[centroids.length];
-      for (int c = 0; c < centroids.length; c++) {
-        order[c] = c;
-        centroidScore[c] = score(metric, sample, q * dimensions, centroids[c]);
-      }
-      java.util.Arrays.sort(order, (a, b) -> Float.compare(centroidScore[a], centroidScore[b]));
-      int[] rank = new int[centroids.length];
-      for (int r = 0; r < order.length; r++) {
-        rank[order[r]] = r;
-      }
-      while (!worstOnTop.isEmpty()) {
-        foundAtRank[rank[assigned[worstOnTop.topNode()]]]++;
-        total++;
-        worstOnTop.pop();
-      }
-    }
-    float[] recall = new float[centroids.length];
-    long cumulative = 0;
-    for (int r = 0; r < recall.length; r++) {
-      cumulative += foundAtRank[r];
-      recall[r] = total == 0 ? 1f : (float) cumulative / total;
-    }
-    return recall;
-  }
-
   public int size() {
     return centroids.length;
   }

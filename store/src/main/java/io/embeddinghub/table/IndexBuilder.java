@@ -54,8 +54,8 @@ public final class IndexBuilder {
    * What one build indexes: the tail files it covers, and its partitions — one, or one per
    * centroid. Serializable, so an engine can hand it to its tasks.
    */
-  public record Plan(String id, SpaceSpec spec, List<LiveFile> tail, long rows, float[][] centroids, float[] routingRecall)
-      implements java.io.Serializable {
+  public record Plan(String id, SpaceSpec spec, List<LiveFile> tail, long rows, float[][] centroids,
+      RoutingProbe probe) implements java.io.Serializable {
     public boolean isEmpty() {
       return tail.isEmpty();
     }
@@ -107,14 +107,14 @@ public final class IndexBuilder {
     if (partitions <= 1) {
       return new Plan(id, spec, tail, rows, null, null);
     }
-    float[] sample = sample(spec, tail, rows, (int) partitions);
+    Sample sample = sample(spec, tail, rows, (int) partitions);
     CoarseQuantizer quantizer = CoarseQuantizer.train(
-        sample, spec.dimensions(), Math.min((int) partitions, sample.length / spec.dimensions()), spec.metric(), 42);
+        sample.rows(), spec.dimensions(), Math.min((int) partitions, sample.size()), spec.metric(), 42);
     float[][] centroids = new float[quantizer.size()][];
     for (int c = 0; c < centroids.length; c++) {
       centroids[c] = quantizer.centroid(c);
     }
-    return new Plan(id, spec, tail, rows, centroids, quantizer.routingRecall(sample, spec.dimensions()));
+    return new Plan(id, spec, tail, rows, centroids, RoutingProbe.of(sample, rows, spec.dimensions()));
   }
 
   /** Builds and writes every partition of {@code state}'s tail (on this JVM, one at a time). */
@@ -124,15 +124,20 @@ public final class IndexBuilder {
       return new Build(plan.id(), List.of(), List.of(), 0);
     }
     Map<String, int[]> assignment = new LinkedHashMap<>();
+    float[] routingRecall = null;
     if (plan.routed()) {
+      List<Assignment> assigned = new ArrayList<>();
       for (LiveFile f : plan.tail()) {
-        assignment.put(f.file().path(), assign(plan, f));
+        Assignment a = assign(plan, f);
+        assigned.add(a);
+        assignment.put(f.file().path(), a.partitionOfRow());
       }
+      routingRecall = routingRecall(plan, assigned);
     }
     List<IndexPartition> written = new ArrayList<>();
     try {
       for (int p = 0; p < plan.partitions(); p++) {
-        IndexPartition part = buildPartition(plan, p, assignment);
+        IndexPartition part = buildPartition(plan, p, assignment, routingRecall);
         if (part != null) {
           written.add(part);
         }
@@ -158,12 +163,20 @@ public final class IndexBuilder {
     }
   }
 
-  /** Prepared rows spread evenly over the tail: what the quantizer is trained on. */
-  private float[] sample(SpaceSpec spec, List<LiveFile> tail, long rows, int partitions) {
+  /** Prepared rows spread evenly over the tail (what the quantizer is trained on), with where each is. */
+  record Sample(float[] rows, String[] files, int[] positions) {
+    int size() {
+      return files.length;
+    }
+  }
+
+  private Sample sample(SpaceSpec spec, List<LiveFile> tail, long rows, int partitions) {
     int dims = spec.dimensions();
     long sampleRows = Math.min(rows, (long) partitions * SAMPLE_ROWS_PER_PARTITION);
     double stride = (double) rows / sampleRows;
     float[] sample = new float[(int) sampleRows * dims];
+    String[] files = new String[(int) sampleRows];
+    int[] positions = new int[(int) sampleRows];
     int taken = 0;
     long seen = 0;
     double next = 0;
@@ -175,42 +188,167 @@ public final class IndexBuilder {
         }
         if (seen++ >= next) {
           System.arraycopy(contents.flatVectors(), row * dims, sample, taken * dims, dims);
+          files[taken] = f.file().path();
+          positions[taken] = row;
           taken++;
           next += stride;
         }
       }
     }
-    return IndexedRows.prepare(java.util.Arrays.copyOf(sample, taken * dims), dims, spec.metric());
+    return new Sample(IndexedRows.prepare(java.util.Arrays.copyOf(sample, taken * dims), dims, spec.metric()),
+        java.util.Arrays.copyOf(files, taken), java.util.Arrays.copyOf(positions, taken));
   }
 
-  /** The partition of each row of tail file {@code f} (-1 for deleted rows) under a routed plan. */
-  public int[] assign(Plan plan, LiveFile f) {
+  /**
+   * A few sample rows used as queries to measure how many true nearest neighbours routing keeps:
+   * as many as a brute-force pass over the tail affords (about 2·10¹⁰ multiply-adds, between 20
+   * and 200 queries), each with its own row left out of its answers.
+   */
+  public record RoutingProbe(float[] queries, String[] files, int[] positions) implements java.io.Serializable {
+    static RoutingProbe of(Sample sample, long rows, int dims) {
+      int count = (int) Math.max(20, Math.min(200, 20_000_000_000L / Math.max(1, rows * dims)));
+      count = Math.min(count, sample.size());
+      float[] queries = new float[count * dims];
+      String[] files = new String[count];
+      int[] positions = new int[count];
+      for (int i = 0; i < count; i++) {
+        int s = (int) ((long) i * sample.size() / count);
+        System.arraycopy(sample.rows(), s * dims, queries, i * dims, dims);
+        files[i] = sample.files()[s];
+        positions[i] = sample.positions()[s];
+      }
+      return new RoutingProbe(queries, files, positions);
+    }
+
+    int size() {
+      return files.length;
+    }
+  }
+
+  /**
+   * One tail file under a routed plan: the partition of each row (-1 for deleted rows), and for
+   * each routing probe query its {@value #NEIGHBOURS} nearest rows of this file, as scores and
+   * partitions (+inf and -1 where the file has fewer).
+   */
+  public record Assignment(int[] partitionOfRow, float[] neighbourScores, int[] neighbourPartitions)
+      implements java.io.Serializable {}
+
+  static final int NEIGHBOURS = 10;
+
+  /**
+   * For {@code nprobe = i + 1}, the share of the probe queries' true {@value #NEIGHBOURS} nearest
+   * rows (over the whole tail) that lie in their {@code nprobe} nearest partitions.
+   */
+  public static float[] routingRecall(Plan plan, List<Assignment> files) {
+    RoutingProbe probe = plan.probe();
+    int dims = plan.spec().dimensions();
+    int partitions = plan.centroids().length;
+    long[] foundAtRank = new long[partitions];
+    long total = 0;
+    for (int q = 0; q < probe.size(); q++) {
+      float[] bestScores = new float[NEIGHBOURS];
+      int[] bestPartitions = new int[NEIGHBOURS];
+      java.util.Arrays.fill(bestScores, Float.POSITIVE_INFINITY);
+      java.util.Arrays.fill(bestPartitions, -1);
+      for (Assignment a : files) {
+        for (int j = 0; j < NEIGHBOURS; j++) {
+          insert(bestScores, bestPartitions, a.neighbourScores()[q * NEIGHBOURS + j], a.neighbourPartitions()[q * NEIGHBOURS + j]);
+        }
+      }
+      Integer[] order = new Integer[partitions];
+      float[] centroidScore = new float[partitions];
+      for (int c = 0; c < partitions; c++) {
+        order[c] = c;
+        centroidScore[c] = CoarseQuantizer.score(plan.spec().metric(), probe.queries(), q * dims, plan.centroids()[c]);
+      }
+      java.util.Arrays.sort(order, (x, y) -> Float.compare(centroidScore[x], centroidScore[y]));
+      int[] rank = new int[partitions];
+      for (int r = 0; r < partitions; r++) {
+        rank[order[r]] = r;
+      }
+      for (int partition : bestPartitions) {
+        if (partition >= 0) {
+          foundAtRank[rank[partition]]++;
+          total++;
+        }
+      }
+    }
+    float[] recall = new float[partitions];
+    long cumulative = 0;
+    for (int r = 0; r < partitions; r++) {
+      cumulative += foundAtRank[r];
+      recall[r] = total == 0 ? 1f : (float) cumulative / total;
+    }
+    return recall;
+  }
+
+  /** Keeps the {@code scores.length} smallest scores offered, ascending. */
+  private static void insert(float[] scores, int[] partitions, float score, int partition) {
+    int last = scores.length - 1;
+    if (!(score < scores[last])) {
+      return;
+    }
+    int i = last;
+    while (i > 0 && scores[i - 1] > score) {
+      scores[i] = scores[i - 1];
+      partitions[i] = partitions[i - 1];
+      i--;
+    }
+    scores[i] = score;
+    partitions[i] = partition;
+  }
+
+  /** Assigns the rows of tail file {@code f} to partitions under a routed plan (see {@link Assignment}). */
+  public Assignment assign(Plan plan, LiveFile f) {
     int dims = plan.spec().dimensions();
     Metric metric = plan.spec().metric();
     CoarseQuantizer quantizer = new CoarseQuantizer(plan.centroids(), metric);
+    RoutingProbe probe = plan.probe();
     FileContents contents = ctx.cache().full(f.file(), dims);
     int[] partitionOfRow = new int[contents.rows()];
-    float[] row = new float[dims];
+    float[] scores = new float[probe.size() * NEIGHBOURS];
+    int[] partitions = new int[probe.size() * NEIGHBOURS];
+    java.util.Arrays.fill(scores, Float.POSITIVE_INFINITY);
+    java.util.Arrays.fill(partitions, -1);
+    float[] bestScores = new float[NEIGHBOURS];
+    int[] bestPartitions = new int[NEIGHBOURS];
+    String path = f.file().path();
     for (int r = 0; r < contents.rows(); r++) {
       if (!f.isLive(r)) {
         partitionOfRow[r] = -1;
         continue;
       }
-      System.arraycopy(contents.flatVectors(), r * dims, row, 0, dims);
-      partitionOfRow[r] = quantizer.nearest(IndexedRows.prepareQuery(row, metric), 0);
+      float[] row = IndexedRows.prepareQuery(java.util.Arrays.copyOfRange(contents.flatVectors(), r * dims, (r + 1) * dims), metric);
+      int partition = quantizer.nearest(row, 0);
+      partitionOfRow[r] = partition;
+      for (int q = 0; q < probe.size(); q++) {
+        if (probe.positions()[q] == r && probe.files()[q].equals(path)) {
+          continue; // the query's own row
+        }
+        float score = CoarseQuantizer.score(metric, probe.queries(), q * dims, row);
+        if (score < scores[q * NEIGHBOURS + NEIGHBOURS - 1]) {
+          System.arraycopy(scores, q * NEIGHBOURS, bestScores, 0, NEIGHBOURS);
+          System.arraycopy(partitions, q * NEIGHBOURS, bestPartitions, 0, NEIGHBOURS);
+          insert(bestScores, bestPartitions, score, partition);
+          System.arraycopy(bestScores, 0, scores, q * NEIGHBOURS, NEIGHBOURS);
+          System.arraycopy(bestPartitions, 0, partitions, q * NEIGHBOURS, NEIGHBOURS);
+        }
+      }
     }
-    return partitionOfRow;
+    return new Assignment(partitionOfRow, scores, partitions);
   }
 
   /**
    * Builds and writes partition {@code partition} of {@code plan}: the live tail rows
-   * {@code assignment} (tail file path to {@link #assign}'s answer) gives it, or all of them for a
-   * plan with one partition; null when none are.
+   * {@code assignment} (tail file path to {@link #assign}'s partitions) gives it, or all of them
+   * for a plan with one partition; null when none are. {@code routingRecall} ({@link
+   * #routingRecall}, null for one partition) goes into its log entry.
    */
-  public IndexPartition buildPartition(Plan plan, int partition, Map<String, int[]> assignment) {
+  public IndexPartition buildPartition(
+      Plan plan, int partition, Map<String, int[]> assignment, float[] routingRecall) {
     return writePartition(plan.spec(), plan.id(), partition, plan.tail(),
         plan.routed() ? plan.centroids()[partition] : null, plan.routed() ? assignment : null, partition,
-        plan.routingRecall());
+        routingRecall);
   }
 
   /**
