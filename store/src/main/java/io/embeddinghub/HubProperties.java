@@ -60,6 +60,15 @@ public final class HubProperties {
   public static final long INDEX_AUTO_TAIL_ROWS_DEFAULT = 100_000;
 
   /**
+   * Also index in the background when the unindexed tail reaches this fraction of the space's live
+   * rows (and at least {@link #INDEX_MIN_ROWS}), so that small spaces stay indexed as they grow;
+   * 0 (the default) turns this trigger off.
+   */
+  public static final String INDEX_AUTO_TAIL_FRACTION = "embeddinghub.index.auto.tail-fraction";
+
+  public static final double INDEX_AUTO_TAIL_FRACTION_DEFAULT = 0;
+
+  /**
    * How long a {@code Space} may answer from the version it last saw before probing the log for
    * newer commits, in milliseconds. 0 (the default) probes before every call, so every read sees
    * every commit made before it; a high-QPS reader on HDFS or S3, where a probe is a round trip,
@@ -125,6 +134,7 @@ public final class HubProperties {
       int indexBuildThreads,
       String indexBuilder,
       long indexAutoTailRows,
+      double indexAutoTailFraction,
       long readRefreshIntervalMs,
       int autoOptimizeFiles,
       double autoOptimizeDeletedFraction,
@@ -142,6 +152,7 @@ public final class HubProperties {
               conf.getInt(INDEX_BUILD_THREADS, INDEX_BUILD_THREADS_DEFAULT),
               conf.get(INDEX_BUILDER, INDEX_BUILDER_DEFAULT),
               conf.getLong(INDEX_AUTO_TAIL_ROWS, INDEX_AUTO_TAIL_ROWS_DEFAULT),
+              conf.getDouble(INDEX_AUTO_TAIL_FRACTION, INDEX_AUTO_TAIL_FRACTION_DEFAULT),
               conf.getLong(READ_REFRESH_INTERVAL_MS, READ_REFRESH_INTERVAL_MS_DEFAULT),
               conf.getInt(AUTO_OPTIMIZE_FILES, AUTO_OPTIMIZE_FILES_DEFAULT),
               conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT),
@@ -177,6 +188,10 @@ public final class HubProperties {
       io.embeddinghub.index.GraphBuilders.named(r.indexBuilder); // fails naming the unknown builder
       if (r.readRefreshIntervalMs < 0) {
         throw new InvalidInputException(READ_REFRESH_INTERVAL_MS + " must be >= 0, got " + r.readRefreshIntervalMs);
+      }
+      if (!(r.indexAutoTailFraction >= 0 && r.indexAutoTailFraction <= 1)) {
+        throw new InvalidInputException(
+            INDEX_AUTO_TAIL_FRACTION + " must be in [0, 1] (0 = off), got " + r.indexAutoTailFraction);
       }
       if (r.indexAutoTailRows < 0) {
         throw new InvalidInputException(INDEX_AUTO_TAIL_ROWS + " must be >= 0 (0 = off), got " + r.indexAutoTailRows);

@@ -277,6 +277,18 @@ class IndexLayerTest {
     assertThat(space.history().get(space.history().size() - 1).operation()).isEqualTo("buildIndex");
     assertThat(recall(space, model, Metric.L2, new Random(17), 20)).isGreaterThanOrEqualTo(0.95);
 
+    org.apache.hadoop.conf.Configuration byFraction = new org.apache.hadoop.conf.Configuration(false);
+    byFraction.setDouble(HubProperties.INDEX_AUTO_TAIL_FRACTION, 0.5);
+    Space growing = hubs.newHub(byFraction).createSpace("g", DIMS);
+    growing.multiset(small); // 300 of 300 rows unindexed: past half
+    growing.awaitIndexed();
+    assertThat(growing.unindexedRows()).isZero();
+    Map<String, float[]> fewMore = new HashMap<>();
+    model.entrySet().stream().skip(300).limit(200).forEach(e -> fewMore.put(e.getKey(), e.getValue()));
+    growing.multiset(fewMore); // 200 of 500: below half, stays in the tail
+    growing.awaitIndexed();
+    assertThat(growing.unindexedRows()).isEqualTo(200);
+
     Space manual = hubs.newHub().createSpace("m", DIMS); // default threshold 100,000 rows
     manual.multiset(model);
     manual.awaitIndexed();

@@ -212,8 +212,7 @@ public final class SpaceEngine {
     }
     SpaceState written = commit(s -> WritePlans.upsert(ctx, s, operation, files), writer::abort);
     autoOptimize();
-    long autoRows = ctx.settings().indexAutoTailRows();
-    if (autoRows > 0 && written.unindexedRows() >= Math.max(autoRows, ctx.settings().indexMinRows())) {
+    if (needsBackgroundIndex(written)) {
       ctx.autoIndexer().schedule(this);
     }
   }
@@ -409,6 +408,17 @@ public final class SpaceEngine {
         }
       }
     }
+  }
+
+  /** Whether {@code state}'s unindexed tail passes a background-indexing threshold. */
+  private boolean needsBackgroundIndex(SpaceState state) {
+    long tail = state.unindexedRows();
+    if (tail < Math.max(1, ctx.settings().indexMinRows())) {
+      return false;
+    }
+    long rows = ctx.settings().indexAutoTailRows();
+    double fraction = ctx.settings().indexAutoTailFraction();
+    return (rows > 0 && tail >= rows) || (fraction > 0 && tail >= fraction * state.size());
   }
 
   /** Waits until no background index build of this space is pending (see {@link AutoIndexer}). */
