@@ -377,7 +377,7 @@ def partitioned_section(directory, m):
     out.append(f"{p['rows']:,} vectors from a seeded mixture of {p['centers']:,} Gaussian clusters (centers N(0,1) per "
                f"dimension, σ {p['sigma']} around them), {p['queries']:,} queries from the same mixture; exact top-{p['k']} "
                f"by brute force. Each space in a hub opened with default settings, one `multiset` of all rows, then "
-               f"indexing on {p['cores']} cores: `awaitIndexed()` (a load that leaves 100,000 unindexed rows or more "
+               f"indexing on {p['cores']} cores: `awaitIndexed()` (a load that leaves embeddinghub.index.auto.tail-rows (default 10,000) unindexed rows or more "
                f"schedules a background build) and `buildIndex()` (indexes whatever is left), timed together; queries through `space.nearestNeighbors(10, q, "
                f"SearchOptions.withEf({p['ef']}).withNprobe(n))`, one at a time on one thread.")
     out.append("")

@@ -57,7 +57,7 @@ public final class HubProperties {
    */
   public static final String INDEX_AUTO_TAIL_ROWS = "embeddinghub.index.auto.tail-rows";
 
-  public static final long INDEX_AUTO_TAIL_ROWS_DEFAULT = 100_000;
+  public static final long INDEX_AUTO_TAIL_ROWS_DEFAULT = 10_000;
 
   /**
    * Also index in the background when the unindexed tail reaches this fraction of the space's live

@@ -146,7 +146,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
 
   /**
    * Waits for the background index build that writes start once the unindexed tail reaches
-   * {@link HubProperties#INDEX_AUTO_TAIL_ROWS} rows (default 100,000), if one is pending.
+   * {@link HubProperties#INDEX_AUTO_TAIL_ROWS} rows (default 10,000), if one is pending.
    */
   public void awaitIndexed() {
     engine.awaitIndexed();

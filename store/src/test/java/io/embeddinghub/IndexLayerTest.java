@@ -197,6 +197,25 @@ class IndexLayerTest {
   }
 
   @Test
+  void indexBuildsAreTieredSoAGrowingSpaceKeepsFewGraphs() {
+    Map<String, float[]> model = clustered(new Random(22), 1000, DIMS, 10);
+    Space space = hubs.newHub().createSpace(SpaceSpec.builder("s", DIMS).buckets(1).build());
+    List<String> keys = new ArrayList<>(model.keySet());
+    List<Integer> graphs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Map<String, float[]> batch = new HashMap<>();
+      keys.subList(i * 200, (i + 1) * 200).forEach(k -> batch.put(k, model.get(k)));
+      space.multiset(batch);
+      space.buildIndex();
+      graphs.add(space.indexPartitions().size());
+    }
+    assertThat(graphs).as("the fifth build takes in the four before it").containsExactly(1, 2, 3, 4, 1);
+    assertThat(space.indexPartitions().get(0).rows()).isEqualTo(1000);
+    assertThat(space.unindexedRows()).isZero();
+    assertThat(recall(space, model, Metric.L2, new Random(23), 30)).isGreaterThanOrEqualTo(0.95);
+  }
+
+  @Test
   void aBuildWhoseCommitFailsLeavesThePreviousIndexInForce() throws Exception {
     EmbeddingHub plain = hubs.newHub();
     plain.createSpace("s", DIMS).multiset(clustered(new Random(10), 500, DIMS, 5));
@@ -289,7 +308,7 @@ class IndexLayerTest {
     growing.awaitIndexed();
     assertThat(growing.unindexedRows()).isEqualTo(200);
 
-    Space manual = hubs.newHub().createSpace("m", DIMS); // default threshold 100,000 rows
+    Space manual = hubs.newHub().createSpace("m", DIMS); // default threshold 10,000 rows
     manual.multiset(model);
     manual.awaitIndexed();
     assertThat(manual.indexPartitions()).isEmpty();

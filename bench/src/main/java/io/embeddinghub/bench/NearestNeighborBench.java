@@ -258,7 +258,7 @@ public final class NearestNeighborBench {
     row("default-space", "data_files", files, null);
     row("default-space", "parquet_bytes", parquetBytes, null);
 
-    // a tail of embeddinghub.index.auto.tail-rows (default 100,000) or more is indexed by a background
+    // a tail of embeddinghub.index.auto.tail-rows (default 10,000) or more is indexed by a background
     // build the write scheduled: wait for it (none below that, as for Fashion-MNIST's 60,000), then
     // buildIndex() indexes the rest; the figure is the wall time until no row is unindexed
     t0 = System.nanoTime();

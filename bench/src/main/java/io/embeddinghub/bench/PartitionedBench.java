@@ -164,7 +164,7 @@ public final class PartitionedBench {
     row(layout, "load_seconds", load, null, null);
     row(layout, "load_rows_per_second", base.length / load, null, null);
 
-    // A write that leaves a tail of embeddinghub.index.auto.tail-rows (default 100,000) rows or more
+    // A write that leaves a tail of embeddinghub.index.auto.tail-rows (default 10,000) rows or more
     // schedules a background build on the hub's thread: wait for it first (racing it with an explicit
     // build would build the tail twice at once), then buildIndex() indexes whatever is left; the
     // figure is the wall time from the end of the load until no row is unindexed.

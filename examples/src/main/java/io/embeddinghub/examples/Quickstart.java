@@ -6,6 +6,7 @@ import io.embeddinghub.KeyNotFoundException;
 import io.embeddinghub.LocalSpace;
 import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
+import io.embeddinghub.SearchOptions;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSnapshot;
 import io.embeddinghub.SpaceSpec;
@@ -73,8 +74,11 @@ public final class Quickstart {
         IntStream.range(0, 10_000).mapToObj(i -> Map.entry("item-" + i, randomVector(random, 8)));
     items.multiset(generated);
     System.out.println("items.size() = " + items.size() + " at version " + items.version());
-    System.out.println("unindexed rows (searched exactly) = " + items.unindexedRows());
-    System.out.println("buildIndex() = " + items.buildIndex() + " -> " + items.indexPartitions());
+    // writes never build graphs: the new rows are searched exactly until an index covers them
+    // (a load leaving 10,000 unindexed rows starts a background build; buildIndex() joins it)
+    items.buildIndex();
+    System.out.println("index partitions = " + items.indexPartitions().size() + ", unindexed rows = " + items.unindexedRows()
+        + ", search plan: " + items.searchPlan(SearchOptions.DEFAULT));
     List<Neighbor> similar = items.nearestNeighbors(3, "item-7");
     System.out.println("nearestNeighbors(3, item-7) = " + similar);
 

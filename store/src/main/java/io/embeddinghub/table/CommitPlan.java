@@ -62,6 +62,11 @@ public record CommitPlan(
     return new CommitPlan(operation, adds, removes, deletes, indexAdds, partitions, rowsAdded, rowsDeleted);
   }
 
+  /** This plan under another operation name (for the history). */
+  CommitPlan withOperation(String name) {
+    return new CommitPlan(name, adds, removes, deletes, indexAdds, indexRemoves, rowsAdded, rowsDeleted);
+  }
+
   /** This plan also removing {@code partitions}. */
   CommitPlan withIndexRemoves(List<String> partitions) {
     if (partitions.isEmpty()) {

@@ -16,11 +16,14 @@ final class IndexPlans {
    * stale. Rows deleted or written since the build started need nothing: deletion vectors filter
    * the former, the latter are in new files, still in the tail.
    */
+  /** How many small builds an index build takes in with the tail (optimize takes in any two). */
+  static final int MERGE_SMALL_BUILDS_AT = 4;
+
   /**
-   * The partitions of the single-partition builds of {@code state} when there are several and
-   * their rows, with the tail, fit one partition: an optimize re-indexes them as one graph.
+   * The partitions of the single-partition builds of {@code state} when there are at least
+   * {@code atLeast} and their rows, with the tail, fit one partition: re-indexed as one graph.
    */
-  static List<String> smallBuilds(SpaceState state) {
+  static List<String> smallBuilds(SpaceState state, int atLeast) {
     long limitRows = state.metadata().spec().indexParams().partitionBytes() / (4L * state.metadata().spec().dimensions());
     long rows = state.unindexedRows();
     List<String> partitions = new java.util.ArrayList<>();
@@ -30,7 +33,7 @@ final class IndexPlans {
         rows += build.get(0).rows();
       }
     }
-    return partitions.size() >= 2 && rows <= limitRows ? partitions : List.of();
+    return partitions.size() >= atLeast && rows <= limitRows ? partitions : List.of();
   }
 
   /** A plan that only removes index partitions (whole builds). */

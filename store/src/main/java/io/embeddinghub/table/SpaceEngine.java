@@ -311,7 +311,7 @@ public final class SpaceEngine {
       SpaceState before = latest();
       Compactor.Rewrite rewrite = compactor.rewrite(before);
       SpaceState compacted = preview(before, compaction(before, rewrite));
-      List<String> merged = IndexPlans.smallBuilds(compacted);
+      List<String> merged = IndexPlans.smallBuilds(compacted, 2);
       IndexBuilder.Build build;
       try {
         build = indexer.build(preview(compacted, IndexPlans.removing(merged)));
@@ -374,12 +374,22 @@ public final class SpaceEngine {
     for (int attempt = 1; ; attempt++) {
       SpaceState before = latest();
       long started = System.nanoTime();
-      IndexBuilder.Build build = builder.build(before);
+      if (before.unindexedRows() == 0) {
+        return new IndexResult(before.version(), 0, 0, 0);
+      }
+      // tiered: once a few small builds pile up, the next build takes them in with the tail
+      List<String> merged = IndexPlans.smallBuilds(before, IndexPlans.MERGE_SMALL_BUILDS_AT);
+      IndexBuilder.Build build = builder.build(preview(before, IndexPlans.removing(merged)));
       if (build.isEmpty()) {
         return new IndexResult(before.version(), 0, 0, 0);
       }
       try {
-        SpaceState after = commitIndexBuild(build);
+        SpaceState after = commit(
+            s -> {
+              CommitPlan removal = IndexPlans.removing(merged).withOperation("buildIndex");
+              return removal.withIndexAdds(IndexPlans.add(preview(s, removal), build).indexAdds());
+            },
+            () -> builder.abort(build));
         return new IndexResult(after.version(), build.partitions().size(), build.rows(), System.nanoTime() - started);
       } catch (io.embeddinghub.CommitConflictException e) {
         if (attempt >= OPTIMIZE_ATTEMPTS) {
