@@ -1,11 +1,9 @@
 package io.embeddinghub.format;
 
+import io.embeddinghub.internal.SingleFlight;
 import io.embeddinghub.internal.WeightedLruCache;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -20,8 +18,8 @@ public final class FileContentsCache {
   private final Configuration conf;
   private final WeightedLruCache<FileContents> entries;
   /** Running loads by path, of the keys only and of the whole file. */
-  private final ConcurrentHashMap<String, CompletableFuture<FileContents>> loadingKeys = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, CompletableFuture<FileContents>> loadingFull = new ConcurrentHashMap<>();
+  private final SingleFlight<FileContents> loadingKeys = new SingleFlight<>();
+  private final SingleFlight<FileContents> loadingFull = new SingleFlight<>();
 
   public FileContentsCache(FileIO io, Configuration conf, long maxBytes) {
     this.io = io;
@@ -42,45 +40,21 @@ public final class FileContentsCache {
   /** The cached contents, or else the result of a running load that has them, or else a new load. */
   private FileContents get(DataFile file, int dimensions, boolean keysOnly) {
     String path = file.path();
-    ConcurrentHashMap<String, CompletableFuture<FileContents>> loading = keysOnly ? loadingKeys : loadingFull;
-    while (true) {
-      FileContents cached = entries.get(path);
-      if (cached != null && (keysOnly || cached.hasVectors())) {
-        return cached;
-      }
-      CompletableFuture<FileContents> running = loadingFull.get(path);
-      if (running == null && keysOnly) {
-        running = loadingKeys.get(path);
-      }
-      if (running != null) {
-        return join(running);
-      }
-      CompletableFuture<FileContents> mine = new CompletableFuture<>();
-      if (loading.putIfAbsent(path, mine) != null) {
-        continue; // another reader started the same load meanwhile: wait for it
-      }
-      try {
-        FileContents loaded = entries.get(path);
-        if (loaded == null || !(keysOnly || loaded.hasVectors())) {
-          loaded = store(path, ParquetDataFiles.read(io, conf, file, dimensions, keysOnly));
-        }
-        mine.complete(loaded);
+    FileContents cached = entries.get(path);
+    if (cached != null && (keysOnly || cached.hasVectors())) {
+      return cached;
+    }
+    FileContents full = loadingFull.awaitRunning(path);
+    if (full != null) {
+      return full;
+    }
+    return (keysOnly ? loadingKeys : loadingFull).load(path, () -> {
+      FileContents loaded = entries.get(path); // a load that finished just before this one started
+      if (loaded != null && (keysOnly || loaded.hasVectors())) {
         return loaded;
-      } catch (RuntimeException | Error e) {
-        mine.completeExceptionally(e);
-        throw e;
-      } finally {
-        loading.remove(path, mine);
       }
-    }
-  }
-
-  private static FileContents join(CompletableFuture<FileContents> load) {
-    try {
-      return load.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
+      return store(path, ParquetDataFiles.read(io, conf, file, dimensions, keysOnly));
+    });
   }
 
   /** Offers freshly written contents, so that a commit's lookups need not read them back. */

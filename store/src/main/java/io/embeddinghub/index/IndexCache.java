@@ -1,9 +1,8 @@
 package io.embeddinghub.index;
 
+import io.embeddinghub.internal.SingleFlight;
 import io.embeddinghub.internal.WeightedLruCache;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -16,7 +15,7 @@ import java.util.function.Supplier;
  */
 public final class IndexCache {
   private final WeightedLruCache<PartitionIndex> entries;
-  private final ConcurrentHashMap<String, CompletableFuture<PartitionIndex>> loading = new ConcurrentHashMap<>();
+  private final SingleFlight<PartitionIndex> loading = new SingleFlight<>();
   private final Set<String> broken = ConcurrentHashMap.newKeySet();
 
   public IndexCache(long maxBytes) {
@@ -29,29 +28,14 @@ public final class IndexCache {
     if (cached != null) {
       return cached;
     }
-    CompletableFuture<PartitionIndex> mine = new CompletableFuture<>();
-    CompletableFuture<PartitionIndex> running = loading.putIfAbsent(path, mine);
-    if (running != null) {
-      try {
-        return running.join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
-    }
-    try {
-      PartitionIndex loaded = entries.get(path);
+    return loading.load(path, () -> {
+      PartitionIndex loaded = entries.get(path); // a load that finished just before this one started
       if (loaded == null) {
         loaded = loader.get();
         entries.put(path, loaded);
       }
-      mine.complete(loaded);
       return loaded;
-    } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      loading.remove(path, mine);
-    }
+    });
   }
 
   /** Adds a partition just written, so the first queries need not read it back. */
