@@ -32,17 +32,7 @@ final class DistributedIndexBuild {
       if (job.isEmpty()) {
         return new IndexResult(job.baseVersion(), 0, 0, 0);
       }
-      IndexBuildJob.Routing routing = IndexBuildJob.Routing.NONE;
-      if (job.routed()) {
-        routing = job.routing(jsc.parallelize(range(job.tailFiles()), job.tailFiles()).map(new Assign(hub, job)).collect());
-      }
-      Broadcast<IndexBuildJob.Routing> shared = jsc.broadcast(routing);
-      List<IndexBuildJob.WrittenPartition> written;
-      try {
-        written = jsc.parallelize(range(job.partitions()), job.partitions()).map(new Build(hub, job, shared)).collect();
-      } finally {
-        shared.destroy();
-      }
+      List<IndexBuildJob.WrittenPartition> written = buildPartitions(jsc, hub, job);
       try {
         return job.commit(hub.context(), written, started);
       } catch (CommitConflictException e) {
@@ -50,6 +40,26 @@ final class DistributedIndexBuild {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * Runs an index build's tasks (assignment of a split build's tail files, then one task per
+   * partition) and returns the written partitions, uncommitted; nothing for an empty job.
+   */
+  static List<IndexBuildJob.WrittenPartition> buildPartitions(JavaSparkContext jsc, HubRef hub, IndexBuildJob job) {
+    if (job.isEmpty()) {
+      return List.of();
+    }
+    IndexBuildJob.Routing routing = IndexBuildJob.Routing.NONE;
+    if (job.routed()) {
+      routing = job.routing(jsc.parallelize(range(job.tailFiles()), job.tailFiles()).map(new Assign(hub, job)).collect());
+    }
+    Broadcast<IndexBuildJob.Routing> shared = jsc.broadcast(routing);
+    try {
+      return jsc.parallelize(range(job.partitions()), job.partitions()).map(new Build(hub, job, shared)).collect();
+    } finally {
+      shared.destroy();
     }
   }
 

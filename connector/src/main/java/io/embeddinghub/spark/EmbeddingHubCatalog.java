@@ -193,24 +193,29 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     throw new NoSuchFunctionException(ident);
   }
 
-  /** {@code system.build_index}: {@code CALL <catalog>.system.build_index('space')}. */
+  /** {@code system.build_index} and {@code system.optimize}: {@code CALL <catalog>.system.optimize('space')}. */
   @Override
   public UnboundProcedure loadProcedure(Identifier ident) {
-    if (ident.namespace().length == 1 && ident.namespace()[0].equalsIgnoreCase("system")
-        && ident.name().equalsIgnoreCase(BuildIndexProcedure.NAME)) {
-      if (hub == null) {
-        throw new InvalidInputException(
-            "Catalog '" + name + "' needs spark.sql.catalog." + name + ".path = <hub root> for procedures");
+    if (hub == null) {
+      throw new InvalidInputException(
+          "Catalog '" + name + "' needs spark.sql.catalog." + name + ".path = <hub root> for procedures");
+    }
+    Map<String, SpaceProcedure> procedures = SpaceProcedure.all(hub);
+    if (ident.namespace().length == 1 && ident.namespace()[0].equalsIgnoreCase("system")) {
+      SpaceProcedure procedure = procedures.get(ident.name().toLowerCase(java.util.Locale.ROOT));
+      if (procedure != null) {
+        return procedure;
       }
-      return new BuildIndexProcedure(hub);
     }
     throw new InvalidInputException("Unknown procedure " + ident + " in catalog '" + name
-        + "': available: system." + BuildIndexProcedure.NAME);
+        + "': available: " + new java.util.TreeSet<>(procedures.keySet()).stream().map(p -> "system." + p).toList());
   }
 
   @Override
   public Identifier[] listProcedures(String[] namespace) {
-    return new Identifier[] {Identifier.of(new String[] {"system"}, BuildIndexProcedure.NAME)};
+    return new Identifier[] {
+      Identifier.of(new String[] {"system"}, "build_index"), Identifier.of(new String[] {"system"}, "optimize")
+    };
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.IndexResult;
+import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.internal.Errors;
@@ -182,6 +183,16 @@ public final class EmbeddingHubSpark {
    */
   public IndexResult buildIndex(String space) {
     return DistributedIndexBuild.run(spark, hub, Errors.checkSpaceName(space));
+  }
+
+  /**
+   * Optimizes the space as Spark jobs: one task per compaction group rewrites a bucket's small,
+   * overlapping or deletion-heavy files into sorted files of the target size in bounded memory,
+   * then the rows left unindexed are indexed one task per partition, and both commit as one
+   * version. What {@code CALL <catalog>.system.optimize('space')} runs.
+   */
+  public OptimizeResult optimize(String space) {
+    return DistributedOptimize.run(spark, hub, Errors.checkSpaceName(space));
   }
 
   private static Dataset<Row> keyColumn(Dataset<Row> keys) {

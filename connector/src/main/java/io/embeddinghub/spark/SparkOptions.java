@@ -35,6 +35,9 @@ final class SparkOptions {
   static final String INDEX_M = "index.m";
   static final String INDEX_EF_CONSTRUCTION = "index.efConstruction";
   static final String INDEX_EF = "index.ef";
+  /** Target data-file size of a space a write creates, in bytes (default 128 MiB) and rows (default 1,000,000). */
+  static final String TARGET_FILE_BYTES = "targetFileBytes";
+  static final String TARGET_FILE_ROWS = "targetFileRows";
   /** Keep the last row of a key repeated within one write instead of failing; default false. */
   static final String DEDUPE = "dedupe";
   /** Of a space read by a nearest-neighbor join: the search's ef; default the space's. */
@@ -144,6 +147,8 @@ final class SparkOptions {
     builder.indexParams(
         new IndexParams(
             intOption(INDEX_M, d.m()), intOption(INDEX_EF_CONSTRUCTION, d.efConstruction()), intOption(INDEX_EF, d.ef())));
+    builder.targetFileBytes(longOption(TARGET_FILE_BYTES, SpaceSpec.DEFAULT_TARGET_FILE_BYTES));
+    builder.targetFileRows(longOption(TARGET_FILE_ROWS, SpaceSpec.DEFAULT_TARGET_FILE_ROWS));
     return builder.build();
   }
 
@@ -170,6 +175,18 @@ final class SparkOptions {
   private int intOption(String key, int defaultValue) {
     String value = options.get(key);
     return value == null ? defaultValue : parseInt(key, value);
+  }
+
+  private long longOption(String key, long defaultValue) {
+    String value = options.get(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw badValue(key, value, "a number");
+    }
   }
 
   /** An integer option's value, or an error naming the option and the value. */

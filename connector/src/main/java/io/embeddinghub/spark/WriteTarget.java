@@ -13,14 +13,14 @@ import java.io.Serializable;
  */
 record WriteTarget(
     HubRef hub, String space, int dimensions, String metric, int buckets, int m, int efConstruction, int ef,
-    boolean embeddingIsDouble, int keyOrdinal, int embeddingOrdinal, boolean dedupe)
+    long targetFileBytes, long targetFileRows, boolean embeddingIsDouble, int keyOrdinal, int embeddingOrdinal, boolean dedupe)
     implements Serializable {
 
   static WriteTarget of(HubRef hub, SpaceSpec spec, boolean dimensionsKnown, boolean embeddingIsDouble,
       int keyOrdinal, int embeddingOrdinal, boolean dedupe) {
     IndexParams p = spec.indexParams();
     return new WriteTarget(hub, spec.name(), dimensionsKnown ? spec.dimensions() : 0, spec.metric().id(),
-        spec.buckets(), p.m(), p.efConstruction(), p.ef(), embeddingIsDouble, keyOrdinal, embeddingOrdinal, dedupe);
+        spec.buckets(), p.m(), p.efConstruction(), p.ef(), spec.targetFileBytes(), spec.targetFileRows(), embeddingIsDouble, keyOrdinal, embeddingOrdinal, dedupe);
   }
 
   /** The spec with {@code dims} dimensions (the known ones, or those a task inferred). */
@@ -33,6 +33,8 @@ record WriteTarget(
         .metric(Metric.parse(metric))
         .buckets(buckets)
         .indexParams(new IndexParams(m, efConstruction, ef))
+        .targetFileBytes(targetFileBytes)
+        .targetFileRows(targetFileRows)
         .build();
   }
 }

@@ -39,6 +39,11 @@ public final class IndexBuildJob implements Serializable {
     return new IndexBuildJob(space, base.version(), new IndexBuilder(ctx, space).plan(base));
   }
 
+  /** Plans a build of {@code base}'s unindexed tail (an optimize's preview of what it commits, say). */
+  static IndexBuildJob planOn(HubContext ctx, String space, SpaceState base) {
+    return new IndexBuildJob(space, base.version(), new IndexBuilder(ctx, space).plan(base));
+  }
+
   /** Whether there is nothing to index (then {@link #baseVersion()} is the answer). */
   public boolean isEmpty() {
     return plan.isEmpty();
@@ -105,15 +110,25 @@ public final class IndexBuildJob implements Serializable {
    * covered file, deletes them and throws {@link io.embeddinghub.CommitConflictException} (plan again).
    */
   public IndexResult commit(HubContext ctx, List<WrittenPartition> written, long startedNanos) {
+    IndexBuilder.Build build = build(written);
+    SpaceState after = SpaceEngine.open(ctx, space).commitIndexBuild(build);
+    return new IndexResult(after.version(), build.partitions().size(), plan.rows(), System.nanoTime() - startedNanos);
+  }
+
+  /** The build the written partitions make (an empty one for an empty job). */
+  IndexBuilder.Build build(List<WrittenPartition> written) {
     List<IndexPartition> partitions = new ArrayList<>();
     for (WrittenPartition w : written) {
       if (w.partition() != null) {
         partitions.add(w.partition());
       }
     }
-    IndexBuilder.Build build = new IndexBuilder.Build(plan.id(), partitions, plan.coveredFiles(), plan.rows());
-    SpaceState after = SpaceEngine.open(ctx, space).commitIndexBuild(build);
-    return new IndexResult(after.version(), partitions.size(), plan.rows(), System.nanoTime() - startedNanos);
+    return new IndexBuilder.Build(plan.id(), partitions, plan.isEmpty() ? List.of() : plan.coveredFiles(), plan.rows());
+  }
+
+  /** Deletes written partitions that will not be committed. */
+  void abort(HubContext ctx, List<WrittenPartition> written) {
+    new IndexBuilder(ctx, space).abort(build(written));
   }
 
   @Override

@@ -5,23 +5,16 @@ import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.InitContext;
 import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.io.api.RecordMaterializer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -56,8 +49,6 @@ public final class ParquetDataFiles {
           .named(KEY)
           .named("spark_schema");
 
-  private static final long ROW_GROUP_BYTES = 32L << 20;
-
   private ParquetDataFiles() {}
 
   /**
@@ -71,27 +62,12 @@ public final class ParquetDataFiles {
     if (sortedKeys.length == 0) {
       throw new IllegalArgumentException("A data file needs at least one row: " + path);
     }
-    OutputFile out = io.newOutputFile(path);
-    try (ParquetWriter<Integer> writer =
-        new RowWriterBuilder(out, sortedKeys, vectors, dimensions)
-            .withConf(conf)
-            .withCompressionCodec(CompressionCodecName.SNAPPY)
-            .withDictionaryEncoding(false)
-            .withRowGroupSize(ROW_GROUP_BYTES)
-            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-            .build()) {
+    try (DataFileWriter writer = DataFileWriter.create(io, conf, path, bucket, dimensions)) {
       for (int row = 0; row < sortedKeys.length; row++) {
-        writer.write(row);
+        writer.add(sortedKeys[row], vectors, row * dimensions);
       }
+      return writer.finish();
     }
-    return new DataFile(
-        path,
-        bucket,
-        sortedKeys.length,
-        io.length(path),
-        sortedKeys[0],
-        sortedKeys[sortedKeys.length - 1],
-        null);
   }
 
   /** Reads a data file's keys, and its embeddings unless {@code keysOnly}. */
@@ -129,78 +105,6 @@ public final class ParquetDataFiles {
           location, "holds " + collector.rows + " rows, the log records " + file.rows(), null);
     }
     return new FileContents(collector.keys, keysOnly ? null : collector.vectors, dimensions);
-  }
-
-  private static final class RowWriterBuilder extends ParquetWriter.Builder<Integer, RowWriterBuilder> {
-    private final String[] keys;
-    private final float[] vectors;
-    private final int dimensions;
-
-    RowWriterBuilder(OutputFile out, String[] keys, float[] vectors, int dimensions) {
-      super(out);
-      this.keys = keys;
-      this.vectors = vectors;
-      this.dimensions = dimensions;
-    }
-
-    @Override
-    protected RowWriterBuilder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<Integer> getWriteSupport(Configuration conf) {
-      return new RowWriteSupport(keys, vectors, dimensions);
-    }
-  }
-
-  /** Writes row {@code i} of the arrays it was given; the record is the row index. */
-  private static final class RowWriteSupport extends WriteSupport<Integer> {
-    private final String[] keys;
-    private final float[] vectors;
-    private final int dimensions;
-    private RecordConsumer consumer;
-
-    RowWriteSupport(String[] keys, float[] vectors, int dimensions) {
-      this.keys = keys;
-      this.vectors = vectors;
-      this.dimensions = dimensions;
-    }
-
-    @Override
-    public WriteContext init(Configuration configuration) {
-      Map<String, String> extra = new HashMap<>();
-      extra.put("embeddinghub.dimensions", Integer.toString(dimensions));
-      return new WriteContext(SCHEMA, extra);
-    }
-
-    @Override
-    public void prepareForWrite(RecordConsumer recordConsumer) {
-      this.consumer = recordConsumer;
-    }
-
-    @Override
-    public void write(Integer row) {
-      consumer.startMessage();
-      consumer.startField(KEY, 0);
-      consumer.addBinary(Binary.fromString(keys[row]));
-      consumer.endField(KEY, 0);
-      consumer.startField(EMBEDDING, 1);
-      consumer.startGroup();
-      consumer.startField("list", 0);
-      int base = row * dimensions;
-      for (int d = 0; d < dimensions; d++) {
-        consumer.startGroup();
-        consumer.startField("element", 0);
-        consumer.addFloat(vectors[base + d]);
-        consumer.endField("element", 0);
-        consumer.endGroup();
-      }
-      consumer.endField("list", 0);
-      consumer.endGroup();
-      consumer.endField(EMBEDDING, 1);
-      consumer.endMessage();
-    }
   }
 
   private static final class RowReaderBuilder extends ParquetReader.Builder<Object> {

@@ -155,6 +155,9 @@ public final class LogJson {
         .put("ef", spec.indexParams().ef())
         .put("partitionBytes", spec.indexParams().partitionBytes())
         .put("nprobe", spec.indexParams().nprobe());
+    node.putObject("files")
+        .put("targetBytes", spec.targetFileBytes())
+        .put("targetRows", spec.targetFileRows());
     node.put("createdAt", m.createdAtMillis());
     if (m.forkedFrom() != null) {
       node.putObject("forkedFrom")
@@ -167,6 +170,7 @@ public final class LogJson {
   private static SpaceMetadata decodeMetadata(JsonNode node) throws IOException {
     try {
       JsonNode index = required(node, "index");
+      JsonNode files = node.get("files"); // absent in logs written before file targets
       SpaceSpec spec =
           SpaceSpec.builder(requiredText(node, "name"), (int) requiredLong(node, "dimensions"))
               .metric(Metric.parse(requiredText(node, "metric")))
@@ -178,6 +182,8 @@ public final class LogJson {
                       (int) requiredLong(index, "ef"),
                       index.has("partitionBytes") ? requiredLong(index, "partitionBytes") : IndexParams.DEFAULT_PARTITION_BYTES,
                       index.has("nprobe") ? (int) requiredLong(index, "nprobe") : IndexParams.DEFAULT_NPROBE))
+              .targetFileBytes(files == null ? SpaceSpec.DEFAULT_TARGET_FILE_BYTES : requiredLong(files, "targetBytes"))
+              .targetFileRows(files == null ? SpaceSpec.DEFAULT_TARGET_FILE_ROWS : requiredLong(files, "targetRows"))
               .build();
       SpaceMetadata.ForkOrigin origin = null;
       if (node.has("forkedFrom")) {

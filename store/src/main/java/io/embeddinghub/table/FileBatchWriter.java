@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /**
  * Buffers validated rows per bucket and writes them as sorted Parquet data files under
- * {@code <space>/data/bucket=NNNN/}. When the buffer passes its byte budget every bucket is
+ * {@code <space>/data/bucket=NNNN/}, none larger than the space's target file size. When the buffer passes its byte budget every bucket is
  * flushed, so a bulk load of any size runs in bounded memory. Within the buffer a repeated key
  * keeps its last value; across flushes the commit marks the older rows deleted.
  *
@@ -82,21 +82,29 @@ public final class FileBatchWriter {
 
   private void flush() {
     for (Map.Entry<Integer, Map<String, float[]>> e : new TreeMap<>(buffers).entrySet()) {
-      written.add(writeBucket(e.getKey(), e.getValue()));
+      writeBucket(e.getKey(), e.getValue());
     }
     buffers.clear();
     bufferedBytes = 0;
   }
 
-  private DataFile writeBucket(int bucket, Map<String, float[]> rows) {
-    String[] keys = rows.keySet().toArray(new String[0]);
-    java.util.Arrays.sort(keys, KeyOrder.COMPARATOR);
+  /** Writes a bucket's buffered rows sorted, cut into files of at most the space's rows per file. */
+  private void writeBucket(int bucket, Map<String, float[]> rows) {
+    String[] sorted = rows.keySet().toArray(new String[0]);
+    java.util.Arrays.sort(sorted, KeyOrder.COMPARATOR);
     int dims = spec.dimensions();
-    float[] flat = new float[keys.length * dims];
-    for (int i = 0; i < keys.length; i++) {
-      System.arraycopy(rows.get(keys[i]), 0, flat, i * dims, dims);
+    int files = (int) ((sorted.length + (long) spec.rowsPerFile() - 1) / spec.rowsPerFile());
+    for (int f = 0; f < files; f++) {
+      // even cuts: no tiny last file
+      int from = (int) ((long) sorted.length * f / files);
+      int to = (int) ((long) sorted.length * (f + 1) / files);
+      String[] keys = java.util.Arrays.copyOfRange(sorted, from, to);
+      float[] flat = new float[keys.length * dims];
+      for (int i = 0; i < keys.length; i++) {
+        System.arraycopy(rows.get(keys[i]), 0, flat, i * dims, dims);
+      }
+      written.add(writeSorted(ctx, spaceDir, spec, bucket, keys, flat));
     }
-    return writeSorted(ctx, spaceDir, spec, bucket, keys, flat);
   }
 
   /**

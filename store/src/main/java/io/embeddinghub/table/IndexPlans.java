@@ -10,12 +10,6 @@ import java.util.Map;
 final class IndexPlans {
   private IndexPlans() {}
 
-  /**
-   * Adds the build's partitions. Every data file it covers must still be live and unindexed:
-   * otherwise a concurrent optimize removed it or another build indexed it, and the build is
-   * stale. Rows deleted or written since the build started need nothing: deletion vectors filter
-   * the former, the latter are in new files, still in the tail.
-   */
   /** How many small builds an index build takes in with the tail (optimize takes in any two). */
   static final int MERGE_SMALL_BUILDS_AT = 4;
 
@@ -41,6 +35,12 @@ final class IndexPlans {
     return new CommitPlan("optimize", List.of(), List.of(), Map.of(), List.of(), partitions, 0, 0);
   }
 
+  /**
+   * Adds the build's partitions. Every data file it covers must still be live and unindexed:
+   * otherwise a concurrent optimize removed it or another build indexed it, and the build is
+   * stale. Rows deleted or written since the build started need nothing: deletion vectors filter
+   * the former, the latter are in new files, still in the tail.
+   */
   static CommitPlan add(SpaceState state, IndexBuilder.Build build) {
     String space = state.metadata().spec().name();
     for (String path : build.coveredFiles()) {

@@ -310,11 +310,10 @@ public final class SpaceEngine {
     for (int attempt = 1; ; attempt++) {
       SpaceState before = latest();
       Compactor.Rewrite rewrite = compactor.rewrite(before);
-      SpaceState compacted = preview(before, compaction(before, rewrite));
-      List<String> merged = IndexPlans.smallBuilds(compacted, 2);
+      IndexStep step = indexStep(before, rewrite);
       IndexBuilder.Build build;
       try {
-        build = indexer.build(preview(compacted, IndexPlans.removing(merged)));
+        build = indexer.build(step.base());
       } catch (RuntimeException e) {
         FileBatchWriter.deleteQuietly(ctx, rewrite.written());
         throw e;
@@ -322,25 +321,69 @@ public final class SpaceEngine {
       if (rewrite.inputs().isEmpty() && build.isEmpty()) {
         return new OptimizeResult(before.version(), 0, 0, 0);
       }
-      List<String> replaced = build.isEmpty() ? List.of() : merged;
       try {
-        SpaceState after = commit(
-            s -> {
-              CommitPlan plan = compaction(s, rewrite).withIndexRemoves(replaced);
-              return plan.withIndexAdds(IndexPlans.add(preview(s, plan), build).indexAdds());
-            },
-            () -> {
-              FileBatchWriter.deleteQuietly(ctx, rewrite.written());
-              indexer.abort(build);
-            });
-        return new OptimizeResult(
-            after.version(), rewrite.inputs().size(), rewrite.written().size(), rewrite.liveRows(), build.partitions().size());
+        return commitOptimize(rewrite, step, build);
       } catch (io.embeddinghub.CommitConflictException e) {
         if (attempt >= OPTIMIZE_ATTEMPTS) {
           throw e;
         }
       }
     }
+  }
+
+  /**
+   * What the index build of an optimize builds on: {@code before} with the rewrite applied and the
+   * small single-partition builds it re-indexes removed (so their rows are part of the tail).
+   */
+  public record IndexStep(SpaceState base, List<String> mergedBuilds) {}
+
+  private static IndexStep indexStep(SpaceState before, Compactor.Rewrite rewrite) {
+    SpaceState compacted = preview(before, compaction(before, rewrite));
+    List<String> merged = IndexPlans.smallBuilds(compacted, 2);
+    return new IndexStep(preview(compacted, IndexPlans.removing(merged)), merged);
+  }
+
+  /** Commits a rewrite and the index build made on its {@link IndexStep} as one version. */
+  private OptimizeResult commitOptimize(Compactor.Rewrite rewrite, IndexStep step, IndexBuilder.Build build) {
+    List<String> replaced = build.isEmpty() ? List.of() : step.mergedBuilds();
+    SpaceState after = commit(
+        s -> {
+          CommitPlan plan = compaction(s, rewrite).withIndexRemoves(replaced);
+          return plan.withIndexAdds(IndexPlans.add(preview(s, plan), build).indexAdds());
+        },
+        () -> {
+          FileBatchWriter.deleteQuietly(ctx, rewrite.written());
+          new IndexBuilder(ctx, name).abort(build);
+        });
+    return new OptimizeResult(
+        after.version(), rewrite.inputs().size(), rewrite.written().size(), rewrite.liveRows(), build.partitions().size());
+  }
+
+  /** The compaction groups of an optimize of {@code base} (for an engine that rewrites them as tasks). */
+  public static List<CompactionGroup> planCompaction(SpaceState base) {
+    return CompactionPlanner.plan(base, files -> true);
+  }
+
+  /** Rewrites one compaction group in bounded memory; the files are invisible until committed. */
+  public static List<io.embeddinghub.log.DataFile> rewriteGroup(
+      HubContext ctx, io.embeddinghub.SpaceSpec spec, CompactionGroup group) {
+    return new SortedMerge(ctx, spec.name(), spec).rewrite(group);
+  }
+
+  /** The index step of an optimize whose groups were rewritten into {@code written} (one list per group). */
+  public static IndexStep indexStep(
+      SpaceState before, List<CompactionGroup> groups, List<List<io.embeddinghub.log.DataFile>> written) {
+    return indexStep(before, Compactor.Rewrite.of(groups, written));
+  }
+
+  /**
+   * Commits rewritten groups and the index build planned on their {@link IndexStep} as one version;
+   * on a conflict (a rewritten file changed meanwhile) deletes what was written and throws
+   * {@link io.embeddinghub.CommitConflictException}.
+   */
+  public OptimizeResult commitOptimize(
+      List<CompactionGroup> groups, List<List<io.embeddinghub.log.DataFile>> written, IndexStep step, IndexBuilder.Build build) {
+    return commitOptimize(Compactor.Rewrite.of(groups, written), step, build);
   }
 
   private static CommitPlan compaction(SpaceState state, Compactor.Rewrite rewrite) {

@@ -1,0 +1,236 @@
+package io.embeddinghub.format;
+
+import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.io.FileIO;
+import io.embeddinghub.log.DataFile;
+import java.io.Closeable;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.InitContext;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.io.api.RecordMaterializer;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Streams one data file's rows in file order (sorted by key), one row at a time: memory is one
+ * Parquet row group, whatever the file's size. What compaction merges files with. Checks the file
+ * against its log entry as {@link ParquetDataFiles#read} does (length, row count, vector length)
+ * and reports any mismatch as a corrupt file naming it. Not thread-safe.
+ *
+ * <pre>{@code
+ * try (DataFileReader rows = DataFileReader.open(io, conf, file, dims)) {
+ *   while (rows.next()) { use(rows.position(), rows.key(), rows.vector()); }
+ * }
+ * }</pre>
+ */
+public final class DataFileReader implements Closeable {
+  private final DataFile file;
+  private final String location;
+  private final ParquetReader<Object> reader;
+  private final RowMaterializer rows;
+  private long position = -1;
+  private boolean done;
+
+  private DataFileReader(DataFile file, String location, ParquetReader<Object> reader, RowMaterializer rows) {
+    this.file = file;
+    this.location = location;
+    this.reader = reader;
+    this.rows = rows;
+  }
+
+  /** Opens {@code file} for streaming, after checking its length against the log. */
+  public static DataFileReader open(FileIO io, Configuration conf, DataFile file, int dimensions) {
+    String location = io.location(file.path());
+    long length;
+    try {
+      length = io.length(file.path());
+    } catch (FileNotFoundException e) {
+      throw Errors.corrupt(location, "data file is missing (deleted outside EmbeddingHub?)", e);
+    } catch (IOException e) {
+      throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+    }
+    if (length != file.sizeBytes()) {
+      throw Errors.corrupt(location, "length is " + length + " bytes, the log records " + file.sizeBytes(), null);
+    }
+    RowMaterializer rows = new RowMaterializer(dimensions);
+    try {
+      InputFile in = io.newInputFile(file.path());
+      ParquetReader<Object> reader = new Builder(in, rows).withConf(conf).build();
+      return new DataFileReader(file, location, reader, rows);
+    } catch (IOException | RuntimeException e) {
+      throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+    }
+  }
+
+  /** Advances to the next row; false after the last one. */
+  public boolean next() {
+    if (done) {
+      return false;
+    }
+    Object record;
+    try {
+      record = reader.read();
+    } catch (IOException | RuntimeException e) {
+      throw Errors.corrupt(location, "unreadable Parquet (" + e.getMessage() + ")", e);
+    }
+    if (record == null) {
+      done = true;
+      if (position + 1 != file.rows()) {
+        throw Errors.corrupt(location, "holds " + (position + 1) + " rows, the log records " + file.rows(), null);
+      }
+      return false;
+    }
+    position++;
+    if (position >= file.rows()) {
+      throw Errors.corrupt(location, "holds more rows than the log records (" + file.rows() + ")", null);
+    }
+    if (rows.floats != rows.dimensions) {
+      throw Errors.corrupt(
+          location, "row " + position + " has " + rows.floats + " dimensions, the space has " + rows.dimensions, null);
+    }
+    return true;
+  }
+
+  /** The current row's position in the file (what deletion vectors refer to). */
+  public int position() {
+    return (int) position;
+  }
+
+  public String key() {
+    return rows.key;
+  }
+
+  /** The current row's embedding: a new array per row, the caller's to keep. */
+  public float[] vector() {
+    return rows.vector;
+  }
+
+  public DataFile file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.close();
+    } catch (IOException e) {
+      // read-only: nothing is lost
+    }
+  }
+
+  private static final class Builder extends ParquetReader.Builder<Object> {
+    private final RowMaterializer rows;
+
+    Builder(InputFile in, RowMaterializer rows) {
+      super(in);
+      this.rows = rows;
+    }
+
+    @Override
+    protected ReadSupport<Object> getReadSupport() {
+      return new ReadSupport<>() {
+        @Override
+        public ReadContext init(InitContext context) {
+          MessageType schema = context.getFileSchema();
+          if (!schema.containsPath(new String[] {ParquetDataFiles.KEY})
+              || !schema.containsPath(new String[] {ParquetDataFiles.EMBEDDING, "list", "element"})) {
+            throw new IllegalStateException("schema is not an EmbeddingHub data file: " + schema);
+          }
+          return new ReadContext(ParquetDataFiles.SCHEMA);
+        }
+
+        @Override
+        public RecordMaterializer<Object> prepareForRead(
+            Configuration configuration, Map<String, String> meta, MessageType fileSchema, ReadContext context) {
+          return rows;
+        }
+      };
+    }
+  }
+
+  /** Receives one row at a time into {@code key} and a fresh {@code vector}. */
+  private static final class RowMaterializer extends RecordMaterializer<Object> {
+    private final int dimensions;
+    private String key;
+    private float[] vector;
+    private int floats;
+    private final GroupConverter root;
+
+    RowMaterializer(int dimensions) {
+      this.dimensions = dimensions;
+      PrimitiveConverter keyConverter =
+          new PrimitiveConverter() {
+            @Override
+            public void addBinary(Binary value) {
+              key = value.toStringUsingUTF8();
+            }
+          };
+      PrimitiveConverter element =
+          new PrimitiveConverter() {
+            @Override
+            public void addFloat(float value) {
+              if (floats < dimensions) {
+                vector[floats] = value;
+              }
+              floats++;
+            }
+          };
+      GroupConverter list = new Single(element);
+      GroupConverter embedding = new Single(list);
+      this.root =
+          new GroupConverter() {
+            @Override
+            public Converter getConverter(int fieldIndex) {
+              return fieldIndex == 0 ? keyConverter : embedding;
+            }
+
+            @Override
+            public void start() {
+              vector = new float[dimensions];
+              floats = 0;
+            }
+
+            @Override
+            public void end() {}
+          };
+    }
+
+    @Override
+    public Object getCurrentRecord() {
+      return Boolean.TRUE;
+    }
+
+    @Override
+    public GroupConverter getRootConverter() {
+      return root;
+    }
+  }
+
+  private static final class Single extends GroupConverter {
+    private final Converter child;
+
+    Single(Converter child) {
+      this.child = child;
+    }
+
+    @Override
+    public Converter getConverter(int fieldIndex) {
+      return child;
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void end() {}
+  }
+}
