@@ -20,10 +20,13 @@ public final class HubProperties {
 
   public static final int CHECKPOINT_INTERVAL_DEFAULT = 10;
 
-  /** A bulk load writes its buffered rows to data files once they reach this many bytes. */
+  /**
+   * A bulk load writes its buffered rows to data files once they reach this many bytes; default
+   * 64 MiB, or an eighth of the max heap when that is less (so a small JVM can bulk load too).
+   */
   public static final String WRITE_BUFFER_BYTES = "embeddinghub.write.buffer-bytes";
 
-  public static final long WRITE_BUFFER_BYTES_DEFAULT = 64L << 20;
+  public static final long WRITE_BUFFER_BYTES_DEFAULT = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
 
   /** How many times a commit that lost a race is re-planned before giving up. */
   public static final String COMMIT_MAX_ATTEMPTS = "embeddinghub.commit.max-attempts";

@@ -4,30 +4,24 @@ import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.DataFile;
-import io.embeddinghub.table.FileBatchWriter;
+import io.embeddinghub.table.SortedRowWriter;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.connector.write.DataWriter;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
 
 /**
- * One write task: validates each row (key, dimensions, finite values), refuses a key repeated in
- * the task unless deduplication was asked for (the write is clustered by key, so every
- * duplicate of a key meets in one task), and writes sorted data files with their indexes. The
- * files stay invisible until the driver commits; {@link #abort()} deletes them.
+ * One write task: validates each row (key, dimensions, finite values) and streams the rows, which
+ * Spark delivers sorted by (bucket, key), into data files of the space's target size
+ * ({@link SortedRowWriter}); a key repeated in the write meets its duplicate here, back to back, and
+ * is refused unless deduplication was asked for. Memory is one row group, whatever the task's
+ * share. The files stay invisible until the driver commits; {@link #abort()} deletes them.
  */
 final class SparkDataWriter implements DataWriter<InternalRow> {
-  private static final int DUPLICATES_NAMED = 5;
-
   private final WriteTarget target;
-  private final Set<String> seen = new HashSet<>();
-  private final List<String> duplicates = new ArrayList<>();
-  private FileBatchWriter writer;
+  private SortedRowWriter writer;
   private SpaceSpec spec;
 
   SparkDataWriter(WriteTarget target) {
@@ -47,17 +41,9 @@ final class SparkDataWriter implements DataWriter<InternalRow> {
     float[] vector = toFloats(key, row.getArray(target.embeddingOrdinal()));
     if (writer == null) {
       spec = target.spec(vector.length);
-      writer = new FileBatchWriter(target.hub().context(), target.space(), spec);
+      writer = new SortedRowWriter(target.hub().context(), target.space(), spec, target.dedupe());
     }
     Errors.checkVector(key, vector, spec.dimensions(), spec.metric());
-    if (!seen.add(key) && duplicates.size() < DUPLICATES_NAMED) {
-      duplicates.add(key);
-    }
-    if (!duplicates.isEmpty() && !target.dedupe()) {
-      throw new InvalidInputException(
-          "Duplicate keys in one write to space '" + target.space() + "': " + duplicates
-              + "; deduplicate the input or set option dedupe=true to keep the last row of each key");
-    }
     writer.add(key, vector);
   }
 

@@ -4,8 +4,8 @@ import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceSpec;
 import org.apache.spark.sql.connector.distributions.Distribution;
 import org.apache.spark.sql.connector.distributions.Distributions;
-import org.apache.spark.sql.connector.expressions.Expression;
 import org.apache.spark.sql.connector.expressions.Expressions;
+import org.apache.spark.sql.connector.expressions.SortDirection;
 import org.apache.spark.sql.connector.expressions.SortOrder;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
@@ -21,9 +21,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Checks the incoming schema ({@code key STRING}, {@code embedding ARRAY<FLOAT|DOUBLE>}) and
- * builds an append (upsert) or, after {@link #truncate()}, an overwrite. The input is clustered
- * by {@code bucket(B, key)}: each bucket's rows (so every row of a key) meet in one task, which
- * writes one file per bucket it holds.
+ * builds an append (upsert) or, after {@link #truncate()}, an overwrite. The input is range
+ * partitioned and sorted by {@code (bucket(B, key), key)}: every row of a key meets in one task,
+ * and a large bucket is split over several tasks (Spark sizes them by the space's target file size,
+ * as an advisory partition size), each writing sorted files of its own key range. So a write uses
+ * as many tasks as its size needs, not B, and its files in a bucket do not overlap.
  */
 final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
   private final HubRef hub;
@@ -83,7 +85,8 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
         WriteTarget.of(hub, spec, dimsKnown, isDouble, keyOrdinal, embeddingOrdinal, options.dedupe());
     boolean replaceAll = truncate;
     String keyColumn = schema.fields()[keyOrdinal].name();
-    return new ClusteredWrite(new SparkBatchWrite(target, replaceAll), replaceAll, keyColumn, spec.buckets());
+    return new SortedWrite(
+        new SparkBatchWrite(target, replaceAll), replaceAll, keyColumn, spec.buckets(), spec.targetFileBytes());
   }
 
   private static boolean hasColumn(StructType schema, String name) {
@@ -107,28 +110,36 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
             + "); expected key STRING and embedding ARRAY<FLOAT>");
   }
 
-  /** A write whose input Spark clusters by bucket (the catalogs serve the {@code bucket} function). */
-  private static final class ClusteredWrite implements Write, RequiresDistributionAndOrdering {
+  /** A write whose input Spark range-partitions and sorts by (bucket, key) (the catalogs serve {@code bucket}). */
+  private static final class SortedWrite implements Write, RequiresDistributionAndOrdering {
     private final BatchWrite batch;
     private final boolean overwrite;
-    private final String keyColumn;
-    private final int buckets;
+    private final SortOrder[] order;
+    private final long advisoryBytes;
 
-    ClusteredWrite(BatchWrite batch, boolean overwrite, String keyColumn, int buckets) {
+    SortedWrite(BatchWrite batch, boolean overwrite, String keyColumn, int buckets, long advisoryBytes) {
       this.batch = batch;
       this.overwrite = overwrite;
-      this.keyColumn = keyColumn;
-      this.buckets = buckets;
+      this.order = new SortOrder[] {
+        Expressions.sort(Expressions.bucket(buckets, keyColumn), SortDirection.ASCENDING),
+        Expressions.sort(Expressions.column(keyColumn), SortDirection.ASCENDING)
+      };
+      this.advisoryBytes = advisoryBytes;
     }
 
     @Override
     public Distribution requiredDistribution() {
-      return Distributions.clustered(new Expression[] {Expressions.bucket(buckets, keyColumn)});
+      return Distributions.ordered(order);
     }
 
     @Override
     public SortOrder[] requiredOrdering() {
-      return new SortOrder[0];
+      return order;
+    }
+
+    @Override
+    public long advisoryPartitionSizeInBytes() {
+      return advisoryBytes;
     }
 
     @Override

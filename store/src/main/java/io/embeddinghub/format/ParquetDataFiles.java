@@ -98,6 +98,11 @@ public final class ParquetDataFiles {
     } catch (CorruptRowException e) {
       throw Errors.corrupt(location, e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof OutOfMemoryError oom) {
+          throw oom; // the heap, not the file: never report it as corrupt
+        }
+      }
       throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
     }
     if (collector.rows != file.rows()) {

@@ -4,6 +4,7 @@ import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.format.DataFileReader;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.index.CoarseQuantizer;
 import io.embeddinghub.index.FlatHnswIndex;
@@ -39,6 +40,8 @@ import java.util.UUID;
  */
 public final class IndexBuilder {
   private static final int SAMPLE_ROWS_PER_PARTITION = 256;
+  /** Fewest sample rows per centroid, whatever the heap: below this the quantizer trains poorly. */
+  private static final int MIN_SAMPLE_ROWS_PER_PARTITION = 32;
 
   private final HubContext ctx;
   private final String spaceDir;
@@ -170,9 +173,21 @@ public final class IndexBuilder {
     }
   }
 
+  /**
+   * How many rows to train the quantizer on: {@value #SAMPLE_ROWS_PER_PARTITION} per partition,
+   * but the sample (held twice while it is prepared) stays within a sixteenth of the heap, down to
+   * {@value #MIN_SAMPLE_ROWS_PER_PARTITION} per partition.
+   */
+  static long sampleRowsFor(int partitions, int dims, long maxHeapBytes) {
+    long byHeap = maxHeapBytes / 16 / (2L * dims * Float.BYTES);
+    long wanted = (long) partitions * SAMPLE_ROWS_PER_PARTITION;
+    long floor = (long) partitions * MIN_SAMPLE_ROWS_PER_PARTITION;
+    return Math.max(floor, Math.min(wanted, byHeap));
+  }
+
   private Sample sample(SpaceSpec spec, List<LiveFile> tail, long rows, int partitions) {
     int dims = spec.dimensions();
-    long sampleRows = Math.min(rows, (long) partitions * SAMPLE_ROWS_PER_PARTITION);
+    long sampleRows = Math.min(rows, sampleRowsFor(partitions, dims, Runtime.getRuntime().maxMemory()));
     double stride = (double) rows / sampleRows;
     float[] sample = new float[(int) sampleRows * dims];
     String[] files = new String[(int) sampleRows];
@@ -180,18 +195,20 @@ public final class IndexBuilder {
     int taken = 0;
     long seen = 0;
     double next = 0;
-    for (LiveFile f : tail) {
-      FileContents contents = ctx.cache().full(f.file(), dims);
-      for (int row = 0; row < contents.rows() && taken < sampleRows; row++) {
-        if (!f.isLive(row)) {
-          continue;
-        }
-        if (seen++ >= next) {
-          System.arraycopy(contents.flatVectors(), row * dims, sample, taken * dims, dims);
-          files[taken] = f.file().path();
-          positions[taken] = row;
-          taken++;
-          next += stride;
+    for (LiveFile f : tail) { // streamed, not cached: a build's sample never holds whole files
+      if (taken >= sampleRows) {
+        break;
+      }
+      try (DataFileReader reader = DataFileReader.open(ctx.io(), ctx.conf(), f.file(), dims)) {
+        while (taken < sampleRows && reader.next()) {
+          int row = reader.position();
+          if (f.isLive(row) && seen++ >= next) {
+            System.arraycopy(reader.vector(), 0, sample, taken * dims, dims);
+            files[taken] = f.file().path();
+            positions[taken] = row;
+            taken++;
+            next += stride;
+          }
         }
       }
     }
