@@ -73,7 +73,7 @@ public final class ParquetDataFiles {
     }
     OutputFile out = io.newOutputFile(path);
     try (ParquetWriter<Integer> writer =
-        new RowWriterBuilder(out, sortedKeys, vectors, dimensions)
+        PointReadLayout.apply(new RowWriterBuilder(out, sortedKeys, vectors, dimensions), sortedKeys.length)
             .withConf(conf)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withDictionaryEncoding(false)
