@@ -4,6 +4,7 @@ import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
+import io.embeddinghub.log.KeyOrder;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
+import org.apache.parquet.filter2.predicate.Operators;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.InitContext;
 import org.apache.parquet.hadoop.api.ReadSupport;
@@ -46,6 +49,9 @@ public final class ParquetPointReads {
           .named(ParquetDataFiles.KEY)
           .named("spark_schema");
 
+  /** At most this many runs of keys in a read's predicate (each costs a check per decoded row). */
+  static final int MAX_RUNS = 64;
+
   private ParquetPointReads() {}
 
   /** A row found: its position in the file, its key and (unless only keys were read) its embedding. */
@@ -73,16 +79,13 @@ public final class ParquetPointReads {
       return new Result(List.of(), 0);
     }
     checkLength(io, file, location);
-    Set<Binary> wanted = new HashSet<>();
-    for (String key : keys) {
-      wanted.add(Binary.fromString(key));
-    }
+    FilterPredicate wanted = keyPredicate(keys);
     Collector collector = new Collector(withVectors ? dimensions : 0);
     List<Hit> hits = new ArrayList<>();
     try (ParquetReader<Hit> reader =
         new Builder(io.newInputFile(file.path()), collector, withVectors ? ParquetDataFiles.SCHEMA : KEYS_ONLY)
             .withConf(conf)
-            .withFilter(FilterCompat.get(FilterApi.in(FilterApi.binaryColumn(ParquetDataFiles.KEY), wanted)))
+            .withFilter(FilterCompat.get(wanted))
             .useStatsFilter(true)
             .useDictionaryFilter(false)
             .useBloomFilter(true)
@@ -103,6 +106,40 @@ public final class ParquetPointReads {
       throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
     }
     return new Result(hits, collector.rowsDecoded);
+  }
+
+  /**
+   * {@code key IN (keys)} as an OR of at most {@value #MAX_RUNS} {@code IN}s over runs of
+   * consecutive keys in key order (a single key is an {@code =}): parquet-hadoop's column-index
+   * filter keeps, for an {@code IN}, every page between the smallest and the largest of its values,
+   * so one {@code IN} over keys spread across a file would keep nearly every page; runs keep the
+   * pages near each key.
+   */
+  static FilterPredicate keyPredicate(Collection<String> keys) {
+    Operators.BinaryColumn column = FilterApi.binaryColumn(ParquetDataFiles.KEY);
+    List<String> sorted = new ArrayList<>(new HashSet<>(keys));
+    sorted.sort(KeyOrder.COMPARATOR);
+    int runs = Math.min(MAX_RUNS, sorted.size());
+    List<FilterPredicate> parts = new ArrayList<>(runs);
+    for (int r = 0; r < runs; r++) {
+      List<String> run = sorted.subList((int) ((long) r * sorted.size() / runs), (int) ((long) (r + 1) * sorted.size() / runs));
+      if (run.size() == 1) {
+        parts.add(FilterApi.eq(column, Binary.fromString(run.get(0))));
+      } else {
+        Set<Binary> values = new HashSet<>();
+        run.forEach(k -> values.add(Binary.fromString(k)));
+        parts.add(FilterApi.in(column, values));
+      }
+    }
+    return balancedOr(parts, 0, parts.size());
+  }
+
+  private static FilterPredicate balancedOr(List<FilterPredicate> parts, int from, int to) {
+    if (to - from == 1) {
+      return parts.get(from);
+    }
+    int mid = (from + to) >>> 1;
+    return FilterApi.or(balancedOr(parts, from, mid), balancedOr(parts, mid, to));
   }
 
   private static void checkLength(FileIO io, DataFile file, String location) {

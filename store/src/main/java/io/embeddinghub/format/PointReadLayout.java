@@ -11,7 +11,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
  */
 public final class PointReadLayout {
   /** Rows per page at most: what a point read of one key decodes of each column. */
-  public static final int PAGE_ROWS = 1024;
+  public static final int PAGE_ROWS = 256;
 
   /** False-positive probability of the key column's bloom filter. */
   public static final double BLOOM_FPP = 0.01;
