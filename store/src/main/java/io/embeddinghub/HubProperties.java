@@ -124,6 +124,30 @@ public final class HubProperties {
 
   public static final int CONTEXTS_MAX_DEFAULT = 8;
 
+  /**
+   * A Key-Value read or delete lookup of at most this many keys (a {@code get}, {@code contains},
+   * {@code multiget}, {@code findAll}, {@code multidelete}, or one batch of a streaming multiget)
+   * reads data files that are not cached by point reads: only the row groups and pages that can
+   * hold the keys (bloom filter, statistics, page index), without loading the files whole into the
+   * cache. Larger key sets load each touched file whole into the cache, which is cheaper per key
+   * once a good part of a file is asked for. 0 turns point reads off. Spark's
+   * {@code EmbeddingHubSpark.multiget} and {@code multidelete} serve key sets up to this size from
+   * the driver with point reads instead of a bucket-wise job.
+   */
+  public static final String POINT_LOOKUP_MAX_KEYS = "embeddinghub.read.point-lookup.max-keys";
+
+  public static final int POINT_LOOKUP_MAX_KEYS_DEFAULT = 10_000;
+
+  /**
+   * A data file that has served this many point-read lookups is loaded whole into the cache by
+   * the next lookup, so that a file read again and again ends up on the in-memory path (a warm
+   * {@code get} then costs microseconds, not a Parquet page decode); 0 never loads a file for
+   * point lookups.
+   */
+  public static final String POINT_LOOKUP_LOAD_AFTER = "embeddinghub.read.point-lookup.load-after";
+
+  public static final int POINT_LOOKUP_LOAD_AFTER_DEFAULT = 16;
+
   private HubProperties() {}
 
   /** The settings above, resolved once. */
@@ -142,7 +166,9 @@ public final class HubProperties {
       int autoOptimizeFiles,
       double autoOptimizeDeletedFraction,
       Duration vacuumMinRetention,
-      int contextsMax) {
+      int contextsMax,
+      int pointLookupMaxKeys,
+      int pointLookupLoadAfter) {
     public static Resolved from(Configuration conf) {
       Resolved r =
           new Resolved(
@@ -161,7 +187,9 @@ public final class HubProperties {
               conf.getDouble(AUTO_OPTIMIZE_DELETED_FRACTION, AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT),
               Duration.ofMillis(conf.getTimeDuration(
                   VACUUM_MIN_RETENTION, VACUUM_MIN_RETENTION_DEFAULT.toMillis(), TimeUnit.MILLISECONDS)),
-              conf.getInt(CONTEXTS_MAX, CONTEXTS_MAX_DEFAULT));
+              conf.getInt(CONTEXTS_MAX, CONTEXTS_MAX_DEFAULT),
+              conf.getInt(POINT_LOOKUP_MAX_KEYS, POINT_LOOKUP_MAX_KEYS_DEFAULT),
+              conf.getInt(POINT_LOOKUP_LOAD_AFTER, POINT_LOOKUP_LOAD_AFTER_DEFAULT));
       if (r.cacheMaxBytes < 0) {
         throw new InvalidInputException(CACHE_MAX_BYTES + " must be >= 0, got " + r.cacheMaxBytes);
       }
@@ -173,6 +201,13 @@ public final class HubProperties {
       }
       if (r.commitMaxAttempts < 1) {
         throw new InvalidInputException(COMMIT_MAX_ATTEMPTS + " must be >= 1, got " + r.commitMaxAttempts);
+      }
+      if (r.pointLookupMaxKeys < 0) {
+        throw new InvalidInputException(POINT_LOOKUP_MAX_KEYS + " must be >= 0 (0 = off), got " + r.pointLookupMaxKeys);
+      }
+      if (r.pointLookupLoadAfter < 0) {
+        throw new InvalidInputException(
+            POINT_LOOKUP_LOAD_AFTER + " must be >= 0 (0 = never), got " + r.pointLookupLoadAfter);
       }
       if (r.contextsMax < 1) {
         throw new InvalidInputException(CONTEXTS_MAX + " must be >= 1, got " + r.contextsMax);

@@ -72,7 +72,9 @@ class SingleFlightTest {
     Map<String, float[]> model = batch(random, DIMS, "k", 0, 50);
     written.multiset(model);
     FaultyFileIO io = new FaultyFileIO(new HadoopFileIO(URI.create(plain.root()), hubs.conf()));
-    Space space = EmbeddingHub.open(io, hubs.conf()).getSpace("sf"); // a cold cache
+    org.apache.hadoop.conf.Configuration loadWhole = new org.apache.hadoop.conf.Configuration(hubs.conf());
+    loadWhole.setInt(HubProperties.POINT_LOOKUP_MAX_KEYS, 0); // lookups load files into the cache (no point reads)
+    Space space = EmbeddingHub.open(io, loadWhole).getSpace("sf"); // a cold cache
     assertThat(io.dataFileOpens()).isZero();
 
     // keys: the second reader waits for the first one's load

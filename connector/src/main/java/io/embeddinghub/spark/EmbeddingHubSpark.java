@@ -13,6 +13,7 @@ import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.RowDeletes;
 import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.StateReader;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -63,20 +64,30 @@ public final class EmbeddingHubSpark {
 
   /**
    * The embeddings of the keys in column {@code key} of {@code keys}, as {@code key, embedding}
-   * rows (a key given twice comes back twice). Keys are shuffled to their buckets; each task
-   * reads only its buckets' files, in place, so a few keys touch only their buckets and the
-   * space's side is never shuffled.
+   * rows (a key given twice comes back twice).
+   *
+   * <p>A small key set — at most {@code embeddinghub.read.point-lookup.max-keys} keys (default
+   * 10,000; a Spark or Hadoop setting of that name, 0 = never) — is collected to the driver and
+   * served there by point reads of only the row groups and pages that can hold the keys; the
+   * result is a local relation (for {@link MissingKeys#FAIL}, absent keys fail this call). To find
+   * out, a job reads up to that many keys plus one, so a larger key set's plan runs once more.
+   * Larger key sets are shuffled to their buckets (only the keys); each task reads its buckets'
+   * files in place, so the space's side is never shuffled.
    */
   public Dataset<Row> multiget(String space, Dataset<Row> keys, MissingKeys missing) {
     Objects.requireNonNull(missing, "missing");
     SpaceState state = pin(space);
     int buckets = state.metadata().spec().buckets();
-    Dataset<Row> byBucket =
-        BucketRouting.byKeyBucket(keyColumn(keys), buckets);
     StructType out =
         new StructType()
             .add("key", DataTypes.StringType, false)
             .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), missing == MissingKeys.NULL);
+    Dataset<Row> keyColumn = keyColumn(keys);
+    List<String> few = DriverLookup.fewKeys(keyColumn, hub.context().settings().pointLookupMaxKeys());
+    if (few != null) {
+      return spark.createDataFrame(DriverLookup.lookup(new StateReader(hub.context(), state), few, missing), out);
+    }
+    Dataset<Row> byBucket = BucketRouting.byKeyBucket(keyColumn, buckets);
     return byBucket.mapPartitions(new BucketLookup(hub, state, missing), Encoders.row(out));
   }
 
@@ -92,7 +103,9 @@ public final class EmbeddingHubSpark {
   }
 
   /**
-   * Deletes the keys of column {@code key} as one version; returns how many were present. Keys
+   * Deletes the keys of column {@code key} as one version; returns how many were present. Up to
+   * {@code embeddinghub.read.point-lookup.max-keys} keys are collected and their rows found on the
+   * driver by point reads (see {@link #multiget(String, Dataset, MissingKeys)}); more keys
    * are shuffled to their buckets; each task finds its bucket's rows in the pinned version and
    * sends back only their positions, and the driver commits them. When a concurrent commit
    * changed the files of a bucket in between, the rows are found again on the new version (up to
@@ -101,13 +114,18 @@ public final class EmbeddingHubSpark {
   public long multidelete(String space, Dataset<Row> keys) {
     SpaceEngine engine = SpaceEngine.open(hub.context(), Errors.checkSpaceName(space));
     int buckets = engine.latest().metadata().spec().buckets();
-    Dataset<Row> byBucket =
-        BucketRouting.byKeyBucket(keyColumn(keys), buckets);
+    Dataset<Row> keyColumn = keyColumn(keys);
+    List<String> few = DriverLookup.fewKeys(keyColumn, hub.context().settings().pointLookupMaxKeys());
+    Dataset<Row> byBucket = few != null ? null : BucketRouting.byKeyBucket(keyColumn, buckets);
     for (int attempt = 1; ; attempt++) {
       SpaceState base = engine.latest();
       RowDeletes rows = RowDeletes.NONE;
-      for (RowDeletes found : byBucket.mapPartitions(new BucketDeletes(hub, base), Encoders.javaSerialization(RowDeletes.class)).collectAsList()) {
-        rows = rows.plus(found);
+      if (few != null) { // few keys: their rows found on the driver by point reads
+        rows = RowDeletes.find(hub.context(), base, few.iterator());
+      } else {
+        for (RowDeletes found : byBucket.mapPartitions(new BucketDeletes(hub, base), Encoders.javaSerialization(RowDeletes.class)).collectAsList()) {
+          rows = rows.plus(found);
+        }
       }
       try {
         return engine.commitDeletes(base, rows);

@@ -44,12 +44,23 @@ public final class DataFileWriter implements Closeable {
     this.writer = writer;
   }
 
-  /** Creates the file at {@code path} (relative to the hub root); it must not exist. */
-  public static DataFileWriter create(FileIO io, Configuration conf, String path, int bucket, int dimensions)
+  /**
+   * Creates the file at {@code path} (relative to the hub root); it must not exist. {@code
+   * maxRows} is how many rows it will hold at most, which sizes the key column's bloom filter
+   * ({@link PointReadLayout}); when {@code exact} is false the filter is sized at close for the
+   * rows written (parquet-hadoop's adaptive bloom filter), up to that bound.
+   */
+  public static DataFileWriter create(
+      FileIO io, Configuration conf, String path, int bucket, int dimensions, long maxRows, boolean exact)
       throws IOException {
     OutputFile out = io.newOutputFile(path);
+    int ndv = (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxRows));
+    Builder builder = PointReadLayout.apply(new Builder(out, dimensions), ndv);
+    if (!exact) {
+      builder = builder.withAdaptiveBloomFilterEnabled(true);
+    }
     ParquetWriter<Row> writer =
-        new Builder(out, dimensions)
+        builder
             .withConf(conf)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withDictionaryEncoding(false)

@@ -37,6 +37,15 @@ public final class FileContentsCache {
     return get(file, dimensions, false);
   }
 
+  /**
+   * The file's contents if they are cached with what is needed (embeddings when {@code
+   * withVectors}), else null; never loads.
+   */
+  public FileContents cached(String path, boolean withVectors) {
+    FileContents cached = entries.get(path);
+    return cached != null && (!withVectors || cached.hasVectors()) ? cached : null;
+  }
+
   /** The cached contents, or else the result of a running load that has them, or else a new load. */
   private FileContents get(DataFile file, int dimensions, boolean keysOnly) {
     String path = file.path();

@@ -13,6 +13,7 @@ public final class HubContext {
   private final HubProperties.Resolved settings;
   private final FileContentsCache cache;
   private final IndexCache indexCache;
+  private final PointReadStats pointReads;
   private final java.util.concurrent.atomic.AtomicLong graphBuilds = new java.util.concurrent.atomic.AtomicLong();
 
   public HubContext(FileIO io, Configuration conf) {
@@ -22,6 +23,12 @@ public final class HubContext {
     this.settings = HubProperties.Resolved.from(conf);
     this.cache = new FileContentsCache(io, this.conf, settings.cacheMaxBytes());
     this.indexCache = new IndexCache(settings.indexCacheMaxBytes());
+    this.pointReads = new PointReadStats(settings.pointLookupLoadAfter());
+  }
+
+  /** What this hub's point reads of data files did. */
+  public PointReadStats pointReads() {
+    return pointReads;
   }
 
   public IndexCache indexCache() {

@@ -38,6 +38,20 @@ public final class RowDeletes implements Serializable {
     int bucketCount = state.metadata().spec().buckets();
     WritePlans.PendingDeletes deletes = new WritePlans.PendingDeletes();
     Set<Integer> looked = new TreeSet<>();
+    Set<String> few = new java.util.LinkedHashSet<>();
+    while (keys.hasNext() && KeyLookup.applies(ctx, few.size() + 1L)) {
+      String key = keys.next();
+      Errors.checkKey(key);
+      looked.add(KeyBuckets.bucketOf(key, bucketCount));
+      few.add(key);
+    }
+    if (!keys.hasNext()) { // few enough keys: point reads
+      deletes.deleteLiveRows(ctx, state, few);
+      return new RowDeletes(deletes.vectors(), looked);
+    }
+    for (String key : few) {
+      deletes.deleteLiveRow(ctx, state.filesInBucket(KeyBuckets.bucketOf(key, bucketCount)), key, dims);
+    }
     while (keys.hasNext()) {
       String key = keys.next();
       Errors.checkKey(key);

@@ -120,7 +120,9 @@ final class SortedMerge {
           out = null;
         }
         if (out == null) {
-          out = DataFileWriter.create(ctx.io(), ctx.conf(), newPath(bucket), bucket, spec.dimensions());
+          long left = sources.stream().mapToLong(SortedMerge::rows).sum() - rows; // sizes the key bloom filter
+          out = DataFileWriter.create(
+              ctx.io(), ctx.conf(), newPath(bucket), bucket, spec.dimensions(), Math.min(rowsPerFile, left), true);
         }
         out.add(key, c.vector(), 0);
         rows++;

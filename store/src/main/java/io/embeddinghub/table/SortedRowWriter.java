@@ -93,7 +93,7 @@ public final class SortedRowWriter {
       }
       if (out == null) {
         String path = spaceDir + "/data/" + String.format("bucket=%04d/%s", bucket, UUID.randomUUID()) + ".parquet";
-        out = DataFileWriter.create(ctx.io(), ctx.conf(), path, bucket, spec.dimensions());
+        out = DataFileWriter.create(ctx.io(), ctx.conf(), path, bucket, spec.dimensions(), spec.rowsPerFile(), false);
         bucketOfOpenFile = bucket;
       }
       out.add(pendingKey, pendingVector, 0);

@@ -83,6 +83,10 @@ public final class StateReader {
 
   public Optional<float[]> find(String key) {
     Errors.checkKey(key);
+    if (KeyLookup.applies(ctx, 1)) {
+      KeyLookup.Found found = KeyLookup.find(ctx, state, List.of(key), true).get(key);
+      return found == null ? Optional.empty() : Optional.of(found.vector());
+    }
     RowRef ref = locate(key);
     return ref == null ? Optional.empty() : Optional.of(vectorAt(ref));
   }
@@ -93,10 +97,20 @@ public final class StateReader {
 
   public boolean contains(String key) {
     Errors.checkKey(key);
+    if (KeyLookup.applies(ctx, 1)) {
+      return KeyLookup.find(ctx, state, List.of(key), false).containsKey(key);
+    }
     return locate(key) != null;
   }
 
+  /**
+   * The embeddings of {@code keys} in order; a lookup of few keys (see {@link KeyLookup}) reads
+   * uncached files by point reads, more keys load each touched file into the cache.
+   */
   public List<float[]> multiget(List<String> keys) {
+    if (KeyLookup.applies(ctx, keys.size())) {
+      return multigetByPointReads(keys);
+    }
     List<float[]> result = new ArrayList<>(keys.size());
     List<String> missing = new ArrayList<>();
     for (String key : keys) {
@@ -115,7 +129,38 @@ public final class StateReader {
     return result;
   }
 
+  private List<float[]> multigetByPointReads(List<String> keys) {
+    keys.forEach(Errors::checkKey);
+    Map<String, KeyLookup.Found> found = KeyLookup.find(ctx, state, keys, true);
+    List<float[]> result = new ArrayList<>(keys.size());
+    List<String> missing = new ArrayList<>();
+    for (String key : keys) {
+      KeyLookup.Found f = found.get(key);
+      if (f == null) {
+        missing.add(key);
+      } else {
+        result.add(f.vector().clone()); // a key asked twice gets two arrays, as on the cached path
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw Errors.keysNotFound(spaceName(), missing);
+    }
+    return result;
+  }
+
   public Map<String, float[]> findAll(List<String> keys) {
+    if (KeyLookup.applies(ctx, keys.size())) {
+      keys.forEach(Errors::checkKey);
+      Map<String, KeyLookup.Found> rows = KeyLookup.find(ctx, state, keys, true);
+      Map<String, float[]> found = new LinkedHashMap<>();
+      for (String key : keys) {
+        KeyLookup.Found f = rows.get(key);
+        if (f != null) {
+          found.put(key, f.vector().clone());
+        }
+      }
+      return found;
+    }
     Map<String, float[]> found = new LinkedHashMap<>();
     for (String key : keys) {
       Errors.checkKey(key);

@@ -66,8 +66,13 @@ final class WritePlans {
     int dims = state.metadata().spec().dimensions();
     int buckets = state.metadata().spec().buckets();
     PendingDeletes deletes = new PendingDeletes();
-    for (String key : new LinkedHashSet<>(keys)) {
-      deletes.deleteLiveRow(ctx, state.filesInBucket(KeyBuckets.bucketOf(key, buckets)), key, dims);
+    Set<String> distinct = new LinkedHashSet<>(keys);
+    if (KeyLookup.applies(ctx, distinct.size())) {
+      deletes.deleteLiveRows(ctx, state, distinct);
+    } else {
+      for (String key : distinct) {
+        deletes.deleteLiveRow(ctx, state.filesInBucket(KeyBuckets.bucketOf(key, buckets)), key, dims);
+      }
     }
     return new CommitPlan("delete", List.of(), List.of(), deletes.vectors(), 0, deletes.count());
   }
@@ -138,6 +143,15 @@ final class WritePlans {
         if (positions.computeIfAbsent(f.file().path(), p -> new HashSet<>()).add(position)) {
           count++;
           return;
+        }
+      }
+    }
+
+    /** Marks the live rows of {@code keys} (distinct) in {@code state} deleted, found by {@link KeyLookup}. */
+    void deleteLiveRows(HubContext ctx, SpaceState state, Collection<String> keys) {
+      for (KeyLookup.Found row : KeyLookup.find(ctx, state, keys, false).values()) {
+        if (positions.computeIfAbsent(row.file().file().path(), p -> new HashSet<>()).add(row.position())) {
+          count++;
         }
       }
     }

@@ -48,7 +48,7 @@ public final class MemoryBoundWorkload {
     conf.setLong(HubProperties.INDEX_CACHE_MAX_BYTES, heap / 8);
     EmbeddingHub hub = EmbeddingHub.open(root, conf);
     Space space = hub.createSpace(SpaceSpec.builder("big", dims)
-        .indexParams(new IndexParams(8, 32, 64).withPartitionBytes(4L << 20))
+        .indexParams(new IndexParams(8, 32, 64).withPartitionBytes(2L << 20))
         .targetFileBytes(4L << 20)
         .build());
 

@@ -1,0 +1,96 @@
+package io.embeddinghub.table;
+
+import io.embeddinghub.format.FileContents;
+import io.embeddinghub.format.KeyBuckets;
+import io.embeddinghub.format.ParquetPointReads;
+import io.embeddinghub.log.KeyOrder;
+import io.embeddinghub.log.LiveFile;
+import io.embeddinghub.log.SpaceState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The live rows of a small batch of keys in one version, looked up file by file: each key only in
+ * its bucket's files whose key range holds it, until its live row is found. A file whose contents
+ * are cached answers from memory; any other is point-read ({@link ParquetPointReads}: only the
+ * row groups and pages that can hold its keys) unless it has served enough point reads to be
+ * loaded whole into the cache ({@link PointReadStats#shouldLoad}). Answers equal the per-key
+ * in-memory path's: a key's live row is unique in a version.
+ */
+final class KeyLookup {
+  /** A key's live row; {@code vector} is null when only keys were asked for. */
+  record Found(String key, LiveFile file, int position, float[] vector) {}
+
+  private KeyLookup() {}
+
+  /** Whether a lookup of {@code keys} keys takes this path ({@code embeddinghub.read.point-lookup.max-keys}). */
+  static boolean applies(HubContext ctx, long keys) {
+    return keys <= ctx.settings().pointLookupMaxKeys();
+  }
+
+  /** The live rows of {@code keys} in {@code state}, by key; absent keys are left out. */
+  static Map<String, Found> find(HubContext ctx, SpaceState state, Collection<String> keys, boolean withVectors) {
+    int dims = state.metadata().spec().dimensions();
+    int buckets = state.metadata().spec().buckets();
+    Map<Integer, TreeSet<String>> byBucket = new TreeMap<>();
+    for (String key : keys) {
+      byBucket.computeIfAbsent(KeyBuckets.bucketOf(key, buckets), b -> new TreeSet<>(KeyOrder.COMPARATOR)).add(key);
+    }
+    Map<String, Found> found = new HashMap<>();
+    for (Map.Entry<Integer, TreeSet<String>> bucket : byBucket.entrySet()) {
+      TreeSet<String> unresolved = bucket.getValue();
+      for (LiveFile f : state.filesInBucket(bucket.getKey())) {
+        if (unresolved.isEmpty()) {
+          break;
+        }
+        if (f.liveRows() == 0) {
+          continue;
+        }
+        NavigableSet<String> inRange = unresolved.subSet(f.file().minKey(), true, f.file().maxKey(), true);
+        if (inRange.isEmpty()) {
+          continue;
+        }
+        List<String> candidates = new ArrayList<>(inRange);
+        for (Found hit : inFile(ctx, f, candidates, dims, withVectors)) {
+          found.put(hit.key(), hit);
+        }
+        unresolved.removeAll(found.keySet());
+      }
+    }
+    return found;
+  }
+
+  /** The live rows of {@code candidates} in {@code f}. */
+  private static List<Found> inFile(HubContext ctx, LiveFile f, List<String> candidates, int dims, boolean withVectors) {
+    String path = f.file().path();
+    FileContents contents = ctx.cache().cached(path, withVectors);
+    if (contents == null && ctx.pointReads().shouldLoad(path)) {
+      contents = withVectors ? ctx.cache().full(f.file(), dims) : ctx.cache().keys(f.file(), dims);
+    }
+    List<Found> out = new ArrayList<>();
+    if (contents != null) {
+      for (String key : candidates) {
+        int position = contents.indexOf(key);
+        if (position >= 0 && f.isLive(position)) {
+          out.add(new Found(key, f, position, withVectors ? contents.vector(position) : null));
+        }
+      }
+      return out;
+    }
+    ParquetPointReads.Result read =
+        ParquetPointReads.read(ctx.io(), ctx.conf(), f.file(), dims, candidates, withVectors);
+    ctx.pointReads().recordRead(path, read.rowsDecoded());
+    for (ParquetPointReads.Hit hit : read.hits()) {
+      if (f.isLive(hit.position())) {
+        out.add(new Found(hit.key(), f, hit.position(), hit.vector()));
+      }
+    }
+    return out;
+  }
+}
