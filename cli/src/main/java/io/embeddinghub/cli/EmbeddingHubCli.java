@@ -46,6 +46,9 @@ public final class EmbeddingHubCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Whether progress bars are drawn: true only when running on a terminal. */
+  boolean terminal;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
@@ -53,7 +56,14 @@ public final class EmbeddingHubCli implements Runnable {
 
   /** A command line with our exit codes, writing to the given streams. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new EmbeddingHubCli());
+    return commandLine(out, err, false);
+  }
+
+  /** As above; {@code terminal} turns on progress bars (on stderr) for long work. */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean terminal) {
+    EmbeddingHubCli root = new EmbeddingHubCli();
+    root.terminal = terminal;
+    CommandLine cl = new CommandLine(root);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(EmbeddingHubCli::exitCode);
@@ -80,6 +90,11 @@ public final class EmbeddingHubCli implements Runnable {
     return cl;
   }
 
+  /** Whether the command running {@code spec} is on a terminal. */
+  static boolean onTerminal(CommandLine.Model.CommandSpec spec) {
+    return ((EmbeddingHubCli) spec.root().userObject()).terminal;
+  }
+
   static int exitCode(Throwable ex) {
     if (ex instanceof CommandLine.ParameterException) {
       return USAGE_ERROR;
@@ -93,7 +108,7 @@ public final class EmbeddingHubCli implements Runnable {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    int code = commandLine(out, err).execute(args);
+    int code = commandLine(out, err, System.console() != null).execute(args);
     out.flush();
     err.flush();
     System.exit(code);

@@ -35,7 +35,8 @@ final class ExportCommand implements Callable<Integer> {
     Space space = hub.open().getSpace(name);
     long rows = 0;
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
+    try (Progress progress = Progress.start(EmbeddingHubCli.onTerminal(spec), "export " + name, space.size(), "rows");
+        BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
       for (Iterator<Map.Entry<String, float[]>> it = space.entries(); it.hasNext(); rows++) {
         Map.Entry<String, float[]> e = it.next();
@@ -46,6 +47,7 @@ final class ExportCommand implements Callable<Integer> {
         w.write(',');
         w.write(Vectors.format(e.getValue()));
         w.newLine();
+        progress.step();
       }
     } catch (RuntimeException ex) {
       Files.deleteIfExists(tmp);

@@ -43,8 +43,9 @@ final class ImportCommand implements Callable<Integer> {
     }
     Space space = h.getSpace(name);
     long before = space.size();
-    try (VectorFiles.Source source = VectorFiles.open(file, keys)) {
-      space.multiset(source);
+    try (VectorFiles.Source source = VectorFiles.open(file, keys);
+        Progress progress = Progress.start(EmbeddingHubCli.onTerminal(spec), "import " + name, source.expectedRows(), "rows")) {
+      space.multiset(progress.counting(source));
     }
     spec.commandLine().getOut().println("imported into '" + name + "' at version " + space.version()
         + ": " + before + " -> " + space.size() + " rows");

@@ -16,7 +16,10 @@ final class OptimizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OptimizeResult r = hub.open().getSpace(name).optimize();
+    OptimizeResult r;
+    try (Progress elapsed = Progress.start(EmbeddingHubCli.onTerminal(spec), "optimize " + name, -1, "steps")) {
+      r = hub.open().getSpace(name).optimize();
+    }
     spec.commandLine().getOut().println("version " + r.version() + ": files removed " + r.filesRemoved()
         + ", files added " + r.filesAdded() + ", rows rewritten " + r.rowsRewritten()
         + ", index partitions built " + r.partitionsBuilt());

@@ -32,6 +32,11 @@ final class VectorFiles {
   interface Source extends Iterator<Map.Entry<String, float[]>>, AutoCloseable {
     @Override
     void close() throws IOException;
+
+    /** Rows the file holds, or -1 when only reading it tells (CSV). */
+    default long expectedRows() {
+      return -1;
+    }
   }
 
   static Source open(Path file, Path keysFile) throws IOException {
@@ -136,6 +141,11 @@ final class VectorFiles {
     int dims = Integer.parseInt(shape.group(2));
     return new Base(in) {
       long row;
+
+      @Override
+      public long expectedRows() {
+        return rows;
+      }
 
       @Override
       Map.Entry<String, float[]> read() throws IOException {
