@@ -25,12 +25,22 @@ final class VacuumCommand implements Callable<Integer> {
   @Option(names = "--no-retention-check", description = "accept a retention below the hub's minimum (only when nothing else uses the hub)")
   boolean noRetentionCheck;
 
+  @Option(names = "--dry-run", description = "delete nothing; list the files a vacuum would delete now")
+  boolean dryRun;
+
   @Override
   public Integer call() {
-    VacuumResult r = hub.open().vacuum(parse(retention),
-        noRetentionCheck ? VacuumOptions.withoutRetentionCheck() : VacuumOptions.DEFAULT);
-    spec.commandLine().getOut().println("files deleted " + r.filesDeleted() + ", bytes deleted "
-        + r.bytesDeleted() + ", versions expired " + r.versionsExpired());
+    VacuumOptions options = noRetentionCheck ? VacuumOptions.withoutRetentionCheck() : VacuumOptions.DEFAULT;
+    VacuumResult r = hub.open().vacuum(parse(retention), dryRun ? options.asDryRun() : options);
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    if (dryRun) {
+      r.files().forEach(f -> out.println("would delete " + f));
+      out.println("dry run: files to delete " + r.filesDeleted() + ", bytes " + r.bytesDeleted()
+          + ", versions to expire " + r.versionsExpired());
+    } else {
+      out.println("files deleted " + r.filesDeleted() + ", bytes deleted " + r.bytesDeleted()
+          + ", versions expired " + r.versionsExpired());
+    }
     return 0;
   }
 
