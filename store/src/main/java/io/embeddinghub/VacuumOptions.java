@@ -7,13 +7,25 @@ package io.embeddinghub;
  *     (default 1 hour): a shorter one can delete the files of a version that a reader, a snapshot
  *     or a writer that has not committed yet is still using. Turn it off only when nothing else
  *     uses the space (as Delta's {@code retentionDurationCheck.enabled=false}).
+ * @param dryRun delete nothing and expire no version: the result lists the files a vacuum with
+ *     the same retention would delete now ({@link VacuumResult#files()}), their count and size,
+ *     and the versions it would expire
  */
-public record VacuumOptions(boolean retentionCheck) {
+public record VacuumOptions(boolean retentionCheck, boolean dryRun) {
   /** The retention must be at least the hub's minimum. */
-  public static final VacuumOptions DEFAULT = new VacuumOptions(true);
+  public static final VacuumOptions DEFAULT = new VacuumOptions(true, false);
+
+  public VacuumOptions(boolean retentionCheck) {
+    this(retentionCheck, false);
+  }
 
   /** Any retention, even zero, is accepted: for when no reader or writer uses an older version. */
   public static VacuumOptions withoutRetentionCheck() {
-    return new VacuumOptions(false);
+    return new VacuumOptions(false, false);
+  }
+
+  /** These options, but only report what would be deleted. */
+  public VacuumOptions asDryRun() {
+    return new VacuumOptions(retentionCheck, true);
   }
 }

@@ -16,6 +16,7 @@ import io.embeddinghub.log.TransactionLog;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,7 +57,11 @@ public final class Vacuum {
     referenced.addAll(referencedByOtherSpaces(io, space));
     // expire first: a version whose files are deleted below is never still listed as retained
     int expired = 0;
-    if (retainedFrom > oldest) {
+    if (options.dryRun()) {
+      for (LogEntry e : entries) {
+        expired += e.version() < retainedFrom ? 1 : 0;
+      }
+    } else if (retainedFrom > oldest) {
       try {
         log.writeCheckpoint(log.load(retainedFrom), false);
         expired = log.expireBefore(retainedFrom);
@@ -64,7 +69,7 @@ public final class Vacuum {
         throw new EmbeddingHubException("Cannot expire old versions of " + Errors.quote(space) + ": " + e.getMessage(), e);
       }
     }
-    return deleteUnreferenced(ctx, space, referenced, cutoff).plus(new VacuumResult(0, 0, expired));
+    return deleteUnreferenced(ctx, space, referenced, cutoff, options.dryRun()).plus(new VacuumResult(0, 0, expired));
   }
 
   /** Vacuums every space, and deletes what dropped spaces left behind that nothing references. */
@@ -76,7 +81,7 @@ public final class Vacuum {
         total = total.plus(vacuumSpace(ctx, dir, retention, options));
       } else {
         long cutoff = ctx.nowMillis() - retention.toMillis();
-        total = total.plus(deleteUnreferenced(ctx, dir, referencedByOtherSpaces(ctx.io(), dir), cutoff));
+        total = total.plus(deleteUnreferenced(ctx, dir, referencedByOtherSpaces(ctx.io(), dir), cutoff, options.dryRun()));
       }
     }
     return total;
@@ -131,7 +136,7 @@ public final class Vacuum {
         throw new EmbeddingHubException("Cannot drop space " + Errors.quote(space) + ": renaming its log failed");
       }
       io.delete(dropped);
-      deleteUnreferenced(ctx, space, referencedByOtherSpaces(io, space), Long.MAX_VALUE);
+      deleteUnreferenced(ctx, space, referencedByOtherSpaces(io, space), Long.MAX_VALUE, false);
       if (io.listFilesRecursively(space).isEmpty()) {
         io.delete(space);
       }
@@ -140,8 +145,11 @@ public final class Vacuum {
     }
   }
 
-  private static VacuumResult deleteUnreferenced(HubContext ctx, String space, Set<String> referenced, long cutoff) {
+  /** Deletes (unless {@code dryRun}) and lists the unreferenced files older than the cutoff. */
+  private static VacuumResult deleteUnreferenced(
+      HubContext ctx, String space, Set<String> referenced, long cutoff, boolean dryRun) {
     FileIO io = ctx.io();
+    List<String> paths = new ArrayList<>();
     int deleted = 0;
     long bytes = 0;
     try {
@@ -149,9 +157,12 @@ public final class Vacuum {
         boolean logDir = dir.endsWith("/_log");
         for (FileIO.FileEntry f : io.listFilesRecursively(dir)) {
           boolean candidate = logDir ? f.name().startsWith(".") : !referenced.contains(f.relativePath());
-          if (candidate && f.modificationTime() < cutoff && io.delete(f.relativePath())) {
-            ctx.cache().invalidate(f.relativePath());
-            ctx.indexCache().invalidate(f.relativePath());
+          if (candidate && f.modificationTime() < cutoff && (dryRun || io.delete(f.relativePath()))) {
+            if (!dryRun) {
+              ctx.cache().invalidate(f.relativePath());
+              ctx.indexCache().invalidate(f.relativePath());
+            }
+            paths.add(f.relativePath());
             deleted++;
             bytes += f.length();
           }
@@ -160,7 +171,7 @@ public final class Vacuum {
     } catch (IOException e) {
       throw new EmbeddingHubException("Vacuum of " + Errors.quote(space) + " failed: " + e.getMessage(), e);
     }
-    return new VacuumResult(deleted, bytes, 0);
+    return new VacuumResult(deleted, bytes, 0, paths);
   }
 
   /** Files referenced by {@code fromVersion} and every later version of a space. */
