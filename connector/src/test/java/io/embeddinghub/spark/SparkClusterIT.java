@@ -338,6 +338,9 @@ class SparkClusterIT {
       CompletableFuture<Void> write = CompletableFuture.runAsync(() -> SparkDataFrameTest.frame(spark, model).write()
           .format("embeddinghub").option("path", root).option("space", "w").option("buckets", "8").mode("append").save());
       awaitFileUnder(data, write);
+      // every running write task creates its first file within milliseconds of the others and then
+      // waits 1.5 s: after 300 ms the executor killed below surely holds a created, uncommitted file
+      TimeUnit.MILLISECONDS.sleep(300);
       String busy = running.executors().stream().findFirst()
           .orElseThrow(() -> new AssertionError("a data file exists but no task runs"));
       ProcessHandle victim = executors.stream().filter(p -> busy.equals(executorId(p))).findFirst()
