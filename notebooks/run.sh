@@ -74,12 +74,12 @@ for nb in "${notebooks[@]}"; do
     if jupyter nbconvert --to notebook --execute "$here/$nb" "${target[@]}" \
         --ExecutePreprocessor.kernel_name=embeddinghub-java \
         --ExecutePreprocessor.timeout=900 \
-        --ExecutePreprocessor.startup_timeout=60 >"$log" 2>&1; then
+        --ExecutePreprocessor.startup_timeout=45 >"$log" 2>&1; then
       echo "ok   $nb ($((SECONDS - start)) s)"
       break
     fi
     # a start-up race of the kernel (seen a few times in ten runs): nbclient never gets its
-    # kernel_info reply plus an IOPub message; the notebook has not run a cell, so run it again
+    # kernel_info reply plus an IOPub message within 45 s; the notebook has not run a cell, so run it again
     if grep -q "Kernel didn't respond" "$log" && [[ $attempt -lt 4 ]]; then
       echo "kernel of $nb did not start (attempt $attempt); retrying"
       continue
