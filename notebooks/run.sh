@@ -55,7 +55,7 @@ echo "  (to use it in your own Jupyter: jupyter kernelspec install --user $kerne
 if [[ $# -gt 0 ]]; then
   notebooks=("$@")
 else
-  notebooks=(quickstart.ipynb spark-pipeline.ipynb training-snapshot.ipynb explore.ipynb)
+  notebooks=(quickstart.ipynb spark-pipeline.ipynb)   # training-snapshot, explore: not finished (issue #12)
 fi
 out="$here/target/executed"
 mkdir -p "$out"
