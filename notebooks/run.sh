@@ -7,8 +7,8 @@
 #   notebooks/run.sh --build-only    only build jars + kernel spec (then open them in Jupyter)
 #   notebooks/run.sh [--update] quickstart.ipynb …   only these notebooks
 #
-# Needs Java 17, Maven, and Debian's jupyter-nbconvert + jupyter-client (explore.ipynb also needs
-# dataset-fashion-mnist). A failing cell fails the script; a kernel that never started is retried.
+# Needs Java 17, Maven, and Debian's jupyter-nbconvert + jupyter-client.
+# A failing cell fails the script; a kernel that never started is retried.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"

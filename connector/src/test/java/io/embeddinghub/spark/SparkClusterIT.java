@@ -247,6 +247,56 @@ class SparkClusterIT {
   }
 
   @Test
+  @Order(3)
+  void optimizeRunsAsOneJobOnTheExecutorsAndCommitsOneVersion() {
+    String name = "compact_me";
+    EmbeddingHub embedded = EmbeddingHub.open(catalogRoot);
+    Space space = embedded.createSpace(SpaceSpec.builder(name, DIMS).buckets(4).targetFileRows(200).build());
+    Random random = new Random(12);
+    Map<String, float[]> model = new HashMap<>();
+    for (int w = 0; w < 6; w++) {
+      Map<String, float[]> batch = new HashMap<>();
+      for (int i = 0; i < 150; i++) { // each write overwrites a third of the one before
+        batch.put(String.format("k%05d", w * 100 + i), randomVector(random));
+      }
+      space.multiset(batch);
+      model.putAll(batch);
+    }
+    List<String> doomed = new ArrayList<>(new TreeSet<>(model.keySet())).subList(0, 50);
+    space.multidelete(new ArrayList<>(doomed));
+    new ArrayList<>(doomed).forEach(model::remove);
+    long before = space.version();
+
+    io.embeddinghub.OptimizeResult result = EmbeddingHubSpark.open(spark, catalogRoot).optimize(name);
+
+    assertThat(result.version()).as("rewrite and index commit as one version").isEqualTo(before + 1);
+    assertThat(result.rowsRewritten()).isEqualTo(model.size());
+    Space reopened = EmbeddingHub.open(catalogRoot).getSpace(name);
+    assertThat(reopened.unindexedRows()).isZero();
+    Map<String, float[]> plain = new HashMap<>();
+    for (Row row : spark.table("hub." + name).collectAsList()) {
+      plain.put(row.getString(0), SparkVectors.toFloats(row.getList(1)));
+    }
+    SparkDataFrameTest.assertSameContents(plain, model);
+    float[] query = randomVector(random);
+    List<String> truth = model.entrySet().stream()
+        .sorted(Comparator.comparingDouble((Map.Entry<String, float[]> e) -> squaredL2(query, e.getValue()))
+            .thenComparing(Map.Entry::getKey))
+        .limit(10).map(Map.Entry::getKey).toList();
+    List<String> exact = reopened.nearestNeighbors(10, query, SearchOptions.exactSearch()).stream()
+        .map(io.embeddinghub.Neighbor::key).toList();
+    assertThat(exact).isEqualTo(truth);
+  }
+
+  private static float[] randomVector(Random random) {
+    float[] v = new float[DIMS];
+    for (int d = 0; d < DIMS; d++) {
+      v[d] = (float) random.nextGaussian();
+    }
+    return v;
+  }
+
+  @Test
   @Order(4)
   void executorsLearnTheFileSystemOnlyFromTheShippedConfigurationAndSeeEachNewVersion() {
     // the oracle: an executor's own Hadoop configuration does not know the scheme slow:

@@ -139,10 +139,22 @@ public final class IndexBuilder {
     }
     List<IndexPartition> written = new ArrayList<>();
     try {
-      for (int p = 0; p < plan.partitions(); p++) {
-        IndexPartition part = buildPartition(plan, p, assignment, routingRecall);
+      if (!plan.routed()) {
+        IndexPartition part = buildPartition(plan, 0, assignment, routingRecall);
         if (part != null) {
           written.add(part);
+        }
+      }
+      for (int[] round : plan.routed() ? PartitionSpill.rounds(plan.partitions()) : List.<int[]>of()) {
+        // one pass over the tail per round, not one per partition
+        try (PartitionSpill spill = PartitionSpill.write(ctx.io(), ctx.conf(), spaceDir + "/index", plan.tail(),
+            assignment, round[0], round[1], plan.spec().dimensions())) {
+          for (int p = round[0]; p < round[1]; p++) {
+            PartitionRows rows = PartitionRows.of(spill.read(p), plan.tail());
+            if (rows.count() > 0) {
+              written.add(writePartition(plan.spec(), plan.id(), p, plan.centroids()[p], rows, routingRecall));
+            }
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -375,8 +387,36 @@ public final class IndexBuilder {
   private IndexPartition writePartition(
       SpaceSpec spec, String build, int partition, List<LiveFile> tail, float[] centroid,
       Map<String, int[]> assignment, int wanted, float[] routingRecall) {
-    int dims = spec.dimensions();
-    Metric metric = spec.metric();
+    PartitionRows rows = gather(spec.dimensions(), tail, assignment, wanted);
+    return rows == null ? null : writePartition(spec, build, partition, centroid, rows, routingRecall);
+  }
+
+  /** A partition's rows: vectors, keys, and where each is (a number into {@code files}, a position). */
+  private record PartitionRows(List<String> files, float[] vectors, int[] rowFile, int[] rowPosition, String[] keys) {
+    int count() {
+      return keys.length;
+    }
+
+    /** Spilled rows, their tail file numbers renumbered into the files they come from, in order. */
+    static PartitionRows of(PartitionSpill.SpilledRows spilled, List<LiveFile> tail) {
+      List<String> files = new ArrayList<>();
+      int[] ordinalOfTailFile = new int[tail.size()];
+      java.util.Arrays.fill(ordinalOfTailFile, -1);
+      int[] rowFile = new int[spilled.keys().length];
+      for (int r = 0; r < rowFile.length; r++) {
+        int t = spilled.tailFile()[r];
+        if (ordinalOfTailFile[t] < 0) {
+          ordinalOfTailFile[t] = files.size();
+          files.add(tail.get(t).file().path());
+        }
+        rowFile[r] = ordinalOfTailFile[t];
+      }
+      return new PartitionRows(files, spilled.vectors(), rowFile, spilled.positions(), spilled.keys());
+    }
+  }
+
+  /** Reads the rows {@code assignment} gives to {@code wanted} from every tail file; null when none. */
+  private PartitionRows gather(int dims, List<LiveFile> tail, Map<String, int[]> assignment, int wanted) {
     List<String> files = new ArrayList<>();
     int count = 0;
     for (LiveFile f : tail) {
@@ -416,6 +456,19 @@ public final class IndexBuilder {
         next++;
       }
     }
+    return new PartitionRows(files, vectors, rowFile, rowPosition, keys);
+  }
+
+  private IndexPartition writePartition(
+      SpaceSpec spec, String build, int partition, float[] centroid, PartitionRows rows, float[] routingRecall) {
+    int dims = spec.dimensions();
+    Metric metric = spec.metric();
+    List<String> files = rows.files();
+    float[] vectors = rows.vectors();
+    int[] rowFile = rows.rowFile();
+    int[] rowPosition = rows.rowPosition();
+    String[] keys = rows.keys();
+    int count = rows.count();
     float[] prepared = IndexedRows.prepare(vectors, dims, metric);
     IndexParams params = spec.indexParams();
     HnswGraph graph = graphs.build(prepared, dims, metric, params, ctx.settings().indexBuildThreads());
