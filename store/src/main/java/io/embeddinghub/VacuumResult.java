@@ -8,7 +8,8 @@ import java.util.List;
  * unreferenced files deleted (with their total size), log versions expired (no longer readable
  * by time travel), and the deleted files' hub-relative paths.
  */
-public record VacuumResult(int filesDeleted, long bytesDeleted, int versionsExpired, List<String> files) {
+public record VacuumResult(int filesDeleted, long bytesDeleted, int versionsExpired, List<String> files)
+    implements java.io.Serializable {
   public VacuumResult {
     files = List.copyOf(files);
   }

@@ -4,19 +4,24 @@ import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.IndexResult;
 import io.embeddinghub.engine.IndexBuildJob;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
-import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * An index build as a Spark job, through the store's {@link IndexBuildJob}: the driver plans it
  * (which tail files, how many partitions, the centroids, trained on a sample read file by file);
- * for a split build one task per tail file assigns its rows to partitions; then one task per
- * partition builds and writes it, holding one partition in memory; the driver commits every
- * partition as one version. A commit that changed the covered files meanwhile makes the job start
+ * a split build is one shuffle, a map task per tail file routing its rows to their partitions and
+ * a reduce task per partition building and writing it, holding one partition in memory; the
+ * driver commits every partition as one version. A commit that changed the covered files meanwhile makes the job start
  * over (3 times).
  */
 final class DistributedIndexBuild {
@@ -44,44 +49,105 @@ final class DistributedIndexBuild {
   }
 
   /**
-   * Runs an index build's tasks (assignment of a split build's tail files, then one task per
-   * partition) and returns the written partitions, uncommitted; nothing for an empty job.
+   * Runs an index build's tasks and returns the written partitions, uncommitted; nothing for an
+   * empty job. A build that does not split is one task. A split build is one shuffle: a map task
+   * per tail file routes each live row to its partition (and the file's probe share to one extra
+   * reduce partition); a reduce task per index partition builds it from the rows it received. The
+   * driver gets the written partitions and the probe shares, never rows.
    */
   static List<IndexBuildJob.WrittenPartition> buildPartitions(JavaSparkContext jsc, HubRef hub, IndexBuildJob job) {
     if (job.isEmpty()) {
       return List.of();
     }
-    IndexBuildJob.Routing routing = IndexBuildJob.Routing.NONE;
-    if (job.routed()) {
-      routing = job.routing(jsc.parallelize(range(job.tailFiles()), job.tailFiles()).map(new Assign(hub, job)).collect());
+    if (!job.routed()) {
+      return jsc.parallelize(List.of(0), 1).map(new BuildWhole(hub, job)).collect();
     }
-    Broadcast<IndexBuildJob.Routing> shared = jsc.broadcast(routing);
-    try {
-      return jsc.parallelize(range(job.partitions()), job.partitions()).map(new Build(hub, job, shared)).collect();
-    } finally {
-      shared.destroy();
+    int partitions = job.partitions();
+    List<Object> results = jsc.parallelize(range(job.tailFiles()), job.tailFiles())
+        .flatMapToPair(new Route(hub, job))
+        .partitionBy(new ByNumber(partitions + 1))
+        .mapPartitionsWithIndex(new BuildRouted(hub, job), false)
+        .collect();
+    List<IndexBuildJob.WrittenPartition> written = new ArrayList<>();
+    List<IndexBuildJob.ProbeShare> shares = new ArrayList<>();
+    for (Object r : results) {
+      if (r instanceof IndexBuildJob.WrittenPartition w) {
+        written.add(w);
+      } else {
+        shares.add((IndexBuildJob.ProbeShare) r);
+      }
     }
+    float[] routingRecall = job.routingRecall(shares);
+    return written.stream().map(w -> w.withRoutingRecall(routingRecall)).toList();
   }
 
   private static List<Integer> range(int n) {
     return IntStream.range(0, n).boxed().toList();
   }
 
-  /** Task: one tail file's rows to partitions, and its share of the routing probe's neighbours. */
-  private record Assign(HubRef hub, IndexBuildJob job)
-      implements Function<Integer, IndexBuildJob.FileAssignment>, Serializable {
-    @Override
-    public IndexBuildJob.FileAssignment call(Integer file) {
-      return job.assign(hub.context(), file);
-    }
-  }
-
-  /** Task: build and write one partition. */
-  private record Build(HubRef hub, IndexBuildJob job, Broadcast<IndexBuildJob.Routing> routing)
+  /** Task: the one partition of a build that does not split. */
+  private record BuildWhole(HubRef hub, IndexBuildJob job)
       implements Function<Integer, IndexBuildJob.WrittenPartition>, Serializable {
     @Override
     public IndexBuildJob.WrittenPartition call(Integer partition) {
-      return job.buildPartition(hub.context(), partition, routing.value());
+      return job.buildPartition(hub.context(), partition);
+    }
+  }
+
+  /** Map task: one tail file's live rows keyed by partition, and its probe share keyed past the last partition. */
+  private record Route(HubRef hub, IndexBuildJob job) implements PairFlatMapFunction<Integer, Integer, Object> {
+    @Override
+    public Iterator<Tuple2<Integer, Object>> call(Integer file) {
+      List<Tuple2<Integer, Object>> out = new ArrayList<>();
+      IndexBuildJob.ProbeShare share = job.route(hub.context(), file, (p, row) -> out.add(new Tuple2<>(p, row)));
+      out.add(new Tuple2<>(job.partitions(), share));
+      return out.iterator();
+    }
+  }
+
+  /** Reduce task: index partition {@code p}'s rows built into it; or, past the last, the probe shares. */
+  private record BuildRouted(HubRef hub, IndexBuildJob job)
+      implements Function2<Integer, Iterator<Tuple2<Integer, Object>>, Iterator<Object>> {
+    @Override
+    public Iterator<Object> call(Integer p, Iterator<Tuple2<Integer, Object>> received) {
+      if (p == job.partitions()) {
+        List<Object> shares = new ArrayList<>();
+        received.forEachRemaining(t -> shares.add(t._2()));
+        return shares.iterator();
+      }
+      List<IndexBuildJob.RoutedRow> rows = new ArrayList<>();
+      received.forEachRemaining(t -> rows.add((IndexBuildJob.RoutedRow) t._2()));
+      Object written = job.buildPartition(hub.context(), p, rows);
+      return List.of(written).iterator();
+    }
+  }
+
+  /** Sends key {@code n} to partition {@code n}. */
+  private static final class ByNumber extends Partitioner {
+    private final int partitions;
+
+    ByNumber(int partitions) {
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ByNumber other && other.partitions == partitions;
+    }
+
+    @Override
+    public int hashCode() {
+      return partitions;
     }
   }
 }

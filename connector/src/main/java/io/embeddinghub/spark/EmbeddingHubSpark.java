@@ -6,14 +6,17 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.IndexResult;
-import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.SearchOptions;
+import io.embeddinghub.VacuumOptions;
+import io.embeddinghub.VacuumResult;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.RowDeletes;
 import io.embeddinghub.table.SpaceEngine;
 import io.embeddinghub.table.StateReader;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -211,6 +214,24 @@ public final class EmbeddingHubSpark {
    */
   public OptimizeResult optimize(String space) {
     return DistributedOptimize.run(spark, hub, Errors.checkSpaceName(space));
+  }
+
+  /**
+   * Vacuums the space as a Spark job: the driver checks the retention (below {@code
+   * embeddinghub.vacuum.min-retention} it is refused), expires the versions older than it and lists
+   * the files no retained version (nor any other space, such as a fork) references; tasks delete
+   * them. What {@code CALL <catalog>.system.vacuum('space', retention_hours => h)} runs. See
+   * {@link io.embeddinghub.Space#vacuum(Duration)}.
+   */
+  public VacuumResult vacuum(String space, Duration retention) {
+    return vacuum(space, retention, VacuumOptions.DEFAULT);
+  }
+
+  /** {@link #vacuum(String, Duration)} with options: a dry run, or no retention check. */
+  public VacuumResult vacuum(String space, Duration retention, VacuumOptions options) {
+    Errors.checkNotNull(retention, "retention");
+    Errors.checkNotNull(options, "options");
+    return DistributedVacuum.run(spark, hub, Errors.checkSpaceName(space), retention, options);
   }
 
   private static Dataset<Row> keyColumn(Dataset<Row> keys) {

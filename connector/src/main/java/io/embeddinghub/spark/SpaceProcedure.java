@@ -3,6 +3,9 @@ package io.embeddinghub.spark;
 import io.embeddinghub.IndexResult;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.OptimizeResult;
+import io.embeddinghub.VacuumOptions;
+import io.embeddinghub.VacuumResult;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,22 +22,40 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A maintenance procedure of the catalog's {@code system} namespace, taking a space name and
- * returning one row: {@code CALL <catalog>.system.build_index('space')} and
- * {@code CALL <catalog>.system.optimize('space')}, each running the Spark job of
- * {@link EmbeddingHubSpark} of the same name.
+ * A maintenance procedure of the catalog's {@code system} namespace, taking a space name (and
+ * options after it) and returning one row: {@code CALL <catalog>.system.build_index('space')},
+ * {@code CALL <catalog>.system.optimize('space')} and {@code CALL <catalog>.system.vacuum('space',
+ * retention_hours => 168, dry_run => false)}, each running the Spark job of {@link
+ * EmbeddingHubSpark} of the same name.
  */
 final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
+  /** Vacuum's default retention, in hours: a week, as Delta's. */
+  static final double VACUUM_RETENTION_HOURS_DEFAULT = 168;
+
+  /** What a procedure does with its space and its whole input row. */
+  @FunctionalInterface
+  private interface Body {
+    Object[] run(SparkSession spark, String space, InternalRow input);
+  }
+
   private final String name;
   private final String description;
   private final StructType output;
-  private final BiFunction<SparkSession, String, Object[]> run;
+  private final ProcedureParameter[] parameters;
+  private final Body run;
 
-  private SpaceProcedure(String name, String description, StructType output, BiFunction<SparkSession, String, Object[]> run) {
+  private SpaceProcedure(String name, String description, StructType output, Body run, ProcedureParameter... options) {
     this.name = name;
     this.description = description;
     this.output = output;
+    this.parameters = new ProcedureParameter[options.length + 1];
+    this.parameters[0] = ProcedureParameter.in("space", DataTypes.StringType).build();
+    System.arraycopy(options, 0, this.parameters, 1, options.length);
     this.run = run;
+  }
+
+  private SpaceProcedure(String name, String description, StructType output, BiFunction<SparkSession, String, Object[]> run) {
+    this(name, description, output, (spark, space, input) -> run.apply(spark, space));
   }
 
   /** The catalog's procedures by name, over the hub {@code hub}. */
@@ -65,7 +86,30 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
           OptimizeResult r = DistributedOptimize.run(spark, hub, space);
           return new Object[] {r.version(), r.filesRemoved(), r.filesAdded(), r.rowsRewritten(), r.partitionsBuilt()};
         });
-    return Map.of(buildIndex.name, buildIndex, optimize.name, optimize);
+    SpaceProcedure vacuum = new SpaceProcedure(
+        "vacuum",
+        "Deletes the files no version within the retention needs and expires older versions; the deletes"
+            + " run as Spark tasks",
+        new StructType()
+            .add("files_deleted", DataTypes.IntegerType, false)
+            .add("bytes_deleted", DataTypes.LongType, false)
+            .add("versions_expired", DataTypes.IntegerType, false)
+            .add("dry_run", DataTypes.BooleanType, false),
+        (spark, space, input) -> {
+          double hours = input.isNullAt(1) ? VACUUM_RETENTION_HOURS_DEFAULT : input.getDouble(1);
+          if (!(hours >= 0) || Double.isInfinite(hours)) {
+            throw new InvalidInputException("vacuum's retention_hours must be a finite number >= 0, got " + hours);
+          }
+          boolean dryRun = !input.isNullAt(2) && input.getBoolean(2);
+          Duration retention = Duration.ofMillis(Math.round(hours * 3_600_000));
+          VacuumResult r = DistributedVacuum.run(
+              spark, hub, space, retention, dryRun ? VacuumOptions.DEFAULT.asDryRun() : VacuumOptions.DEFAULT);
+          return new Object[] {r.filesDeleted(), r.bytesDeleted(), r.versionsExpired(), dryRun};
+        },
+        ProcedureParameter.in("retention_hours", DataTypes.DoubleType)
+            .defaultValue(Double.toString(VACUUM_RETENTION_HOURS_DEFAULT)).build(),
+        ProcedureParameter.in("dry_run", DataTypes.BooleanType).defaultValue("false").build());
+    return Map.of(buildIndex.name, buildIndex, optimize.name, optimize, vacuum.name, vacuum);
   }
 
   @Override
@@ -85,7 +129,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
 
   @Override
   public ProcedureParameter[] parameters() {
-    return new ProcedureParameter[] {ProcedureParameter.in("space", DataTypes.StringType).build()};
+    return parameters.clone();
   }
 
   @Override
@@ -98,7 +142,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
     if (input.isNullAt(0)) {
       throw new InvalidInputException(name + " needs a space name, got NULL");
     }
-    Object[] values = run.apply(SparkSession.active(), input.getUTF8String(0).toString());
+    Object[] values = run.run(SparkSession.active(), input.getUTF8String(0).toString(), input);
     return List.<Scan>of(new Result(new GenericInternalRow(values), output)).iterator();
   }
 

@@ -286,6 +286,17 @@ class SparkClusterIT {
     List<String> exact = reopened.nearestNeighbors(10, query, SearchOptions.exactSearch()).stream()
         .map(io.embeddinghub.Neighbor::key).toList();
     assertThat(exact).isEqualTo(truth);
+
+    // vacuum as a job: executors delete what the driver listed (the files optimize replaced)
+    io.embeddinghub.VacuumResult vacuumed = EmbeddingHubSpark.open(spark, catalogRoot)
+        .vacuum(name, Duration.ZERO, VacuumOptions.withoutRetentionCheck());
+    assertThat(vacuumed.filesDeleted()).isGreaterThanOrEqualTo(result.filesRemoved());
+    assertThat(vacuumed.files()).allSatisfy(f -> assertThat(Files.exists(Path.of(URI.create(catalogRoot + f)))).isFalse());
+    Map<String, float[]> afterVacuum = new HashMap<>();
+    for (Row row : spark.table("hub." + name).collectAsList()) {
+      afterVacuum.put(row.getString(0), SparkVectors.toFloats(row.getList(1)));
+    }
+    SparkDataFrameTest.assertSameContents(afterVacuum, model);
   }
 
   private static float[] randomVector(Random random) {

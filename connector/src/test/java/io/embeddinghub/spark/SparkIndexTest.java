@@ -94,6 +94,44 @@ class SparkIndexTest {
   }
 
   @Test
+  void aSparkSplitBuildShufflesRowsToTheSamePartitionsAsAnEmbeddedBuild() {
+    Map<String, float[]> model = SparkDistributedOpsTest.clustered(new Random(7), 2000, DIMS);
+    List<Long> rowsPerPartition = new ArrayList<>();
+    for (boolean onSpark : List.of(false, true)) {
+      String root = SharedSpark.newHubRoot();
+      Space space = EmbeddingHub.open(root)
+          .createSpace(SpaceSpec.builder("s", DIMS).buckets(4).indexParams(SMALL_PARTITIONS).build());
+      space.multiset(model);
+      if (onSpark) {
+        EmbeddingHubSpark.open(spark, root).buildIndex("s");
+      } else {
+        space.buildIndex();
+      }
+      List<IndexPartitionInfo> partitions = EmbeddingHub.open(root).getSpace("s").indexPartitions();
+      List<Long> rows = partitions.stream().map(IndexPartitionInfo::rows).sorted().toList();
+      assertThat(rows.stream().mapToLong(Long::longValue).sum()).isEqualTo(2000);
+      if (onSpark) {
+        assertThat(rows).as("same plan (centroids from the same sample), same rows per partition").isEqualTo(rowsPerPartition);
+      } else {
+        rowsPerPartition.addAll(rows);
+      }
+      Space reopened = EmbeddingHub.open(root).getSpace("s");
+      io.embeddinghub.table.HubContext ctx = new HubRef(root, spark.sessionState().newHadoopConf()).context();
+      assertThat(io.embeddinghub.table.SpaceEngine.open(ctx, "s").latest().partitions())
+          .as("every partition's log entry has the build's routing recall per nprobe")
+          .allSatisfy(p -> assertThat(p.recallAtNprobe()).isNotNull().hasSize(partitions.size()));
+      double hits = 0;
+      List<String> keys = new ArrayList<>(model.keySet());
+      for (int q = 0; q < 20; q++) {
+        float[] query = model.get(keys.get(q * 37));
+        Set<String> truth = new HashSet<>(bruteForce(model, query, 10));
+        hits += reopened.nearestNeighbors(10, query).stream().map(Neighbor::key).filter(truth::contains).count();
+      }
+      assertThat(hits / 200).as("recall@10, built on Spark: %s", onSpark).isGreaterThanOrEqualTo(0.9);
+    }
+  }
+
+  @Test
   void theCatalogServesBuildIndexAsAProcedure() {
     String space = "proc_" + System.nanoTime();
     EmbeddingHub hub = EmbeddingHub.open(SharedSpark.catalogRoot());

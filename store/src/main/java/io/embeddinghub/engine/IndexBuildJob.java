@@ -1,24 +1,31 @@
 package io.embeddinghub.engine;
 
 import io.embeddinghub.IndexResult;
+import io.embeddinghub.format.FileContents;
 import io.embeddinghub.log.IndexPartition;
+import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.IndexBuilder;
 import io.embeddinghub.table.SpaceEngine;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * An index build split into steps an engine can spread over its tasks, so that the engine never
- * needs the store's internals: {@link #plan} on the driver; for a {@link #routed()} build,
- * {@link #assign} once per tail file (in tasks, each returning a serializable
- * {@link FileAssignment}); {@link #buildPartition} once per partition (in tasks, each holding one
- * partition in memory); then {@link #commit} on the driver, as one version. A job is serializable
- * and immutable; the {@link HubContext} is each JVM's own.
+ * needs the store's internals: {@link #plan} on the driver. A build that does not split is one
+ * {@link #buildPartition(HubContext, int)}. A {@link #routed()} build is a shuffle: {@link #route}
+ * once per tail file (in map tasks: each live row goes to its partition, the file's {@link
+ * ProbeShare} to the driver), then {@link #buildPartition(HubContext, int, List)} once per
+ * partition from the rows routed to it (in reduce tasks, each holding one partition), and {@link
+ * #routingRecall} of the shares; no JVM holds more than a tail file or a partition. Then {@link
+ * #commit} on the driver, as one version. A job is serializable and immutable; the {@link
+ * HubContext} is each JVM's own.
  */
 public final class IndexBuildJob implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -71,38 +78,89 @@ public final class IndexBuildJob implements Serializable {
     return plan.rows();
   }
 
-  /** One tail file's rows assigned to partitions (a task's result). */
-  public record FileAssignment(String path, IndexBuilder.Assignment assignment) implements Serializable {}
+  /** A tail row on its way to its partition (what a split build's shuffle carries). */
+  public record RoutedRow(int tailFile, int position, String key, float[] vector) implements Serializable {}
 
-  /** Assigns the rows of tail file {@code file} (0 .. {@link #tailFiles()} - 1). */
-  public FileAssignment assign(HubContext ctx, int file) {
-    var f = plan.tail().get(file);
-    return new FileAssignment(f.file().path(), new IndexBuilder(ctx, space).assign(plan, f));
+  /** Receives each routed row with its partition. */
+  @FunctionalInterface
+  public interface RowSink {
+    void accept(int partition, RoutedRow row);
   }
 
-  /** What the partition tasks need from every file's assignment: the rows of each, and the routing recall. */
-  public record Routing(Map<String, int[]> partitionOfRows, float[] routingRecall) implements Serializable {
-    public static final Routing NONE = new Routing(Map.of(), null);
-  }
+  /**
+   * One tail file's share of the routing probe (the true nearest rows it holds for each probe
+   * query, with their partitions): what {@link #routingRecall} combines.
+   */
+  public record ProbeShare(IndexBuilder.Assignment neighbours) implements Serializable {}
 
-  /** Combines every tail file's assignment (all of {@link #assign}'s results). */
-  public Routing routing(List<FileAssignment> files) {
-    Map<String, int[]> rows = new java.util.HashMap<>();
-    List<IndexBuilder.Assignment> assignments = new ArrayList<>();
-    for (FileAssignment f : files) {
-      rows.put(f.path(), f.assignment().partitionOfRow());
-      assignments.add(f.assignment());
+  /**
+   * Routes tail file {@code file} (0 .. {@link #tailFiles()} - 1): hands each live row to {@code
+   * sink} with the partition its nearest centroid names, and returns the file's probe share. The
+   * file is read once, and only its rows are held.
+   */
+  public ProbeShare route(HubContext ctx, int file, RowSink sink) {
+    LiveFile f = plan.tail().get(file);
+    int dims = plan.spec().dimensions();
+    IndexBuilder.Assignment assignment = new IndexBuilder(ctx, space).assign(plan, f);
+    FileContents contents = ctx.cache().full(f.file(), dims);
+    int[] partitionOfRow = assignment.partitionOfRow();
+    float[] vectors = contents.flatVectors();
+    for (int r = 0; r < partitionOfRow.length; r++) {
+      if (partitionOfRow[r] >= 0) {
+        sink.accept(partitionOfRow[r],
+            new RoutedRow(file, r, contents.key(r), Arrays.copyOfRange(vectors, r * dims, (r + 1) * dims)));
+      }
     }
-    return new Routing(rows, IndexBuilder.routingRecall(plan, assignments));
+    return new ProbeShare(new IndexBuilder.Assignment(
+        new int[0], assignment.neighbourScores(), assignment.neighbourPartitions()));
+  }
+
+  /** For {@code nprobe = i + 1}, the share of the probe's true neighbours routing keeps (every file's share combined). */
+  public float[] routingRecall(List<ProbeShare> shares) {
+    List<IndexBuilder.Assignment> all = new ArrayList<>();
+    shares.forEach(s -> all.add(s.neighbours()));
+    return IndexBuilder.routingRecall(plan, all);
   }
 
   /** One written partition (a task's result); empty when no row went to it. */
-  public record WrittenPartition(IndexPartition partition) implements Serializable {}
+  public record WrittenPartition(IndexPartition partition) implements Serializable {
+    /** This result with its build's routing recall (a split build learns it after its partitions). */
+    public WrittenPartition withRoutingRecall(float[] recall) {
+      return partition == null ? this : new WrittenPartition(partition.withRecallAtNprobe(recall));
+    }
+  }
 
-  /** Builds and writes partition {@code partition} (0 .. {@link #partitions()} - 1). */
-  public WrittenPartition buildPartition(HubContext ctx, int partition, Routing routing) {
-    return new WrittenPartition(new IndexBuilder(ctx, space)
-        .buildPartition(plan, partition, routing.partitionOfRows(), routing.routingRecall()));
+  /**
+   * Builds and writes partition {@code partition} (0 .. {@link #partitions()} - 1) of a build
+   * that does not split (every live tail row, read from the tail files).
+   */
+  public WrittenPartition buildPartition(HubContext ctx, int partition) {
+    if (routed()) {
+      throw new IllegalStateException("A split build's partitions are built from their routed rows: " + this);
+    }
+    return new WrittenPartition(new IndexBuilder(ctx, space).buildPartition(plan, partition, Map.of(), null));
+  }
+
+  /** Builds and writes partition {@code partition} of a split build from the rows {@link #route} gave it, in any order. */
+  public WrittenPartition buildPartition(HubContext ctx, int partition, List<RoutedRow> rows) {
+    List<RoutedRow> ordered = new ArrayList<>(rows);
+    ordered.sort(Comparator.comparingInt(RoutedRow::tailFile).thenComparingInt(RoutedRow::position));
+    int dims = plan.spec().dimensions();
+    int n = ordered.size();
+    int[] tailFile = new int[n];
+    int[] positions = new int[n];
+    String[] keys = new String[n];
+    float[] vectors = new float[Math.multiplyExact(n, dims)];
+    for (int i = 0; i < n; i++) {
+      RoutedRow row = ordered.get(i);
+      tailFile[i] = row.tailFile();
+      positions[i] = row.position();
+      keys[i] = row.key();
+      System.arraycopy(row.vector(), 0, vectors, i * dims, dims);
+    }
+    ordered.clear();
+    return new WrittenPartition(
+        new IndexBuilder(ctx, space).buildRoutedPartition(plan, partition, tailFile, positions, keys, vectors));
   }
 
   /**

@@ -50,6 +50,11 @@ public record IndexPartition(
     this(path, build, rows, sizeBytes, dataFiles, centroid, null, null);
   }
 
+  /** This partition with {@code recall} as its build's routing recall per nprobe. */
+  public IndexPartition withRecallAtNprobe(float[] recall) {
+    return new IndexPartition(path, build, rows, sizeBytes, dataFiles, centroid, recallAtEf, recall);
+  }
+
   @Override
   public float[] recallAtEf() {
     return recallAtEf == null ? null : recallAtEf.clone();

@@ -381,6 +381,21 @@ public final class IndexBuilder {
   }
 
   /**
+   * Builds and writes partition {@code partition} of {@code plan} from its rows as they were
+   * routed to it (say, through a Spark shuffle): {@code tailFile[i]} (a number into the plan's
+   * tail), {@code positions[i]}, {@code keys[i]} and row {@code i} of {@code vectors}, in tail
+   * order; null when there are none. Its routing recall is left out (the caller knows it last).
+   */
+  public IndexPartition buildRoutedPartition(
+      Plan plan, int partition, int[] tailFile, int[] positions, String[] keys, float[] vectors) {
+    if (keys.length == 0) {
+      return null;
+    }
+    PartitionRows rows = PartitionRows.of(new PartitionSpill.SpilledRows(vectors, tailFile, positions, keys), plan.tail());
+    return writePartition(plan.spec(), plan.id(), partition, plan.centroids()[partition], rows, null);
+  }
+
+  /**
    * Builds and writes one partition over the live tail rows assigned to {@code partition} (all of
    * them when {@code assignment} is null); null when none are.
    */

@@ -37,6 +37,32 @@ public final class Vacuum {
   private Vacuum() {}
 
   public static VacuumResult vacuumSpace(HubContext ctx, String space, Duration retention, VacuumOptions options) {
+    Plan plan = plan(ctx, space, retention, options);
+    return plan.dryRun() ? plan.asDryRunResult() : delete(ctx, plan.files()).plus(new VacuumResult(0, 0, plan.versionsExpired()));
+  }
+
+  /** An unreferenced file older than the retention: what a vacuum deletes. */
+  public record Candidate(String path, long length) implements java.io.Serializable {}
+
+  /**
+   * What a vacuum of {@code space} does, decided on one JVM: the retention checked, the versions
+   * past it expired (unless a dry run), and the unreferenced files older than it listed. Deleting
+   * them ({@link #delete}) may then run anywhere, in any number of parts.
+   */
+  public record Plan(String space, int versionsExpired, List<Candidate> files, boolean dryRun) implements java.io.Serializable {
+    public Plan {
+      files = List.copyOf(files);
+    }
+
+    /** The result of a dry run: what would be deleted and expired. */
+    public VacuumResult asDryRunResult() {
+      return new VacuumResult(files.size(), files.stream().mapToLong(Candidate::length).sum(), versionsExpired,
+          files.stream().map(Candidate::path).toList());
+    }
+  }
+
+  /** Plans a vacuum of {@code space} (see {@link Plan}). */
+  public static Plan plan(HubContext ctx, String space, Duration retention, VacuumOptions options) {
     checkRetention(ctx, retention, options);
     FileIO io = ctx.io();
     long cutoff = ctx.nowMillis() - retention.toMillis();
@@ -69,7 +95,7 @@ public final class Vacuum {
         throw new EmbeddingHubException("Cannot expire old versions of " + Errors.quote(space) + ": " + e.getMessage(), e);
       }
     }
-    return deleteUnreferenced(ctx, space, referenced, cutoff, options.dryRun()).plus(new VacuumResult(0, 0, expired));
+    return new Plan(space, expired, unreferenced(ctx, space, referenced, cutoff), options.dryRun());
   }
 
   /** Vacuums every space, and deletes what dropped spaces left behind that nothing references. */
@@ -81,7 +107,8 @@ public final class Vacuum {
         total = total.plus(vacuumSpace(ctx, dir, retention, options));
       } else {
         long cutoff = ctx.nowMillis() - retention.toMillis();
-        total = total.plus(deleteUnreferenced(ctx, dir, referencedByOtherSpaces(ctx.io(), dir), cutoff, options.dryRun()));
+        List<Candidate> left = unreferenced(ctx, dir, referencedByOtherSpaces(ctx.io(), dir), cutoff);
+        total = total.plus(options.dryRun() ? new Plan(dir, 0, left, true).asDryRunResult() : delete(ctx, left));
       }
     }
     return total;
@@ -136,7 +163,7 @@ public final class Vacuum {
         throw new EmbeddingHubException("Cannot drop space " + Errors.quote(space) + ": renaming its log failed");
       }
       io.delete(dropped);
-      deleteUnreferenced(ctx, space, referencedByOtherSpaces(io, space), Long.MAX_VALUE, false);
+      delete(ctx, unreferenced(ctx, space, referencedByOtherSpaces(io, space), Long.MAX_VALUE));
       if (io.listFilesRecursively(space).isEmpty()) {
         io.delete(space);
       }
@@ -145,33 +172,43 @@ public final class Vacuum {
     }
   }
 
-  /** Deletes (unless {@code dryRun}) and lists the unreferenced files older than the cutoff. */
-  private static VacuumResult deleteUnreferenced(
-      HubContext ctx, String space, Set<String> referenced, long cutoff, boolean dryRun) {
+  /** The unreferenced files of a space's directories older than the cutoff. */
+  private static List<Candidate> unreferenced(HubContext ctx, String space, Set<String> referenced, long cutoff) {
     FileIO io = ctx.io();
-    List<String> paths = new ArrayList<>();
-    int deleted = 0;
-    long bytes = 0;
+    List<Candidate> out = new ArrayList<>();
     try {
       for (String dir : List.of(space + "/data", space + "/index", TransactionLog.logDir(space))) {
         boolean logDir = dir.endsWith("/_log");
         for (FileIO.FileEntry f : io.listFilesRecursively(dir)) {
           boolean candidate = logDir ? f.name().startsWith(".") : !referenced.contains(f.relativePath());
-          if (candidate && f.modificationTime() < cutoff && (dryRun || io.delete(f.relativePath()))) {
-            if (!dryRun) {
-              ctx.cache().invalidate(f.relativePath());
-              ctx.indexCache().invalidate(f.relativePath());
-            }
-            paths.add(f.relativePath());
-            deleted++;
-            bytes += f.length();
+          if (candidate && f.modificationTime() < cutoff) {
+            out.add(new Candidate(f.relativePath(), f.length()));
           }
         }
       }
     } catch (IOException e) {
       throw new EmbeddingHubException("Vacuum of " + Errors.quote(space) + " failed: " + e.getMessage(), e);
     }
-    return new VacuumResult(deleted, bytes, 0, paths);
+    return out;
+  }
+
+  /** Deletes planned files (a file already gone is not counted) and drops them from this JVM's caches. */
+  public static VacuumResult delete(HubContext ctx, List<Candidate> files) {
+    List<String> paths = new ArrayList<>();
+    long bytes = 0;
+    for (Candidate f : files) {
+      try {
+        if (ctx.io().delete(f.path())) {
+          paths.add(f.path());
+          bytes += f.length();
+        }
+      } catch (IOException e) {
+        throw new EmbeddingHubException("Vacuum cannot delete " + ctx.io().location(f.path()) + ": " + e.getMessage(), e);
+      }
+      ctx.cache().invalidate(f.path());
+      ctx.indexCache().invalidate(f.path());
+    }
+    return new VacuumResult(paths.size(), bytes, 0, paths);
   }
 
   /** Files referenced by {@code fromVersion} and every later version of a space. */

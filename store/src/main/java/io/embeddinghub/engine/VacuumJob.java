@@ -1,0 +1,86 @@
+package io.embeddinghub.engine;
+
+import io.embeddinghub.VacuumOptions;
+import io.embeddinghub.VacuumResult;
+import io.embeddinghub.table.HubContext;
+import io.embeddinghub.table.Vacuum;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A vacuum of one space split into steps an engine can spread over its tasks: {@link #plan} on the
+ * driver (the retention checked, expired versions dropped from the log first, the unreferenced
+ * files listed), {@link #delete} of each {@link #slices slice} of those files in tasks, then
+ * {@link #result} of the slices' results. A dry run plans only. Serializable and immutable.
+ */
+public final class VacuumJob implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final Vacuum.Plan plan;
+
+  private VacuumJob(Vacuum.Plan plan) {
+    this.plan = plan;
+  }
+
+  /** Plans the vacuum of {@code space} (see {@link io.embeddinghub.Space#vacuum(Duration, VacuumOptions)}). */
+  public static VacuumJob plan(HubContext ctx, String space, Duration retention, VacuumOptions options) {
+    return new VacuumJob(Vacuum.plan(ctx, space, retention, options));
+  }
+
+  /** Whether the job only reports (then {@link #result} needs no slice deleted). */
+  public boolean dryRun() {
+    return plan.dryRun();
+  }
+
+  /** How many files the job deletes. */
+  public int files() {
+    return plan.files().size();
+  }
+
+  /** A part of the files to delete (a task's work). */
+  public record Slice(List<Vacuum.Candidate> files) implements Serializable {
+    public Slice {
+      files = List.copyOf(files);
+    }
+  }
+
+  /** The files to delete in slices of at most {@code maxFiles}. */
+  public List<Slice> slices(int maxFiles) {
+    if (maxFiles < 1) {
+      throw new IllegalArgumentException("A vacuum slice holds at least one file, got " + maxFiles);
+    }
+    List<Slice> out = new ArrayList<>();
+    List<Vacuum.Candidate> files = plan.files();
+    for (int from = 0; from < files.size(); from += maxFiles) {
+      out.add(new Slice(files.subList(from, Math.min(files.size(), from + maxFiles))));
+    }
+    return out;
+  }
+
+  /** Deletes one slice's files (a file already gone is not counted). */
+  public VacuumResult delete(HubContext ctx, Slice slice) {
+    if (plan.dryRun()) {
+      throw new IllegalStateException("A dry run deletes nothing: " + this);
+    }
+    return Vacuum.delete(ctx, slice.files());
+  }
+
+  /** What the vacuum did: the slices' deletions and the versions expired; for a dry run, what it would do. */
+  public VacuumResult result(List<VacuumResult> slices) {
+    if (plan.dryRun()) {
+      return plan.asDryRunResult();
+    }
+    VacuumResult total = new VacuumResult(0, 0, plan.versionsExpired());
+    for (VacuumResult r : slices) {
+      total = total.plus(r);
+    }
+    return total;
+  }
+
+  @Override
+  public String toString() {
+    return "VacuumJob{" + plan.space() + ", files=" + files() + (dryRun() ? ", dry run" : "") + "}";
+  }
+}
