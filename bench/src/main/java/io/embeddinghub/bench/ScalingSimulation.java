@@ -60,8 +60,11 @@ public final class ScalingSimulation {
     Configuration conf = new Configuration();
     conf.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, 0);
     long partitionBytes = partitionRows * dims * Float.BYTES;
+    // the target bytes scaled with the rows, so the write's advisory task size gives the plan's task count
+    long targetFileBytes = (long) targetFileRows * (dims * Float.BYTES + 32);
     EmbeddingHub.open(root, conf).createSpace(SpaceSpec.builder("sim", dims).buckets(buckets)
-        .targetFileRows(targetFileRows).indexParams(IndexParams.DEFAULT.withPartitionBytes(partitionBytes)).build());
+        .targetFileRows(targetFileRows).targetFileBytes(targetFileBytes)
+        .indexParams(IndexParams.DEFAULT.withPartitionBytes(partitionBytes)).build());
 
     // 1,000 clusters: a coarse quantizer has something to find
     Dataset<Row> frame = spark.range(0, rows, 1, Math.max(cores, (int) (rows / 1_000_000))).selectExpr(

@@ -184,8 +184,8 @@ public final class DataFileReader implements Closeable {
               floats++;
             }
           };
-      GroupConverter list = new Single(element);
-      GroupConverter embedding = new Single(list);
+      GroupConverter list = new SingleChildGroup(element);
+      GroupConverter embedding = new SingleChildGroup(list);
       this.root =
           new GroupConverter() {
             @Override
@@ -213,24 +213,5 @@ public final class DataFileReader implements Closeable {
     public GroupConverter getRootConverter() {
       return root;
     }
-  }
-
-  private static final class Single extends GroupConverter {
-    private final Converter child;
-
-    Single(Converter child) {
-      this.child = child;
-    }
-
-    @Override
-    public Converter getConverter(int fieldIndex) {
-      return child;
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public void end() {}
   }
 }

@@ -219,29 +219,4 @@ public final class ParquetDataFiles {
       };
     }
   }
-
-  private static final class SingleChildGroup extends GroupConverter {
-    private final Converter child;
-
-    SingleChildGroup(Converter child) {
-      this.child = child;
-    }
-
-    @Override
-    public Converter getConverter(int fieldIndex) {
-      return child;
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public void end() {}
-  }
-
-  private static final class CorruptRowException extends RuntimeException {
-    CorruptRowException(String message) {
-      super(message);
-    }
-  }
 }

@@ -220,7 +220,7 @@ public final class ParquetPointReads {
           vector[floats++] = value;
         }
       };
-      GroupConverter list = new Single(new Single(element));
+      GroupConverter list = new SingleChildGroup(new SingleChildGroup(element));
       root = new GroupConverter() {
         @Override
         public Converter getConverter(int fieldIndex) {
@@ -251,31 +251,6 @@ public final class ParquetPointReads {
     @Override
     public GroupConverter getRootConverter() {
       return root;
-    }
-  }
-
-  private static final class Single extends GroupConverter {
-    private final Converter child;
-
-    Single(Converter child) {
-      this.child = child;
-    }
-
-    @Override
-    public Converter getConverter(int fieldIndex) {
-      return child;
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public void end() {}
-  }
-
-  private static final class CorruptRowException extends RuntimeException {
-    CorruptRowException(String message) {
-      super(message);
     }
   }
 }

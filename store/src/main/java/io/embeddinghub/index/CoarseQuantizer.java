@@ -35,9 +35,11 @@ public final class CoarseQuantizer {
     int first = random.nextInt(n);
     centroids[0] = java.util.Arrays.copyOfRange(sample, first * dimensions, (first + 1) * dimensions);
     for (int c = 1; c < k; c++) { // k-means++: next centroid with probability ~ squared distance
+      float[] latest = centroids[c - 1];
+      java.util.stream.IntStream.range(0, n).parallel().forEach(i ->
+          nearest[i] = Math.min(nearest[i], kernels.squaredL2(sample, i * dimensions, latest, 0, dimensions)));
       double total = 0;
       for (int i = 0; i < n; i++) {
-        nearest[i] = Math.min(nearest[i], kernels.squaredL2(sample, i * dimensions, centroids[c - 1], 0, dimensions));
         total += nearest[i];
       }
       double pick = random.nextDouble() * total;
@@ -54,9 +56,9 @@ public final class CoarseQuantizer {
     CoarseQuantizer q = new CoarseQuantizer(centroids, metric);
     int[] assignment = new int[n];
     for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-      for (int i = 0; i < n; i++) {
-        assignment[i] = q.nearest(sample, i * dimensions);
-      }
+      CoarseQuantizer current = q;
+      // rows are independent: on all cores, same result as one thread
+      java.util.stream.IntStream.range(0, n).parallel().forEach(i -> assignment[i] = current.nearest(sample, i * dimensions));
       double[][] sums = new double[k][dimensions];
       int[] counts = new int[k];
       for (int i = 0; i < n; i++) {
