@@ -7,7 +7,8 @@
 #   notebooks/run.sh --build-only    only build jars + kernel spec (then open them in Jupyter)
 #   notebooks/run.sh [--update] quickstart.ipynb …   only these notebooks
 #
-# Needs Java 17, Maven, and Debian's jupyter-nbconvert + jupyter-client.
+# Needs Java 17, Maven, and Debian's jupyter-nbconvert + jupyter-client (explore.ipynb also needs
+# dataset-fashion-mnist).
 # A failing cell fails the script; a kernel that never started is retried.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -55,7 +56,7 @@ echo "  (to use it in your own Jupyter: jupyter kernelspec install --user $kerne
 if [[ $# -gt 0 ]]; then
   notebooks=("$@")
 else
-  notebooks=(quickstart.ipynb spark-pipeline.ipynb)   # training-snapshot, explore: not finished (issue #12)
+  notebooks=(quickstart.ipynb spark-pipeline.ipynb training-snapshot.ipynb explore.ipynb)
 fi
 out="$here/target/executed"
 mkdir -p "$out"
