@@ -158,6 +158,18 @@ abstract class StoredSpaceReads implements ReadableSpace {
     return io.embeddinghub.table.RecallEstimate.plan(reader().state(), options);
   }
 
+  /** The data files of this version, by bucket and then smallest key. */
+  public List<DataFileInfo> dataFiles() {
+    List<DataFileInfo> out = new ArrayList<>();
+    for (io.embeddinghub.log.LiveFile f : reader().state().files()) {
+      io.embeddinghub.log.DataFile d = f.file();
+      out.add(new DataFileInfo(d.path(), d.bucket(), d.rows(), f.liveRows(), d.sizeBytes(), d.minKey(), d.maxKey()));
+    }
+    out.sort(java.util.Comparator.comparingInt(DataFileInfo::bucket)
+        .thenComparing(DataFileInfo::minKey, io.embeddinghub.log.KeyOrder.COMPARATOR));
+    return out;
+  }
+
   /** The index partitions of this version, in the order they were built. */
   public List<IndexPartitionInfo> indexPartitions() {
     List<IndexPartitionInfo> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.embeddinghub.cli;
 
+import io.embeddinghub.DataFileInfo;
 import io.embeddinghub.IndexPartitionInfo;
 import io.embeddinghub.Space;
 import java.io.PrintWriter;
@@ -28,9 +29,15 @@ final class InfoCommand implements Callable<Integer> {
     out.println("metric: " + space.metric());
     out.println("buckets: " + space.spec().buckets());
     out.println("rows: " + space.size());
+    List<DataFileInfo> files = space.dataFiles();
+    out.println("data files: " + files.size() + " (" + files.stream().mapToLong(DataFileInfo::sizeBytes).sum()
+        + " bytes; target " + space.spec().targetFileBytes() + " bytes or " + space.spec().targetFileRows() + " rows)");
+    out.println("deleted rows in data files: "
+        + files.stream().mapToLong(f -> f.rows() - f.liveRows()).sum());
     out.println("index partitions: " + partitions.size());
     out.println("index bytes: " + partitions.stream().mapToLong(IndexPartitionInfo::sizeBytes).sum());
     out.println("unindexed rows: " + space.unindexedRows());
+    out.println("versions: " + space.history().size());
     return 0;
   }
 }

@@ -67,6 +67,13 @@ class CliRoundTripTest {
     assertThat(info.exit()).isZero();
     assertThat(info.out()).contains("dims: 4", "metric: COSINE", "buckets: 2", "rows: 1",
         "version: " + b.version(), "unindexed rows: 1", "index partitions: 0");
+    b.set("y", new float[] {4, 3, 2, 1});
+    b.set("x", new float[] {0, 0, 0, 1}); // the first file's row is now overwritten
+    long bytes = b.dataFiles().stream().mapToLong(io.embeddinghub.DataFileInfo::sizeBytes).sum();
+    assertThat(b.dataFiles()).hasSize(3);
+    assertThat(Cli.run("info", "--hub", hub(), "b").out()).contains(
+        "data files: 3 (" + bytes + " bytes; target 134217728 bytes or 1000000 rows)",
+        "deleted rows in data files: 1", "versions: " + b.history().size());
 
     Cli.Result history = Cli.run("history", "--hub", hub(), "b");
     assertThat(history.out().lines().skip(1).map(l -> l.split("\t")[0]).toList())
