@@ -57,7 +57,13 @@ final class VectorFiles {
     if (name.endsWith(".npy")) {
       return npy(file, keys);
     }
-    throw new UserException("unsupported file type (expected .csv, .npy or .fvecs): " + file);
+    if (name.endsWith(".parquet")) {
+      if (keysFile != null) {
+        throw new UserException("--keys applies to .npy and .fvecs files; a Parquet file has a 'key' column");
+      }
+      return ParquetVectors.open(file);
+    }
+    throw new UserException("unsupported file type (expected .csv, .parquet, .npy or .fvecs): " + file);
   }
 
   private static Iterator<String> lines(Path keysFile) throws IOException {
