@@ -1,11 +1,9 @@
 package io.embeddinghub.format;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
 import java.io.Closeable;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -50,17 +48,7 @@ public final class DataFileReader implements Closeable {
   /** Opens {@code file} for streaming, after checking its length against the log. */
   public static DataFileReader open(FileIO io, Configuration conf, DataFile file, int dimensions) {
     String location = io.location(file.path());
-    long length;
-    try {
-      length = io.length(file.path());
-    } catch (FileNotFoundException e) {
-      throw Errors.corrupt(location, "data file is missing (deleted outside EmbeddingHub?)", e);
-    } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
-    }
-    if (length != file.sizeBytes()) {
-      throw Errors.corrupt(location, "length is " + length + " bytes, the log records " + file.sizeBytes(), null);
-    }
+    ParquetDataFiles.checkLength(io, file, location);
     RowMaterializer rows = new RowMaterializer(dimensions);
     try {
       InputFile in = io.newInputFile(file.path());
@@ -140,11 +128,7 @@ public final class DataFileReader implements Closeable {
       return new ReadSupport<>() {
         @Override
         public ReadContext init(InitContext context) {
-          MessageType schema = context.getFileSchema();
-          if (!schema.containsPath(new String[] {ParquetDataFiles.KEY})
-              || !schema.containsPath(new String[] {ParquetDataFiles.EMBEDDING, "list", "element"})) {
-            throw new IllegalStateException("schema is not an EmbeddingHub data file: " + schema);
-          }
+          ParquetDataFiles.checkSchema(context.getFileSchema(), true);
           return new ReadContext(ParquetDataFiles.SCHEMA);
         }
 

@@ -70,10 +70,11 @@ public final class ParquetDataFiles {
     }
   }
 
-  /** Reads a data file's keys, and its embeddings unless {@code keysOnly}. */
-  public static FileContents read(
-      FileIO io, Configuration conf, DataFile file, int dimensions, boolean keysOnly) {
-    String location = io.location(file.path());
+  /**
+   * Checks that {@code file} exists with the length the log records (every reader does this
+   * before opening it): a missing file or another length is a {@link io.embeddinghub.CorruptFileException}.
+   */
+  static void checkLength(FileIO io, DataFile file, String location) {
     long length;
     try {
       length = io.length(file.path());
@@ -83,9 +84,23 @@ public final class ParquetDataFiles {
       throw new io.embeddinghub.EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
     }
     if (length != file.sizeBytes()) {
-      throw Errors.corrupt(
-          location, "length is " + length + " bytes, the log records " + file.sizeBytes(), null);
+      throw Errors.corrupt(location, "length is " + length + " bytes, the log records " + file.sizeBytes(), null);
     }
+  }
+
+  /** Checks that a file's schema has the key column, and the embedding column when {@code withVectors}. */
+  static void checkSchema(MessageType fileSchema, boolean withVectors) {
+    if (!fileSchema.containsPath(new String[] {KEY})
+        || (withVectors && !fileSchema.containsPath(new String[] {EMBEDDING, "list", "element"}))) {
+      throw new CorruptRowException("schema is not an EmbeddingHub data file: " + fileSchema);
+    }
+  }
+
+  /** Reads a data file's keys, and its embeddings unless {@code keysOnly}. */
+  public static FileContents read(
+      FileIO io, Configuration conf, DataFile file, int dimensions, boolean keysOnly) {
+    String location = io.location(file.path());
+    checkLength(io, file, location);
     RowCollector collector = new RowCollector((int) file.rows(), keysOnly ? 0 : dimensions);
     try {
       InputFile in = io.newInputFile(file.path());
@@ -127,11 +142,7 @@ public final class ParquetDataFiles {
       return new ReadSupport<>() {
         @Override
         public ReadContext init(InitContext context) {
-          MessageType fileSchema = context.getFileSchema();
-          if (!fileSchema.containsPath(new String[] {KEY})
-              || (requested == SCHEMA && !fileSchema.containsPath(new String[] {EMBEDDING, "list", "element"}))) {
-            throw new CorruptRowException("schema is not an EmbeddingHub data file: " + fileSchema);
-          }
+          checkSchema(context.getFileSchema(), requested == SCHEMA);
           return new ReadContext(requested);
         }
 

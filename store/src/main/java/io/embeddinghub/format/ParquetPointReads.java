@@ -1,11 +1,9 @@
 package io.embeddinghub.format;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.KeyOrder;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,7 +76,7 @@ public final class ParquetPointReads {
     if (keys.isEmpty()) {
       return new Result(List.of(), 0);
     }
-    checkLength(io, file, location);
+    ParquetDataFiles.checkLength(io, file, location);
     FilterPredicate wanted = keyPredicate(keys);
     Collector collector = new Collector(withVectors ? dimensions : 0);
     List<Hit> hits = new ArrayList<>();
@@ -142,20 +140,6 @@ public final class ParquetPointReads {
     return FilterApi.or(balancedOr(parts, from, mid), balancedOr(parts, mid, to));
   }
 
-  private static void checkLength(FileIO io, DataFile file, String location) {
-    long length;
-    try {
-      length = io.length(file.path());
-    } catch (FileNotFoundException e) {
-      throw Errors.corrupt(location, "data file is missing (deleted outside EmbeddingHub?)", e);
-    } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
-    }
-    if (length != file.sizeBytes()) {
-      throw Errors.corrupt(location, "length is " + length + " bytes, the log records " + file.sizeBytes(), null);
-    }
-  }
-
   private static final class Builder extends ParquetReader.Builder<Hit> {
     private final Collector collector;
     private final MessageType requested;
@@ -171,12 +155,7 @@ public final class ParquetPointReads {
       return new ReadSupport<>() {
         @Override
         public ReadContext init(InitContext context) {
-          MessageType fileSchema = context.getFileSchema();
-          if (!fileSchema.containsPath(new String[] {ParquetDataFiles.KEY})
-              || (requested == ParquetDataFiles.SCHEMA
-                  && !fileSchema.containsPath(new String[] {ParquetDataFiles.EMBEDDING, "list", "element"}))) {
-            throw new CorruptRowException("schema is not an EmbeddingHub data file: " + fileSchema);
-          }
+          ParquetDataFiles.checkSchema(context.getFileSchema(), requested == ParquetDataFiles.SCHEMA);
           return new ReadContext(requested);
         }
 
