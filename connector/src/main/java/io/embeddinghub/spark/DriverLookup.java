@@ -1,8 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.internal.Errors;
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.StateReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +35,16 @@ final class DriverLookup {
     return out;
   }
 
-  /** The {@code (key, embedding)} rows of {@code keys} in {@code state}, in the order of {@code keys}. */
-  static List<Row> lookup(StateReader reader, List<String> keys, MissingKeys missing) {
-    SpaceState state = reader.state();
-    List<String> valid = keys.stream().filter(k -> k != null && !k.isEmpty()).distinct().toList();
-    Map<String, float[]> found = reader.findAll(valid);
+  /** The keys worth looking up: without nulls, empty keys and repeats. */
+  static List<String> lookedUp(List<String> keys) {
+    return keys.stream().filter(k -> k != null && !k.isEmpty()).distinct().toList();
+  }
+
+  /** The rows answering {@code keys}, in their order, and the keys {@code MissingKeys.FAIL} must report. */
+  record Answer(List<Row> rows, List<String> absent) {}
+
+  /** The {@code (key, embedding)} rows of {@code keys}, given what the lookup {@code found}. */
+  static Answer answer(List<String> keys, Map<String, float[]> found, MissingKeys missing) {
     List<Row> out = new ArrayList<>(keys.size());
     List<String> absent = new ArrayList<>();
     for (String key : keys) {
@@ -55,9 +57,6 @@ final class DriverLookup {
         absent.add(key);
       }
     }
-    if (!absent.isEmpty()) {
-      throw Errors.keysNotFound(state.metadata().spec().name(), absent);
-    }
-    return out;
+    return new Answer(out, absent);
   }
 }

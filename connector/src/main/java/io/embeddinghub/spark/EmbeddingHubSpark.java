@@ -19,6 +19,7 @@ import io.embeddinghub.table.StateReader;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -88,7 +89,12 @@ public final class EmbeddingHubSpark {
     Dataset<Row> keyColumn = keyColumn(keys);
     List<String> few = DriverLookup.fewKeys(keyColumn, hub.context().settings().pointLookupMaxKeys());
     if (few != null) {
-      return spark.createDataFrame(DriverLookup.lookup(new StateReader(hub.context(), state), few, missing), out);
+      Map<String, float[]> found = new StateReader(hub.context(), state).findAll(DriverLookup.lookedUp(few));
+      DriverLookup.Answer answer = DriverLookup.answer(few, found, missing);
+      if (!answer.absent().isEmpty()) {
+        throw Errors.keysNotFound(state.metadata().spec().name(), answer.absent());
+      }
+      return spark.createDataFrame(answer.rows(), out);
     }
     Dataset<Row> byBucket = BucketRouting.byKeyBucket(keyColumn, buckets);
     return byBucket.mapPartitions(new BucketLookup(hub, state, missing), Encoders.row(out));
