@@ -61,7 +61,7 @@ public final class IndexBuildJob implements Serializable {
     return baseVersion;
   }
 
-  /** Whether rows are split by centroid, so that each tail file needs {@link #assign} first. */
+  /** Whether rows are split by centroid, so that each tail file needs {@link #route} first. */
   public boolean routed() {
     return plan.routed();
   }

@@ -16,7 +16,7 @@ import java.util.List;
  * {@code optimize} split into steps an engine spreads over its tasks: {@link #plan} on the driver
  * picks the compaction groups (metadata only); {@link #rewriteTask} once per group, in tasks, each
  * a streaming merge in bounded memory; {@link #indexJob} on the driver plans the index build of the
- * rewritten tail, whose partitions are built as in an {@link IndexBuildJob}; {@link #commit} on
+ * rewritten tail, whose partitions are built as in an {@link IndexBuildJob}; {@link IndexStage#commit} on
  * the driver makes the rewrite and the index one version, as the embedded {@code optimize} does.
  * Immutable; only the small {@link RewriteTask}s and the index job travel to tasks.
  */

@@ -32,7 +32,7 @@ public interface VectorKernels {
           && !Boolean.getBoolean("embeddinghub.simd.disabled")) {
         try {
           return (VectorKernels)
-              Class.forName("io.embeddinghub.index.SimdKernels").getDeclaredConstructor().newInstance();
+              Class.forName("io.embeddinghub.index.simd.SimdKernels").getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
           return new ScalarKernels();
         }

@@ -1,14 +1,16 @@
-package io.embeddinghub.index;
+package io.embeddinghub.index.simd;
 
+import io.embeddinghub.index.VectorKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Kernels on {@code jdk.incubator.vector} (the preferred species of this CPU: 16 lanes with
- * AVX-512). Loaded only through {@link VectorKernels#best()} when the module is present.
+ * AVX-512). Loaded only through {@link VectorKernels#best()} when the module is present. A
+ * package of its own, so that tools run without the module (Javadoc) can leave it out.
  */
-final class SimdKernels implements VectorKernels {
+public final class SimdKernels implements VectorKernels {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
   @Override
