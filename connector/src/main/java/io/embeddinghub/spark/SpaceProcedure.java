@@ -132,6 +132,11 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
     return parameters.clone();
   }
 
+  /** The columns of the procedure's result row. */
+  StructType outputType() {
+    return output;
+  }
+
   @Override
   public boolean isDeterministic() {
     return false;
