@@ -53,6 +53,26 @@ public final class Errors {
     if (key.isEmpty()) {
       throw new InvalidInputException("Key must not be empty");
     }
+    int bad = unpairedSurrogate(key);
+    if (bad >= 0) {
+      // UTF-8 (Parquet's STRING, the bucket hash) cannot encode it: it would be stored as '?'.
+      throw new InvalidInputException(
+          "Key " + quote(key) + " is not valid Unicode: unpaired surrogate U+"
+              + String.format("%04X", (int) key.charAt(bad)) + " at index " + bad);
+    }
+  }
+
+  /** The index of the first char of {@code s} that is a surrogate without its pair, or -1. */
+  private static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Validates one embedding for a space of {@code dimensions} under {@code metric}. */
@@ -89,11 +109,16 @@ public final class Errors {
       throw new InvalidInputException(
           "Query vector has " + vector.length + " dimensions; the space has " + dimensions);
     }
+    boolean allZero = true;
     for (int i = 0; i < vector.length; i++) {
       if (!Float.isFinite(vector[i])) {
         throw new InvalidInputException(
             "Query vector has a non-finite value " + vector[i] + " at index " + i);
       }
+      allZero &= vector[i] == 0f;
+    }
+    if (allZero && metric == Metric.COSINE) {
+      throw new InvalidInputException("Query vector is all zeros, which has no cosine distance");
     }
   }
 
@@ -170,7 +195,9 @@ public final class Errors {
     int limit = Math.min(value.length(), 200);
     for (int i = 0; i < limit; i++) {
       char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))
+          || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(value.charAt(i - 1));
+      if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !paired) {
         sb.append(String.format("\\u%04x", (int) c));
       } else {
         sb.append(c);

@@ -147,7 +147,10 @@ public final class SpaceEngine {
 
   /** The state of the last version committed at or before {@code timestamp}. */
   public SpaceState asOf(Instant timestamp) {
-    long millis = timestamp.toEpochMilli();
+    // Instants beyond the millisecond range (Instant.MIN / MAX) lie before or after every version.
+    long millis = timestamp.isBefore(Instant.EPOCH)
+        ? (timestamp.getEpochSecond() < Long.MIN_VALUE / 1000 ? Long.MIN_VALUE : timestamp.toEpochMilli())
+        : (timestamp.getEpochSecond() > Long.MAX_VALUE / 1000 - 1 ? Long.MAX_VALUE : timestamp.toEpochMilli());
     SpaceState current = latest();
     if (millis >= current.timestampMillis()) {
       return current;
