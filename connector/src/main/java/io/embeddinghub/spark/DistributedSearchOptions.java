@@ -3,7 +3,6 @@ package io.embeddinghub.spark;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SearchOptions;
 import java.io.Serializable;
-import java.util.Objects;
 
 /**
  * How {@link EmbeddingHubSpark#nearestNeighbors} runs a batch of queries: the per-query search
@@ -27,7 +26,9 @@ public record DistributedSearchOptions(SearchOptions search, int queryPartitions
   static final int MAX_QUERY_PARTITIONS = 100_000;
 
   public DistributedSearchOptions {
-    Objects.requireNonNull(search, "search");
+    if (search == null) {
+      throw new InvalidInputException("search must not be null");
+    }
     if (queryPartitions < 0 || queryPartitions > MAX_QUERY_PARTITIONS) {
       throw new InvalidInputException("Invalid query partition count " + queryPartitions + ": must be in [0, "
           + MAX_QUERY_PARTITIONS + "] (0 = one task per core)");

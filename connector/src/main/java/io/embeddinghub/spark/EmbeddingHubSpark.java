@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -55,9 +54,10 @@ public final class EmbeddingHubSpark {
   }
 
   public static EmbeddingHubSpark open(SparkSession spark, String hubRoot) {
-    Objects.requireNonNull(spark, "spark");
-    if (hubRoot == null || hubRoot.isBlank()) {
-      throw new InvalidInputException("Hub root must not be null or blank");
+    Errors.checkNotNull(spark, "spark");
+    Errors.checkNotNull(hubRoot, "hubRoot");
+    if (hubRoot.isBlank()) {
+      throw new InvalidInputException("hubRoot must not be blank");
     }
     return new EmbeddingHubSpark(spark, new HubRef(hubRoot, spark.sessionState().newHadoopConf()));
   }
@@ -79,7 +79,8 @@ public final class EmbeddingHubSpark {
    * files in place, so the space's side is never shuffled.
    */
   public Dataset<Row> multiget(String space, Dataset<Row> keys, MissingKeys missing) {
-    Objects.requireNonNull(missing, "missing");
+    Errors.checkNotNull(keys, "keys");
+    Errors.checkNotNull(missing, "missing");
     SpaceState state = pin(space);
     int buckets = state.metadata().spec().buckets();
     StructType out =
@@ -107,6 +108,7 @@ public final class EmbeddingHubSpark {
 
   /** Upserts {@code key, embedding} rows as one version; returns that version. */
   public long multiset(String space, Dataset<Row> rows) {
+    Errors.checkNotNull(rows, "rows");
     rows.write().format("embeddinghub").option("path", hub.root()).option("space", space).mode("append").save();
     return pin(space).version();
   }
@@ -121,6 +123,7 @@ public final class EmbeddingHubSpark {
    * {@value #DELETE_ATTEMPTS} times, then a {@link CommitConflictException}).
    */
   public long multidelete(String space, Dataset<Row> keys) {
+    Errors.checkNotNull(keys, "keys");
     SpaceEngine engine = SpaceEngine.open(hub.context(), Errors.checkSpaceName(space));
     int buckets = engine.latest().metadata().spec().buckets();
     Dataset<Row> keyColumn = keyColumn(keys);
@@ -153,6 +156,7 @@ public final class EmbeddingHubSpark {
 
   /** {@link #nearestNeighbors(String, Dataset, int, DistributedSearchOptions)} with this search. */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, SearchOptions options) {
+    Errors.checkNotNull(options, "options");
     return nearestNeighbors(space, queries, k, DistributedSearchOptions.of(options));
   }
 
@@ -168,8 +172,9 @@ public final class EmbeddingHubSpark {
    * them, and emits their local top-k; a window over each query keeps the global best k.
    */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, DistributedSearchOptions options) {
+    Errors.checkNotNull(queries, "queries");
     Errors.checkK(k);
-    Objects.requireNonNull(options, "options");
+    Errors.checkNotNull(options, "options");
     SpaceState state = pin(space);
     int buckets = state.metadata().spec().buckets();
     List<String> columns = Arrays.asList(queries.columns());

@@ -1,6 +1,7 @@
 package io.embeddinghub.table;
 
 import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.TransactionLog;
 import java.io.IOException;
@@ -25,9 +26,9 @@ public final class HubSpaces {
     return names;
   }
 
-  /** Whether a space of that (valid) name exists. */
+  /** Whether a space of that name exists; an invalid name is an {@code InvalidInputException}. */
   public static boolean exists(FileIO io, String name) {
-    return new TransactionLog(io, name).exists();
+    return new TransactionLog(io, Errors.checkSpaceName(name)).exists();
   }
 
   /** Every directory under the root that could hold a space (or a dropped space's files). */

@@ -66,11 +66,11 @@ public final class Vacuum {
     checkRetention(ctx, retention, options);
     FileIO io = ctx.io();
     long cutoff = ctx.nowMillis() - retention.toMillis();
-    TransactionLog log = new TransactionLog(io, space);
-    List<LogEntry> entries = log.entries();
-    if (entries.isEmpty()) {
+    TransactionLog log = new TransactionLog(io, Errors.checkSpaceName(space));
+    if (!log.exists()) {
       throw Errors.spaceNotFound(space, io.root());
     }
+    List<LogEntry> entries = log.entries();
     long oldest = log.oldestVersion();
     long retainedFrom = entries.get(entries.size() - 1).version();
     for (int i = 0; i + 1 < entries.size(); i++) {
