@@ -241,7 +241,9 @@ public final class EmbeddingHubSpark {
    *     and {@code rank} from 1
    * @throws InvalidInputException if {@code k} is negative, a column is missing or the space name
    *     is invalid
-   * @throws io.embeddinghub.KeyNotFoundException for {@code key} queries, if a key is absent
+   * @throws io.embeddinghub.KeyNotFoundException for {@code key} queries, if a key is absent (as
+   *     {@link #multiget(String, Dataset, MissingKeys)} with {@link MissingKeys#FAIL}: here for a
+   *     small key set, otherwise when the result is computed)
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, DistributedSearchOptions options) {
