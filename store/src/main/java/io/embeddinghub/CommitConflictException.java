@@ -6,6 +6,11 @@ package io.embeddinghub;
  * the retry limit. Nothing of the failed operation is visible; the operation may be retried.
  */
 public class CommitConflictException extends EmbeddingHubException {
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message: the space and what the commit conflicted with
+   */
   public CommitConflictException(String message) {
     super(message);
   }

@@ -35,12 +35,30 @@ public final class EmbeddingHub {
     this.ctx = ctx;
   }
 
-  /** Opens (creating its directory if needed) the hub at a URI or plain path. */
+  /**
+   * Opens (creating its directory if needed) the hub at a URI or plain path, with a default Hadoop
+   * configuration.
+   *
+   * @param uri the hub directory: a URI such as {@code hdfs://nn/hub} or {@code file:///data/hub},
+   *     or a plain local path
+   * @return the hub
+   * @throws InvalidInputException if {@code uri} is null, blank or not a valid location
+   * @throws EmbeddingHubException if the directory cannot be created or reached
+   */
   public static EmbeddingHub open(String uri) {
     return open(uri, new Configuration());
   }
 
-  /** Opens the hub at a URI or plain path with a Hadoop configuration (credentials, settings). */
+  /**
+   * Opens the hub at a URI or plain path with a Hadoop configuration (credentials, settings).
+   *
+   * @param uri the hub directory: a URI such as {@code s3a://bucket/hub}, or a plain local path
+   * @param conf the Hadoop configuration for the file system and {@link HubProperties}
+   * @return the hub
+   * @throws InvalidInputException if {@code uri} is null, blank or not a valid location, or
+   *     {@code conf} is null
+   * @throws EmbeddingHubException if the directory cannot be created or reached
+   */
   public static EmbeddingHub open(String uri, Configuration conf) {
     Errors.checkNotNull(uri, "uri");
     if (uri == null || uri.isBlank()) {
@@ -62,7 +80,13 @@ public final class EmbeddingHub {
     }
   }
 
-  /** Opens a hub over a custom {@link FileIO} (tests inject failures this way). */
+  /**
+   * Opens a hub over a custom {@link FileIO} (tests inject failures this way).
+   *
+   * @param io the file system access, rooted at the hub directory
+   * @param conf the Hadoop configuration for {@link HubProperties}
+   * @return the hub
+   */
   public static EmbeddingHub open(FileIO io, Configuration conf) {
     Errors.checkNotNull(io, "io");
     Errors.checkNotNull(conf, "conf");
@@ -74,23 +98,45 @@ public final class EmbeddingHub {
     return ctx;
   }
 
-  /** The hub root, fully qualified. */
+  /** {@return the hub root, fully qualified} */
   public String root() {
     return ctx.io().root();
   }
 
-  /** Creates an L2 space with default buckets and index parameters. */
+  /**
+   * Creates an L2 space with default buckets and index parameters.
+   *
+   * @param name the space name: 1-128 letters, digits, {@code _} or {@code -}, starting with a
+   *     letter or digit
+   * @param dimensions the length of every embedding, at least 1
+   * @return the new, empty space
+   * @throws InvalidInputException if the name or the dimensions are invalid
+   * @throws SpaceAlreadyExistsException if the hub already has a space of that name
+   */
   public Space createSpace(String name, int dimensions) {
     return createSpace(SpaceSpec.builder(name, dimensions).build());
   }
 
-  /** Creates a space as specified. */
+  /**
+   * Creates a space as specified.
+   *
+   * @param spec the name, dimensions, metric, buckets and index parameters of the space
+   * @return the new, empty space
+   * @throws SpaceAlreadyExistsException if the hub already has a space of that name
+   */
   public Space createSpace(SpaceSpec spec) {
     Errors.checkNotNull(spec, "spec");
     return new Space(this, SpaceEngine.create(ctx, spec));
   }
 
-  /** The space named {@code name}. */
+  /**
+   * Opens an existing space.
+   *
+   * @param name the space name
+   * @return the space named {@code name}, reading its latest version
+   * @throws SpaceNotFoundException if the hub has no space of that name
+   * @throws InvalidInputException if {@code name} is not a valid space name
+   */
   public Space getSpace(String name) {
     return new Space(this, SpaceEngine.open(ctx, name));
   }
@@ -98,18 +144,30 @@ public final class EmbeddingHub {
   /**
    * The space named {@code name}; with {@code downloadSnapshot} an in-memory {@link LocalSpace}
    * copy of its latest version instead.
+   *
+   * @param name the space name
+   * @param downloadSnapshot whether to return an in-memory copy rather than the stored space
+   * @return the stored {@link Space}, or its {@link LocalSpace} copy
+   * @throws SpaceNotFoundException if the hub has no space of that name
    */
   public EmbeddingSpace getSpace(String name, boolean downloadSnapshot) {
     Space space = getSpace(name);
     return downloadSnapshot ? space.downloadSnapshot() : space;
   }
 
+  /**
+   * Whether a space of that name exists (a dropped space does not).
+   *
+   * @param name the space name
+   * @return whether the hub has a space named {@code name}
+   * @throws InvalidInputException if {@code name} is not a valid space name
+   */
   public boolean exists(String name) {
     Errors.checkSpaceName(name);
     return HubSpaces.exists(ctx.io(), name);
   }
 
-  /** Names of all spaces, sorted. */
+  /** {@return the names of all spaces, sorted} */
   public List<String> listSpaces() {
     return HubSpaces.list(ctx.io());
   }
@@ -117,6 +175,10 @@ public final class EmbeddingHub {
   /**
    * Drops a space: it disappears at once; its files are deleted unless a fork still uses them
    * (those go with a later {@link #vacuum(Duration)} once nothing references them).
+   *
+   * @param name the space to drop
+   * @throws SpaceNotFoundException if the hub has no space of that name
+   * @throws InvalidInputException if {@code name} is not a valid space name
    */
   public void dropSpace(String name) {
     Errors.checkSpaceName(name);
@@ -126,6 +188,8 @@ public final class EmbeddingHub {
   /**
    * Vacuums every space (see {@link Space#vacuum(Duration)}) and what dropped spaces left.
    *
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @return the files deleted and versions expired, summed over the hub
    * @throws InvalidInputException if {@code retention} is shorter than
    *     {@link HubProperties#VACUUM_MIN_RETENTION} (default 1 hour)
    */
@@ -133,7 +197,16 @@ public final class EmbeddingHub {
     return vacuum(retention, VacuumOptions.DEFAULT);
   }
 
-  /** {@link #vacuum(Duration)} with options, such as {@link VacuumOptions#withoutRetentionCheck()}. */
+  /**
+   * {@link #vacuum(Duration)} with options, such as {@link VacuumOptions#withoutRetentionCheck()}.
+   *
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @param options the retention check and dry-run settings
+   * @return the files deleted (or, for a dry run, that would be) and versions expired, summed
+   *     over the hub
+   * @throws InvalidInputException if the retention check is on and {@code retention} is shorter
+   *     than {@link HubProperties#VACUUM_MIN_RETENTION}
+   */
   public VacuumResult vacuum(Duration retention, VacuumOptions options) {
     Errors.checkNotNull(retention, "retention");
     Errors.checkNotNull(options, "options");

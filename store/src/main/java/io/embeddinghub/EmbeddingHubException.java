@@ -7,10 +7,21 @@ package io.embeddinghub;
  * <p>Messages name the offending value, path or version and, where it helps, what to do.
  */
 public class EmbeddingHubException extends RuntimeException {
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message
+   */
   public EmbeddingHubException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception with the failure that caused it.
+   *
+   * @param message the detail message
+   * @param cause the underlying failure, or {@code null}
+   */
   public EmbeddingHubException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -17,19 +17,41 @@ import java.util.stream.Stream;
  */
 public interface EmbeddingSpace extends ReadableSpace {
 
-  /** Sets (inserts or replaces) one key. */
+  /**
+   * Sets (inserts or replaces) one key.
+   *
+   * @param key the key, non-null and non-empty
+   * @param embedding the vector, of {@link #dimensions()} finite values (copied)
+   * @throws InvalidInputException if the key or the vector is invalid
+   */
   void set(String key, float[] embedding);
 
-  /** Sets every entry of the map as one atomic change. */
+  /**
+   * Sets every entry of the map as one atomic change.
+   *
+   * @param entries keys and their vectors
+   * @throws InvalidInputException if the map is null or any key or vector is invalid (then nothing
+   *     is set)
+   */
   void multiset(Map<String, float[]> entries);
 
   /**
    * Bulk load: sets every entry the iterator yields as one atomic change, in bounded memory. When
    * a key repeats, the last value wins.
+   *
+   * @param entries the keys and vectors to set, consumed once
+   * @throws InvalidInputException if the iterator is null or yields an invalid entry (then nothing
+   *     is set)
    */
   void multiset(Iterator<? extends Map.Entry<String, float[]>> entries);
 
-  /** Bulk load from a stream; see {@link #multiset(Iterator)}. */
+  /**
+   * Bulk load from a stream, which is closed afterwards; see {@link #multiset(Iterator)}.
+   *
+   * @param entries the keys and vectors to set
+   * @throws InvalidInputException if the stream is null or yields an invalid entry (then nothing is
+   *     set)
+   */
   default void multiset(Stream<? extends Map.Entry<String, float[]>> entries) {
     Errors.checkNotNull(entries, "entries");
     try (Stream<? extends Map.Entry<String, float[]>> s = entries) {
@@ -37,10 +59,22 @@ public interface EmbeddingSpace extends ReadableSpace {
     }
   }
 
-  /** Deletes one key; returns whether it was present. */
+  /**
+   * Deletes one key.
+   *
+   * @param key the key, non-null and non-empty
+   * @return whether it was present
+   * @throws InvalidInputException if the key is null or empty
+   */
   boolean delete(String key);
 
-  /** Deletes the keys as one atomic change; returns how many were present. */
+  /**
+   * Deletes the keys as one atomic change.
+   *
+   * @param keys the keys, each non-null and non-empty; absent ones are ignored
+   * @return how many of them were present
+   * @throws InvalidInputException if the list is null or holds a null or empty key
+   */
   long multidelete(List<String> keys);
 
   /** Deletes every key (the space itself, its dimensions and metric remain). */

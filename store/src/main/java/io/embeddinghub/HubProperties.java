@@ -12,12 +12,14 @@ public final class HubProperties {
   /** Heap budget for cached data file contents; default a quarter of the max heap, at most 2 GiB. */
   public static final String CACHE_MAX_BYTES = "embeddinghub.cache.max-bytes";
 
+  /** Default of {@link #CACHE_MAX_BYTES}: a quarter of the max heap, at most 2 GiB. */
   public static final long CACHE_MAX_BYTES_DEFAULT =
       Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30);
 
   /** A checkpoint is written every this many versions. */
   public static final String CHECKPOINT_INTERVAL = "embeddinghub.checkpoint.interval";
 
+  /** Default of {@link #CHECKPOINT_INTERVAL}. */
   public static final int CHECKPOINT_INTERVAL_DEFAULT = 10;
 
   /**
@@ -26,11 +28,13 @@ public final class HubProperties {
    */
   public static final String WRITE_BUFFER_BYTES = "embeddinghub.write.buffer-bytes";
 
+  /** Default of {@link #WRITE_BUFFER_BYTES}: 64 MiB, or an eighth of the max heap when less. */
   public static final long WRITE_BUFFER_BYTES_DEFAULT = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
 
   /** How many times a commit that lost a race is re-planned before giving up. */
   public static final String COMMIT_MAX_ATTEMPTS = "embeddinghub.commit.max-attempts";
 
+  /** Default of {@link #COMMIT_MAX_ATTEMPTS}. */
   public static final int COMMIT_MAX_ATTEMPTS_DEFAULT = 100;
 
   /**
@@ -39,17 +43,20 @@ public final class HubProperties {
    */
   public static final String INDEX_MIN_ROWS = "embeddinghub.index.min-rows";
 
+  /** Default of {@link #INDEX_MIN_ROWS}. */
   public static final int INDEX_MIN_ROWS_DEFAULT = 128;
 
   /** Heap budget for loaded indexes; default a quarter of the max heap, at most 2 GiB. */
   public static final String INDEX_CACHE_MAX_BYTES = "embeddinghub.index.cache.max-bytes";
 
+  /** Default of {@link #INDEX_CACHE_MAX_BYTES}: a quarter of the max heap, at most 2 GiB. */
   public static final long INDEX_CACHE_MAX_BYTES_DEFAULT =
       Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30);
 
   /** Threads that build one index partition's graph; default the available processors. */
   public static final String INDEX_BUILD_THREADS = "embeddinghub.index.build-threads";
 
+  /** Default of {@link #INDEX_BUILD_THREADS}: the available processors. */
   public static final int INDEX_BUILD_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();
 
   /**
@@ -60,6 +67,7 @@ public final class HubProperties {
    */
   public static final String INDEX_AUTO_TAIL_ROWS = "embeddinghub.index.auto.tail-rows";
 
+  /** Default of {@link #INDEX_AUTO_TAIL_ROWS}. */
   public static final long INDEX_AUTO_TAIL_ROWS_DEFAULT = 10_000;
 
   /**
@@ -69,6 +77,7 @@ public final class HubProperties {
    */
   public static final String INDEX_AUTO_TAIL_FRACTION = "embeddinghub.index.auto.tail-fraction";
 
+  /** Default of {@link #INDEX_AUTO_TAIL_FRACTION}. */
   public static final double INDEX_AUTO_TAIL_FRACTION_DEFAULT = 0;
 
   /**
@@ -79,6 +88,7 @@ public final class HubProperties {
    */
   public static final String READ_REFRESH_INTERVAL_MS = "embeddinghub.read.refresh-interval-ms";
 
+  /** Default of {@link #READ_REFRESH_INTERVAL_MS}. */
   public static final long READ_REFRESH_INTERVAL_MS_DEFAULT = 0;
 
   /**
@@ -88,6 +98,7 @@ public final class HubProperties {
    */
   public static final String INDEX_BUILDER = "embeddinghub.index.builder";
 
+  /** Default of {@link #INDEX_BUILDER}. */
   public static final String INDEX_BUILDER_DEFAULT = "embeddinghub-flat";
 
   /**
@@ -96,6 +107,7 @@ public final class HubProperties {
    */
   public static final String AUTO_OPTIMIZE_FILES = "embeddinghub.optimize.auto.files-per-bucket";
 
+  /** Default of {@link #AUTO_OPTIMIZE_FILES}. */
   public static final int AUTO_OPTIMIZE_FILES_DEFAULT = 0;
 
   /**
@@ -104,6 +116,7 @@ public final class HubProperties {
    */
   public static final String AUTO_OPTIMIZE_DELETED_FRACTION = "embeddinghub.optimize.auto.deleted-fraction";
 
+  /** Default of {@link #AUTO_OPTIMIZE_DELETED_FRACTION}. */
   public static final double AUTO_OPTIMIZE_DELETED_FRACTION_DEFAULT = 1.0;
 
   /**
@@ -113,6 +126,7 @@ public final class HubProperties {
    */
   public static final String VACUUM_MIN_RETENTION = "embeddinghub.vacuum.min-retention";
 
+  /** Default of {@link #VACUUM_MIN_RETENTION}. */
   public static final Duration VACUUM_MIN_RETENTION_DEFAULT = Duration.ofHours(1);
 
   /**
@@ -122,6 +136,7 @@ public final class HubProperties {
    */
   public static final String CONTEXTS_MAX = "embeddinghub.contexts.max";
 
+  /** Default of {@link #CONTEXTS_MAX}. */
   public static final int CONTEXTS_MAX_DEFAULT = 8;
 
   /**
@@ -136,6 +151,7 @@ public final class HubProperties {
    */
   public static final String POINT_LOOKUP_MAX_KEYS = "embeddinghub.read.point-lookup.max-keys";
 
+  /** Default of {@link #POINT_LOOKUP_MAX_KEYS}. */
   public static final int POINT_LOOKUP_MAX_KEYS_DEFAULT = 10_000;
 
   /**
@@ -146,11 +162,32 @@ public final class HubProperties {
    */
   public static final String POINT_LOOKUP_LOAD_AFTER = "embeddinghub.read.point-lookup.load-after";
 
+  /** Default of {@link #POINT_LOOKUP_LOAD_AFTER}. */
   public static final int POINT_LOOKUP_LOAD_AFTER_DEFAULT = 16;
 
   private HubProperties() {}
 
-  /** The settings above, resolved once. */
+  /**
+   * The settings above, resolved once.
+   *
+   * @param cacheMaxBytes {@link #CACHE_MAX_BYTES}
+   * @param checkpointInterval {@link #CHECKPOINT_INTERVAL}
+   * @param writeBufferBytes {@link #WRITE_BUFFER_BYTES}
+   * @param commitMaxAttempts {@link #COMMIT_MAX_ATTEMPTS}
+   * @param indexMinRows {@link #INDEX_MIN_ROWS}
+   * @param indexCacheMaxBytes {@link #INDEX_CACHE_MAX_BYTES}
+   * @param indexBuildThreads {@link #INDEX_BUILD_THREADS}
+   * @param indexBuilder {@link #INDEX_BUILDER}
+   * @param indexAutoTailRows {@link #INDEX_AUTO_TAIL_ROWS}
+   * @param indexAutoTailFraction {@link #INDEX_AUTO_TAIL_FRACTION}
+   * @param readRefreshIntervalMs {@link #READ_REFRESH_INTERVAL_MS}
+   * @param autoOptimizeFiles {@link #AUTO_OPTIMIZE_FILES}
+   * @param autoOptimizeDeletedFraction {@link #AUTO_OPTIMIZE_DELETED_FRACTION}
+   * @param vacuumMinRetention {@link #VACUUM_MIN_RETENTION}
+   * @param contextsMax {@link #CONTEXTS_MAX}
+   * @param pointLookupMaxKeys {@link #POINT_LOOKUP_MAX_KEYS}
+   * @param pointLookupLoadAfter {@link #POINT_LOOKUP_LOAD_AFTER}
+   */
   public record Resolved(
       long cacheMaxBytes,
       int checkpointInterval,
@@ -169,6 +206,13 @@ public final class HubProperties {
       int contextsMax,
       int pointLookupMaxKeys,
       int pointLookupLoadAfter) {
+    /**
+     * Reads every setting from {@code conf}, falling back to the defaults, and validates them.
+     *
+     * @param conf the hub's Hadoop configuration
+     * @return the resolved settings
+     * @throws InvalidInputException if a setting is out of range or names an unknown index builder
+     */
     public static Resolved from(Configuration conf) {
       Resolved r =
           new Resolved(

@@ -6,6 +6,11 @@ package io.embeddinghub;
  * Stored data is unchanged when this is thrown.
  */
 public class InvalidInputException extends EmbeddingHubException {
+  /**
+   * Creates the exception.
+   *
+   * @param message which argument was rejected and why
+   */
   public InvalidInputException(String message) {
     super(message);
   }

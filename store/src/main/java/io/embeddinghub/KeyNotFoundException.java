@@ -7,14 +7,24 @@ import java.util.List;
  * absent-tolerant forms ({@link ReadableSpace#find(String)}, {@link ReadableSpace#contains(String)}).
  */
 public class KeyNotFoundException extends EmbeddingHubException {
+  /** The missing keys, in request order. */
   private final List<String> missingKeys;
 
+  /**
+   * Creates the exception.
+   *
+   * @param missingKeys every requested key that is absent, in request order (copied)
+   * @param message the detail message
+   */
   public KeyNotFoundException(List<String> missingKeys, String message) {
     super(message);
     this.missingKeys = List.copyOf(missingKeys);
   }
 
-  /** The missing keys (all of them, in request order; the message names only the first few). */
+  /**
+   * {@return the missing keys} All of them, in request order; the message names only the first
+   * few.
+   */
   public List<String> missingKeys() {
     return missingKeys;
   }

@@ -44,7 +44,12 @@ public final class LocalSpace implements EmbeddingSpace {
     InMemoryIndex build(Map<String, float[]> rows, SpaceSpec spec, int threads);
   }
 
-  /** An empty in-memory space with the spec's dimensions and metric. */
+  /**
+   * An empty in-memory space with the spec's dimensions and metric.
+   *
+   * @param spec the name, dimensions, metric and index parameters of the space
+   * @throws InvalidInputException if {@code spec} is null
+   */
   public LocalSpace(SpaceSpec spec) {
     this(spec, InMemoryIndex::build);
   }
@@ -54,6 +59,7 @@ public final class LocalSpace implements EmbeddingSpace {
     this.indexBuild = indexBuild;
   }
 
+  /** {@return the spec this space was created with} */
   public SpaceSpec spec() {
     return spec;
   }
@@ -322,7 +328,15 @@ public final class LocalSpace implements EmbeddingSpace {
     generation++;
   }
 
-  /** Saves this space's entries as a new space {@code name} in {@code hub}, in one version. */
+  /**
+   * Saves this space's entries as a new space {@code name} in {@code hub}, in one version.
+   *
+   * @param hub the hub to create the space in
+   * @param name the new space's name; its other settings are this space's spec
+   * @return the new space
+   * @throws SpaceAlreadyExistsException if the hub already has a space of that name
+   * @throws InvalidInputException if {@code hub} is null or {@code name} is invalid
+   */
   public Space writeTo(EmbeddingHub hub, String name) {
     Errors.checkNotNull(hub, "hub");
     Space space = hub.createSpace(spec.toBuilder(name).build());

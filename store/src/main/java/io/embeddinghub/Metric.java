@@ -15,8 +15,11 @@ import java.util.Locale;
  * </ul>
  */
 public enum Metric {
+  /** Euclidean distance; id {@code l2}. */
   L2("l2"),
+  /** One minus the cosine similarity; id {@code cosine}. */
   COSINE("cosine"),
+  /** One minus the inner product; id {@code inner_product}. */
   INNER_PRODUCT("inner_product");
 
   private final String id;
@@ -25,12 +28,18 @@ public enum Metric {
     this.id = id;
   }
 
-  /** The stable name written to the log and accepted by {@link #parse(String)}. */
+  /** {@return the stable name written to the log and accepted by {@link #parse(String)}} */
   public String id() {
     return id;
   }
 
-  /** Parses {@code l2}/{@code euclidean}, {@code cosine}, {@code inner_product}/{@code ip}/{@code dot}. */
+  /**
+   * Parses {@code l2}/{@code euclidean}, {@code cosine}, {@code inner_product}/{@code ip}/{@code dot}.
+   *
+   * @param name the metric name, case-insensitive, surrounding whitespace ignored
+   * @return the metric
+   * @throws InvalidInputException if {@code name} is null or names no metric
+   */
   public static Metric parse(String name) {
     if (name == null) {
       throw new InvalidInputException("Metric name must not be null; use one of l2, cosine, inner_product");
@@ -51,7 +60,14 @@ public enum Metric {
     }
   }
 
-  /** Distance between two vectors of equal length under this metric. */
+  /**
+   * Distance between two vectors of equal length under this metric.
+   *
+   * @param a one vector
+   * @param b the other vector, of the same length
+   * @return the distance; smaller is nearer
+   * @throws InvalidInputException if a vector is null or the lengths differ
+   */
   public float distance(float[] a, float[] b) {
     Errors.checkNotNull(a, "a");
     Errors.checkNotNull(b, "b");

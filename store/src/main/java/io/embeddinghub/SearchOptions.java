@@ -14,11 +14,22 @@ package io.embeddinghub;
  * @param targetRecall when above 0, the space chooses ef and nprobe: the cheapest whose estimated
  *     recall@10 (measured at build time on each partition's recall sample, and for split builds on
  *     the routing of the training sample) reaches this value; see {@link Space#searchPlan}
+ * @serial exclude Serialized by its components, documented above.
  */
 public record SearchOptions(int ef, boolean exact, int nprobe, double targetRecall) implements java.io.Serializable {
   /** The space's default ef and nprobe, approximate search. */
   public static final SearchOptions DEFAULT = new SearchOptions(0, false, 0, 0);
 
+  /**
+   * Validates the options.
+   *
+   * @param ef candidate list size, in [0, 100000]; 0 = the space's default
+   * @param exact brute-force search over every live row
+   * @param nprobe partitions probed per index build, in [0, 100000]; 0 = the space's default
+   * @param targetRecall in [0, 1); above 0, the space chooses ef and nprobe
+   * @throws InvalidInputException if a value is out of range, or a target recall is combined with
+   *     ef, nprobe or exact
+   */
   public SearchOptions {
     if (ef < 0 || ef > 100_000) {
       throw new InvalidInputException("Invalid ef " + ef + ": must be in [0, 100000] (0 = the space's default)");
@@ -37,22 +48,41 @@ public record SearchOptions(int ef, boolean exact, int nprobe, double targetReca
     }
   }
 
-  /** Approximate search with the cheapest ef and nprobe whose estimated recall@10 reaches {@code recall}. */
+  /**
+   * Approximate search with the cheapest ef and nprobe whose estimated recall@10 reaches {@code recall}.
+   *
+   * @param recall the target recall@10, in (0, 1); 0 means no target (the space's defaults)
+   * @return the options
+   * @throws InvalidInputException if {@code recall} is outside [0, 1)
+   */
   public static SearchOptions targetRecall(double recall) {
     return new SearchOptions(0, false, 0, recall);
   }
 
-  /** Approximate search with candidate list {@code ef}. */
+  /**
+   * Approximate search with candidate list {@code ef}.
+   *
+   * @param ef the HNSW candidate list size, in [0, 100000]; 0 = the space's default
+   * @return the options
+   * @throws InvalidInputException if {@code ef} is out of range
+   */
   public static SearchOptions withEf(int ef) {
     return new SearchOptions(ef, false, 0, 0);
   }
 
-  /** Exact (brute-force) search. */
+  /** {@return options for exact (brute-force) search} */
   public static SearchOptions exactSearch() {
     return new SearchOptions(0, true, 0, 0);
   }
 
-  /** These options probing {@code nprobe} partitions per index build. */
+  /**
+   * These options probing {@code probes} partitions per index build.
+   *
+   * @param probes partitions probed per index build, in [0, 100000]; 0 = the space's default
+   * @return the new options
+   * @throws InvalidInputException if {@code probes} is out of range, or these options have a
+   *     target recall and {@code probes} is above 0
+   */
   public SearchOptions withNprobe(int probes) {
     return new SearchOptions(ef, exact, probes, targetRecall);
   }

@@ -5,6 +5,11 @@ package io.embeddinghub;
  * the options resolve to (a target recall picks them; nprobe 0 = each split build's automatic
  * choice), and the recall@10 the index's build-time measurements predict for them (1.0 for exact
  * search and for rows in the unindexed tail).
+ *
+ * @param ef the HNSW candidate list size the search uses
+ * @param nprobe partitions probed per split build; 0 = each build's automatic choice
+ * @param exact whether the search is exact (brute force)
+ * @param estimatedRecall the recall@10 the build-time measurements predict, in [0, 1]
  */
 public record SearchPlan(int ef, int nprobe, boolean exact, double estimatedRecall) {
   @Override

@@ -44,12 +44,12 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
     return engine.spec();
   }
 
-  /** The hub this space belongs to. */
+  /** {@return the hub this space belongs to} */
   public EmbeddingHub hub() {
     return hub;
   }
 
-  /** The latest committed version. */
+  /** {@return the latest committed version} */
   public long version() {
     return engine.latest().version();
   }
@@ -88,40 +88,72 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
     engine.deleteAll();
   }
 
-  /** Every retained version, oldest first. */
+  /** {@return every retained version, oldest first} */
   public List<VersionInfo> history() {
     return engine.history();
   }
 
-  /** A read-only view of one retained version. */
+  /**
+   * A read-only view of one retained version.
+   *
+   * @param version the version to read
+   * @return the snapshot
+   * @throws VersionNotFoundException if the version does not exist or was vacuumed
+   */
   public SpaceSnapshot snapshot(long version) {
     return new SpaceSnapshot(engine.context(), engine.at(version));
   }
 
-  /** A read-only view of the latest version. */
+  /** {@return a read-only view of the latest version} */
   public SpaceSnapshot snapshot() {
     return new SpaceSnapshot(engine.context(), engine.latest());
   }
 
-  /** A read-only view of the last version committed at or before {@code timestamp}. */
+  /**
+   * A read-only view of the last version committed at or before {@code timestamp}.
+   *
+   * @param timestamp the point in time
+   * @return the snapshot
+   * @throws VersionNotFoundException if no retained version was committed by then
+   * @throws InvalidInputException if {@code timestamp} is null
+   */
   public SpaceSnapshot asOf(Instant timestamp) {
     Errors.checkNotNull(timestamp, "timestamp");
     return new SpaceSnapshot(engine.context(), engine.asOf(timestamp));
   }
 
-  /** Creates a new writable space holding this space's latest version; no data is copied. */
+  /**
+   * Creates a new writable space holding this space's latest version; no data is copied.
+   *
+   * @param newName the name of the new space
+   * @return the new space
+   * @throws SpaceAlreadyExistsException if the hub already has a space named {@code newName}
+   * @throws InvalidInputException if {@code newName} is not a valid space name
+   */
   public Space fork(String newName) {
     return fork(newName, version());
   }
 
-  /** Creates a new writable space holding {@code version} of this space; no data is copied. */
+  /**
+   * Creates a new writable space holding {@code version} of this space; no data is copied.
+   *
+   * @param newName the name of the new space
+   * @param version the retained version to fork from
+   * @return the new space
+   * @throws VersionNotFoundException if the version does not exist or was vacuumed
+   * @throws SpaceAlreadyExistsException if the hub already has a space named {@code newName}
+   * @throws InvalidInputException if {@code newName} is not a valid space name
+   */
   public Space fork(String newName, long version) {
     Errors.checkNotNull(newName, "newName");
     Errors.checkSpaceName(newName);
     return new Space(hub, SpaceEngine.fork(engine.context(), engine.at(version), newName));
   }
 
-  /** An in-memory copy of the latest version, with the same Key-Value and Nearest-Neighbor interface. */
+  /**
+   * {@return an in-memory copy of the latest version} It has the same Key-Value and
+   * Nearest-Neighbor interface.
+   */
   public LocalSpace downloadSnapshot() {
     return downloadPinned();
   }
@@ -129,6 +161,9 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   /**
    * Merges each bucket's files and deletions into one file, then indexes the unindexed tail (see
    * {@link #buildIndex()}); see {@link OptimizeResult}.
+   *
+   * @return what was compacted and indexed, and the last version committed
+   * @throws CommitConflictException if a concurrent writer changed a bucket being compacted
    */
   public OptimizeResult optimize() {
     return engine.optimize();
@@ -139,6 +174,8 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
    * graphs) as one version: one HNSW partition when their vectors fit the space's
    * {@link IndexParams#partitionBytes()}, otherwise partitions split by a coarse quantizer. Until
    * then queries scan the tail exactly, so answers are always complete; indexing makes them fast.
+   *
+   * @return the version committed, and the partitions and rows indexed
    */
   public IndexResult buildIndex() {
     return engine.buildIndex();
@@ -157,6 +194,8 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
    * (they can no longer be read; a reader still holding one gets a {@link VersionNotFoundException}
    * saying it was vacuumed). Files of other spaces' versions (forks) are never deleted.
    *
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @return the files deleted and versions expired
    * @throws InvalidInputException if {@code retention} is shorter than the hub's
    *     {@link HubProperties#VACUUM_MIN_RETENTION} (default 1 hour); see
    *     {@link #vacuum(Duration, VacuumOptions)}
@@ -165,7 +204,15 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
     return vacuum(retention, VacuumOptions.DEFAULT);
   }
 
-  /** {@link #vacuum(Duration)} with options, such as {@link VacuumOptions#withoutRetentionCheck()}. */
+  /**
+   * {@link #vacuum(Duration)} with options, such as {@link VacuumOptions#withoutRetentionCheck()}.
+   *
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @param options the retention check and dry-run settings
+   * @return the files deleted (or, for a dry run, that would be) and versions expired
+   * @throws InvalidInputException if the retention check is on and {@code retention} is shorter
+   *     than {@link HubProperties#VACUUM_MIN_RETENTION}
+   */
   public VacuumResult vacuum(Duration retention, VacuumOptions options) {
     Errors.checkNotNull(retention, "retention");
     Errors.checkNotNull(options, "options");

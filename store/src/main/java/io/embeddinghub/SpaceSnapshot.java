@@ -33,16 +33,17 @@ public final class SpaceSnapshot extends StoredSpaceReads {
     return reader.state().metadata().spec();
   }
 
+  /** {@return the version this snapshot reads} */
   public long version() {
     return reader.state().version();
   }
 
-  /** When this version was committed. */
+  /** {@return when this version was committed} */
   public Instant timestamp() {
     return Instant.ofEpochMilli(reader.state().timestampMillis());
   }
 
-  /** An in-memory, writable copy of this version. */
+  /** {@return an in-memory, writable copy of this version} */
   public LocalSpace download() {
     return downloadPinned();
   }

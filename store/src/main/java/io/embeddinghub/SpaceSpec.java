@@ -20,8 +20,13 @@ import java.util.Objects;
 public final class SpaceSpec implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Buckets of a space unless {@link Builder#buckets(int)} says otherwise. */
   public static final int DEFAULT_BUCKETS = 8;
+
+  /** The largest bucket count a space may have. */
   public static final int MAX_BUCKETS = 4096;
+
+  /** The largest number of dimensions a space may have. */
   public static final int MAX_DIMENSIONS = 65_536;
 
   /** 128 MiB a data file: one file's rows fit a task comfortably, and files stay few. */
@@ -33,12 +38,19 @@ public final class SpaceSpec implements java.io.Serializable {
   /** Bytes a row is counted as besides its vector (key and overhead) when sizing files. */
   static final long ROW_OVERHEAD_BYTES = 32;
 
+  /** The space name. */
   private final String name;
+  /** Length of every embedding, in [1, {@value #MAX_DIMENSIONS}]. */
   private final int dimensions;
+  /** The distance metric. */
   private final Metric metric;
+  /** Number of buckets keys are hashed to, in [1, {@value #MAX_BUCKETS}]. */
   private final int buckets;
+  /** HNSW and partitioning parameters. */
   private final IndexParams indexParams;
+  /** Target size of a data file in bytes. */
   private final long targetFileBytes;
+  /** Target number of rows of a data file. */
   private final long targetFileRows;
 
   private SpaceSpec(Builder b) {
@@ -71,48 +83,74 @@ public final class SpaceSpec implements java.io.Serializable {
     this.targetFileRows = b.targetFileRows;
   }
 
+  /**
+   * Starts a spec with the defaults: {@link Metric#L2}, {@value #DEFAULT_BUCKETS} buckets,
+   * {@link IndexParams#DEFAULT}, and the default data file targets. Nothing but the name's
+   * presence is checked until {@link Builder#build()}.
+   *
+   * @param name the space name: 1-128 letters, digits, {@code _} or {@code -}, starting with a
+   *     letter or digit
+   * @param dimensions the length of every embedding, in [1, {@value #MAX_DIMENSIONS}]
+   * @return a builder
+   * @throws InvalidInputException if {@code name} is null
+   */
   public static Builder builder(String name, int dimensions) {
     Errors.checkNotNull(name, "name");
     return new Builder(name, dimensions);
   }
 
+  /** {@return the space name} */
   public String name() {
     return name;
   }
 
+  /** {@return the length of every embedding of the space} */
   public int dimensions() {
     return dimensions;
   }
 
+  /** {@return the distance metric} */
   public Metric metric() {
     return metric;
   }
 
+  /** {@return the number of buckets keys are hashed to} */
   public int buckets() {
     return buckets;
   }
 
+  /** {@return the HNSW and partitioning parameters} */
   public IndexParams indexParams() {
     return indexParams;
   }
 
-  /** Target size of a data file in bytes (vectors and keys); see the class comment. */
+  /** {@return the target size of a data file in bytes (vectors and keys)} See the class comment. */
   public long targetFileBytes() {
     return targetFileBytes;
   }
 
-  /** Target number of rows of a data file; see the class comment. */
+  /** {@return the target number of rows of a data file} See the class comment. */
   public long targetFileRows() {
     return targetFileRows;
   }
 
-  /** Rows a data file of this space holds at most: the smaller of the two targets, at least 1. */
+  /**
+   * {@return the rows a data file of this space holds at most} The smaller of the two targets
+   * (the byte target counting 4 bytes a dimension plus 32 bytes of key and overhead a row), at
+   * least 1.
+   */
   public int rowsPerFile() {
     long byBytes = targetFileBytes / (4L * dimensions + ROW_OVERHEAD_BYTES);
     return (int) Math.max(1, Math.min(targetFileRows, byBytes));
   }
 
-  /** A builder holding this spec's settings under another name (used by fork and writeTo). */
+  /**
+   * A builder holding this spec's settings under another name (used by fork and writeTo).
+   *
+   * @param newName the name of the new spec
+   * @return a builder with every other setting of this spec
+   * @throws InvalidInputException if {@code newName} is null
+   */
   public Builder toBuilder(String newName) {
     Errors.checkNotNull(newName, "newName");
     return new Builder(newName, dimensions)
@@ -165,33 +203,71 @@ public final class SpaceSpec implements java.io.Serializable {
       this.dimensions = dimensions;
     }
 
+    /**
+     * Sets the distance metric (default {@link Metric#L2}).
+     *
+     * @param metric the metric, not null
+     * @return this builder
+     * @throws InvalidInputException if {@code metric} is null
+     */
     public Builder metric(Metric metric) {
       this.metric = Errors.checkNotNull(metric, "metric");
       return this;
     }
 
+    /**
+     * Sets the number of buckets keys are hashed to (default {@value SpaceSpec#DEFAULT_BUCKETS}).
+     *
+     * @param buckets the bucket count, in [1, {@value SpaceSpec#MAX_BUCKETS}] (checked by
+     *     {@link #build()})
+     * @return this builder
+     */
     public Builder buckets(int buckets) {
       this.buckets = buckets;
       return this;
     }
 
+    /**
+     * Sets the HNSW and partitioning parameters (default {@link IndexParams#DEFAULT}).
+     *
+     * @param indexParams the parameters, not null
+     * @return this builder
+     * @throws InvalidInputException if {@code indexParams} is null
+     */
     public Builder indexParams(IndexParams indexParams) {
       this.indexParams = Errors.checkNotNull(indexParams, "indexParams");
       return this;
     }
 
-    /** Target size of a data file, in bytes of vectors and keys (default 128 MiB). */
+    /**
+     * Sets the target size of a data file, in bytes of vectors and keys (default 128 MiB).
+     *
+     * @param bytes the target, in [1 KiB, 16 GiB] (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder targetFileBytes(long bytes) {
       this.targetFileBytes = bytes;
       return this;
     }
 
-    /** Target rows of a data file (default 1,000,000). */
+    /**
+     * Sets the target rows of a data file (default 1,000,000).
+     *
+     * @param rows the target, in [1, {@link Integer#MAX_VALUE}] (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder targetFileRows(long rows) {
       this.targetFileRows = rows;
       return this;
     }
 
+    /**
+     * Validates the settings and builds the spec.
+     *
+     * @return the spec
+     * @throws InvalidInputException if the name, dimensions, bucket count or a file target is
+     *     invalid
+     */
     public SpaceSpec build() {
       return new SpaceSpec(this);
     }

@@ -35,10 +35,10 @@ abstract class StoredSpaceReads implements ReadableSpace {
     }
   }
 
-  /** The spec of the space. */
+  /** {@return the spec of the space} */
   public abstract SpaceSpec spec();
 
-  /** The space's name. */
+  /** {@return the space's name} */
   public String name() {
     return spec().name();
   }
@@ -152,13 +152,17 @@ abstract class StoredSpaceReads implements ReadableSpace {
    * What a search with {@code options} does on this version: the ef and nprobe it uses (chosen
    * for a {@link SearchOptions#targetRecall}) and the recall@10 the index's build-time
    * measurements predict for them.
+   *
+   * @param options the search options to plan
+   * @return the resolved ef, nprobe and estimated recall
+   * @throws InvalidInputException if {@code options} is null
    */
   public SearchPlan searchPlan(SearchOptions options) {
     Errors.checkNotNull(options, "options");
     return io.embeddinghub.table.RecallEstimate.plan(reader().state(), options);
   }
 
-  /** The data files of this version, by bucket and then smallest key. */
+  /** {@return the data files of this version, by bucket and then smallest key} */
   public List<DataFileInfo> dataFiles() {
     List<DataFileInfo> out = new ArrayList<>();
     for (io.embeddinghub.log.LiveFile f : reader().state().files()) {
@@ -170,7 +174,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
     return out;
   }
 
-  /** The index partitions of this version, in the order they were built. */
+  /** {@return the index partitions of this version, in the order they were built} */
   public List<IndexPartitionInfo> indexPartitions() {
     List<IndexPartitionInfo> out = new ArrayList<>();
     for (io.embeddinghub.log.IndexPartition p : reader().state().partitions()) {
@@ -179,7 +183,10 @@ abstract class StoredSpaceReads implements ReadableSpace {
     return out;
   }
 
-  /** Live rows no index partition covers yet (searched exactly until {@link Space#buildIndex()}). */
+  /**
+   * {@return the live rows no index partition covers yet} They are searched exactly until
+   * {@link Space#buildIndex()}.
+   */
   public long unindexedRows() {
     return reader().state().unindexedRows();
   }

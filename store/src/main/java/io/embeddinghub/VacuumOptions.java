@@ -15,16 +15,24 @@ public record VacuumOptions(boolean retentionCheck, boolean dryRun) {
   /** The retention must be at least the hub's minimum. */
   public static final VacuumOptions DEFAULT = new VacuumOptions(true, false);
 
+  /**
+   * Options that delete (no dry run).
+   *
+   * @param retentionCheck refuse a retention below the hub's minimum
+   */
   public VacuumOptions(boolean retentionCheck) {
     this(retentionCheck, false);
   }
 
-  /** Any retention, even zero, is accepted: for when no reader or writer uses an older version. */
+  /**
+   * {@return options that accept any retention, even zero} For when no reader or writer uses an
+   * older version.
+   */
   public static VacuumOptions withoutRetentionCheck() {
     return new VacuumOptions(false, false);
   }
 
-  /** These options, but only report what would be deleted. */
+  /** {@return these options, but only reporting what would be deleted} */
   public VacuumOptions asDryRun() {
     return new VacuumOptions(retentionCheck, true);
   }

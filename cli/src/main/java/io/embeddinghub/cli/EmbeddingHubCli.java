@@ -39,9 +39,19 @@ import picocli.CommandLine.Command;
       "3:internal error"
     })
 public final class EmbeddingHubCli implements Runnable {
+  /** Exit code of success. */
   public static final int OK = 0;
+
+  /**
+   * Exit code of bad input or a missing space, key or file: an {@link EmbeddingHubException}, or
+   * an input error the CLI itself found (an unreadable file, say).
+   */
   public static final int USER_ERROR = 1;
+
+  /** Exit code of a command line picocli cannot parse, or a missing subcommand. */
   public static final int USAGE_ERROR = 2;
+
+  /** Exit code of any other failure. */
   public static final int INTERNAL_ERROR = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -54,12 +64,26 @@ public final class EmbeddingHubCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
   }
 
-  /** A command line with our exit codes, writing to the given streams. */
+  /**
+   * A command line with our exit codes, writing to the given streams, without progress bars.
+   *
+   * @param out where results go
+   * @param err where errors go
+   * @return the command line; {@link CommandLine#execute} returns the exit code
+   */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     return commandLine(out, err, false);
   }
 
-  /** As above; {@code terminal} turns on progress bars (on stderr) for long work. */
+  /**
+   * A command line with our exit codes, writing to the given streams; {@code terminal} turns on
+   * progress bars (on {@code err}) for long work.
+   *
+   * @param out where results go
+   * @param err where errors and progress bars go
+   * @param terminal whether to draw progress bars
+   * @return the command line; {@link CommandLine#execute} returns the exit code
+   */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean terminal) {
     EmbeddingHubCli root = new EmbeddingHubCli();
     root.terminal = terminal;
@@ -105,6 +129,12 @@ public final class EmbeddingHubCli implements Runnable {
     return INTERNAL_ERROR;
   }
 
+  /**
+   * Runs the command line and exits the JVM with its exit code; progress bars are drawn when a
+   * console is attached.
+   *
+   * @param args the command line arguments
+   */
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);

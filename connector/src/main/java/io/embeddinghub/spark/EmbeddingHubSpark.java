@@ -53,6 +53,16 @@ public final class EmbeddingHubSpark {
     this.hub = hub;
   }
 
+  /**
+   * Opens the hub at {@code hubRoot} for jobs of {@code spark}, with the session's Hadoop
+   * configuration (so Spark and Hadoop settings such as {@code embeddinghub.*} apply).
+   *
+   * @param spark the session the jobs run in
+   * @param hubRoot the hub directory: a URI such as {@code hdfs:///hubs/main}, or a plain path
+   * @return the hub's Spark interface
+   * @throws InvalidInputException if {@code hubRoot} is null or blank
+   * @throws NullPointerException if {@code spark} is null
+   */
   public static EmbeddingHubSpark open(SparkSession spark, String hubRoot) {
     Errors.checkNotNull(spark, "spark");
     Errors.checkNotNull(hubRoot, "hubRoot");
@@ -77,6 +87,17 @@ public final class EmbeddingHubSpark {
    * out, a job reads up to that many keys plus one, so a larger key set's plan runs once more.
    * Larger key sets are shuffled to their buckets (only the keys); each task reads its buckets'
    * files in place, so the space's side is never shuffled.
+   *
+   * @param space the space to read
+   * @param keys a DataFrame with a {@code key} column (cast to STRING); other columns are ignored
+   * @param missing what to do with keys the space does not hold
+   * @return {@code key STRING, embedding ARRAY<FLOAT>} rows (the embedding nullable only for
+   *     {@link MissingKeys#NULL})
+   * @throws io.embeddinghub.KeyNotFoundException for {@link MissingKeys#FAIL}, if a small key set
+   *     has absent keys (a large one fails its job when the result is computed)
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   * @throws InvalidInputException if {@code keys} has no {@code key} column or the space name is
+   *     invalid
    */
   public Dataset<Row> multiget(String space, Dataset<Row> keys, MissingKeys missing) {
     Errors.checkNotNull(keys, "keys");
@@ -101,12 +122,33 @@ public final class EmbeddingHubSpark {
     return byBucket.mapPartitions(new BucketLookup(hub, state, missing), Encoders.row(out));
   }
 
-  /** {@link #multiget(String, Dataset, MissingKeys)} leaving out absent keys. */
+  /**
+   * {@link #multiget(String, Dataset, MissingKeys)} leaving out absent keys.
+   *
+   * @param space the space to read
+   * @param keys a DataFrame with a {@code key} column
+   * @return {@code key, embedding} rows of the present keys
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   * @throws InvalidInputException if {@code keys} has no {@code key} column or the space name is
+   *     invalid
+   */
   public Dataset<Row> multiget(String space, Dataset<Row> keys) {
     return multiget(space, keys, MissingKeys.DROP);
   }
 
-  /** Upserts {@code key, embedding} rows as one version; returns that version. */
+  /**
+   * Upserts {@code key, embedding} rows as one version, through the {@code embeddinghub} data
+   * source; a space that does not exist is created with the default settings and the embeddings'
+   * dimensions.
+   *
+   * @param space the space to write
+   * @param rows a DataFrame with a {@code key} STRING column and an {@code embedding} column of
+   *     ARRAY&lt;FLOAT&gt; or ARRAY&lt;DOUBLE&gt;
+   * @return the space's latest version once the write has committed (a commit by another writer,
+   *     or an automatic optimize, right after it can make this a later version than the write's)
+   * @throws InvalidInputException if the columns are missing or of the wrong type, or an embedding
+   *     is invalid
+   */
   public long multiset(String space, Dataset<Row> rows) {
     Errors.checkNotNull(rows, "rows");
     rows.write().format("embeddinghub").option("path", hub.root()).option("space", space).mode("append").save();
@@ -121,6 +163,14 @@ public final class EmbeddingHubSpark {
    * sends back only their positions, and the driver commits them. When a concurrent commit
    * changed the files of a bucket in between, the rows are found again on the new version (up to
    * {@value #DELETE_ATTEMPTS} times, then a {@link CommitConflictException}).
+   *
+   * @param space the space to delete from
+   * @param keys a DataFrame with a {@code key} column (cast to STRING); absent keys are ignored
+   * @return how many of the keys were present
+   * @throws CommitConflictException if concurrent commits kept changing the buckets
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   * @throws InvalidInputException if {@code keys} has no {@code key} column or the space name is
+   *     invalid
    */
   public long multidelete(String space, Dataset<Row> keys) {
     Errors.checkNotNull(keys, "keys");
@@ -149,12 +199,27 @@ public final class EmbeddingHubSpark {
     }
   }
 
-  /** {@link #nearestNeighbors(String, Dataset, int, DistributedSearchOptions)} with the defaults. */
+  /**
+   * {@link #nearestNeighbors(String, Dataset, int, DistributedSearchOptions)} with the defaults.
+   *
+   * @param space the space to search
+   * @param queries an {@code id} column and a {@code vector} or a {@code key} column
+   * @param k how many neighbors per query, at least 0
+   * @return {@code query_id, rank, key, distance} rows
+   */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k) {
     return nearestNeighbors(space, queries, k, DistributedSearchOptions.DEFAULT);
   }
 
-  /** {@link #nearestNeighbors(String, Dataset, int, DistributedSearchOptions)} with this search. */
+  /**
+   * {@link #nearestNeighbors(String, Dataset, int, DistributedSearchOptions)} with this search.
+   *
+   * @param space the space to search
+   * @param queries an {@code id} column and a {@code vector} or a {@code key} column
+   * @param k how many neighbors per query, at least 0
+   * @param options the per-query search (ef, nprobe, target recall or exact)
+   * @return {@code query_id, rank, key, distance} rows
+   */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, SearchOptions options) {
     Errors.checkNotNull(options, "options");
     return nearestNeighbors(space, queries, k, DistributedSearchOptions.of(options));
@@ -170,6 +235,20 @@ public final class EmbeddingHubSpark {
    * bucket's unindexed files (with {@code exact}: each bucket's files, scanned) — so a task holds
    * one partition or one bucket's tail; it searches it for one partition of the queries, streaming
    * them, and emits their local top-k; a window over each query keeps the global best k.
+   *
+   * @param space the space to search
+   * @param queries an {@code id} column and a {@code vector} or a {@code key} column; other columns
+   *     are ignored
+   * @param k how many neighbors per query, at least 0
+   * @param options the per-query search and the number of query partitions
+   * @return {@code query_id, rank, key, distance} rows, {@code query_id} of the type of {@code id}
+   *     and {@code rank} from 1
+   * @throws InvalidInputException if {@code k} is negative, a column is missing or the space name
+   *     is invalid
+   * @throws io.embeddinghub.KeyNotFoundException for {@code key} queries, if a key is absent (as
+   *     {@link #multiget(String, Dataset, MissingKeys)} with {@link MissingKeys#FAIL}: here for a
+   *     small key set, otherwise when the result is computed)
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, DistributedSearchOptions options) {
     Errors.checkNotNull(queries, "queries");
@@ -212,6 +291,10 @@ public final class EmbeddingHubSpark {
    * one partition in memory (for a split build, one task per tail file first assigns rows to
    * partitions), committed as one version. What {@code CALL <catalog>.system.build_index('space')}
    * runs.
+   *
+   * @param space the space to index
+   * @return the version committed, and the partitions and rows indexed
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public IndexResult buildIndex(String space) {
     return DistributedIndexBuild.run(spark, hub, Errors.checkSpaceName(space));
@@ -222,6 +305,11 @@ public final class EmbeddingHubSpark {
    * overlapping or deletion-heavy files into sorted files of the target size in bounded memory,
    * then the rows left unindexed are indexed one task per partition, and both commit as one
    * version. What {@code CALL <catalog>.system.optimize('space')} runs.
+   *
+   * @param space the space to optimize
+   * @return what was compacted and indexed, and the last version committed
+   * @throws CommitConflictException if a concurrent writer changed a bucket being compacted
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public OptimizeResult optimize(String space) {
     return DistributedOptimize.run(spark, hub, Errors.checkSpaceName(space));
@@ -233,12 +321,28 @@ public final class EmbeddingHubSpark {
    * the files no retained version (nor any other space, such as a fork) references; tasks delete
    * them. What {@code CALL <catalog>.system.vacuum('space', retention_hours => h)} runs. See
    * {@link io.embeddinghub.Space#vacuum(Duration)}.
+   *
+   * @param space the space to vacuum
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @return the files deleted and versions expired
+   * @throws InvalidInputException if {@code retention} is shorter than the hub's minimum
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public VacuumResult vacuum(String space, Duration retention) {
     return vacuum(space, retention, VacuumOptions.DEFAULT);
   }
 
-  /** {@link #vacuum(String, Duration)} with options: a dry run, or no retention check. */
+  /**
+   * {@link #vacuum(String, Duration)} with options: a dry run, or no retention check.
+   *
+   * @param space the space to vacuum
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @param options the retention check and dry-run settings
+   * @return the files deleted (or, for a dry run, that would be) and versions expired
+   * @throws InvalidInputException if the retention check is on and {@code retention} is shorter
+   *     than the hub's minimum
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   */
   public VacuumResult vacuum(String space, Duration retention, VacuumOptions options) {
     Errors.checkNotNull(retention, "retention");
     Errors.checkNotNull(options, "options");

@@ -30,8 +30,11 @@ import java.util.Objects;
 public final class IndexBuildJob implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The space being indexed. */
   private final String space;
+  /** The version the job was planned on. */
   private final long baseVersion;
+  /** The tail files, partition count and, for a split build, the trained centroids. */
   private final IndexBuilder.Plan plan;
 
   private IndexBuildJob(String space, long baseVersion, IndexBuilder.Plan plan) {
@@ -40,7 +43,14 @@ public final class IndexBuildJob implements Serializable {
     this.plan = plan;
   }
 
-  /** Plans a build of the latest version's unindexed tail (trains the centroids when it splits). */
+  /**
+   * Plans a build of the latest version's unindexed tail (trains the centroids when it splits).
+   *
+   * @param ctx this JVM's context of the hub
+   * @param space the space to index
+   * @return the job; {@linkplain #isEmpty() empty} when there is nothing to index
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   */
   public static IndexBuildJob plan(HubContext ctx, String space) {
     SpaceState base = SpaceEngine.open(ctx, space).latest();
     return new IndexBuildJob(space, base.version(), new IndexBuilder(ctx, space).plan(base));
@@ -51,45 +61,67 @@ public final class IndexBuildJob implements Serializable {
     return new IndexBuildJob(space, base.version(), new IndexBuilder(ctx, space).plan(base));
   }
 
-  /** Whether there is nothing to index (then {@link #baseVersion()} is the answer). */
+  /** {@return whether there is nothing to index} Then {@link #baseVersion()} is the answer. */
   public boolean isEmpty() {
     return plan.isEmpty();
   }
 
-  /** The version the job was planned on. */
+  /** {@return the version the job was planned on} */
   public long baseVersion() {
     return baseVersion;
   }
 
-  /** Whether rows are split by centroid, so that each tail file needs {@link #route} first. */
+  /**
+   * {@return whether rows are split by centroid} Then each tail file needs {@link #route} first.
+   */
   public boolean routed() {
     return plan.routed();
   }
 
+  /** {@return the number of unindexed data files the build reads} */
   public int tailFiles() {
     return plan.tail().size();
   }
 
+  /** {@return the number of index partitions the build writes} */
   public int partitions() {
     return plan.partitions();
   }
 
+  /** {@return the number of live tail rows the build indexes} */
   public long rows() {
     return plan.rows();
   }
 
-  /** A tail row on its way to its partition (what a split build's shuffle carries). */
+  /**
+   * A tail row on its way to its partition (what a split build's shuffle carries).
+   *
+   * @param tailFile the index of its tail file, in 0 .. {@link #tailFiles()} - 1
+   * @param position its row number in that file
+   * @param key its key
+   * @param vector its embedding
+   * @serial exclude Serialized by its components, documented above.
+   */
   public record RoutedRow(int tailFile, int position, String key, float[] vector) implements Serializable {}
 
   /** Receives each routed row with its partition. */
   @FunctionalInterface
   public interface RowSink {
+    /**
+     * Receives one row.
+     *
+     * @param partition the partition the row goes to, in 0 .. {@link #partitions()} - 1
+     * @param row the row
+     */
     void accept(int partition, RoutedRow row);
   }
 
   /**
    * One tail file's share of the routing probe (the true nearest rows it holds for each probe
    * query, with their partitions): what {@link #routingRecall} combines.
+   *
+   * @param neighbours the probe queries' true nearest rows in the file, with their partitions
+   * @serial exclude Serialized by its components, documented above.
    */
   public record ProbeShare(IndexBuilder.Assignment neighbours) implements Serializable {}
 
@@ -97,6 +129,11 @@ public final class IndexBuildJob implements Serializable {
    * Routes tail file {@code file} (0 .. {@link #tailFiles()} - 1): hands each live row to {@code
    * sink} with the partition its nearest centroid names, and returns the file's probe share. The
    * file is read once, and only its rows are held.
+   *
+   * @param ctx this JVM's context of the hub
+   * @param file the tail file's index, in 0 .. {@link #tailFiles()} - 1
+   * @param sink receives each live row with its partition
+   * @return the file's share of the routing probe, for {@link #routingRecall}
    */
   public ProbeShare route(HubContext ctx, int file, RowSink sink) {
     LiveFile f = plan.tail().get(file);
@@ -115,16 +152,32 @@ public final class IndexBuildJob implements Serializable {
         new int[0], assignment.neighbourScores(), assignment.neighbourPartitions()));
   }
 
-  /** For {@code nprobe = i + 1}, the share of the probe's true neighbours routing keeps (every file's share combined). */
+  /**
+   * For {@code nprobe = i + 1}, the share of the probe's true neighbours routing keeps (every
+   * file's share combined).
+   *
+   * @param shares the probe shares {@link #route} returned, one per tail file
+   * @return the routing recall at each nprobe, indexed by nprobe - 1
+   */
   public float[] routingRecall(List<ProbeShare> shares) {
     List<IndexBuilder.Assignment> all = new ArrayList<>();
     shares.forEach(s -> all.add(s.neighbours()));
     return IndexBuilder.routingRecall(plan, all);
   }
 
-  /** One written partition (a task's result); empty when no row went to it. */
+  /**
+   * One written partition (a task's result); empty when no row went to it.
+   *
+   * @param partition the written partition, or null when no row went to it
+   * @serial exclude Serialized by its components, documented above.
+   */
   public record WrittenPartition(IndexPartition partition) implements Serializable {
-    /** This result with its build's routing recall (a split build learns it after its partitions). */
+    /**
+     * This result with its build's routing recall (a split build learns it after its partitions).
+     *
+     * @param recall the build's routing recall at each nprobe, as {@link #routingRecall} returns it
+     * @return the result carrying the recall; this result itself when it is empty
+     */
     public WrittenPartition withRoutingRecall(float[] recall) {
       return partition == null ? this : new WrittenPartition(partition.withRecallAtNprobe(recall));
     }
@@ -133,6 +186,11 @@ public final class IndexBuildJob implements Serializable {
   /**
    * Builds and writes partition {@code partition} (0 .. {@link #partitions()} - 1) of a build
    * that does not split (every live tail row, read from the tail files).
+   *
+   * @param ctx this JVM's context of the hub
+   * @param partition the partition's index, in 0 .. {@link #partitions()} - 1
+   * @return the written partition
+   * @throws IllegalStateException if the build is {@linkplain #routed() routed}
    */
   public WrittenPartition buildPartition(HubContext ctx, int partition) {
     if (routed()) {
@@ -141,7 +199,15 @@ public final class IndexBuildJob implements Serializable {
     return new WrittenPartition(new IndexBuilder(ctx, space).buildPartition(plan, partition, Map.of(), null));
   }
 
-  /** Builds and writes partition {@code partition} of a split build from the rows {@link #route} gave it, in any order. */
+  /**
+   * Builds and writes partition {@code partition} of a split build from the rows {@link #route}
+   * gave it, in any order.
+   *
+   * @param ctx this JVM's context of the hub
+   * @param partition the partition's index, in 0 .. {@link #partitions()} - 1
+   * @param rows every row routed to the partition
+   * @return the written partition; empty when {@code rows} is
+   */
   public WrittenPartition buildPartition(HubContext ctx, int partition, List<RoutedRow> rows) {
     List<RoutedRow> ordered = new ArrayList<>(rows);
     ordered.sort(Comparator.comparingInt(RoutedRow::tailFile).thenComparingInt(RoutedRow::position));
@@ -166,6 +232,13 @@ public final class IndexBuildJob implements Serializable {
   /**
    * Commits the written partitions as one version; when a concurrent commit removed or indexed a
    * covered file, deletes them and throws {@link io.embeddinghub.CommitConflictException} (plan again).
+   *
+   * @param ctx this JVM's context of the hub
+   * @param written every partition's result
+   * @param startedNanos {@link System#nanoTime()} when the build started, for the reported duration
+   * @return the committed version, partitions added, rows indexed and build time
+   * @throws io.embeddinghub.CommitConflictException if a concurrent commit removed or indexed a
+   *     covered file
    */
   public IndexResult commit(HubContext ctx, List<WrittenPartition> written, long startedNanos) {
     IndexBuilder.Build build = build(written);

@@ -33,40 +33,80 @@ public final class OptimizeJob {
     this.groups = List.copyOf(groups);
   }
 
-  /** Plans an optimize of the latest version. */
+  /**
+   * Plans an optimize of the latest version.
+   *
+   * @param ctx this JVM's context of the hub
+   * @param space the space to optimize
+   * @return the job; with no groups when no bucket needs compacting
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   */
   public static OptimizeJob plan(HubContext ctx, String space) {
     SpaceState base = SpaceEngine.open(ctx, space).latest();
     return new OptimizeJob(ctx, space, base, SpaceEngine.planCompaction(base));
   }
 
+  /** {@return the version the job was planned on} */
   public long baseVersion() {
     return base.version();
   }
 
-  /** Compaction groups: one task each. */
+  /** {@return the number of compaction groups: one task each} */
   public int groups() {
     return groups.size();
   }
 
-  /** Bytes group {@code group} reads. */
+  /**
+   * Bytes group {@code group} reads.
+   *
+   * @param group the group's index, in 0 .. {@link #groups()} - 1
+   * @return the total size of the group's input files
+   */
   public long groupBytes(int group) {
     return groups.get(group).inputBytes();
   }
 
-  /** The task rewriting group {@code group} (0 .. {@link #groups()} - 1). */
+  /**
+   * The task rewriting group {@code group}.
+   *
+   * @param group the group's index, in 0 .. {@link #groups()} - 1
+   * @return the serializable task
+   */
   public RewriteTask rewriteTask(int group) {
     return new RewriteTask(base.metadata().spec(), groups.get(group));
   }
 
-  /** One group's rewrite, serializable: what a task runs. */
+  /**
+   * One group's rewrite, serializable: what a task runs.
+   *
+   * @param spec the space's spec
+   * @param group the files to merge
+   * @serial exclude Serialized by its components, documented above.
+   */
   public record RewriteTask(SpaceSpec spec, CompactionGroup group) implements Serializable {
+    /**
+     * Merges the group's files and deletions into new data files, streaming in bounded memory.
+     *
+     * @param ctx this JVM's context of the hub
+     * @return the files written (not yet committed)
+     */
     public WrittenGroup run(HubContext ctx) {
       return new WrittenGroup(SpaceEngine.rewriteGroup(ctx, spec, group));
     }
   }
 
-  /** The files one group was rewritten into (a task's result). */
+  /**
+   * The files one group was rewritten into (a task's result).
+   *
+   * @param files the written data files (copied)
+   * @serial exclude Serialized by its components, documented above.
+   */
   public record WrittenGroup(List<DataFile> files) implements Serializable {
+    /**
+     * Copies {@code files}.
+     *
+     * @param files the written data files
+     */
     public WrittenGroup {
       files = List.copyOf(files);
     }
@@ -84,7 +124,7 @@ public final class OptimizeJob {
       this.job = IndexBuildJob.planOn(ctx, space, step.base());
     }
 
-    /** The index build to run (possibly empty: then commit with no partitions). */
+    /** {@return the index build to run} Possibly empty: then commit with no partitions. */
     public IndexBuildJob job() {
       return job;
     }
@@ -93,6 +133,10 @@ public final class OptimizeJob {
      * Commits the rewrite and the index partitions as one version. A conflict (a rewritten file
      * changed meanwhile) deletes everything written and throws
      * {@link io.embeddinghub.CommitConflictException}: plan again.
+     *
+     * @param partitions the index job's written partitions
+     * @return what the optimize did; the base version unchanged when there was nothing to do
+     * @throws io.embeddinghub.CommitConflictException if a rewritten file changed meanwhile
      */
     public OptimizeResult commit(List<IndexBuildJob.WrittenPartition> partitions) {
       if (groups.isEmpty() && job.isEmpty()) {
@@ -101,14 +145,24 @@ public final class OptimizeJob {
       return SpaceEngine.open(ctx, space).commitOptimize(groups, files(written), step, job.build(partitions));
     }
 
-    /** Deletes everything written, when the job stops before its commit. */
+    /**
+     * Deletes everything written, when the job stops before its commit.
+     *
+     * @param partitions the index job's written partitions
+     */
     public void abort(List<IndexBuildJob.WrittenPartition> partitions) {
       OptimizeJob.this.abort(written);
       job.abort(ctx, partitions);
     }
   }
 
-  /** Plans the index stage once every group is rewritten ({@code written} in group order). */
+  /**
+   * Plans the index stage once every group is rewritten.
+   *
+   * @param written every group's result, in group order
+   * @return the index stage
+   * @throws IllegalArgumentException if {@code written} does not hold one result per group
+   */
   public IndexStage indexJob(List<WrittenGroup> written) {
     if (written.size() != groups.size()) {
       throw new IllegalArgumentException("Expected " + groups.size() + " rewritten groups, got " + written.size());
@@ -116,7 +170,11 @@ public final class OptimizeJob {
     return new IndexStage(written);
   }
 
-  /** Deletes rewritten files that will not be committed. */
+  /**
+   * Deletes rewritten files that will not be committed.
+   *
+   * @param written the groups' results
+   */
   public void abort(List<WrittenGroup> written) {
     for (WrittenGroup w : written) {
       FileBatchWriter.deleteQuietly(ctx, w.files());

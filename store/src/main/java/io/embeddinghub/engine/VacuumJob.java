@@ -18,35 +18,64 @@ import java.util.List;
 public final class VacuumJob implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The checked retention, the expired versions and the files to delete. */
   private final Vacuum.Plan plan;
 
   private VacuumJob(Vacuum.Plan plan) {
     this.plan = plan;
   }
 
-  /** Plans the vacuum of {@code space} (see {@link io.embeddinghub.Space#vacuum(Duration, VacuumOptions)}). */
+  /**
+   * Plans the vacuum of {@code space} (see {@link io.embeddinghub.Space#vacuum(Duration, VacuumOptions)}).
+   * Unless a dry run, this already expires the versions older than the retention.
+   *
+   * @param ctx this JVM's context of the hub
+   * @param space the space to vacuum
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @param options the retention check and dry-run settings
+   * @return the job
+   * @throws io.embeddinghub.InvalidInputException if the retention check is on and
+   *     {@code retention} is shorter than the hub's minimum
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   */
   public static VacuumJob plan(HubContext ctx, String space, Duration retention, VacuumOptions options) {
     return new VacuumJob(Vacuum.plan(ctx, space, retention, options));
   }
 
-  /** Whether the job only reports (then {@link #result} needs no slice deleted). */
+  /** {@return whether the job only reports} Then {@link #result} needs no slice deleted. */
   public boolean dryRun() {
     return plan.dryRun();
   }
 
-  /** How many files the job deletes. */
+  /** {@return how many files the job deletes} */
   public int files() {
     return plan.files().size();
   }
 
-  /** A part of the files to delete (a task's work). */
+  /**
+   * A part of the files to delete (a task's work).
+   *
+   * @param files the files (copied)
+   * @serial exclude Serialized by its components, documented above.
+   */
   public record Slice(List<Vacuum.Candidate> files) implements Serializable {
+    /**
+     * Copies {@code files}.
+     *
+     * @param files the files
+     */
     public Slice {
       files = List.copyOf(files);
     }
   }
 
-  /** The files to delete in slices of at most {@code maxFiles}. */
+  /**
+   * The files to delete in slices of at most {@code maxFiles}.
+   *
+   * @param maxFiles the most files a slice holds, at least 1
+   * @return the slices; none when there is nothing to delete
+   * @throws IllegalArgumentException if {@code maxFiles} is below 1
+   */
   public List<Slice> slices(int maxFiles) {
     if (maxFiles < 1) {
       throw new IllegalArgumentException("A vacuum slice holds at least one file, got " + maxFiles);
@@ -59,7 +88,14 @@ public final class VacuumJob implements Serializable {
     return out;
   }
 
-  /** Deletes one slice's files (a file already gone is not counted). */
+  /**
+   * Deletes one slice's files (a file already gone is not counted).
+   *
+   * @param ctx this JVM's context of the hub
+   * @param slice the slice
+   * @return the files and bytes deleted
+   * @throws IllegalStateException if the job is a dry run
+   */
   public VacuumResult delete(HubContext ctx, Slice slice) {
     if (plan.dryRun()) {
       throw new IllegalStateException("A dry run deletes nothing: " + this);
@@ -67,7 +103,13 @@ public final class VacuumJob implements Serializable {
     return Vacuum.delete(ctx, slice.files());
   }
 
-  /** What the vacuum did: the slices' deletions and the versions expired; for a dry run, what it would do. */
+  /**
+   * What the vacuum did: the slices' deletions and the versions expired; for a dry run, what it
+   * would do.
+   *
+   * @param slices the results of {@link #delete} for every slice (ignored for a dry run)
+   * @return the summed result
+   */
   public VacuumResult result(List<VacuumResult> slices) {
     if (plan.dryRun()) {
       return plan.asDryRunResult();
