@@ -9,6 +9,7 @@ import io.embeddinghub.table.SpaceEngine;
 import io.embeddinghub.table.Vacuum;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -60,11 +61,30 @@ public final class EmbeddingHub {
    * @throws EmbeddingHubException if the directory cannot be created or reached
    */
   public static EmbeddingHub open(String uri, Configuration conf) {
+    return open(uri, conf, Clock.systemUTC());
+  }
+
+  /**
+   * Opens the hub at a URI or plain path with a Hadoop configuration and the clock its commit
+   * timestamps and vacuum retentions read. Tests and simulations pass a clock they move, instead of
+   * sleeping; file modification times (which vacuum compares with the retention for files no
+   * version references) remain the file system's.
+   *
+   * @param uri the hub directory: a URI such as {@code s3a://bucket/hub}, or a plain local path
+   * @param conf the Hadoop configuration for the file system and {@link HubProperties}
+   * @param clock the source of "now"
+   * @return the hub
+   * @throws InvalidInputException if {@code uri} is null, blank or not a valid location, or
+   *     {@code conf} or {@code clock} is null
+   * @throws EmbeddingHubException if the directory cannot be created or reached
+   */
+  public static EmbeddingHub open(String uri, Configuration conf, Clock clock) {
     Errors.checkNotNull(uri, "uri");
-    if (uri == null || uri.isBlank()) {
-      throw new InvalidInputException("Hub location must not be null or blank");
+    if (uri.isBlank()) {
+      throw new InvalidInputException("Hub location must not be blank");
     }
     Errors.checkNotNull(conf, "conf");
+    Errors.checkNotNull(clock, "clock");
     URI location;
     try {
       location = new Path(uri).toUri();
@@ -74,7 +94,7 @@ public final class EmbeddingHub {
     try {
       FileIO io = new HadoopFileIO(location, conf);
       io.mkdirs("");
-      return new EmbeddingHub(new HubContext(io, conf));
+      return new EmbeddingHub(new HubContext(io, conf, clock));
     } catch (IOException e) {
       throw new EmbeddingHubException("Cannot open hub at " + uri + ": " + e.getMessage(), e);
     }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.embeddinghub.testing.TestHubs;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,17 +100,17 @@ abstract class SnapshotContract {
     Random random = new Random(12);
     EmbeddingHub hub = hubs.newHub();
     TrackedSpace t = new TrackedSpace(hub.createSpace(SpaceSpec.builder("t", DIMS).buckets(2).build()));
-    Oracles.sleep(3);
+    hubs.clock().advance(Duration.ofMillis(3));
     t.multiset(batch(random, DIMS, "k", 0, 10));
-    Oracles.sleep(3);
+    hubs.clock().advance(Duration.ofMillis(3));
     t.set("k001", vector(random, DIMS));
-    Oracles.sleep(3);
+    hubs.clock().advance(Duration.ofMillis(3));
     t.delete("k002");
-    Oracles.sleep(3);
+    hubs.clock().advance(Duration.ofMillis(3));
     t.deleteAll();
-    Oracles.sleep(3);
+    hubs.clock().advance(Duration.ofMillis(3));
     t.multiset(batch(random, DIMS, "k", 5, 10));
-    Oracles.sleep(3);
+    hubs.clock().advance(Duration.ofMillis(3));
     t.set("k099", vector(random, DIMS));
 
     List<VersionInfo> history = t.space.history();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.testing.TestHubs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -121,10 +122,10 @@ abstract class SpaceModelContract {
   }
 
   @Test
-  void asOfPicksTheLastVersionAtOrBeforeAnInstant() throws InterruptedException {
+  void asOfPicksTheLastVersionAtOrBeforeAnInstant() {
     Space space = hubs.newHub().createSpace("t", 2);
     for (int i = 0; i < 4; i++) {
-      Thread.sleep(5);
+      hubs.clock().advance(Duration.ofMillis(5));
       space.set("k" + i, new float[] {i, i});
     }
     List<VersionInfo> history = space.history();

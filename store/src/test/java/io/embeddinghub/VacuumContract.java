@@ -67,7 +67,7 @@ abstract class VacuumContract {
 
     Set<String> before = dataAndIndexFiles(hubs, hub, "v");
     long bytesBefore = before.stream().mapToLong(f -> hubs.read(hub, f).length).sum();
-    Oracles.sleep(20); // retention ZERO keeps files younger than "now"
+    hubs.clock().advance(Duration.ofMillis(20)); // retention ZERO keeps files younger than "now"
     VacuumResult result = t.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
 
     Set<String> after = dataAndIndexFiles(hubs, hub, "v");
@@ -118,7 +118,7 @@ abstract class VacuumContract {
     assertThat(log).contains(String.format("v/_log/%020d.json", latest));
 
     // a second vacuum has nothing to do; the space keeps working
-    Oracles.sleep(5);
+    hubs.clock().advance(Duration.ofMillis(5));
     assertThat(t.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck())).isEqualTo(new VacuumResult(0, 0, 0));
     t.set("after", vector(random, DIMS));
     assertContents(hubs.reopen(hub).getSpace("v"), t.model, "write after vacuum");
@@ -138,7 +138,7 @@ abstract class VacuumContract {
     t.delete("k003");
     t.optimize();
     List<String> before = hubs.listFiles(hub, "r");
-    Oracles.sleep(10);
+    hubs.clock().advance(Duration.ofMillis(10));
 
     assertThat(t.space.vacuum(Duration.ofDays(1))).isEqualTo(new VacuumResult(0, 0, 0));
     assertThat(hub.vacuum(Duration.ofDays(1))).isEqualTo(new VacuumResult(0, 0, 0));
@@ -160,7 +160,7 @@ abstract class VacuumContract {
     Set<String> v2Files = dataAndIndexFiles(hubs, hub, "w");
     t.multiset(batch(random, DIMS, "b", 0, 30));
     Set<String> v3Files = minus(dataAndIndexFiles(hubs, hub, "w"), v2Files);
-    Oracles.sleep(1200);
+    hubs.clock().advance(Duration.ofMinutes(10));
     Set<String> beforeV4 = dataAndIndexFiles(hubs, hub, "w");
     t.set("b001", vector(random, DIMS));
     Set<String> v4Files = minus(dataAndIndexFiles(hubs, hub, "w"), beforeV4);
@@ -170,8 +170,8 @@ abstract class VacuumContract {
     hubs.write(hub, orphan, "not yet committed".getBytes(StandardCharsets.UTF_8));
     hubs.write(hub, orphanTemp, "{}".getBytes(StandardCharsets.UTF_8));
 
-    // version 3 was current until version 4, i.e. within the last 600 ms: it is retained
-    VacuumResult result = t.space.vacuum(Duration.ofMillis(600), VacuumOptions.withoutRetentionCheck());
+    // version 3 was current until version 4, i.e. within the last 5 minutes: it is retained
+    VacuumResult result = t.space.vacuum(Duration.ofMinutes(5), VacuumOptions.withoutRetentionCheck());
     Set<String> expected = new TreeSet<>(v3Files);
     expected.addAll(v4Files);
     expected.add(orphan);
@@ -187,7 +187,7 @@ abstract class VacuumContract {
     assertContents(fresh.snapshot(4), t.at(4), "version 4");
 
     // once old enough, the orphans go too; version 4's files stay (v3's file is still live in v4)
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     VacuumResult zero = t.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     Set<String> latestFiles = new TreeSet<>(v3Files);
     latestFiles.addAll(v4Files);
@@ -223,7 +223,7 @@ abstract class VacuumContract {
     assertThat(childOwn).isNotEmpty().allMatch(f -> f.startsWith("child/"));
 
     // the parent's vacuum keeps what the fork references (parent version 2, long expired here)
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     parent.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     Set<String> parentAfter = dataAndIndexFiles(hubs, hub, "parent");
     assertThat(parentAfter).containsAll(filesAtV2);
@@ -240,7 +240,7 @@ abstract class VacuumContract {
     assertThat(dataAndIndexFiles(hubs, hub, "parent")).isEqualTo(filesAtV2);
     assertContents(hubs.reopen(hub).getSpace("child"), child.model, "fork after the parent's drop");
 
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(dataAndIndexFiles(hubs, hub, "parent")).isEqualTo(filesAtV2);
     assertThat(dataAndIndexFiles(hubs, hub, "child")).isEqualTo(childOwn);
@@ -250,7 +250,7 @@ abstract class VacuumContract {
 
     // once the fork is dropped too, a hub vacuum removes the leftovers
     hub.dropSpace("child");
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(hub.listSpaces()).isEmpty();
     assertThat(hubs.listFiles(hub, "parent")).isEmpty();
@@ -278,7 +278,7 @@ abstract class VacuumContract {
     a.deleteAll();
     b.deleteAll();
 
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertContents(hubs.reopen(hub).getSpace("c"), c.model, "fork of a fork after both ancestors cleared it");
     assertThat(union(dataAndIndexFiles(hubs, hub, "a"), dataAndIndexFiles(hubs, hub, "b"), dataAndIndexFiles(hubs, hub, "c")))
@@ -286,7 +286,7 @@ abstract class VacuumContract {
 
     hub.dropSpace("a");
     hub.dropSpace("b");
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(hub.listSpaces()).containsExactly("c");
     assertThat(union(dataAndIndexFiles(hubs, hub, "a"), dataAndIndexFiles(hubs, hub, "b"), dataAndIndexFiles(hubs, hub, "c")))
@@ -296,7 +296,7 @@ abstract class VacuumContract {
     assertNearest(fresh, c.model, random, "fork of a fork kNN");
 
     hub.dropSpace("c");
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     hub.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     for (String s : List.of("a", "b", "c")) {
       assertThat(hubs.listFiles(hub, s)).as("files left under %s", s).isEmpty();
@@ -323,7 +323,7 @@ abstract class VacuumContract {
 
     List<String> otherBefore = hubs.listFiles(hub, "s-2");
     List<String> sBefore = hubs.listFiles(hub, "s");
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     assertThat(s.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck()).filesDeleted()).isPositive();
     assertThat(hubs.listFiles(hub, "s-2")).as("another space's files").isEqualTo(otherBefore);
     Space otherFresh = hubs.reopen(hub).getSpace("s-2");
@@ -334,7 +334,7 @@ abstract class VacuumContract {
     // a fork's vacuum never deletes its parent's files, even ones it no longer references
     List<String> sAfterOwnVacuum = hubs.listFiles(hub, "s");
     assertThat(sAfterOwnVacuum).isNotEqualTo(sBefore);
-    Oracles.sleep(20);
+    hubs.clock().advance(Duration.ofMillis(20));
     fork.space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(hubs.listFiles(hub, "s")).isEqualTo(sAfterOwnVacuum);
     assertThat(hubs.listFiles(hub, "s-2")).isEqualTo(otherBefore);

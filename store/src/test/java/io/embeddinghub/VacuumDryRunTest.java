@@ -2,6 +2,7 @@ package io.embeddinghub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.embeddinghub.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +33,8 @@ class VacuumDryRunTest {
   @Test
   void dryRunDeletesNothingAndListsWhatVacuumDeletes() throws Exception {
     Path root = dir.resolve("hub");
-    EmbeddingHub hub = EmbeddingHub.open(root.toString());
+    TestClock clock = new TestClock();
+    EmbeddingHub hub = EmbeddingHub.open(root.toString(), new Configuration(), clock);
     Space space = hub.createSpace(SpaceSpec.builder("s", 2).buckets(2).build());
     for (int i = 0; i < 6; i++) {
       space.set("k" + i, new float[] {i, -i});
@@ -39,7 +42,7 @@ class VacuumDryRunTest {
     space.delete("k1");
     space.optimize();
     long latest = space.version();
-    Thread.sleep(20);
+    clock.advance(Duration.ofMillis(20)); // every file is older than "now"
 
     Map<String, byte[]> before = files(root);
     VacuumOptions dry = VacuumOptions.withoutRetentionCheck().asDryRun();

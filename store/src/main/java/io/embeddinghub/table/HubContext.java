@@ -4,11 +4,13 @@ import io.embeddinghub.HubProperties;
 import io.embeddinghub.format.FileContentsCache;
 import io.embeddinghub.index.IndexCache;
 import io.embeddinghub.io.FileIO;
+import java.time.Clock;
 import org.apache.hadoop.conf.Configuration;
 
 /** What every space of one hub shares: file access, settings and the data file cache. */
 public final class HubContext {
   private final FileIO io;
+  private final Clock clock;
   private final Configuration conf;
   private final HubProperties.Resolved settings;
   private final FileContentsCache cache;
@@ -17,7 +19,16 @@ public final class HubContext {
   private final java.util.concurrent.atomic.AtomicLong graphBuilds = new java.util.concurrent.atomic.AtomicLong();
 
   public HubContext(FileIO io, Configuration conf) {
+    this(io, conf, Clock.systemUTC());
+  }
+
+  /**
+   * A context whose commit timestamps and vacuum cutoffs read {@code clock} (tests and
+   * simulations move time without sleeping; file modification times stay the file system's).
+   */
+  public HubContext(FileIO io, Configuration conf, Clock clock) {
     this.io = io;
+    this.clock = clock;
     this.conf = new Configuration(conf);
     this.conf.setBoolean("parquet.page.verify-checksum.enabled", true);
     this.settings = HubProperties.Resolved.from(conf);
@@ -68,8 +79,8 @@ public final class HubContext {
     return graphBuilds.get();
   }
 
-  /** Wall-clock milliseconds (one place, so commit timestamps have one source). */
+  /** The clock's milliseconds (one place, so commit timestamps and vacuum cutoffs have one source). */
   public long nowMillis() {
-    return System.currentTimeMillis();
+    return clock.millis();
   }
 }

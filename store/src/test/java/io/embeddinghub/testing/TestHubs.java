@@ -24,6 +24,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 public final class TestHubs {
   private final String name;
   private final RootFactory roots;
+  private final TestClock clock = new TestClock();
 
   private interface RootFactory {
     String newRoot() throws IOException;
@@ -54,6 +55,11 @@ public final class TestHubs {
     return name;
   }
 
+  /** The clock of every hub this makes: tests move it instead of sleeping. */
+  public TestClock clock() {
+    return clock;
+  }
+
   public Configuration conf() {
     return name.equals("hdfs") ? MiniHdfs.conf() : new Configuration();
   }
@@ -61,7 +67,7 @@ public final class TestHubs {
   /** A new, empty hub. */
   public EmbeddingHub newHub() {
     try {
-      return EmbeddingHub.open(roots.newRoot(), conf());
+      return EmbeddingHub.open(roots.newRoot(), conf(), clock);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,7 +78,7 @@ public final class TestHubs {
     try {
       Configuration conf = conf();
       extra.forEach(e -> conf.set(e.getKey(), e.getValue()));
-      return EmbeddingHub.open(roots.newRoot(), conf);
+      return EmbeddingHub.open(roots.newRoot(), conf, clock);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -80,7 +86,7 @@ public final class TestHubs {
 
   /** A second, independent instance of the same hub (no shared caches): as another process sees it. */
   public EmbeddingHub reopen(EmbeddingHub hub) {
-    return EmbeddingHub.open(hub.root(), conf());
+    return EmbeddingHub.open(hub.root(), conf(), clock);
   }
 
   // ---- raw access, relative to the hub root ----
@@ -105,9 +111,14 @@ public final class TestHubs {
     }
   }
 
+  /** Writes a file as a writer of the hub would now: its modification time is the clock's. */
   public void write(EmbeddingHub hub, String relative, byte[] content) {
-    try (OutputStream out = fs(hub).create(path(hub, relative), true)) {
-      out.write(content);
+    try {
+      FileSystem fs = fs(hub);
+      try (OutputStream out = fs.create(path(hub, relative), true)) {
+        out.write(content);
+      }
+      fs.setTimes(path(hub, relative), clock.millis(), -1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
