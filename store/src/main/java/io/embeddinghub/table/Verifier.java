@@ -7,6 +7,7 @@ import io.embeddinghub.VerifyResult;
 import io.embeddinghub.VerifyResult.FileKind;
 import io.embeddinghub.VerifyResult.Problem;
 import io.embeddinghub.format.DataFileReader;
+import io.embeddinghub.format.FileTail;
 import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.internal.Errors;
@@ -225,6 +226,7 @@ public final class Verifier {
     String location = ctx.io().location(f.path());
     long rows = 0;
     try (DataFileReader reader = DataFileReader.open(ctx.io(), ctx.conf(), f, check.dimensions())) {
+      FileTail.check(ctx.io(), f, location); // after open, which checks the length
       String previous = null;
       while (reader.next()) {
         String key = reader.key();
