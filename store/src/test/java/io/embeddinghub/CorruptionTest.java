@@ -204,6 +204,28 @@ class CorruptionTest {
   }
 
   /**
+   * Once a vacuum expired the entries before the oldest retained checkpoint, a damaged checkpoint
+   * cannot be replaced by replaying entries: opening the space is an error naming it, never an
+   * older state; verify names it and nothing else.
+   */
+  @Test
+  void aDamagedCheckpointWhoseEntriesWereExpiredIsAnErrorNotAnOlderState() {
+    Fixture f = build();
+    Space space = f.hub().getSpace("s");
+    space.vacuum(java.time.Duration.ZERO, VacuumOptions.withoutRetentionCheck());
+    String checkpoint = String.format("s/_log/%020d.checkpoint.json", f.latest());
+    assertThat(HUBS.exists(f.hub(), checkpoint)).isTrue();
+    assertThat(HUBS.exists(f.hub(), String.format("s/_log/%020d.json", 0))).isFalse();
+    HUBS.write(f.hub(), checkpoint, damage(HUBS.read(f.hub(), checkpoint), Damage.FLIP_MIDDLE));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HUBS.reopen(f.hub()).getSpace("s"))
+        .isInstanceOf(CorruptFileException.class).hasMessageContaining(checkpoint.substring(checkpoint.lastIndexOf('/') + 1));
+    VerifyResult r = HUBS.reopen(f.hub()).verifyAll("s");
+    assertThat(r.problems()).extracting(VerifyResult.Problem::path).containsExactly(checkpoint);
+    assertThat(r.versions()).containsExactly(f.latest());
+  }
+
+  /**
    * A byte flipped at every 16th offset of a data file, one at a time (bloom filter, page index and
    * footer included, which have no page checksum): point reads, multiget and exact search either
    * answer as the model says or name the file, and verify names the file whenever a read did not
