@@ -203,6 +203,25 @@ class CorruptionTest {
     OUTCOMES.put(t + " " + d, String.join(", ", outcomes));
   }
 
+  /** A checkpoint that parses but disagrees with the entries it summarizes: verify names it (readers trust checkpoints). */
+  @Test
+  void aCheckpointThatParsesButDisagreesWithTheEntriesIsNamed() {
+    Fixture f = build();
+    String checkpoint = String.format("s/_log/%020d.checkpoint.json", 10);
+    String json = new String(HUBS.read(f.hub(), checkpoint), java.nio.charset.StandardCharsets.UTF_8);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"minKey\":\"([^\"]+)\"").matcher(json);
+    assertThat(m.find()).isTrue();
+    String lied = json.substring(0, m.start(1)) + "a" + json.substring(m.start(1));
+    HUBS.write(f.hub(), checkpoint, lied.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    for (VerifyResult r : List.of(HUBS.reopen(f.hub()).verify("s"), HUBS.reopen(f.hub()).verifyAll("s"))) {
+      assertThat(r.problems()).hasSize(1);
+      assertThat(r.problems().get(0).path()).isEqualTo(checkpoint);
+      assertThat(r.problems().get(0).kind()).isEqualTo(VerifyResult.FileKind.CHECKPOINT);
+      assertThat(r.problems().get(0).message()).contains("disagrees with the log entries up to version 10");
+    }
+  }
+
   /**
    * Once a vacuum expired the entries before the oldest retained checkpoint, a damaged checkpoint
    * cannot be replaced by replaying entries: opening the space is an error naming it, never an
