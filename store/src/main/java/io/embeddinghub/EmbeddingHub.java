@@ -233,6 +233,34 @@ public final class EmbeddingHub {
     return Vacuum.vacuumHub(ctx, retention, options);
   }
 
+  /**
+   * Checks every file the latest version of {@code space} references without changing anything:
+   * its log entries and checkpoints parse and agree, every data file has its logged length, is
+   * readable Parquet (page checksums verified) with the logged row count, keys sorted, in the
+   * logged range and bucket, and every index partition's header and checksum are valid. Reads one
+   * file at a time. Works when the space cannot be opened (a damaged log), unlike {@link
+   * Space#verify()}.
+   *
+   * @return every damaged file, each named once; {@link VerifyResult#ok()} when there is none
+   * @throws SpaceNotFoundException if the hub has no such space
+   */
+  public VerifyResult verify(String space) {
+    return io.embeddinghub.table.Verifier.verify(ctx, space, io.embeddinghub.table.Verifier.LATEST);
+  }
+
+  /** {@link #verify(String)} of one retained version. */
+  public VerifyResult verify(String space, long version) {
+    if (version < 0) {
+      throw new InvalidInputException("Version must be >= 0, got " + version);
+    }
+    return io.embeddinghub.table.Verifier.verify(ctx, space, version);
+  }
+
+  /** {@link #verify(String)} of every retained version (each file checked once). */
+  public VerifyResult verifyAll(String space) {
+    return io.embeddinghub.table.Verifier.verify(ctx, space, io.embeddinghub.table.Verifier.ALL);
+  }
+
   @Override
   public String toString() {
     return "EmbeddingHub{" + root() + "}";

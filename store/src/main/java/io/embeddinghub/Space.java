@@ -219,6 +219,21 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
     return engine.vacuum(retention, options);
   }
 
+  /** Checks every file the latest version references; see {@link EmbeddingHub#verify(String)}. */
+  public VerifyResult verify() {
+    return hub.verify(name(), version());
+  }
+
+  /** Checks every file {@code version} references; see {@link EmbeddingHub#verify(String)}. */
+  public VerifyResult verify(long version) {
+    return hub.verify(name(), version);
+  }
+
+  /** Checks every file of every retained version, each once; see {@link EmbeddingHub#verify(String)}. */
+  public VerifyResult verifyAll() {
+    return hub.verifyAll(name());
+  }
+
   @Override
   public String toString() {
     return "Space{" + name() + " in " + hub.root() + "}";

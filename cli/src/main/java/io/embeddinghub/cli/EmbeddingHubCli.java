@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: {@value #OK} success, {@value #USER_ERROR} bad input or a missing space, key or
  * file (the library's message, no stack trace), {@value #USAGE_ERROR} usage error (picocli),
- * {@value #INTERNAL_ERROR} an unexpected internal error (message and stack trace on stderr).
+ * {@value #INTERNAL_ERROR} an unexpected internal error (message and stack trace on stderr),
+ * {@value #DAMAGE_FOUND} {@code verify} found damaged files.
  */
 @Command(
     name = "embeddinghub",
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
       OptimizeCommand.class,
       IndexCommand.class,
       VacuumCommand.class,
+      VerifyCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "Exit codes:%n",
@@ -36,7 +38,8 @@ import picocli.CommandLine.Command;
       "0:success",
       "1:user error (bad input, missing space, key or file)",
       "2:usage error",
-      "3:internal error"
+      "3:internal error",
+      "4:verify found damaged files"
     })
 public final class EmbeddingHubCli implements Runnable {
   /** Exit code of success. */
@@ -53,6 +56,8 @@ public final class EmbeddingHubCli implements Runnable {
 
   /** Exit code of any other failure. */
   public static final int INTERNAL_ERROR = 3;
+  /** What {@code verify} returns when it found damaged files (it lists them). */
+  public static final int DAMAGE_FOUND = 4;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -84,7 +84,7 @@ class CliBadInputTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String sub : new String[] {"create", "list", "info", "history", "import", "export", "get", "nn", "optimize", "index", "vacuum"}) {
+    for (String sub : new String[] {"create", "list", "info", "history", "import", "export", "get", "nn", "optimize", "index", "vacuum", "verify"}) {
       Cli.Result r = Cli.run(sub, "--help");
       assertThat(r.exit()).as(sub).isZero();
       assertThat(r.out()).as(sub).contains("Usage: embeddinghub " + sub, "--hub");

@@ -193,7 +193,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     throw new NoSuchFunctionException(ident);
   }
 
-  /** {@code system.build_index} and {@code system.optimize}: {@code CALL <catalog>.system.optimize('space')}. */
+  /** {@code system.build_index}, {@code optimize}, {@code vacuum} and {@code verify}: {@code CALL <catalog>.system.optimize('space')}. */
   @Override
   public UnboundProcedure loadProcedure(Identifier ident) {
     if (hub == null) {
@@ -214,7 +214,8 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
   @Override
   public Identifier[] listProcedures(String[] namespace) {
     return new Identifier[] {
-      Identifier.of(new String[] {"system"}, "build_index"), Identifier.of(new String[] {"system"}, "optimize")
+      Identifier.of(new String[] {"system"}, "build_index"), Identifier.of(new String[] {"system"}, "optimize"),
+      Identifier.of(new String[] {"system"}, "vacuum"), Identifier.of(new String[] {"system"}, "verify")
     };
   }
 

@@ -11,6 +11,8 @@ import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.VacuumOptions;
 import io.embeddinghub.VacuumResult;
+import io.embeddinghub.VerifyResult;
+import io.embeddinghub.engine.VerifyJob;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.RowDeletes;
@@ -347,6 +349,26 @@ public final class EmbeddingHubSpark {
     Errors.checkNotNull(retention, "retention");
     Errors.checkNotNull(options, "options");
     return DistributedVacuum.run(spark, hub, Errors.checkSpaceName(space), retention, options);
+  }
+
+  /**
+   * Verifies the latest version of the space as a Spark job: the driver reads and checks the log,
+   * tasks check the data and index files it references, a few files per task, one file at a time.
+   * Changes nothing; the same result as {@link io.embeddinghub.EmbeddingHub#verify(String)}. What
+   * {@code CALL <catalog>.system.verify('space')} runs.
+   */
+  public VerifyResult verify(String space) {
+    return DistributedVerify.run(spark, hub, VerifyJob.latest(hub.context(), Errors.checkSpaceName(space)));
+  }
+
+  /** {@link #verify(String)} of one retained version. */
+  public VerifyResult verify(String space, long version) {
+    return DistributedVerify.run(spark, hub, VerifyJob.at(hub.context(), Errors.checkSpaceName(space), version));
+  }
+
+  /** {@link #verify(String)} of every retained version, each file checked once. */
+  public VerifyResult verifyAll(String space) {
+    return DistributedVerify.run(spark, hub, VerifyJob.all(hub.context(), Errors.checkSpaceName(space)));
   }
 
   private static Dataset<Row> keyColumn(Dataset<Row> keys) {

@@ -5,6 +5,8 @@ import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.VacuumOptions;
 import io.embeddinghub.VacuumResult;
+import io.embeddinghub.VerifyResult;
+import io.embeddinghub.engine.VerifyJob;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.function.BiFunction;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.connector.catalog.procedures.BoundProcedure;
 import org.apache.spark.sql.connector.catalog.procedures.ProcedureParameter;
 import org.apache.spark.sql.connector.catalog.procedures.UnboundProcedure;
@@ -20,12 +23,14 @@ import org.apache.spark.sql.connector.read.LocalScan;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * A maintenance procedure of the catalog's {@code system} namespace, taking a space name (and
  * options after it) and returning one row: {@code CALL <catalog>.system.build_index('space')},
  * {@code CALL <catalog>.system.optimize('space')} and {@code CALL <catalog>.system.vacuum('space',
- * retention_hours => 168, dry_run => false)}, each running the Spark job of {@link
+ * retention_hours => 168, dry_run => false)} and {@code CALL <catalog>.system.verify('space',
+ * all_versions => false)}, each running the Spark job of {@link
  * EmbeddingHubSpark} of the same name.
  */
 final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
@@ -109,7 +114,26 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
         ProcedureParameter.in("retention_hours", DataTypes.DoubleType)
             .defaultValue(Double.toString(VACUUM_RETENTION_HOURS_DEFAULT)).build(),
         ProcedureParameter.in("dry_run", DataTypes.BooleanType).defaultValue("false").build());
-    return Map.of(buildIndex.name, buildIndex, optimize.name, optimize, vacuum.name, vacuum);
+    SpaceProcedure verify = new SpaceProcedure(
+        "verify",
+        "Checks every file the latest version (or, with all_versions => true, every retained version)"
+            + " references, changing nothing; data and index files are checked in Spark tasks",
+        new StructType()
+            .add("ok", DataTypes.BooleanType, false)
+            .add("versions_checked", DataTypes.IntegerType, false)
+            .add("files_checked", DataTypes.LongType, false)
+            .add("rows_checked", DataTypes.LongType, false)
+            .add("problems", DataTypes.createArrayType(DataTypes.StringType, false), false),
+        (spark, space, input) -> {
+          boolean all = !input.isNullAt(1) && input.getBoolean(1);
+          io.embeddinghub.internal.Errors.checkSpaceName(space);
+          VerifyResult r = DistributedVerify.run(spark, hub,
+              all ? VerifyJob.all(hub.context(), space) : VerifyJob.latest(hub.context(), space));
+          Object[] problems = r.problems().stream().map(p -> UTF8String.fromString(p.toString())).toArray();
+          return new Object[] {r.ok(), r.versions().size(), r.filesChecked(), r.rowsChecked(), new GenericArrayData(problems)};
+        },
+        ProcedureParameter.in("all_versions", DataTypes.BooleanType).defaultValue("false").build());
+    return Map.of(buildIndex.name, buildIndex, optimize.name, optimize, vacuum.name, vacuum, verify.name, verify);
   }
 
   @Override

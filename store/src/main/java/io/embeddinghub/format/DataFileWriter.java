@@ -104,7 +104,9 @@ public final class DataFileWriter implements Closeable {
     }
     finished = true;
     writer.close();
-    return new DataFile(path, bucket, rows, io.length(path), firstKey, lastKey, null);
+    long length = io.length(path);
+    return new DataFile(path, bucket, rows, length, firstKey, lastKey, null,
+        FileTail.of(io, path, writer.getFooter(), length));
   }
 
   /** Unless finished, closes and deletes the partial file (best effort: it is invisible anyway). */

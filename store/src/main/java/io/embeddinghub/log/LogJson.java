@@ -207,6 +207,11 @@ public final class LogJson {
     if (f.indexPath() != null) {
       node.put("index", f.indexPath());
     }
+    if (f.tail() != null) {
+      ObjectNode tail = node.putObject("tail");
+      tail.put("offset", f.tail().offset());
+      tail.put("crc", f.tail().crc());
+    }
     return node;
   }
 
@@ -219,7 +224,10 @@ public final class LogJson {
           requiredLong(node, "size"),
           requiredText(node, "minKey"),
           requiredText(node, "maxKey"),
-          node.hasNonNull("index") ? node.get("index").asText() : null);
+          node.hasNonNull("index") ? node.get("index").asText() : null,
+          node.hasNonNull("tail")
+              ? new DataFile.Tail(requiredLong(node.get("tail"), "offset"), requiredLong(node.get("tail"), "crc"))
+              : null);
     } catch (RuntimeException e) {
       throw new IOException("invalid data file entry: " + e.getMessage(), e);
     }

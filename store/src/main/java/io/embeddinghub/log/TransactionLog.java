@@ -1,6 +1,7 @@
 package io.embeddinghub.log;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embeddinghub.CorruptFileException;
 import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.SpaceNotFoundException;
 import io.embeddinghub.internal.Errors;
@@ -67,8 +68,41 @@ public final class TransactionLog {
     return dir + "/" + entryName(version);
   }
 
-  String checkpointPath(long version) {
+  public String checkpointPath(long version) {
     return dir + "/" + checkpointName(version);
+  }
+
+  /** The {@code _last_checkpoint} hint's path. */
+  public String lastCheckpointPath() {
+    return dir + "/" + LAST_CHECKPOINT;
+  }
+
+  /** The versions of the entries and checkpoints in the log directory, ascending. */
+  public record LogFiles(java.util.SortedSet<Long> entries, java.util.SortedSet<Long> checkpoints) {
+    public LogFiles {
+      entries = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(entries));
+      checkpoints = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(checkpoints));
+    }
+  }
+
+  /** What the log directory holds now (one listing). */
+  public LogFiles files() {
+    Listing listing = list();
+    return new LogFiles(listing.entries, listing.checkpoints);
+  }
+
+  /** The checkpoint version a {@code _last_checkpoint} hint names. */
+  public static long decodeHint(byte[] bytes) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode version;
+    try {
+      version = MAPPER.readTree(bytes).get("version");
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("not valid JSON (" + e.getMessage() + ")", e);
+    }
+    if (version == null || !version.canConvertToLong() || !version.isIntegralNumber() || version.asLong() < 0) {
+      throw new IOException("field 'version' is not a version number: " + version);
+    }
+    return version.asLong();
   }
 
   /** The latest state, or null when the space has no log (never created, or dropped). */
@@ -76,7 +110,11 @@ public final class TransactionLog {
     Long hinted = readHint();
     SpaceState start = null;
     if (hinted != null) {
-      start = readCheckpoint(hinted, true);
+      try {
+        start = readCheckpoint(hinted, true);
+      } catch (CorruptFileException damaged) {
+        start = null; // derived data: start from the listing, which skips it too
+      }
     }
     if (start == null) {
       Listing listing = list();
@@ -235,15 +273,33 @@ public final class TransactionLog {
     }
   }
 
+  /**
+   * The newest readable state at or before {@code atMost} to replay entries from: the newest
+   * checkpoint, or, when it is damaged (checkpoints are derived data), an older one or version 0
+   * whose entries reach past the damaged one; otherwise the damaged checkpoint's error.
+   */
   private SpaceState startingPoint(Listing listing, long atMost) {
-    Long checkpoint = listing.checkpoints.floor(atMost);
-    if (checkpoint != null) {
-      SpaceState state = readCheckpoint(checkpoint, false);
-      if (state != null) {
-        return state;
+    CorruptFileException damaged = null;
+    for (Long checkpoint = listing.checkpoints.floor(atMost); checkpoint != null;
+        checkpoint = listing.checkpoints.lower(checkpoint)) {
+      try {
+        SpaceState state = readCheckpoint(checkpoint, false);
+        if (damaged == null || entriesFollow(listing, checkpoint, atMost)) {
+          return state;
+        }
+        break;
+      } catch (CorruptFileException e) {
+        if (damaged == null) {
+          damaged = e;
+        } else {
+          damaged.addSuppressed(e);
+        }
       }
     }
-    if (!listing.entries.contains(0L)) {
+    if (!listing.entries.contains(0L) || (damaged != null && !entriesFollow(listing, 0, atMost))) {
+      if (damaged != null) {
+        throw damaged;
+      }
       throw Errors.corrupt(io.location(dir), "the log has neither version 0 nor a usable checkpoint", null);
     }
     LogEntry first = readEntry(0);
@@ -255,6 +311,17 @@ public final class TransactionLog {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw Errors.corrupt(io.location(entryPath(0)), e.getMessage(), e);
     }
+  }
+
+  /** Whether every entry after {@code from} up to {@code atMost} (or the newest listed) is listed. */
+  private static boolean entriesFollow(Listing listing, long from, long atMost) {
+    long last = Math.min(atMost, listing.entries.isEmpty() ? from : listing.entries.last());
+    for (long v = from + 1; v <= last; v++) {
+      if (!listing.entries.contains(v)) {
+        return false;
+      }
+    }
+    return last >= Math.min(atMost, listing.checkpoints.isEmpty() ? from : listing.checkpoints.last());
   }
 
   /** A checkpoint's state; null when absent and {@code absentOk}. */

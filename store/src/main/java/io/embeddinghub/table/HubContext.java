@@ -16,6 +16,7 @@ public final class HubContext {
   private final FileContentsCache cache;
   private final IndexCache indexCache;
   private final PointReadStats pointReads;
+  private final io.embeddinghub.format.FileTail.Checked tailsChecked = new io.embeddinghub.format.FileTail.Checked();
   private final java.util.concurrent.atomic.AtomicLong graphBuilds = new java.util.concurrent.atomic.AtomicLong();
 
   public HubContext(FileIO io, Configuration conf) {
@@ -35,6 +36,11 @@ public final class HubContext {
     this.cache = new FileContentsCache(io, this.conf, settings.cacheMaxBytes());
     this.indexCache = new IndexCache(settings.indexCacheMaxBytes());
     this.pointReads = new PointReadStats(settings.pointLookupLoadAfter());
+  }
+
+  /** The data files whose tails (bloom filters, page indexes, footer) point reads found intact. */
+  public io.embeddinghub.format.FileTail.Checked tailsChecked() {
+    return tailsChecked;
   }
 
   /** What this hub's point reads of data files did. */

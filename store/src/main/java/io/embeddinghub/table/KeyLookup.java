@@ -83,6 +83,8 @@ final class KeyLookup {
       }
       return out;
     }
+    // the point read's filters trust the file's bloom filters and page indexes: check their CRC first
+    io.embeddinghub.format.FileTail.checkOnce(ctx.io(), f.file(), ctx.tailsChecked());
     ParquetPointReads.Result read =
         ParquetPointReads.read(ctx.io(), ctx.conf(), f.file(), dims, candidates, withVectors);
     ctx.pointReads().recordRead(path, read.rowsDecoded());

@@ -1,0 +1,90 @@
+package io.embeddinghub.engine;
+
+import io.embeddinghub.VerifyResult;
+import io.embeddinghub.table.HubContext;
+import io.embeddinghub.table.Verifier;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A verify of one space split into steps an engine can spread over its tasks: {@link #plan} on the
+ * driver (the log read and checked, the data and index files listed), {@link #check} of each
+ * {@link #slices slice} of those files in tasks (one file at a time), then {@link #result} of the
+ * slices' results. Changes nothing. Serializable and immutable.
+ */
+public final class VerifyJob implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final Verifier.Plan plan;
+
+  private VerifyJob(Verifier.Plan plan) {
+    this.plan = plan;
+  }
+
+  /** Plans a verify of the latest version of {@code space}. */
+  public static VerifyJob latest(HubContext ctx, String space) {
+    return new VerifyJob(Verifier.plan(ctx, space, Verifier.LATEST));
+  }
+
+  /** Plans a verify of one retained version. */
+  public static VerifyJob at(HubContext ctx, String space, long version) {
+    if (version < 0) {
+      throw new io.embeddinghub.InvalidInputException("Version must be >= 0, got " + version);
+    }
+    return new VerifyJob(Verifier.plan(ctx, space, version));
+  }
+
+  /** Plans a verify of every retained version (each file checked once). */
+  public static VerifyJob all(HubContext ctx, String space) {
+    return new VerifyJob(Verifier.plan(ctx, space, Verifier.ALL));
+  }
+
+  /** How many data and index files the tasks check. */
+  public int files() {
+    return plan.files().size();
+  }
+
+  /** A part of the files to check (a task's work). */
+  public record Slice(List<Verifier.FileCheck> files) implements Serializable {
+    public Slice {
+      files = List.copyOf(files);
+    }
+  }
+
+  /** The files to check in slices of at most {@code maxFiles}. */
+  public List<Slice> slices(int maxFiles) {
+    if (maxFiles < 1) {
+      throw new IllegalArgumentException("A verify slice holds at least one file, got " + maxFiles);
+    }
+    List<Slice> out = new ArrayList<>();
+    List<Verifier.FileCheck> files = plan.files();
+    for (int from = 0; from < files.size(); from += maxFiles) {
+      out.add(new Slice(files.subList(from, Math.min(files.size(), from + maxFiles))));
+    }
+    return out;
+  }
+
+  /** Checks one slice's files, one at a time. */
+  public VerifyResult check(HubContext ctx, Slice slice) {
+    VerifyResult out = new VerifyResult(plan.space(), List.of(), 0, 0, List.of());
+    for (Verifier.FileCheck f : slice.files()) {
+      out = out.plus(Verifier.check(ctx, plan.space(), f));
+    }
+    return out;
+  }
+
+  /** The log's findings and the slices' results as one, in the plan's file order. */
+  public VerifyResult result(List<VerifyResult> slices) {
+    VerifyResult total = plan.logResult();
+    for (VerifyResult r : slices) {
+      total = total.plus(new VerifyResult(r.space(), plan.versions(), r.filesChecked(), r.rowsChecked(), r.problems()));
+    }
+    return total;
+  }
+
+  @Override
+  public String toString() {
+    return "VerifyJob{" + plan.space() + ", versions=" + plan.versions().size() + ", files=" + files() + "}";
+  }
+}

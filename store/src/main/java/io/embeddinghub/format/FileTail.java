@@ -1,0 +1,101 @@
+package io.embeddinghub.format;
+
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.io.FileIO;
+import io.embeddinghub.log.DataFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.SeekableInputStream;
+
+/**
+ * The checksum of a data file's tail: every byte after its last column chunk, where parquet-mr
+ * writes the column and offset indexes, the bloom filters and the footer. Parquet's page checksums
+ * cover only page data, and point reads trust these structures to skip row groups and pages: a
+ * flipped bit in a bloom filter or a page's min/max would make a present key look absent. So the
+ * log records the tail's CRC-32 ({@link DataFile#tail()}) and point reads check it once per file
+ * and JVM before trusting it; {@code verify} checks it every time.
+ */
+public final class FileTail {
+  private static final int CHUNK = 1 << 16;
+  private static final int REMEMBERED_MAX = 1 << 16;
+
+  private FileTail() {}
+
+  /** The tail of the file just written at {@code path} with this footer and length. */
+  static DataFile.Tail of(FileIO io, String path, ParquetMetadata footer, long length) throws IOException {
+    long offset = 0;
+    for (BlockMetaData block : footer.getBlocks()) {
+      for (ColumnChunkMetaData column : block.getColumns()) {
+        offset = Math.max(offset, column.getStartingPos() + column.getTotalSize());
+      }
+    }
+    return new DataFile.Tail(offset, crc(io, path, offset, length));
+  }
+
+  /**
+   * Checks the length of {@code file} and, if the log records one, its tail against the log;
+   * throws a corrupt-file error naming the file.
+   */
+  public static void check(FileIO io, DataFile file, String location) {
+    DataFile.Tail tail = file.tail();
+    if (tail == null) {
+      return;
+    }
+    ParquetDataFiles.checkLength(io, file, location);
+    long crc;
+    try {
+      crc = crc(io, file.path(), tail.offset(), file.sizeBytes());
+    } catch (IOException e) {
+      throw Errors.corrupt(location, "cannot read its footer and indexes (" + e + ")", e);
+    }
+    if (crc != tail.crc()) {
+      throw Errors.corrupt(location, "footer, page index or bloom filter damaged: CRC-32 of bytes " + tail.offset()
+          + ".." + file.sizeBytes() + " is " + Long.toHexString(crc) + ", the log records " + Long.toHexString(tail.crc()),
+          null);
+    }
+  }
+
+  /** Remembers which files' tails were found intact (files never change), for {@link #checkOnce}. */
+  public static final class Checked {
+    private final Set<String> paths = ConcurrentHashMap.newKeySet();
+  }
+
+  /** {@link #check}, unless {@code checked} says this file's tail was found intact before. */
+  public static void checkOnce(FileIO io, DataFile file, Checked checked) {
+    if (file.tail() == null) {
+      return;
+    }
+    String id = file.path() + "@" + file.sizeBytes() + "#" + file.tail().crc();
+    if (checked.paths.contains(id)) {
+      return;
+    }
+    check(io, file, io.location(file.path()));
+    if (checked.paths.size() >= REMEMBERED_MAX) {
+      checked.paths.clear();
+    }
+    checked.paths.add(id);
+  }
+
+  private static long crc(FileIO io, String path, long from, long to) throws IOException {
+    CRC32 crc = new CRC32();
+    byte[] buffer = new byte[CHUNK];
+    try (SeekableInputStream in = io.newInputFile(path).newStream()) {
+      in.seek(from);
+      for (long left = to - from; left > 0; ) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (n < 0) {
+          throw new java.io.EOFException("file ends " + left + " bytes before " + to);
+        }
+        crc.update(buffer, 0, n);
+        left -= n;
+      }
+    }
+    return crc.getValue();
+  }
+}
