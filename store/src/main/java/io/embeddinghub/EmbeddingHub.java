@@ -241,6 +241,7 @@ public final class EmbeddingHub {
    * file at a time. Works when the space cannot be opened (a damaged log), unlike {@link
    * Space#verify()}.
    *
+   * @param space the space's name
    * @return every damaged file, each named once; {@link VerifyResult#ok()} when there is none
    * @throws SpaceNotFoundException if the hub has no such space
    */
@@ -248,7 +249,15 @@ public final class EmbeddingHub {
     return io.embeddinghub.table.Verifier.verify(ctx, space, io.embeddinghub.table.Verifier.LATEST);
   }
 
-  /** {@link #verify(String)} of one retained version. */
+  /**
+   * {@link #verify(String)} of one retained version.
+   *
+   * @param space the space's name
+   * @param version the version whose files to check
+   * @return every damaged file, each named once
+   * @throws SpaceNotFoundException if the hub has no such space
+   * @throws VersionNotFoundException if the version does not exist or was vacuumed
+   */
   public VerifyResult verify(String space, long version) {
     if (version < 0) {
       throw new InvalidInputException("Version must be >= 0, got " + version);
@@ -256,7 +265,13 @@ public final class EmbeddingHub {
     return io.embeddinghub.table.Verifier.verify(ctx, space, version);
   }
 
-  /** {@link #verify(String)} of every retained version (each file checked once). */
+  /**
+   * {@link #verify(String)} of every retained version (each file checked once).
+   *
+   * @param space the space's name
+   * @return every damaged file, each named once, at the oldest version referencing it
+   * @throws SpaceNotFoundException if the hub has no such space
+   */
   public VerifyResult verifyAll(String space) {
     return io.embeddinghub.table.Verifier.verify(ctx, space, io.embeddinghub.table.Verifier.ALL);
   }

@@ -219,17 +219,31 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
     return engine.vacuum(retention, options);
   }
 
-  /** Checks every file the latest version references; see {@link EmbeddingHub#verify(String)}. */
+  /**
+   * Checks every file the latest version references; see {@link EmbeddingHub#verify(String)}.
+   *
+   * @return every damaged file, each named once
+   */
   public VerifyResult verify() {
     return hub.verify(name(), version());
   }
 
-  /** Checks every file {@code version} references; see {@link EmbeddingHub#verify(String)}. */
+  /**
+   * Checks every file a version references; see {@link EmbeddingHub#verify(String)}.
+   *
+   * @param version the version whose files to check
+   * @return every damaged file, each named once
+   * @throws VersionNotFoundException if the version does not exist or was vacuumed
+   */
   public VerifyResult verify(long version) {
     return hub.verify(name(), version);
   }
 
-  /** Checks every file of every retained version, each once; see {@link EmbeddingHub#verify(String)}. */
+  /**
+   * Checks every file of every retained version, each once; see {@link EmbeddingHub#verify(String)}.
+   *
+   * @return every damaged file, each named once
+   */
   public VerifyResult verifyAll() {
     return hub.verifyAll(name());
   }

@@ -42,8 +42,17 @@ public final class VerifyResult implements Serializable {
    *     checked version referencing it); -1 for {@code _last_checkpoint}, which belongs to none
    * @param kind the kind of file
    * @param message what is wrong, with the offending values
+   * @serial exclude Serialized by its components, documented above.
    */
   public record Problem(String path, long version, FileKind kind, String message) implements Serializable {
+    /**
+     * Checks that no component but {@code version} is null.
+     *
+     * @param path the file, relative to the hub root
+     * @param version the version the problem was found in, or -1
+     * @param kind the kind of file
+     * @param message what is wrong
+     */
     public Problem {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(kind, "kind");
@@ -56,14 +65,24 @@ public final class VerifyResult implements Serializable {
     }
   }
 
+  /** The space verified. */
   private final String space;
+  /** The versions checked, ascending. */
   private final List<Long> versions;
+  /** Files read. */
   private final long filesChecked;
+  /** Data file rows read. */
   private final long rowsChecked;
+  /** At most one per path. */
   private final List<Problem> problems;
 
   /**
+   * A result of checking {@code space}.
+   *
+   * @param space the space verified
    * @param versions the versions checked, ascending
+   * @param filesChecked files read
+   * @param rowsChecked data file rows read
    * @param problems at most one per path (later ones for the same path are dropped)
    */
   public VerifyResult(String space, List<Long> versions, long filesChecked, long rowsChecked, List<Problem> problems) {
@@ -81,37 +100,42 @@ public final class VerifyResult implements Serializable {
     this.problems = List.copyOf(byPath.values());
   }
 
-  /** The space verified. */
+  /** {@return the space verified} */
   public String space() {
     return space;
   }
 
-  /** The versions checked, ascending. */
+  /** {@return the versions checked, ascending} */
   public List<Long> versions() {
     return versions;
   }
 
-  /** Whether no file is damaged. */
+  /** {@return whether no file is damaged} */
   public boolean ok() {
     return problems.isEmpty();
   }
 
-  /** One entry per damaged file, log files first, then data and index files in the order checked. */
+  /** {@return one entry per damaged file, log files first, then data and index files in the order checked} */
   public List<Problem> problems() {
     return problems;
   }
 
-  /** Files read: log entries, checkpoints, the hint, data files and index files. */
+  /** {@return the files read: log entries, checkpoints, the hint, data files and index files} */
   public long filesChecked() {
     return filesChecked;
   }
 
-  /** Data file rows read (each file once, whatever the number of versions referencing it). */
+  /** {@return the data file rows read (each file once, whatever the number of versions referencing it)} */
   public long rowsChecked() {
     return rowsChecked;
   }
 
-  /** This result and {@code other} (of the same space) as one: counts added, problems concatenated. */
+  /**
+   * This result and another of the same space as one: counts added, problems concatenated.
+   *
+   * @param other a result of another part of the same verify
+   * @return the combined result
+   */
   public VerifyResult plus(VerifyResult other) {
     List<Problem> all = new ArrayList<>(problems);
     all.addAll(other.problems);

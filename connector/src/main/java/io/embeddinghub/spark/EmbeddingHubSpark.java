@@ -356,17 +356,33 @@ public final class EmbeddingHubSpark {
    * tasks check the data and index files it references, a few files per task, one file at a time.
    * Changes nothing; the same result as {@link io.embeddinghub.EmbeddingHub#verify(String)}. What
    * {@code CALL <catalog>.system.verify('space')} runs.
+   *
+   * @param space the space's name
+   * @return every damaged file, each named once
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no such space
    */
   public VerifyResult verify(String space) {
     return DistributedVerify.run(spark, hub, VerifyJob.latest(hub.context(), Errors.checkSpaceName(space)));
   }
 
-  /** {@link #verify(String)} of one retained version. */
+  /**
+   * {@link #verify(String)} of one retained version.
+   *
+   * @param space the space's name
+   * @param version the version whose files to check
+   * @return every damaged file, each named once
+   * @throws io.embeddinghub.VersionNotFoundException if the version does not exist or was vacuumed
+   */
   public VerifyResult verify(String space, long version) {
     return DistributedVerify.run(spark, hub, VerifyJob.at(hub.context(), Errors.checkSpaceName(space), version));
   }
 
-  /** {@link #verify(String)} of every retained version, each file checked once. */
+  /**
+   * {@link #verify(String)} of every retained version, each file checked once.
+   *
+   * @param space the space's name
+   * @return every damaged file, each named once, at the oldest version referencing it
+   */
   public VerifyResult verifyAll(String space) {
     return DistributedVerify.run(spark, hub, VerifyJob.all(hub.context(), Errors.checkSpaceName(space)));
   }

@@ -86,6 +86,9 @@ class SparkNullArgumentsTest {
     if (type == int.class) {
       return 3;
     }
+    if (type == long.class) {
+      return 0L;
+    }
     if (type == SparkSession.class) {
       return spark;
     }

@@ -16,18 +16,32 @@ import java.util.List;
 public final class VerifyJob implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The log's findings and the files left to check. */
   private final Verifier.Plan plan;
 
   private VerifyJob(Verifier.Plan plan) {
     this.plan = plan;
   }
 
-  /** Plans a verify of the latest version of {@code space}. */
+  /**
+   * Plans a verify of the latest version of a space.
+   *
+   * @param ctx the hub
+   * @param space the space's name
+   * @return the job
+   */
   public static VerifyJob latest(HubContext ctx, String space) {
     return new VerifyJob(Verifier.plan(ctx, space, Verifier.LATEST));
   }
 
-  /** Plans a verify of one retained version. */
+  /**
+   * Plans a verify of one retained version.
+   *
+   * @param ctx the hub
+   * @param space the space's name
+   * @param version the version whose files to check
+   * @return the job
+   */
   public static VerifyJob at(HubContext ctx, String space, long version) {
     if (version < 0) {
       throw new io.embeddinghub.InvalidInputException("Version must be >= 0, got " + version);
@@ -35,24 +49,45 @@ public final class VerifyJob implements Serializable {
     return new VerifyJob(Verifier.plan(ctx, space, version));
   }
 
-  /** Plans a verify of every retained version (each file checked once). */
+  /**
+   * Plans a verify of every retained version (each file checked once).
+   *
+   * @param ctx the hub
+   * @param space the space's name
+   * @return the job
+   */
   public static VerifyJob all(HubContext ctx, String space) {
     return new VerifyJob(Verifier.plan(ctx, space, Verifier.ALL));
   }
 
-  /** How many data and index files the tasks check. */
+  /** {@return how many data and index files the tasks check} */
   public int files() {
     return plan.files().size();
   }
 
-  /** A part of the files to check (a task's work). */
+  /**
+   * A part of the files to check (a task's work).
+   *
+   * @param files the files, checked in this order
+   * @serial exclude Serialized by its component, documented above.
+   */
   public record Slice(List<Verifier.FileCheck> files) implements Serializable {
+    /**
+     * Copies the list.
+     *
+     * @param files the files, checked in this order
+     */
     public Slice {
       files = List.copyOf(files);
     }
   }
 
-  /** The files to check in slices of at most {@code maxFiles}. */
+  /**
+   * The files to check, in slices.
+   *
+   * @param maxFiles the most files a slice holds
+   * @return the slices, in the plan's file order
+   */
   public List<Slice> slices(int maxFiles) {
     if (maxFiles < 1) {
       throw new IllegalArgumentException("A verify slice holds at least one file, got " + maxFiles);
@@ -65,7 +100,13 @@ public final class VerifyJob implements Serializable {
     return out;
   }
 
-  /** Checks one slice's files, one at a time. */
+  /**
+   * Checks one slice's files, one at a time (in a task).
+   *
+   * @param ctx the hub, as the task sees it
+   * @param slice the files to check
+   * @return what the slice's files showed
+   */
   public VerifyResult check(HubContext ctx, Slice slice) {
     VerifyResult out = new VerifyResult(plan.space(), List.of(), 0, 0, List.of());
     for (Verifier.FileCheck f : slice.files()) {
@@ -74,7 +115,12 @@ public final class VerifyJob implements Serializable {
     return out;
   }
 
-  /** The log's findings and the slices' results as one, in the plan's file order. */
+  /**
+   * The log's findings and the slices' results as one, in the plan's file order.
+   *
+   * @param slices the results of {@link #check}, one per slice
+   * @return the verify's result
+   */
   public VerifyResult result(List<VerifyResult> slices) {
     VerifyResult total = plan.logResult();
     for (VerifyResult r : slices) {
