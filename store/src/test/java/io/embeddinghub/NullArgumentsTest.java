@@ -157,6 +157,8 @@ class NullArgumentsTest {
       return VacuumOptions.DEFAULT;
     } else if (type == Instant.class) {
       return Instant.now();
+    } else if (type == java.time.Clock.class) {
+      return java.time.Clock.systemUTC();
     } else if (type == Duration.class) {
       return Duration.ofDays(1);
     } else if (type == Configuration.class) {
