@@ -19,12 +19,15 @@ final class Brute {
     return Math.sqrt(sum);
   }
 
-  /** The {@code k} keys nearest to {@code query}, nearest first, ties by key; {@code except} left out. */
+  /**
+   * The {@code k} keys nearest to {@code query}, nearest first, ties by key; {@code except} left
+   * out. Distances are compared as the floats {@link Neighbor} reports, as the store ranks them.
+   */
   static List<String> nearest(Map<String, float[]> rows, float[] query, int k, String except) {
     List<Map.Entry<String, Double>> all = new ArrayList<>();
     rows.forEach((key, v) -> {
       if (!key.equals(except)) {
-        all.add(Map.entry(key, l2(query, v)));
+        all.add(Map.entry(key, (double) (float) l2(query, v)));
       }
     });
     all.sort(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()));

@@ -16,7 +16,7 @@ final class ChildJvm {
   static Process start(String heap, Class<?> mainClass, Path output, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(
-        java, heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        java, heap, "-XX:+UseSerialGC", "-Xshare:auto",
         "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command)

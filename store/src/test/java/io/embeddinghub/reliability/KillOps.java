@@ -35,7 +35,7 @@ final class KillOps {
   private KillOps() {}
 
   static Op op(long seed, long id) {
-    Random r = new Random(seed * 1_000_003L + id);
+    Random r = new Random(new SplittableRandom(seed * 1_000_003L + id).nextLong()); // sequential seeds of Random correlate
     int pick = r.nextInt(100);
     Type type;
     if (pick < 20) {

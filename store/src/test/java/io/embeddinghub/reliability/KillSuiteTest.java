@@ -37,16 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
  * versions, the oldest listed version readable; point reads and exact and approximate kNN agreeing
  * with brute force over the model; and the next writer making progress.
  *
- * <p>{@code -Dreliability.kills=N} (default 24), {@code -Dreliability.seed=S},
- * {@code -Dreliability.maxDelayMs=M} (default 3000: the kill comes 0..M ms after the writer has
+ * <p>{@code -Dreliability.kills=N} (default 20), {@code -Dreliability.seed=S},
+ * {@code -Dreliability.maxDelayMs=M} (default 4000: the kill comes 0..M ms after the writer has
  * opened the space). Long run: {@code mvn -o -pl store test -Dtest=KillSuiteTest -Dreliability.kills=150}.
  */
 class KillSuiteTest {
   private static final int K = 10;
 
-  private final int kills = Integer.getInteger("reliability.kills", 24);
+  private final int kills = Integer.getInteger("reliability.kills", 20);
   private final long seed = Long.getLong("reliability.seed", 20261204L);
-  private final int maxDelayMs = Integer.getInteger("reliability.maxDelayMs", 3000);
+  private final int maxDelayMs = Integer.getInteger("reliability.maxDelayMs", 4000);
 
   private long acknowledged;
   private long inFlightApplied;
