@@ -13,7 +13,8 @@ import java.util.Map;
  * The kill suite's writer (a child JVM, killed with SIGKILL at a random moment): runs operations
  * {@code firstId, firstId + 1, ...} of {@link KillOps} on one space, forever. Before each call it
  * appends {@code I <id> <type>} to the ack file, after the call returns {@code A <id>}, each line
- * written and forced to disk before going on. Any exception ends the process with exit code 2.
+ * written and forced to disk before going on (a third of the acknowledgements come up to 100 ms
+ * late, so that kills also land between a commit and its acknowledgement). Any exception ends the process with exit code 2.
  *
  * <p>Arguments: hub URI, ack file, seed, first operation id.
  */
@@ -27,10 +28,14 @@ public final class KillWriter {
     try (FileOutputStream ack = new FileOutputStream(args[1], true)) {
       Space space = EmbeddingHub.open(hubUri).getSpace(KillOps.SPACE);
       line(ack, "S " + space.version());
+      java.util.Random slowAcks = new java.util.Random(seed + id);
       while (true) {
         KillOps.Op op = KillOps.op(seed, id);
         line(ack, "I " + id + " " + op.type());
         run(space, op);
+        if (slowAcks.nextInt(3) == 0) {
+          Thread.sleep(slowAcks.nextInt(100)); // a slow acknowledgement: widens the window of "landed, not acknowledged"
+        }
         line(ack, "A " + id);
         id++;
       }
