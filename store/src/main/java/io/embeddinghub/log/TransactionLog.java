@@ -260,6 +260,12 @@ public final class TransactionLog {
     return deleted;
   }
 
+  /** Whether entries older than {@link #oldestVersion()} are left behind by an interrupted expiry. */
+  public boolean hasExpiryLeftovers() {
+    Listing listing = list();
+    return !listing.isEmpty() && listing.hasLeftovers();
+  }
+
   /** Whether the log holds any version. */
   public boolean exists() {
     return !list().isEmpty();
@@ -397,12 +403,22 @@ public final class TransactionLog {
       return entries.isEmpty() && checkpoints.isEmpty();
     }
 
-    /** Oldest loadable version: 0, or the oldest checkpoint when older entries were expired. */
+    /**
+     * Oldest loadable version: 0, or the oldest checkpoint when older entries were expired. Entries
+     * older than that checkpoint are what an interrupted expiry left (it writes the checkpoint of
+     * the oldest kept version and deletes the older checkpoints before the older entries): no
+     * checkpoint leads to them, so they are not versions any more, and the next vacuum deletes them.
+     */
     long oldestVersion() {
       if (entries.contains(0L)) {
         return 0;
       }
-      return checkpoints.isEmpty() ? entries.first() : Math.min(checkpoints.first(), entries.isEmpty() ? Long.MAX_VALUE : entries.first());
+      return checkpoints.isEmpty() ? entries.first() : checkpoints.first();
+    }
+
+    /** Whether entries older than the oldest loadable version are left (an interrupted expiry). */
+    boolean hasLeftovers() {
+      return !entries.isEmpty() && entries.first() < oldestVersion();
     }
   }
 }

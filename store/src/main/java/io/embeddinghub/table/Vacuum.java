@@ -87,7 +87,7 @@ public final class Vacuum {
       for (LogEntry e : entries) {
         expired += e.version() < retainedFrom ? 1 : 0;
       }
-    } else if (retainedFrom > oldest) {
+    } else if (retainedFrom > oldest || log.hasExpiryLeftovers()) { // also finish an interrupted expiry
       try {
         log.writeCheckpoint(log.load(retainedFrom), false);
         expired = log.expireBefore(retainedFrom);
