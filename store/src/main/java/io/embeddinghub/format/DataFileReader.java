@@ -55,7 +55,7 @@ public final class DataFileReader implements Closeable {
       ParquetReader<Object> reader = new Builder(in, rows).withConf(conf).build();
       return new DataFileReader(file, location, reader, rows);
     } catch (IOException | RuntimeException e) {
-      throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+      throw ParquetDataFiles.unreadable(location, e);
     }
   }
 
@@ -68,7 +68,7 @@ public final class DataFileReader implements Closeable {
     try {
       record = reader.read();
     } catch (IOException | RuntimeException e) {
-      throw Errors.corrupt(location, "unreadable Parquet (" + e.getMessage() + ")", e);
+      throw ParquetDataFiles.unreadable(location, e);
     }
     if (record == null) {
       done = true;

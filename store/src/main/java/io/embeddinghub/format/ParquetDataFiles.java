@@ -88,6 +88,17 @@ public final class ParquetDataFiles {
     }
   }
 
+  /**
+   * What a failed read of a data file is: an I/O error when the file system failed to open it
+   * (the file is fine; a retry may succeed), otherwise a {@link io.embeddinghub.CorruptFileException}.
+   */
+  static RuntimeException unreadable(String location, Exception e) {
+    if (io.embeddinghub.io.StorageIOException.isCauseOf(e)) {
+      return new io.embeddinghub.EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+    }
+    return Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+  }
+
   /** Checks that a file's schema has the key column, and the embedding column when {@code withVectors}. */
   static void checkSchema(MessageType fileSchema, boolean withVectors) {
     if (!fileSchema.containsPath(new String[] {KEY})
@@ -118,7 +129,7 @@ public final class ParquetDataFiles {
           throw oom; // the heap, not the file: never report it as corrupt
         }
       }
-      throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+      throw unreadable(location, e);
     }
     if (collector.rows != file.rows()) {
       throw Errors.corrupt(

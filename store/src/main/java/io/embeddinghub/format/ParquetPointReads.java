@@ -101,7 +101,7 @@ public final class ParquetPointReads {
     } catch (CorruptRowException e) {
       throw Errors.corrupt(location, e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+      throw ParquetDataFiles.unreadable(location, e);
     }
     return new Result(hits, collector.rowsDecoded);
   }

@@ -288,8 +288,43 @@ public final class HadoopFileIO implements FileIO {
     };
   }
 
+  /**
+   * A Parquet input file whose open failures are {@link StorageIOException}s, so that readers tell
+   * a file system failure from a corrupt file. A missing file stays a {@link FileNotFoundException}.
+   */
   @Override
   public InputFile newInputFile(String relativePath) throws IOException {
-    return HadoopInputFile.fromStatus(fs.getFileStatus(resolve(relativePath)), conf);
+    Path path = resolve(relativePath);
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(path);
+    } catch (FileNotFoundException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new StorageIOException("Cannot get the status of " + path + ": " + e.getMessage(), e);
+    }
+    InputFile file = HadoopInputFile.fromStatus(status, conf);
+    return new InputFile() {
+      @Override
+      public long getLength() throws IOException {
+        return file.getLength();
+      }
+
+      @Override
+      public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
+        try {
+          return file.newStream();
+        } catch (FileNotFoundException e) {
+          throw e;
+        } catch (IOException e) {
+          throw new StorageIOException("Cannot open " + path + ": " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public String toString() {
+        return file.toString();
+      }
+    };
   }
 }
