@@ -1,0 +1,484 @@
+package io.embeddinghub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.embeddinghub.testing.FsFaults;
+import io.embeddinghub.testing.FsFaults.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every write path under every single file-system fault: each path is first run with counting
+ * only, to learn how many calls of each {@link Kind} it makes; then, for every kind and every n up
+ * to that count (sampled evenly past {@link #MAX_CASES_PER_KIND}), the n-th call of that kind
+ * fails (through {@code fault:}, a Hadoop file system over the local disk) and the test checks:
+ *
+ * <ol>
+ *   <li>the call throws an {@link EmbeddingHubException} carrying the injected I/O error, or
+ *       succeeds when the fault hit a best-effort step (a temporary file's delete, a checkpoint, a
+ *       cleanup delete);
+ *   <li>the space, reopened through a fresh hub on {@code file:}, is at its previous version with
+ *       the previous contents, or at the next one with the new contents (only when the commit
+ *       landed: the error then says the outcome is unknown), against a HashMap model; exact kNN
+ *       equals brute force over the model, approximate kNN returns live keys;
+ *   <li>a retry of the same call on the same {@code Space} succeeds and the model then matches;
+ *       a vacuum afterwards leaves only files the space references, and nothing outside the hub
+ *       root was ever named or touched.
+ * </ol>
+ */
+class FaultMatrixTest {
+  private static final int DIMS = 4;
+  private static final String SPACE = "s";
+  /** Past this many calls of a kind, n is sampled evenly (first and last always included). */
+  private static final int MAX_CASES_PER_KIND = 40;
+  private static final Path BASE = Path.of("target", "fault-matrix").toAbsolutePath();
+
+  /** One write path: how to set the space up, what the call is, and what it does to the model. */
+  private record WritePath(
+      String name,
+      SpaceSpec spec,
+      Consumer<Space> setup,
+      Consumer<Space> action,
+      UnaryOperator<Map<String, float[]>> effect,
+      boolean commits) {}
+
+  private static Configuration settings() {
+    Configuration conf = new Configuration();
+    conf.setInt(HubProperties.INDEX_MIN_ROWS, 16);
+    conf.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, 0);
+    conf.setLong(HubProperties.WRITE_BUFFER_BYTES, 4_000);
+    conf.setInt(HubProperties.CHECKPOINT_INTERVAL, 2);
+    return conf;
+  }
+
+  private static SpaceSpec spec() {
+    return SpaceSpec.builder(SPACE, DIMS).buckets(2).targetFileRows(16).build();
+  }
+
+  private static Map<String, float[]> rows(String prefix, int from, int count, int seed) {
+    return Oracles.batch(new Random(seed), DIMS, prefix, from, count);
+  }
+
+  private static Map<String, float[]> plus(Map<String, float[]> model, Map<String, float[]> rows) {
+    Map<String, float[]> out = new HashMap<>(model);
+    out.putAll(rows);
+    return out;
+  }
+
+  private static Map<String, float[]> minus(Map<String, float[]> model, List<String> keys) {
+    Map<String, float[]> out = new HashMap<>(model);
+    keys.forEach(out::remove);
+    return out;
+  }
+
+  private static final Map<String, float[]> OVERWRITES = rows("k", 10, 20, 2);
+  private static final Map<String, float[]> NEW_ROWS = rows("n", 0, 10, 3);
+  private static final Map<String, float[]> BULK = rows("b", 0, 150, 4);
+  private static final float[] ONE = {0.5f, -0.25f, 0.125f, 1f};
+  private static final List<String> MULTI_DELETE = List.of("k001", "k004", "k009", "k016", "k025", "k036", "absent");
+
+  private static void base(Space s) {
+    s.multiset(rows("k", 0, 40, 1));
+  }
+
+  /** Several small files per bucket, overwrites, deletes: something for optimize and vacuum to do. */
+  private static void churn(Space s) {
+    base(s);
+    s.multiset(rows("k", 20, 30, 5));
+    s.multiset(rows("k", 45, 40, 6));
+    s.multidelete(List.of("k003", "k021", "k050"));
+  }
+
+  private static Map<String, float[]> churned() {
+    Map<String, float[]> m = plus(plus(rows("k", 0, 40, 1), rows("k", 20, 30, 5)), rows("k", 45, 40, 6));
+    return minus(m, List.of("k003", "k021", "k050"));
+  }
+
+  private static List<WritePath> paths() {
+    Map<String, float[]> base = rows("k", 0, 40, 1);
+    List<WritePath> paths = new ArrayList<>();
+    paths.add(new WritePath("set", spec(), FaultMatrixTest::base,
+        s -> s.set("k005", ONE), m -> plus(m, Map.of("k005", ONE)), true));
+    paths.add(new WritePath("multiset", spec(), FaultMatrixTest::base,
+        s -> s.multiset(plus(OVERWRITES, NEW_ROWS)), m -> plus(m, plus(OVERWRITES, NEW_ROWS)), true));
+    paths.add(new WritePath("bulkLoad", spec(), FaultMatrixTest::base,
+        s -> s.multiset(Stream.concat(BULK.entrySet().stream(), OVERWRITES.entrySet().stream()).iterator()),
+        m -> plus(plus(m, BULK), OVERWRITES), true));
+    paths.add(new WritePath("delete", spec(), FaultMatrixTest::base,
+        s -> s.delete("k007"), m -> minus(m, List.of("k007")), true));
+    paths.add(new WritePath("multidelete", spec(), FaultMatrixTest::base,
+        s -> s.multidelete(MULTI_DELETE), m -> minus(m, MULTI_DELETE), true));
+    paths.add(new WritePath("optimize", spec(), FaultMatrixTest::churn,
+        Space::optimize, m -> m, true));
+    paths.add(new WritePath("buildIndex", spec(), FaultMatrixTest::churn,
+        Space::buildIndex, m -> m, true));
+    paths.add(new WritePath("vacuum", spec(),
+        s -> {
+          churn(s);
+          s.optimize();
+          s.multiset(NEW_ROWS);
+          s.delete("k030");
+        },
+        s -> s.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck()), m -> m, false));
+    assertThat(base).hasSize(40);
+    return paths;
+  }
+
+  /** The model after each path's setup. */
+  private static Map<String, float[]> setupModel(String path) {
+    switch (path) {
+      case "optimize":
+      case "buildIndex":
+        return churned();
+      case "vacuum":
+        return minus(plus(churned(), NEW_ROWS), List.of("k030"));
+      default:
+        return rows("k", 0, 40, 1);
+    }
+  }
+
+  @Test
+  void everyWritePathSurvivesEveryFault() throws IOException {
+    deleteTree(BASE);
+    long started = System.nanoTime();
+    List<String> failures = new ArrayList<>();
+    Map<String, Map<Kind, Integer>> casesRun = new LinkedHashMap<>();
+    Map<String, Map<Kind, Integer>> callCounts = new LinkedHashMap<>();
+    int total = 0;
+    String only = System.getProperty("faultMatrix.paths", "");
+    for (WritePath path : paths()) {
+      if (!only.isEmpty() && !List.of(only.split(",")).contains(path.name())) {
+        continue;
+      }
+      long pathStarted = System.nanoTime();
+      Path template = BASE.resolve(path.name()).resolve("template");
+      Map<String, float[]> before = setupModel(path.name());
+      long beforeVersion = makeTemplate(path, template, before);
+
+      // learn: the path once, counting only
+      CaseResult learned = runCase(path, template, before, beforeVersion, null, 0, failures);
+      Map<Kind, Integer> counts = learned.counts;
+      callCounts.put(path.name(), counts);
+      Map<Kind, Integer> ran = new EnumMap<>(Kind.class);
+      for (Kind kind : Kind.values()) {
+        int calls = counts.getOrDefault(kind == Kind.RENAME_LANDED ? Kind.RENAME : kind, 0);
+        for (int n : kind == Kind.WRITE ? writeSample(learned.writePaths()) : sample(calls)) {
+          runCase(path, template, before, beforeVersion, kind, n, failures);
+          ran.merge(kind, 1, Integer::sum);
+          total++;
+        }
+      }
+      casesRun.put(path.name(), ran);
+      report(path.name() + ": calls " + counts + ", cases " + ran + ", "
+          + (System.nanoTime() - pathStarted) / 1_000_000 + " ms, failures so far " + failures.size());
+    }
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+    report(total + " fault cases in " + seconds + " s, " + failures.size() + " failed");
+    failures.forEach(f -> report("FAILED " + f));
+    assertThat(failures).as("fault cases that failed (of %s)", total).isEmpty();
+  }
+
+  /** Prints a line and appends it to target/fault-matrix/summary.txt. */
+  private static void report(String line) {
+    System.out.println("FaultMatrixTest: " + line);
+    try {
+      Files.createDirectories(BASE);
+      Files.writeString(BASE.resolve("summary.txt"), line + "\n",
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The writes worth failing: a partial write at the first and at the last write of each file
+   * written (writes within one file differ only in how many bytes landed).
+   */
+  static List<Integer> writeSample(List<String> writePaths) {
+    Map<String, List<Integer>> byFile = new LinkedHashMap<>();
+    for (int i = 0; i < writePaths.size(); i++) {
+      byFile.computeIfAbsent(writePaths.get(i), p -> new ArrayList<>()).add(i + 1);
+    }
+    TreeSet<Integer> picked = new TreeSet<>();
+    for (List<Integer> calls : byFile.values()) {
+      picked.add(calls.get(0));
+      picked.add(calls.get(calls.size() - 1));
+    }
+    return List.copyOf(picked);
+  }
+
+  /** 1..calls, or MAX_CASES_PER_KIND values spread evenly over it (first and last included). */
+  static List<Integer> sample(int calls) {
+    int cap = Integer.getInteger("faultMatrix.maxPerKind", MAX_CASES_PER_KIND);
+    if (calls <= cap) {
+      return java.util.stream.IntStream.rangeClosed(1, calls).boxed().toList();
+    }
+    TreeSet<Integer> picked = new TreeSet<>();
+    for (int i = 0; i < cap; i++) {
+      picked.add(1 + (int) ((long) i * (calls - 1) / (cap - 1)));
+    }
+    return List.copyOf(picked);
+  }
+
+  private long makeTemplate(WritePath path, Path template, Map<String, float[]> model) throws IOException {
+    Path hubDir = template.resolve("hub");
+    Files.createDirectories(hubDir);
+    EmbeddingHub hub = EmbeddingHub.open(hubDir.toUri().toString(), settings());
+    Space space = hub.createSpace(path.spec());
+    path.setup().accept(space);
+    Oracles.assertSameEntries(Oracles.contents(space, path.name()), model, path.name() + " setup");
+    return space.version();
+  }
+
+  private record CaseResult(Map<Kind, Integer> counts, List<String> writePaths) {}
+
+  private CaseResult runCase(
+      WritePath path, Path template, Map<String, float[]> before, long beforeVersion, Kind kind, int n,
+      List<String> failures) throws IOException {
+    String name = path.name() + (kind == null ? "-learn" : "-" + kind + "-" + n);
+    Path sandbox = BASE.resolve(path.name()).resolve(kind == null ? "learn" : kind + "-" + n);
+    Path hubDir = sandbox.resolve("hub");
+    copyTree(template.resolve("hub"), hubDir);
+    Path outside = sandbox.resolve("outside.txt");
+    Files.writeString(outside, "not the hub's");
+    FsFaults faults = FsFaults.create();
+    try {
+      Configuration conf = faults.configure(settings());
+      EmbeddingHub hub = EmbeddingHub.open("fault://" + hubDir, conf);
+      Space space = hub.getSpace(SPACE);
+      Map<String, float[]> after = path.effect().apply(before);
+      if (kind == null) {
+        faults.resetCounts();
+      } else {
+        faults.arm(kind, n);
+      }
+      Throwable thrown = null;
+      try {
+        path.action().accept(space);
+      } catch (Throwable t) {
+        thrown = t;
+      }
+      faults.disarm();
+      Map<Kind, Integer> counts = faults.counts();
+      List<FsFaults.Fault> fired = faults.fired();
+      String context = name + " (fired " + fired + ", thrown " + describe(thrown) + ")";
+      if (kind == null) {
+        if (thrown != null) {
+          throw new AssertionError(name + ": the path fails without faults", thrown);
+        }
+      } else {
+        checkOutcome(path, thrown, fired, context);
+      }
+
+      // (2) a fresh hub without faults reads the last committed version
+      long version = checkCommitted(
+          hubDir, path, before, after, beforeVersion, thrown, thrown == null && kind != null && path.commits(), context);
+
+      // (3) a retry on the same Space succeeds and the model then matches
+      if (kind != null) {
+        try {
+          path.action().accept(space);
+        } catch (RuntimeException e) {
+          throw new AssertionError(context + ": the retry failed: " + describe(e), e);
+        }
+        boolean landedFirst = version > beforeVersion;
+        checkCommitted(hubDir, path, landedFirst ? after : before, after, version, null,
+            !landedFirst && path.commits(), context + " after retry");
+        assertThat(space.size()).as("%s: size through the faulted hub after retry", context).isEqualTo(after.size());
+      }
+
+      // leftovers: a vacuum leaves exactly the referenced files (so every referenced file is intact)
+      checkVacuumLeavesReferencedFiles(hubDir, context);
+
+      // nothing outside the hub root was named or touched
+      String root = hubDir.toString();
+      assertThat(faults.paths()).as("%s: paths the file system was asked about", context)
+          .allMatch(p -> p.equals(root) || p.startsWith(root + "/"));
+      try (Stream<Path> entries = Files.list(sandbox)) {
+        assertThat(entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet()))
+            .as("%s: sandbox", context).containsExactlyInAnyOrder("hub", "outside.txt");
+      }
+      assertThat(Files.readString(outside)).as(context).isEqualTo("not the hub's");
+      deleteTree(sandbox);
+      return new CaseResult(counts, faults.callPaths(Kind.WRITE));
+    } catch (AssertionError | RuntimeException e) {
+      if (kind == null) {
+        throw e;
+      }
+      failures.add(name + ": " + firstLines(e));
+      return new CaseResult(Map.of(), List.of());
+    } finally {
+      faults.close();
+    }
+  }
+
+  /** (1) the call failed with the store's exception carrying the injected error, or the fault was best effort. */
+  private static void checkOutcome(WritePath path, Throwable thrown, List<FsFaults.Fault> fired, String context) {
+    assertThat(fired).as("%s: the armed fault fired", context).hasSize(1);
+    FsFaults.Fault fault = fired.get(0);
+    if (thrown == null) {
+      assertThat(isBestEffort(fault)).as("%s: succeeded although a fault hit a step that is not best effort", context).isTrue();
+      return;
+    }
+    assertThat(thrown).as("%s: exception type", context).isInstanceOf(EmbeddingHubException.class);
+    assertThat(thrown).as("%s: exception type", context)
+        .isNotInstanceOfAny(InvalidInputException.class, KeyNotFoundException.class, SpaceNotFoundException.class,
+            CorruptFileException.class, VersionNotFoundException.class);
+    assertThat(injected(thrown)).as("%s: the exception carries the injected I/O error", context).isTrue();
+  }
+
+  /** Steps whose failure the store may swallow: temporary files, checkpoints (derived), cleanup deletes. */
+  private static boolean isBestEffort(FsFaults.Fault fault) {
+    String file = fault.path().substring(fault.path().lastIndexOf('/') + 1);
+    return file.startsWith(".") || file.contains("checkpoint") || fault.kind() == Kind.DELETE;
+  }
+
+  private static boolean injected(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof FsFaults.InjectedIOException) {
+        return true;
+      }
+      for (Throwable s : c.getSuppressed()) {
+        if (injected(s)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean mentionsUnknownOutcome(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && c.getMessage().contains("unknown outcome")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Reopens on {@code file:} and checks version and contents: the version is {@code beforeVersion}
+   * with {@code before}'s contents, or (for a committing path) the next with {@code after}'s;
+   * {@code mustLand} requires the latter. Returns the version found.
+   */
+  private static long checkCommitted(
+      Path hubDir, WritePath path, Map<String, float[]> before, Map<String, float[]> after, long beforeVersion,
+      Throwable thrown, boolean mustLand, String context) {
+    EmbeddingHub fresh = EmbeddingHub.open(hubDir.toUri().toString(), settings());
+    Space space = fresh.getSpace(SPACE);
+    long version = space.version();
+    boolean landed = version > beforeVersion;
+    if (path.commits()) {
+      assertThat(version).as("%s: version", context).isBetween(beforeVersion, beforeVersion + 1);
+      assertThat(landed || !mustLand).as("%s: succeeded but committed nothing", context).isTrue();
+      if (thrown != null && landed) {
+        assertThat(mentionsUnknownOutcome(thrown))
+            .as("%s: committed, yet reported as failed without saying the outcome is unknown", context).isTrue();
+      }
+    } else {
+      assertThat(version).as("%s: version", context).isEqualTo(beforeVersion);
+    }
+    Map<String, float[]> model = landed ? after : before;
+    checkContents(space, model, context);
+    space.history(); // every retained version's entry is readable
+    return version;
+  }
+
+  private static void checkContents(Space space, Map<String, float[]> model, String context) {
+    assertThat(space.size()).as("%s: size", context).isEqualTo(model.size());
+    Oracles.assertSameEntries(Oracles.contents(space, context), model, context);
+    List<String> keys = new ArrayList<>(new TreeSet<>(model.keySet()));
+    List<float[]> got = space.multiget(keys);
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(got.get(i)).as("%s: multiget %s", context, keys.get(i)).containsExactly(model.get(keys.get(i)));
+    }
+    for (String k : List.of(keys.get(0), keys.get(keys.size() / 2), keys.get(keys.size() - 1))) {
+      assertThat(space.get(k)).as("%s: get %s", context, k).containsExactly(model.get(k));
+    }
+    assertThat(space.find("absent")).as(context).isEmpty();
+    Oracles.assertNearest(space, model, new Random(7), context);
+  }
+
+  private static void checkVacuumLeavesReferencedFiles(Path hubDir, String context) {
+    EmbeddingHub fresh = EmbeddingHub.open(hubDir.toUri().toString(), settings());
+    Space space = fresh.getSpace(SPACE);
+    space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
+    Set<String> referenced = new TreeSet<>();
+    space.dataFiles().forEach(f -> referenced.add(f.path()));
+    space.indexPartitions().forEach(p -> referenced.add(p.path()));
+    Set<String> present = new TreeSet<>();
+    for (String dir : List.of("data", "index")) {
+      Path d = hubDir.resolve(SPACE).resolve(dir);
+      if (Files.isDirectory(d)) {
+        try (Stream<Path> files = Files.walk(d)) {
+          files.filter(Files::isRegularFile).forEach(f -> present.add(hubDir.relativize(f).toString()));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    assertThat(present).as("%s: data and index files after vacuum", context).isEqualTo(referenced);
+    try (Stream<Path> logFiles = Files.list(hubDir.resolve(SPACE).resolve("_log"))) {
+      assertThat(logFiles.map(p -> p.getFileName().toString()).filter(f -> f.startsWith(".")).toList())
+          .as("%s: temporary files in _log after vacuum", context).isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String describe(Throwable t) {
+    return t == null ? "nothing" : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private static String firstLines(Throwable e) {
+    String s = e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (e.getCause() != null) {
+      s += " | cause " + describe(e.getCause());
+    }
+    return s.length() > 1500 ? s.substring(0, 1500) + "…" : s;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
+}
