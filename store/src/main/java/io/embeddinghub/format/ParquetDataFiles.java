@@ -116,7 +116,7 @@ public final class ParquetDataFiles {
     try {
       InputFile in = io.newInputFile(file.path());
       try (ParquetReader<Object> reader =
-          new RowReaderBuilder(in, collector, keysOnly ? KEYS_ONLY : SCHEMA).withConf(conf).build()) {
+          new RowReaderBuilder(in, conf, collector, keysOnly ? KEYS_ONLY : SCHEMA).withConf(conf).build()) {
         while (reader.read() != null) {
           // rows land in the collector
         }
@@ -142,8 +142,12 @@ public final class ParquetDataFiles {
     private final RowCollector collector;
     private final MessageType requested;
 
-    RowReaderBuilder(InputFile in, RowCollector collector, MessageType requested) {
-      super(in);
+    /**
+     * With the hub's configuration from the start: for an input file that is not a
+     * {@code HadoopInputFile}, Parquet would otherwise make (and parse) a new default one per file.
+     */
+    RowReaderBuilder(InputFile in, Configuration conf, RowCollector collector, MessageType requested) {
+      super(in, new org.apache.parquet.conf.HadoopParquetConfiguration(conf));
       this.collector = collector;
       this.requested = requested;
     }
