@@ -51,6 +51,8 @@ class FaultMatrixTest {
   private static final String SPACE = "s";
   /** Past this many calls of a kind, n is sampled evenly (first and last always included). */
   private static final int MAX_CASES_PER_KIND = 40;
+  private static final Map<String, Long> PHASES = new LinkedHashMap<>();
+  private static final Map<String, Integer> OUTCOMES = new LinkedHashMap<>();
   private static final Path BASE = Path.of("target", "fault-matrix").toAbsolutePath();
 
   /** One write path: how to set the space up, what the call is, and what it does to the model. */
@@ -62,13 +64,19 @@ class FaultMatrixTest {
       UnaryOperator<Map<String, float[]>> effect,
       boolean commits) {}
 
+  /** Loaded once: a new Configuration parses Hadoop's default XML resources again on first use. */
+  private static final Configuration SETTINGS = new Configuration();
+
+  static {
+    SETTINGS.setInt(HubProperties.INDEX_MIN_ROWS, 16);
+    SETTINGS.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, 0);
+    SETTINGS.setLong(HubProperties.WRITE_BUFFER_BYTES, 4_000);
+    SETTINGS.setInt(HubProperties.CHECKPOINT_INTERVAL, 2);
+    SETTINGS.get("fs.file.impl"); // loads the default resources now, so copies do not parse them again
+  }
+
   private static Configuration settings() {
-    Configuration conf = new Configuration();
-    conf.setInt(HubProperties.INDEX_MIN_ROWS, 16);
-    conf.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, 0);
-    conf.setLong(HubProperties.WRITE_BUFFER_BYTES, 4_000);
-    conf.setInt(HubProperties.CHECKPOINT_INTERVAL, 2);
-    return conf;
+    return new Configuration(SETTINGS);
   }
 
   private static SpaceSpec spec() {
@@ -193,9 +201,100 @@ class FaultMatrixTest {
           + (System.nanoTime() - pathStarted) / 1_000_000 + " ms, failures so far " + failures.size());
     }
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-    report(total + " fault cases in " + seconds + " s, " + failures.size() + " failed");
+    report(total + " fault cases in " + seconds + " s, " + failures.size() + " failed; ms per phase "
+        + PHASES.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() / 1_000_000).toList());
+    report("outcomes " + OUTCOMES);
     failures.forEach(f -> report("FAILED " + f));
     assertThat(failures).as("fault cases that failed (of %s)", total).isEmpty();
+  }
+
+  /**
+   * Reads that open files (a point read, a multiget, a full scan, an indexed kNN query) under a
+   * failure of each of their opens: an {@link EmbeddingHubException} carrying the I/O error (not a
+   * {@link CorruptFileException}: the files are fine) or the right answer, and the same hub answers
+   * right once the fault is gone.
+   */
+  @Test
+  void readsUnderOpenFaultsReportIoErrorsNotCorruption() throws IOException {
+    Path sandbox = Path.of("target", "fault-matrix-reads").toAbsolutePath();
+    deleteTree(sandbox);
+    Path hubDir = sandbox.resolve("hub");
+    Files.createDirectories(hubDir);
+    Space plain = EmbeddingHub.open(hubDir.toUri().toString(), settings()).createSpace(spec());
+    churn(plain);
+    plain.buildIndex();
+    assertThat(plain.indexPartitions()).isNotEmpty();
+    float[] q = {0.1f, 0.2f, 0.3f, 0.4f};
+    Map<String, java.util.function.Function<Space, Object>> reads = new LinkedHashMap<>();
+    reads.put("get", sp -> java.util.Arrays.toString(sp.get("k010")));
+    reads.put("multiget", sp -> sp.multiget(List.of("k001", "k030", "k080")).stream().map(java.util.Arrays::toString).toList());
+    reads.put("scan", sp -> new java.util.TreeMap<>(Oracles.contents(sp, "scan")).entrySet().stream()
+        .map(e -> e.getKey() + java.util.Arrays.toString(e.getValue())).toList());
+    reads.put("nearest", sp -> Oracles.keysOf(sp.nearestNeighbors(5, q)));
+    FsFaults faults = FsFaults.create();
+    int cases = 0;
+    try {
+      Configuration conf = faults.configure(settings());
+      for (Map.Entry<String, java.util.function.Function<Space, Object>> read : reads.entrySet()) {
+        Space learn = EmbeddingHub.open("fault://" + hubDir, conf).getSpace(SPACE);
+        faults.resetCounts();
+        Object expected = read.getValue().apply(learn);
+        int opens = faults.counts().getOrDefault(Kind.OPEN, 0);
+        assertThat(opens).as("%s opens files", read.getKey()).isPositive();
+        for (int n = 1; n <= opens; n++) {
+          String context = read.getKey() + " with open #" + n + " failing";
+          Space space = EmbeddingHub.open("fault://" + hubDir, conf).getSpace(SPACE);
+          faults.arm(Kind.OPEN, n);
+          Object got = null;
+          Throwable thrown = null;
+          try {
+            got = read.getValue().apply(space);
+          } catch (Throwable t) {
+            thrown = t;
+          }
+          faults.disarm();
+          assertThat(faults.fired()).as(context).hasSize(1);
+          if (thrown == null) {
+            assertThat(got).as(context).isEqualTo(expected);
+          } else {
+            assertThat(thrown).as("%s: %s", context, describe(thrown))
+                .isInstanceOf(EmbeddingHubException.class).isNotInstanceOf(CorruptFileException.class);
+            assertThat(injected(thrown)).as("%s carries the injected error", context).isTrue();
+          }
+          assertThat(read.getValue().apply(space)).as("%s, then again without the fault", context).isEqualTo(expected);
+          cases++;
+        }
+      }
+    } finally {
+      faults.close();
+    }
+    report("reads: " + cases + " open-fault cases passed");
+    deleteTree(sandbox);
+  }
+
+  /** The write paths on a slow file system (every call delayed): same results, nothing times out. */
+  @Test
+  void writesOnASlowFileSystem() throws IOException {
+    Path sandbox = Path.of("target", "fault-matrix-slow").toAbsolutePath();
+    deleteTree(sandbox);
+    Path hubDir = sandbox.resolve("hub");
+    Files.createDirectories(hubDir);
+    FsFaults faults = FsFaults.create();
+    try {
+      faults.delay(1);
+      Space space = EmbeddingHub.open("fault://" + hubDir, faults.configure(settings())).createSpace(spec());
+      base(space);
+      space.multiset(plus(OVERWRITES, NEW_ROWS));
+      space.multidelete(MULTI_DELETE);
+      space.optimize();
+      space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
+      Map<String, float[]> model = minus(plus(rows("k", 0, 40, 1), plus(OVERWRITES, NEW_ROWS)), MULTI_DELETE);
+      faults.delay(0);
+      checkContents(EmbeddingHub.open(hubDir.toUri().toString(), settings()).getSpace(SPACE), model, "slow");
+    } finally {
+      faults.close();
+    }
+    deleteTree(sandbox);
   }
 
   /** Prints a line and appends it to target/fault-matrix/summary.txt. */
@@ -258,6 +357,7 @@ class FaultMatrixTest {
     String name = path.name() + (kind == null ? "-learn" : "-" + kind + "-" + n);
     Path sandbox = BASE.resolve(path.name()).resolve(kind == null ? "learn" : kind + "-" + n);
     Path hubDir = sandbox.resolve("hub");
+    long t0 = System.nanoTime();
     copyTree(template.resolve("hub"), hubDir);
     Path outside = sandbox.resolve("outside.txt");
     Files.writeString(outside, "not the hub's");
@@ -272,6 +372,7 @@ class FaultMatrixTest {
       } else {
         faults.arm(kind, n);
       }
+      long t1 = System.nanoTime();
       Throwable thrown = null;
       try {
         path.action().accept(space);
@@ -291,10 +392,17 @@ class FaultMatrixTest {
       }
 
       // (2) a fresh hub without faults reads the last committed version
+      long t2 = System.nanoTime();
       long version = checkCommitted(
           hubDir, path, before, after, beforeVersion, thrown, thrown == null && kind != null && path.commits(), context);
+      if (kind != null) {
+        OUTCOMES.merge(thrown == null ? "succeeded (best-effort step)"
+            : version > beforeVersion ? "failed after the commit landed (unknown outcome)" : "failed, nothing committed",
+            1, Integer::sum);
+      }
 
       // (3) a retry on the same Space succeeds and the model then matches
+      long t3 = System.nanoTime();
       if (kind != null) {
         try {
           path.action().accept(space);
@@ -307,9 +415,16 @@ class FaultMatrixTest {
         assertThat(space.size()).as("%s: size through the faulted hub after retry", context).isEqualTo(after.size());
       }
 
+      long t4 = System.nanoTime();
       // leftovers: a vacuum leaves exactly the referenced files (so every referenced file is intact)
       checkVacuumLeavesReferencedFiles(hubDir, context);
 
+      long t5 = System.nanoTime();
+      PHASES.merge("setup", t1 - t0, Long::sum);
+      PHASES.merge("faulted call", t2 - t1, Long::sum);
+      PHASES.merge("check", t3 - t2, Long::sum);
+      PHASES.merge("retry+check", t4 - t3, Long::sum);
+      PHASES.merge("vacuum check", t5 - t4, Long::sum);
       // nothing outside the hub root was named or touched
       String root = hubDir.toString();
       assertThat(faults.paths()).as("%s: paths the file system was asked about", context)
@@ -404,19 +519,35 @@ class FaultMatrixTest {
     return version;
   }
 
+  /**
+   * Every entry (a full scan, no key twice), size, point reads of a sample of keys and of an absent
+   * one, exact kNN against brute force over the model and approximate kNN returning live keys.
+   */
   private static void checkContents(Space space, Map<String, float[]> model, String context) {
     assertThat(space.size()).as("%s: size", context).isEqualTo(model.size());
     Oracles.assertSameEntries(Oracles.contents(space, context), model, context);
     List<String> keys = new ArrayList<>(new TreeSet<>(model.keySet()));
-    List<float[]> got = space.multiget(keys);
-    for (int i = 0; i < keys.size(); i++) {
-      assertThat(got.get(i)).as("%s: multiget %s", context, keys.get(i)).containsExactly(model.get(keys.get(i)));
+    List<String> sample = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i += Math.max(1, keys.size() / 8)) {
+      sample.add(keys.get(i));
     }
-    for (String k : List.of(keys.get(0), keys.get(keys.size() / 2), keys.get(keys.size() - 1))) {
-      assertThat(space.get(k)).as("%s: get %s", context, k).containsExactly(model.get(k));
+    List<float[]> got = space.multiget(sample);
+    for (int i = 0; i < sample.size(); i++) {
+      assertThat(got.get(i)).as("%s: multiget %s", context, sample.get(i)).containsExactly(model.get(sample.get(i)));
     }
+    String last = keys.get(keys.size() - 1);
+    assertThat(space.get(last)).as("%s: get %s", context, last).containsExactly(model.get(last));
     assertThat(space.find("absent")).as(context).isEmpty();
-    Oracles.assertNearest(space, model, new Random(7), context);
+    Random random = new Random(7);
+    for (int i = 0; i < 2; i++) {
+      float[] q = Oracles.vector(random, DIMS);
+      List<String> expected =
+          Oracles.bruteForce(space.metric(), model, q, 10, null).stream().map(Oracles.Hit::key).toList();
+      assertThat(Oracles.keysOf(space.nearestNeighbors(10, q, SearchOptions.exactSearch())))
+          .as("%s: exact kNN", context).containsExactlyElementsOf(expected);
+      assertThat(Oracles.keysOf(space.nearestNeighbors(10, q)))
+          .as("%s: approximate kNN holds live keys", context).hasSize(10).allMatch(model::containsKey);
+    }
   }
 
   private static void checkVacuumLeavesReferencedFiles(Path hubDir, String context) {
