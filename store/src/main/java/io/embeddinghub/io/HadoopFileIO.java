@@ -122,7 +122,7 @@ public final class HadoopFileIO implements FileIO {
         return false;
       }
     } finally {
-      fs.delete(tmp, false);
+      deleteTemporary(tmp);
     }
   }
 
@@ -142,7 +142,7 @@ public final class HadoopFileIO implements FileIO {
         fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
       }
     } finally {
-      fs.delete(tmp, false);
+      deleteTemporary(tmp);
     }
   }
 
@@ -153,6 +153,19 @@ public final class HadoopFileIO implements FileIO {
       fileContext = context;
     }
     return context;
+  }
+
+  /**
+   * Best effort: by now the outcome is decided (after a rename the file is usually gone already),
+   * so a failure here must neither turn a landed commit into an error nor hide the real one. A
+   * temporary file left behind is invisible and vacuum deletes it.
+   */
+  private void deleteTemporary(Path tmp) {
+    try {
+      fs.delete(tmp, false);
+    } catch (IOException | RuntimeException e) {
+      // left for vacuum
+    }
   }
 
   /** Temporary files start with '.' so that listings of versions and Spark's readers skip them. */
