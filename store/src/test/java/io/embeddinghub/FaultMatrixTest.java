@@ -212,8 +212,8 @@ class FaultMatrixTest {
   }
 
   /**
-   * Reads that open files (a point read, a multiget, a full scan, an indexed kNN query) under a
-   * failure of each of their opens: an {@link EmbeddingHubException} carrying the I/O error (not a
+   * Reads that open files (a point read, a multiget, a full scan, an indexed kNN query, opening a
+   * hub and space) under a failure of each of their opens and listings: an {@link EmbeddingHubException} carrying the I/O error (not a
    * {@link CorruptFileException}: the files are fine) or the right answer, and the same hub answers
    * right once the fault is gone.
    */
@@ -238,41 +238,52 @@ class FaultMatrixTest {
     int cases = 0;
     try {
       Configuration conf = faults.configure(settings());
+      // opening a hub and a space (hint, checkpoint, log entries, listing), then a point read
+      reads.put("open+get", sp -> java.util.Arrays.toString(
+          EmbeddingHub.open("fault://" + hubDir, conf).getSpace(SPACE).get("k010")));
       for (Map.Entry<String, java.util.function.Function<Space, Object>> read : reads.entrySet()) {
         Space learn = EmbeddingHub.open("fault://" + hubDir, conf).getSpace(SPACE);
         faults.resetCounts();
         Object expected = read.getValue().apply(learn);
-        int opens = faults.counts().getOrDefault(Kind.OPEN, 0);
-        assertThat(opens).as("%s opens files", read.getKey()).isPositive();
-        for (int n = 1; n <= opens; n++) {
-          String context = read.getKey() + " with open #" + n + " failing";
-          Space space = EmbeddingHub.open("fault://" + hubDir, conf).getSpace(SPACE);
-          faults.arm(Kind.OPEN, n);
-          Object got = null;
-          Throwable thrown = null;
-          try {
-            got = read.getValue().apply(space);
-          } catch (Throwable t) {
-            thrown = t;
+        Map<Kind, Integer> counts = faults.counts();
+        assertThat(counts.getOrDefault(Kind.OPEN, 0)).as("%s opens files", read.getKey()).isPositive();
+        for (Kind kind : List.of(Kind.OPEN, Kind.LIST)) {
+          for (int n = 1; n <= counts.getOrDefault(kind, 0); n++) {
+            checkReadUnderFault(hubDir, conf, faults, read.getKey(), read.getValue(), expected, kind, n);
+            cases++;
           }
-          faults.disarm();
-          assertThat(faults.fired()).as(context).hasSize(1);
-          if (thrown == null) {
-            assertThat(got).as(context).isEqualTo(expected);
-          } else {
-            assertThat(thrown).as("%s: %s", context, describe(thrown))
-                .isInstanceOf(EmbeddingHubException.class).isNotInstanceOf(CorruptFileException.class);
-            assertThat(injected(thrown)).as("%s carries the injected error", context).isTrue();
-          }
-          assertThat(read.getValue().apply(space)).as("%s, then again without the fault", context).isEqualTo(expected);
-          cases++;
         }
       }
     } finally {
       faults.close();
     }
-    report("reads: " + cases + " open-fault cases passed");
+    report("reads: " + cases + " open/list-fault cases passed");
     deleteTree(sandbox);
+  }
+
+  private static void checkReadUnderFault(
+      Path hubDir, Configuration conf, FsFaults faults, String name, java.util.function.Function<Space, Object> read,
+      Object expected, Kind kind, int n) {
+    String context = name + " with " + kind + " #" + n + " failing";
+    Space space = EmbeddingHub.open("fault://" + hubDir, conf).getSpace(SPACE);
+    faults.arm(kind, n);
+    Object got = null;
+    Throwable thrown = null;
+    try {
+      got = read.apply(space);
+    } catch (Throwable t) {
+      thrown = t;
+    }
+    faults.disarm();
+    assertThat(faults.fired()).as(context).hasSize(1);
+    if (thrown == null) {
+      assertThat(got).as(context).isEqualTo(expected);
+    } else {
+      assertThat(thrown).as("%s: %s", context, describe(thrown))
+          .isInstanceOf(EmbeddingHubException.class).isNotInstanceOf(CorruptFileException.class);
+      assertThat(injected(thrown)).as("%s carries the injected error", context).isTrue();
+    }
+    assertThat(read.apply(space)).as("%s, then again without the fault", context).isEqualTo(expected);
   }
 
   /** The write paths on a slow file system (every call delayed): same results, nothing times out. */
