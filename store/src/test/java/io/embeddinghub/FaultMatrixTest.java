@@ -28,7 +28,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every write path under every single file-system fault: each path is first run with counting
+ * Every write path (set, multiset, bulk load, delete, multidelete, deleteAll, optimize, buildIndex
+ * with one partition and split into several, vacuum) under every single file-system fault: each
+ * path is first run with counting
  * only, to learn how many calls of each {@link Kind} it makes; then, for every kind and every n up
  * to that count (sampled evenly past {@link #MAX_CASES_PER_KIND}), the n-th call of that kind
  * fails (through {@code fault:}, a Hadoop file system over the local disk) and the test checks:
@@ -50,7 +52,7 @@ class FaultMatrixTest {
   private static final int DIMS = 4;
   private static final String SPACE = "s";
   /** Past this many calls of a kind, n is sampled evenly (first and last always included). */
-  private static final int MAX_CASES_PER_KIND = 40;
+  private static final int MAX_CASES_PER_KIND = 50;
   private static final Map<String, Long> PHASES = new LinkedHashMap<>();
   private static final Map<String, Integer> OUTCOMES = new LinkedHashMap<>();
   /** Faults a call survived, by path, kind and the kind of file hit. */
@@ -142,6 +144,12 @@ class FaultMatrixTest {
         Space::optimize, m -> m, true));
     paths.add(new WritePath("buildIndex", spec(), FaultMatrixTest::churn,
         Space::buildIndex, m -> m, true));
+    paths.add(new WritePath("buildIndexSplit",
+        SpaceSpec.builder(SPACE, DIMS).buckets(2).targetFileRows(16)
+            .indexParams(IndexParams.DEFAULT.withPartitionBytes(1024)).build(),
+        FaultMatrixTest::churn, Space::buildIndex, m -> m, true));
+    paths.add(new WritePath("deleteAll", spec(), FaultMatrixTest::base,
+        Space::deleteAll, m -> Map.of(), true));
     paths.add(new WritePath("vacuum", spec(),
         s -> {
           churn(s);
@@ -159,6 +167,7 @@ class FaultMatrixTest {
     switch (path) {
       case "optimize":
       case "buildIndex":
+      case "buildIndexSplit":
         return churned();
       case "vacuum":
         return minus(plus(churned(), NEW_ROWS), List.of("k030"));
@@ -559,6 +568,10 @@ class FaultMatrixTest {
     List<String> sample = new ArrayList<>();
     for (int i = 0; i < keys.size(); i += Math.max(1, keys.size() / 8)) {
       sample.add(keys.get(i));
+    }
+    if (keys.isEmpty()) {
+      assertThat(space.nearestNeighbors(10, new float[DIMS])).as("%s: kNN of an empty space", context).isEmpty();
+      return;
     }
     List<float[]> got = space.multiget(sample);
     for (int i = 0; i < sample.size(); i++) {
