@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Every write path (set, multiset, bulk load, delete, multidelete, deleteAll, optimize, buildIndex
  * with one partition and split into several, vacuum) under every single file-system fault: each
- * path is first run with counting
- * only, to learn how many calls of each {@link Kind} it makes; then, for every kind and every n up
- * to that count (sampled evenly past {@link #MAX_CASES_PER_KIND}), the n-th call of that kind
+ * path is first run with counting only, to learn how many calls of each {@link Kind} it makes;
+ * then, for every kind and every n up to that count (past {@link #MAX_CASES_PER_KIND} sampled
+ * evenly; writes at the first and last write of each file), the n-th call of that kind
  * fails (through {@code fault:}, a Hadoop file system over the local disk) and the test checks:
  *
  * <ol>
