@@ -302,8 +302,9 @@ public final class HadoopFileIO implements FileIO {
   }
 
   /**
-   * A Parquet input file whose open failures are {@link StorageIOException}s, so that readers tell
-   * a file system failure from a corrupt file. A missing file stays a {@link FileNotFoundException}.
+   * A Parquet input file whose open and read failures are {@link StorageIOException}s, so that
+   * readers tell a file system failure from a corrupt file. A missing file stays a
+   * {@link FileNotFoundException}.
    */
   @Override
   public InputFile newInputFile(String relativePath) throws IOException {
@@ -326,7 +327,7 @@ public final class HadoopFileIO implements FileIO {
       @Override
       public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
         try {
-          return file.newStream();
+          return new StorageInputStream(file.newStream(), path.toString());
         } catch (FileNotFoundException e) {
           throw e;
         } catch (IOException e) {
