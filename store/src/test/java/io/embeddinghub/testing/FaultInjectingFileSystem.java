@@ -256,7 +256,7 @@ public final class FaultInjectingFileSystem extends FilterFileSystem {
     return super.listStatusIterator(f);
   }
 
-  // ---- open ----
+  // ---- open, read ----
 
   @Override
   public FSDataInputStream open(Path f, int bufferSize) throws IOException {
@@ -264,28 +264,100 @@ public final class FaultInjectingFileSystem extends FilterFileSystem {
     if (fault != null) {
       throw fault.exception();
     }
-    return super.open(f, bufferSize);
+    return new FSDataInputStream(new FaultyInputStream(faults(), f, super.open(f, bufferSize)));
   }
 
-  /** Parquet opens data files with {@code openFile(path)...build()}; the builder is the open. */
+  /** Parquet opens data files with {@code openFile(path)...build()}: counted here, opened below. */
   @Override
   public org.apache.hadoop.fs.FutureDataInputStreamBuilder openFile(Path f) throws IOException {
     FsFaults.Fault fault = faults().call(FsFaults.Kind.OPEN, f);
     if (fault != null) {
       throw fault.exception();
     }
-    return super.openFile(f);
+    org.apache.hadoop.fs.FutureDataInputStreamBuilder builder = createDataInputStreamBuilder(this, f);
+    return builder;
   }
 
-  /** What {@code FileSystem.openFile} reaches when not overridden (kept for completeness). */
+  /** What the builder of {@link #openFile} builds: the raw stream, wrapped (the open was counted). */
   @Override
   protected CompletableFuture<FSDataInputStream> openFileWithOptions(Path f, OpenFileParameters parameters)
       throws IOException {
-    FsFaults.Fault fault = faults().call(FsFaults.Kind.OPEN, f);
-    if (fault != null) {
-      throw fault.exception();
+    CompletableFuture<FSDataInputStream> result = new CompletableFuture<>();
+    try {
+      result.complete(new FSDataInputStream(new FaultyInputStream(faults(), f, super.open(f, 4096))));
+    } catch (IOException e) {
+      result.completeExceptionally(e);
     }
-    return super.openFileWithOptions(f, parameters);
+    return result;
+  }
+
+  /** Counts reads; a failing read reads nothing. */
+  private static final class FaultyInputStream extends org.apache.hadoop.fs.FSInputStream {
+    private final FsFaults faults;
+    private final Path path;
+    private final FSDataInputStream in;
+
+    FaultyInputStream(FsFaults faults, Path path, FSDataInputStream in) {
+      this.faults = faults;
+      this.path = path;
+      this.in = in;
+    }
+
+    private void count() throws IOException {
+      FsFaults.Fault fault = faults.call(FsFaults.Kind.READ, path);
+      if (fault != null) {
+        throw fault.exception();
+      }
+    }
+
+    @Override
+    public void seek(long pos) throws IOException {
+      in.seek(pos);
+    }
+
+    @Override
+    public long getPos() throws IOException {
+      return in.getPos();
+    }
+
+    @Override
+    public boolean seekToNewSource(long targetPos) {
+      return false;
+    }
+
+    @Override
+    public int read() throws IOException {
+      count();
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      count();
+      return in.read(b, off, len);
+    }
+
+    @Override
+    public int read(long position, byte[] buffer, int offset, int length) throws IOException {
+      count();
+      return in.read(position, buffer, offset, length);
+    }
+
+    @Override
+    public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
+      count();
+      in.readFully(position, buffer, offset, length);
+    }
+
+    @Override
+    public int available() throws IOException {
+      return in.available();
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   @Override

@@ -39,6 +39,8 @@ public final class FsFaults {
     LIST,
     /** an open for reading (open, openFile). */
     OPEN,
+    /** a read from an input stream (read, positioned read, readFully). */
+    READ,
     /** a mkdirs. */
     MKDIRS;
 
