@@ -32,6 +32,10 @@ public final class FaultyFileSystem extends FilterFileSystem {
   static volatile boolean failDataDeletes;
   /** Runs once, just before the next log entry is renamed into place (another writer's commit, say). */
   static volatile Runnable beforeNextCommit;
+  /** When positive, the create of the n-th data file (under {@code data/}) from now throws, once. */
+  static volatile int failDataFileCreate;
+  /** Data files created since {@link #failDataFileCreate} was armed. */
+  static final java.util.concurrent.atomic.AtomicInteger DATA_FILE_CREATES = new java.util.concurrent.atomic.AtomicInteger();
 
   public FaultyFileSystem() {
     super(new LocalDisk());
@@ -47,6 +51,26 @@ public final class FaultyFileSystem extends FilterFileSystem {
     failNextCommitAfterLanding = false;
     failDataDeletes = false;
     beforeNextCommit = null;
+    failDataFileCreate = 0;
+    DATA_FILE_CREATES.set(0);
+  }
+
+  /** Fails the create of the {@code n}-th data file from now (on whichever executor thread makes it). */
+  static void failDataFileCreate(int n) {
+    DATA_FILE_CREATES.set(0);
+    failDataFileCreate = n;
+  }
+
+  @Override
+  public org.apache.hadoop.fs.FSDataOutputStream create(
+      Path f, org.apache.hadoop.fs.permission.FsPermission permission, boolean overwrite, int bufferSize,
+      short replication, long blockSize, org.apache.hadoop.util.Progressable progress) throws IOException {
+    int n = failDataFileCreate;
+    if (n > 0 && f.toUri().getPath().contains("/data/") && DATA_FILE_CREATES.incrementAndGet() == n) {
+      failDataFileCreate = 0;
+      throw new IOException("injected fault: cannot create data file " + f);
+    }
+    return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
   }
 
   /** {@code faulty:///x} for a {@code file:///x} URI string. */

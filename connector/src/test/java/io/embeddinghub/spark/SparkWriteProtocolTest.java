@@ -131,6 +131,47 @@ class SparkWriteProtocolTest {
     assertThat(EmbeddingHub.open(root).getSpace("f").get("keep")).containsExactly(1, 1);
   }
 
+  @Test
+  void anExecutorThatCannotCreateADataFileFailsTheJobAtThePreviousVersionAndARetrySucceeds() throws IOException {
+    String root = SharedSpark.newHubRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("e", 3).buckets(4).build());
+    Map<String, float[]> before = SparkDataFrameTest.randomRows(new Random(5), "k", 50, 3);
+    space.multiset(before);
+    long version = space.version();
+    Map<String, float[]> rows = SparkDataFrameTest.randomRows(new Random(6), "n", 600, 3);
+    rows.putAll(SparkDataFrameTest.randomRows(new Random(7), "k", 20, 3)); // overwrites too
+    String faulty = FaultyFileSystem.faulty(root);
+
+    FaultyFileSystem.failDataFileCreate(2); // one write task has made its first file, another task fails
+    assertThatThrownBy(() -> SparkDataFrameTest.frame(spark, rows).write().format("embeddinghub")
+            .option("path", faulty).option("space", "e").mode("append").save())
+        .hasStackTraceContaining("injected fault: cannot create data file");
+    assertThat(FaultyFileSystem.failDataFileCreate).as("the fault fired").isZero();
+
+    Space failed = EmbeddingHub.open(root).getSpace("e");
+    assertThat(failed.version()).as("no version from the failed job").isEqualTo(version);
+    Map<String, float[]> embedded = new HashMap<>();
+    failed.entries().forEachRemaining(e -> embedded.put(e.getKey(), e.getValue()));
+    SparkDataFrameTest.assertSameContents(embedded, before);
+
+    // the same write again, no fault: one new version with every row
+    SparkDataFrameTest.frame(spark, rows).write().format("embeddinghub")
+        .option("path", faulty).option("space", "e").mode("append").save();
+    Map<String, float[]> expected = new HashMap<>(before);
+    expected.putAll(rows);
+    Space retried = EmbeddingHub.open(root).getSpace("e");
+    assertThat(retried.version()).isEqualTo(version + 1);
+    SparkDataFrameTest.assertSameContents(SparkDataFrameTest.collect(
+        spark.read().format("embeddinghub").option("path", root).option("space", "e").load()), expected);
+
+    // whatever the failed tasks left is invisible and vacuumed; the data stays
+    retried.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
+    assertThat(filesUnder(root + "e/data")).isEqualTo(retried.dataFiles().size());
+    Map<String, float[]> afterVacuum = new HashMap<>();
+    EmbeddingHub.open(root).getSpace("e").entries().forEachRemaining(e -> afterVacuum.put(e.getKey(), e.getValue()));
+    SparkDataFrameTest.assertSameContents(afterVacuum, expected);
+  }
+
   /** Throws once it has seen {@code limit} rows in a task (a bug in the user's code, say). */
   private static final class FailAfter implements UDF1<String, String> {
     private static final AtomicInteger SEEN = new AtomicInteger();

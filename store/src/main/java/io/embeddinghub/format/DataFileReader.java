@@ -52,10 +52,10 @@ public final class DataFileReader implements Closeable {
     RowMaterializer rows = new RowMaterializer(dimensions);
     try {
       InputFile in = io.newInputFile(file.path());
-      ParquetReader<Object> reader = new Builder(in, rows).withConf(conf).build();
+      ParquetReader<Object> reader = new Builder(in, conf, rows).withConf(conf).build();
       return new DataFileReader(file, location, reader, rows);
     } catch (IOException | RuntimeException e) {
-      throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+      throw ParquetDataFiles.unreadable(location, e);
     }
   }
 
@@ -68,7 +68,7 @@ public final class DataFileReader implements Closeable {
     try {
       record = reader.read();
     } catch (IOException | RuntimeException e) {
-      throw Errors.corrupt(location, "unreadable Parquet (" + e.getMessage() + ")", e);
+      throw ParquetDataFiles.unreadable(location, e);
     }
     if (record == null) {
       done = true;
@@ -118,8 +118,9 @@ public final class DataFileReader implements Closeable {
   private static final class Builder extends ParquetReader.Builder<Object> {
     private final RowMaterializer rows;
 
-    Builder(InputFile in, RowMaterializer rows) {
-      super(in);
+    /** With the hub's configuration from the start: Parquet would otherwise load a new default one per file. */
+    Builder(InputFile in, Configuration conf, RowMaterializer rows) {
+      super(in, new org.apache.parquet.conf.HadoopParquetConfiguration(conf));
       this.rows = rows;
     }
 

@@ -88,6 +88,17 @@ public final class ParquetDataFiles {
     }
   }
 
+  /**
+   * What a failed read of a data file is: an I/O error when the file system failed to open it
+   * (the file is fine; a retry may succeed), otherwise a {@link io.embeddinghub.CorruptFileException}.
+   */
+  static RuntimeException unreadable(String location, Exception e) {
+    if (io.embeddinghub.io.StorageIOException.isCauseOf(e)) {
+      return new io.embeddinghub.EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+    }
+    return Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+  }
+
   /** Checks that a file's schema has the key column, and the embedding column when {@code withVectors}. */
   static void checkSchema(MessageType fileSchema, boolean withVectors) {
     if (!fileSchema.containsPath(new String[] {KEY})
@@ -105,7 +116,7 @@ public final class ParquetDataFiles {
     try {
       InputFile in = io.newInputFile(file.path());
       try (ParquetReader<Object> reader =
-          new RowReaderBuilder(in, collector, keysOnly ? KEYS_ONLY : SCHEMA).withConf(conf).build()) {
+          new RowReaderBuilder(in, conf, collector, keysOnly ? KEYS_ONLY : SCHEMA).withConf(conf).build()) {
         while (reader.read() != null) {
           // rows land in the collector
         }
@@ -118,7 +129,7 @@ public final class ParquetDataFiles {
           throw oom; // the heap, not the file: never report it as corrupt
         }
       }
-      throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+      throw unreadable(location, e);
     }
     if (collector.rows != file.rows()) {
       throw Errors.corrupt(
@@ -131,8 +142,12 @@ public final class ParquetDataFiles {
     private final RowCollector collector;
     private final MessageType requested;
 
-    RowReaderBuilder(InputFile in, RowCollector collector, MessageType requested) {
-      super(in);
+    /**
+     * With the hub's configuration from the start: for an input file that is not a
+     * {@code HadoopInputFile}, Parquet would otherwise make (and parse) a new default one per file.
+     */
+    RowReaderBuilder(InputFile in, Configuration conf, RowCollector collector, MessageType requested) {
+      super(in, new org.apache.parquet.conf.HadoopParquetConfiguration(conf));
       this.collector = collector;
       this.requested = requested;
     }

@@ -81,7 +81,7 @@ public final class ParquetPointReads {
     Collector collector = new Collector(withVectors ? dimensions : 0);
     List<Hit> hits = new ArrayList<>();
     try (ParquetReader<Hit> reader =
-        new Builder(io.newInputFile(file.path()), collector, withVectors ? ParquetDataFiles.SCHEMA : KEYS_ONLY)
+        new Builder(io.newInputFile(file.path()), conf, collector, withVectors ? ParquetDataFiles.SCHEMA : KEYS_ONLY)
             .withConf(conf)
             .withFilter(FilterCompat.get(wanted))
             .useStatsFilter(true)
@@ -101,7 +101,7 @@ public final class ParquetPointReads {
     } catch (CorruptRowException e) {
       throw Errors.corrupt(location, e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      throw Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
+      throw ParquetDataFiles.unreadable(location, e);
     }
     return new Result(hits, collector.rowsDecoded);
   }
@@ -144,8 +144,9 @@ public final class ParquetPointReads {
     private final Collector collector;
     private final MessageType requested;
 
-    Builder(org.apache.parquet.io.InputFile in, Collector collector, MessageType requested) {
-      super(in);
+    /** With the hub's configuration from the start: Parquet would otherwise load a new default one per file. */
+    Builder(org.apache.parquet.io.InputFile in, Configuration conf, Collector collector, MessageType requested) {
+      super(in, new org.apache.parquet.conf.HadoopParquetConfiguration(conf));
       this.collector = collector;
       this.requested = requested;
     }

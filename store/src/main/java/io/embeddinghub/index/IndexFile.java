@@ -1,8 +1,10 @@
 package io.embeddinghub.index;
 
+import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
+import io.embeddinghub.io.StorageIOException;
 import io.embeddinghub.log.IndexPartition;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -118,7 +120,7 @@ public final class IndexFile {
     } catch (FileNotFoundException e) {
       throw Errors.corrupt(location, "index file is missing", e);
     } catch (IOException e) {
-      throw Errors.corrupt(location, "index file is unreadable (" + e + ")", e);
+      throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
     }
     if (length != entry.sizeBytes()) {
       throw Errors.corrupt(location, "index file is " + length + " bytes, the log says " + entry.sizeBytes(), null);
@@ -196,6 +198,9 @@ public final class IndexFile {
     } catch (EOFException e) {
       throw Errors.corrupt(location, "index file is truncated", e);
     } catch (IOException | RuntimeException e) {
+      if (StorageIOException.isCauseOf(e)) { // the file system failed, not the file
+        throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+      }
       throw Errors.corrupt(location, String.valueOf(e.getMessage()), e);
     }
   }

@@ -122,7 +122,7 @@ public final class HadoopFileIO implements FileIO {
         return false;
       }
     } finally {
-      fs.delete(tmp, false);
+      deleteTemporary(tmp);
     }
   }
 
@@ -142,7 +142,7 @@ public final class HadoopFileIO implements FileIO {
         fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
       }
     } finally {
-      fs.delete(tmp, false);
+      deleteTemporary(tmp);
     }
   }
 
@@ -153,6 +153,19 @@ public final class HadoopFileIO implements FileIO {
       fileContext = context;
     }
     return context;
+  }
+
+  /**
+   * Best effort: by now the outcome is decided (after a rename the file is usually gone already),
+   * so a failure here must neither turn a landed commit into an error nor hide the real one. A
+   * temporary file left behind is invisible and vacuum deletes it.
+   */
+  private void deleteTemporary(Path tmp) {
+    try {
+      fs.delete(tmp, false);
+    } catch (IOException | RuntimeException e) {
+      // left for vacuum
+    }
   }
 
   /** Temporary files start with '.' so that listings of versions and Spark's readers skip them. */
@@ -288,8 +301,44 @@ public final class HadoopFileIO implements FileIO {
     };
   }
 
+  /**
+   * A Parquet input file whose open and read failures are {@link StorageIOException}s, so that
+   * readers tell a file system failure from a corrupt file. A missing file stays a
+   * {@link FileNotFoundException}.
+   */
   @Override
   public InputFile newInputFile(String relativePath) throws IOException {
-    return HadoopInputFile.fromStatus(fs.getFileStatus(resolve(relativePath)), conf);
+    Path path = resolve(relativePath);
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(path);
+    } catch (FileNotFoundException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new StorageIOException("Cannot get the status of " + path + ": " + e.getMessage(), e);
+    }
+    InputFile file = HadoopInputFile.fromStatus(status, conf);
+    return new InputFile() {
+      @Override
+      public long getLength() throws IOException {
+        return file.getLength();
+      }
+
+      @Override
+      public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
+        try {
+          return new StorageInputStream(file.newStream(), path.toString());
+        } catch (FileNotFoundException e) {
+          throw e;
+        } catch (IOException e) {
+          throw new StorageIOException("Cannot open " + path + ": " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public String toString() {
+        return file.toString();
+      }
+    };
   }
 }

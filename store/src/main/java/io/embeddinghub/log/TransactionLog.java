@@ -8,7 +8,6 @@ import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -199,7 +198,7 @@ public final class TransactionLog {
     } catch (FileNotFoundException e) {
       return null;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + io.location(path), e);
+      throw unreadable(path, e);
     }
     LogEntry entry;
     try {
@@ -342,7 +341,7 @@ public final class TransactionLog {
       }
       throw Errors.corrupt(io.location(path), "checkpoint listed but missing", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + io.location(path), e);
+      throw unreadable(path, e);
     }
     try {
       SpaceState state = LogJson.decodeCheckpoint(bytes);
@@ -368,6 +367,11 @@ public final class TransactionLog {
     long latest = Math.max(listing.entries.isEmpty() ? -1 : listing.entries.last(),
         listing.checkpoints.isEmpty() ? -1 : listing.checkpoints.last());
     return latest;
+  }
+
+  /** An I/O failure reading a log file: the store's own exception, naming the file (not corruption). */
+  private EmbeddingHubException unreadable(String path, IOException e) {
+    return new EmbeddingHubException("Cannot read " + io.location(path) + ": " + e.getMessage(), e);
   }
 
   private SpaceNotFoundException missingSpace() {
