@@ -263,13 +263,4 @@ final class Oracles {
   static int bucketOf(String key, int buckets) {
     return Math.floorMod(murmur3x86(key.getBytes(StandardCharsets.UTF_8), 0), buckets);
   }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 }

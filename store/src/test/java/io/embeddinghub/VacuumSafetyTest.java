@@ -44,7 +44,7 @@ class VacuumSafetyTest {
     Space space = spaceWithStaleFiles(hub, random, v1);
     SpaceSnapshot held = space.snapshot(1);
     Set<String> before = dataAndIndexFiles(hubs, hub, "safe");
-    Oracles.sleep(5);
+    hubs.clock().advance(Duration.ofMillis(5));
 
     for (Duration tooShort : List.of(Duration.ZERO, Duration.ofMillis(600), Duration.ofMinutes(59))) {
       assertThatThrownBy(() -> space.vacuum(tooShort))
@@ -90,7 +90,7 @@ class VacuumSafetyTest {
     Space space = spaceWithStaleFiles(hub, random, v1);
     SpaceSnapshot held = space.snapshot(1); // pinned before the vacuum, read after it
     Iterator<Map.Entry<String, float[]>> rows = held.entries();
-    Oracles.sleep(20); // retention ZERO keeps files younger than "now"
+    hubs.clock().advance(Duration.ofMillis(20)); // retention ZERO keeps files younger than "now"
 
     VacuumResult result = space.vacuum(Duration.ZERO, VacuumOptions.withoutRetentionCheck());
     assertThat(result.filesDeleted()).isPositive();

@@ -1,7 +1,9 @@
 package io.embeddinghub.format;
 
+import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
+import io.embeddinghub.io.StorageIOException;
 import io.embeddinghub.log.DataFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +54,9 @@ public final class FileTail {
     try {
       crc = crc(io, file.path(), tail.offset(), file.sizeBytes());
     } catch (IOException e) {
+      if (StorageIOException.isCauseOf(e)) { // the file system failed, not the file
+        throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+      }
       throw Errors.corrupt(location, "cannot read its footer and indexes (" + e + ")", e);
     }
     if (crc != tail.crc()) {
