@@ -1,7 +1,6 @@
 package io.embeddinghub;
 
 import io.embeddinghub.index.InMemoryIndex;
-import io.embeddinghub.internal.Distances;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.internal.TopK;
 import java.util.AbstractMap;
@@ -166,15 +165,13 @@ public final class LocalSpace implements EmbeddingSpace {
 
   @Override
   public List<Neighbor> nearestNeighbors(int k, String key, SearchOptions options) {
-    Errors.checkK(k);
-    Errors.checkNotNull(options, "options");
+    Errors.checkSearch(k, options);
     return nearest(k, get(key), options, key);
   }
 
   @Override
   public List<Neighbor> nearestNeighbors(int k, float[] vector, SearchOptions options) {
-    Errors.checkK(k);
-    Errors.checkNotNull(options, "options");
+    Errors.checkSearch(k, options);
     Errors.checkQuery(vector, dimensions(), metric());
     return nearest(k, vector, options, null);
   }
@@ -237,7 +234,7 @@ public final class LocalSpace implements EmbeddingSpace {
       vectors.forEach(
           (key, v) -> {
             if (!key.equals(excludedKey)) {
-              top.offer(key, Distances.distance(spec.metric(), query, v, 0));
+              top.offer(key, spec.metric().distanceToRow(query, v, 0));
             }
           });
       return top.result();
@@ -247,7 +244,7 @@ public final class LocalSpace implements EmbeddingSpace {
     for (String key : changedSinceIndex) {
       float[] v = vectors.get(key);
       if (v != null && !key.equals(excludedKey)) {
-        top.offer(key, Distances.distance(spec.metric(), query, v, 0));
+        top.offer(key, spec.metric().distanceToRow(query, v, 0));
       }
     }
     return top.result();

@@ -75,6 +75,28 @@ public enum Metric {
       throw new InvalidInputException(
           "Vectors have different dimensions: " + a.length + " and " + b.length);
     }
-    return Distances.distance(this, a, b, 0);
+    return distanceToRow(a, b, 0);
+  }
+
+  /**
+   * Distance under this metric between a query and one row of a flat array of rows, without
+   * argument checks: the kernel of every search.
+   *
+   * @param query the query vector
+   * @param rows rows of {@code query.length} values each, back to back
+   * @param offset where the row starts in {@code rows}
+   * @return the distance; smaller is nearer
+   */
+  public float distanceToRow(float[] query, float[] rows, int offset) {
+    switch (this) {
+      case L2:
+        return Distances.l2(query, rows, offset);
+      case COSINE:
+        return Distances.cosine(query, rows, offset);
+      case INNER_PRODUCT:
+        return Distances.innerProduct(query, rows, offset);
+      default:
+        throw new AssertionError(this);
+    }
   }
 }

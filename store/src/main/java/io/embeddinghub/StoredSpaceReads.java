@@ -28,11 +28,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
 
   /** {@code read} of {@code pinned}, with a data file deleted by vacuum reported as such. */
   private <T> T read(StateReader pinned, Function<StateReader, T> read) {
-    try {
-      return read.apply(pinned);
-    } catch (CorruptFileException e) {
-      throw Vacuum.whenVacuumed(context(), name(), pinned.state().version(), e);
-    }
+    return Vacuum.readPinned(context(), pinned.state(), () -> read.apply(pinned));
   }
 
   /** {@return the spec of the space} */
@@ -134,18 +130,12 @@ abstract class StoredSpaceReads implements ReadableSpace {
 
   @Override
   public List<Neighbor> nearestNeighbors(int k, String key, SearchOptions options) {
-    Errors.checkK(k);
-    Errors.checkNotNull(options, "options");
-    StateReader pinned = reader();
-    return read(pinned, r -> r.nearest(k, r.get(key), options, key));
+    return read(reader(), r -> r.nearestToKey(k, key, options));
   }
 
   @Override
   public List<Neighbor> nearestNeighbors(int k, float[] vector, SearchOptions options) {
-    Errors.checkK(k);
-    Errors.checkNotNull(options, "options");
-    Errors.checkQuery(vector, dimensions(), metric());
-    return read(reader(), r -> r.nearest(k, vector, options, null));
+    return read(reader(), r -> r.nearestToVector(k, vector, options));
   }
 
   /**

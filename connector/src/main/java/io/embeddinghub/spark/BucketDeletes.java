@@ -1,7 +1,7 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.RowDeletes;
+import io.embeddinghub.engine.FoundRows;
+import io.embeddinghub.engine.Snapshot;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -14,13 +14,13 @@ import scala.runtime.AbstractFunction1;
  * version, reading only that bucket's key lists, and returns their positions (never the keys) for
  * the driver to commit. Input rows are {@code (key, bucket)}.
  */
-final class BucketDeletes extends AbstractFunction1<Iterator<Row>, Iterator<RowDeletes>> implements Serializable {
+final class BucketDeletes extends AbstractFunction1<Iterator<Row>, Iterator<FoundRows>> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final HubRef hub;
-  private final SpaceState state;
+  private final Snapshot state;
 
-  BucketDeletes(HubRef hub, SpaceState state) {
+  BucketDeletes(HubRef hub, Snapshot state) {
     this.hub = hub;
     this.state = state;
   }
@@ -28,13 +28,13 @@ final class BucketDeletes extends AbstractFunction1<Iterator<Row>, Iterator<RowD
   /** Shown by {@code explain}. */
   @Override
   public String toString() {
-    return "EmbeddingHubFindDeletes(" + state.metadata().spec().name() + "@v" + state.version() + ")";
+    return "EmbeddingHubFindDeletes(" + state.space() + "@v" + state.version() + ")";
   }
 
   @Override
-  public Iterator<RowDeletes> apply(Iterator<Row> keys) {
+  public Iterator<FoundRows> apply(Iterator<Row> keys) {
     java.util.Iterator<String> keyValues = CollectionConverters.asJava(keys.map(row -> row.getString(0)));
-    RowDeletes found = RowDeletes.find(hub.context(), state, keyValues);
+    FoundRows found = state.reader(hub.engine()).findRows(keyValues);
     return CollectionConverters.asScala(List.of(found).iterator());
   }
 }

@@ -1,8 +1,8 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.internal.Errors;
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.StateReader;
+import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.SnapshotReader;
+import io.embeddinghub.engine.Validation;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +26,10 @@ final class BucketLookup extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   private static final long serialVersionUID = 2L;
 
   private final HubRef hub;
-  private final SpaceState state;
+  private final Snapshot state;
   private final MissingKeys missing;
 
-  BucketLookup(HubRef hub, SpaceState state, MissingKeys missing) {
+  BucketLookup(HubRef hub, Snapshot state, MissingKeys missing) {
     this.hub = hub;
     this.state = state;
     this.missing = missing;
@@ -38,7 +38,7 @@ final class BucketLookup extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   /** Shown by {@code explain}. */
   @Override
   public String toString() {
-    return "EmbeddingHubLookup(" + state.metadata().spec().name() + "@v" + state.version() + ", missing keys: "
+    return "EmbeddingHubLookup(" + state.space() + "@v" + state.version() + ", missing keys: "
         + missing.name().toLowerCase(java.util.Locale.ROOT) + ")";
   }
 
@@ -53,7 +53,7 @@ final class BucketLookup extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
    */
   private final class Found implements java.util.Iterator<Row> {
     private final java.util.Iterator<Row> keys;
-    private final StateReader reader = new StateReader(hub.context(), state);
+    private final SnapshotReader reader = state.reader(hub.engine());
     private final List<String> absent = new ArrayList<>();
     private Row next;
 
@@ -76,7 +76,7 @@ final class BucketLookup extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
         }
       }
       if (next == null && !absent.isEmpty()) {
-        throw Errors.keysNotFound(state.metadata().spec().name(), absent);
+        throw Validation.keysNotFound(state.space(), absent);
       }
       return next != null;
     }

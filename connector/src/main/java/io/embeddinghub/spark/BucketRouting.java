@@ -4,9 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.embeddinghub.SearchOptions;
-import io.embeddinghub.format.KeyBuckets;
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.StateReader;
+import io.embeddinghub.engine.Keys;
+import io.embeddinghub.engine.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -47,18 +46,18 @@ final class BucketRouting {
 
   private static UserDefinedFunction bucketOf(int buckets) {
     return functions.udf(
-        (UDF1<String, Integer>) key -> key == null ? 0 : KeyBuckets.bucketOf(key, buckets), DataTypes.IntegerType);
+        (UDF1<String, Integer>) key -> key == null ? 0 : Keys.bucketOf(key, buckets), DataTypes.IntegerType);
   }
 
   /**
-   * Every query once per search unit it probes ({@link StateReader#probedUnits}: the tail's
+   * Every query once per search unit it probes ({@link Snapshot#probedUnits}: the tail's
    * buckets, and the index partitions its vector routes to), with the unit inserted as the fourth
    * column, in {@code units × queryPartitions} partitions: partition {@code p × units + u} holds
    * unit u's copies of the queries whose id hashes to query partition p. A query with a null
-   * vector goes to {@link StateReader#firstTailUnit} only (where a join keeps or drops it).
+   * vector goes to {@link Snapshot#firstTailUnit} only (where a join keeps or drops it).
    */
   static Dataset<Row> fanOut(
-      Dataset<Row> queries, String queryId, SpaceState state, SearchOptions options, int units, int queryPartitions) {
+      Dataset<Row> queries, String queryId, Snapshot state, SearchOptions options, int units, int queryPartitions) {
     String[] columns = queries.columns();
     UserDefinedFunction route = functions.udf(new UnitRouter(state, options),
         DataTypes.createArrayType(DataTypes.IntegerType, false));
@@ -82,10 +81,10 @@ final class BucketRouting {
   /** The units a query vector probes, computed on executors from the pinned state. */
   private static final class UnitRouter implements UDF1<Object, List<Integer>> {
     private static final long serialVersionUID = 1L;
-    private final SpaceState state;
+    private final Snapshot state;
     private final SearchOptions options;
 
-    UnitRouter(SpaceState state, SearchOptions options) {
+    UnitRouter(Snapshot state, SearchOptions options) {
       this.state = state;
       this.options = options;
     }
@@ -93,14 +92,14 @@ final class BucketRouting {
     @Override
     public List<Integer> call(Object vector) {
       if (vector == null) {
-        return List.of(StateReader.firstTailUnit(state, options));
+        return List.of(state.firstTailUnit(options));
       }
       float[] query = SparkVectors.toFloats(vector);
-      if (query.length != state.metadata().spec().dimensions()) {
-        return List.of(StateReader.firstTailUnit(state, options)); // its task reports the wrong dimensions
+      if (query.length != state.spec().dimensions()) {
+        return List.of(state.firstTailUnit(options)); // its task reports the wrong dimensions
       }
       List<Integer> units = new ArrayList<>();
-      for (int u : StateReader.probedUnits(state, options, query)) {
+      for (int u : state.probedUnits(options, query)) {
         units.add(u);
       }
       return units;

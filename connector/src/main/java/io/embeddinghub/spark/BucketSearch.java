@@ -2,10 +2,8 @@ package io.embeddinghub.spark;
 
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
-import io.embeddinghub.internal.Errors;
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.HubContext;
-import io.embeddinghub.table.StateReader;
+import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.SnapshotReader;
 import java.io.Serializable;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -18,7 +16,7 @@ import scala.runtime.AbstractFunction1;
 /**
  * One task of a distributed nearest-neighbor query. Input rows are {@code (query id, vector,
  * excluded key, unit, carried...)}; for each, it searches that search unit of the pinned version
- * ({@link StateReader#searchUnits}: one index partition, or one bucket's unindexed files, or for
+ * ({@link Snapshot#searchUnits}: one index partition, or one bucket's unindexed files, or for
  * exact search one bucket's files) and emits the unit's local top-k as {@code (query id, key,
  * distance, carried...)}. Queries stream through; nothing is collected or broadcast.
  *
@@ -31,14 +29,14 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   private static final long serialVersionUID = 2L;
 
   private final HubRef hub;
-  private final SpaceState state;
+  private final Snapshot state;
   private final int k;
   private final SearchOptions options;
   private final boolean forJoin;
   private final boolean markUnanswered;
   private final String description;
 
-  private BucketSearch(HubRef hub, SpaceState state, int k, SearchOptions options, boolean forJoin,
+  private BucketSearch(HubRef hub, Snapshot state, int k, SearchOptions options, boolean forJoin,
       boolean markUnanswered, String description) {
     this.hub = hub;
     this.state = state;
@@ -50,17 +48,17 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   }
 
   /** How many search units a query of {@code state} fans out to. */
-  static int units(SpaceState state, SearchOptions options) {
-    return StateReader.searchUnits(state, options);
+  static int units(Snapshot state, SearchOptions options) {
+    return state.searchUnits(options);
   }
 
   /** For queries given as vectors or stored keys: a null vector is an error. */
-  static BucketSearch forQueries(HubRef hub, SpaceState state, int k, SearchOptions options, String space) {
+  static BucketSearch forQueries(HubRef hub, Snapshot state, int k, SearchOptions options, String space) {
     return new BucketSearch(hub, state, k, options, false, false, space);
   }
 
   /** For a nearest-neighbor join: a null vector has no match; an outer join marks every query. */
-  static BucketSearch forJoin(HubRef hub, SpaceState state, int k, SearchOptions options, boolean outer, String space) {
+  static BucketSearch forJoin(HubRef hub, Snapshot state, int k, SearchOptions options, boolean outer, String space) {
     return new BucketSearch(hub, state, k, options, true, outer, space);
   }
 
@@ -74,15 +72,13 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   public String toString() {
     return "EmbeddingHubNearestNeighbors(" + description + "@v" + state.version() + ", k=" + k
         + (options.targetRecall() > 0 ? ", targetRecall=" + options.targetRecall() : "")
-        + ", " + io.embeddinghub.table.RecallEstimate.plan(state, options) + ")";
+        + ", " + state.searchPlan(options) + ")";
   }
 
   /** The answers of one task's queries, computed one query at a time. */
   private final class Answers implements java.util.Iterator<Row> {
     private final java.util.Iterator<Row> queries;
-    private final HubContext ctx = hub.context();
-    private final StateReader reader = new StateReader(ctx, state);
-    private final int dims = state.metadata().spec().dimensions();
+    private final SnapshotReader reader = state.reader(hub.engine());
     private Row query;
     private java.util.Iterator<Neighbor> current = List.<Neighbor>of().iterator();
     private Row pendingMarker;
@@ -96,7 +92,7 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
       while (!current.hasNext() && pendingMarker == null && queries.hasNext()) {
         query = queries.next();
         int unit = query.getInt(3);
-        if (markUnanswered && unit == StateReader.firstTailUnit(state, options)) {
+        if (markUnanswered && unit == state.firstTailUnit(options)) {
           pendingMarker = output(null, null);
         }
         if (query.isNullAt(1)) {
@@ -106,7 +102,6 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
           continue;
         }
         float[] vector = SparkVectors.toFloats(query.get(1));
-        Errors.checkQuery(vector, dims, state.metadata().spec().metric());
         String excluded = query.isNullAt(2) ? null : query.getString(2);
         current = reader.nearestInUnit(unit, k, vector, options, excluded).iterator();
       }

@@ -33,13 +33,13 @@ final class DistributedIndexBuild {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     for (int attempt = 1; ; attempt++) {
       long started = System.nanoTime();
-      IndexBuildJob job = IndexBuildJob.plan(hub.context(), space);
+      IndexBuildJob job = IndexBuildJob.plan(hub.engine(), space);
       if (job.isEmpty()) {
         return new IndexResult(job.baseVersion(), 0, 0, 0);
       }
       List<IndexBuildJob.WrittenPartition> written = buildPartitions(jsc, hub, job);
       try {
-        return job.commit(hub.context(), written, started);
+        return job.commit(hub.engine(), written, started);
       } catch (CommitConflictException e) {
         if (attempt >= ATTEMPTS) {
           throw e;
@@ -90,7 +90,7 @@ final class DistributedIndexBuild {
       implements Function<Integer, IndexBuildJob.WrittenPartition>, Serializable {
     @Override
     public IndexBuildJob.WrittenPartition call(Integer partition) {
-      return job.buildPartition(hub.context(), partition);
+      return job.buildPartition(hub.engine(), partition);
     }
   }
 
@@ -99,7 +99,7 @@ final class DistributedIndexBuild {
     @Override
     public Iterator<Tuple2<Integer, Object>> call(Integer file) {
       List<Tuple2<Integer, Object>> out = new ArrayList<>();
-      IndexBuildJob.ProbeShare share = job.route(hub.context(), file, (p, row) -> out.add(new Tuple2<>(p, row)));
+      IndexBuildJob.ProbeShare share = job.route(hub.engine(), file, (p, row) -> out.add(new Tuple2<>(p, row)));
       out.add(new Tuple2<>(job.partitions(), share));
       return out.iterator();
     }
@@ -117,7 +117,7 @@ final class DistributedIndexBuild {
       }
       List<IndexBuildJob.RoutedRow> rows = new ArrayList<>();
       received.forEachRemaining(t -> rows.add((IndexBuildJob.RoutedRow) t._2()));
-      Object written = job.buildPartition(hub.context(), p, rows);
+      Object written = job.buildPartition(hub.engine(), p, rows);
       return List.of(written).iterator();
     }
   }

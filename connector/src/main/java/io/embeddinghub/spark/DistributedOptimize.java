@@ -28,7 +28,7 @@ final class DistributedOptimize {
   static OptimizeResult run(SparkSession spark, HubRef hub, String space) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     for (int attempt = 1; ; attempt++) {
-      OptimizeJob job = OptimizeJob.plan(hub.context(), space);
+      OptimizeJob job = OptimizeJob.plan(hub.engine(), space);
       List<OptimizeJob.WrittenGroup> written = rewrite(jsc, hub, job);
       OptimizeJob.IndexStage index;
       List<IndexBuildJob.WrittenPartition> partitions;
@@ -65,7 +65,7 @@ final class DistributedOptimize {
   private record Rewrite(HubRef hub) implements Function<OptimizeJob.RewriteTask, OptimizeJob.WrittenGroup>, Serializable {
     @Override
     public OptimizeJob.WrittenGroup call(OptimizeJob.RewriteTask task) {
-      return task.run(hub.context());
+      return task.run(hub.engine());
     }
   }
 }

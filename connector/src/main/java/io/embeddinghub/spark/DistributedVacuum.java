@@ -22,7 +22,7 @@ final class DistributedVacuum {
   private DistributedVacuum() {}
 
   static VacuumResult run(SparkSession spark, HubRef hub, String space, Duration retention, VacuumOptions options) {
-    VacuumJob job = VacuumJob.plan(hub.context(), space, retention, options);
+    VacuumJob job = VacuumJob.plan(hub.engine(), space, retention, options);
     if (job.dryRun() || job.files() == 0) {
       return job.result(List.of());
     }
@@ -36,7 +36,7 @@ final class DistributedVacuum {
   private record Delete(HubRef hub, VacuumJob job) implements Function<VacuumJob.Slice, VacuumResult>, Serializable {
     @Override
     public VacuumResult call(VacuumJob.Slice slice) {
-      return job.delete(hub.context(), slice);
+      return job.delete(hub.engine(), slice);
     }
   }
 }

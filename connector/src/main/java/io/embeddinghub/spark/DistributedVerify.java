@@ -32,7 +32,7 @@ final class DistributedVerify {
   private record Check(HubRef hub, VerifyJob job) implements Function<VerifyJob.Slice, VerifyResult>, Serializable {
     @Override
     public VerifyResult call(VerifyJob.Slice slice) {
-      return job.check(hub.context(), slice);
+      return job.check(hub.engine(), slice);
     }
   }
 }

@@ -6,9 +6,7 @@ import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceNotFoundException;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VersionNotFoundException;
-import io.embeddinghub.table.HubSpaces;
-import io.embeddinghub.table.SpaceEngine;
-import io.embeddinghub.table.Vacuum;
+import io.embeddinghub.engine.EngineSpace;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -76,7 +74,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
   @Override
   public boolean tableExists(Identifier ident) {
     try {
-      return HubSpaces.exists(hubOf(ident).context().io(), ident.name());
+      return hubOf(ident).engine().exists(ident.name());
     } catch (InvalidInputException e) {
       return false;
     }
@@ -92,7 +90,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     if (namespace.length > 0 || hub == null) {
       throw new NoSuchNamespaceException(namespace);
     }
-    List<String> spaces = HubSpaces.list(hub.context().io());
+    List<String> spaces = hub.engine().spaces();
     return spaces.stream().map(s -> Identifier.of(new String[0], s)).toArray(Identifier[]::new);
   }
 
@@ -119,7 +117,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
       return new SparkSpaceTable(hub, space, Map.of(), null, null);
     }
     try {
-      SpaceEngine engine = SpaceEngine.open(hub.context(), space);
+      EngineSpace engine = hub.engine().space(space);
       if (version != null) {
         engine.at(version); // fail now, with the retained range, if the version does not exist
       }
@@ -145,7 +143,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     }
     if (isPathIdentifier(ident)) {
       // df.write() with errorifexists / ignore: the write creates the space from its options
-      if (HubSpaces.exists(hub.context().io(), space)) {
+      if (hub.engine().exists(space)) {
         throw new TableAlreadyExistsException(ident);
       }
       return new SparkSpaceTable(hub, space, Map.of(), null, null);
@@ -158,7 +156,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     }
     SpaceSpec spec = options.specFor(dims);
     try {
-      SpaceEngine.create(hub.context(), spec);
+      hub.engine().create(spec);
     } catch (SpaceAlreadyExistsException e) {
       throw new TableAlreadyExistsException(ident);
     }
@@ -228,7 +226,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
   @Override
   public boolean dropTable(Identifier ident) {
     try {
-      Vacuum.drop(hubOf(ident).context(), ident.name());
+      hubOf(ident).engine().drop(ident.name());
       return true;
     } catch (SpaceNotFoundException | InvalidInputException e) {
       return false;

@@ -13,11 +13,10 @@ import io.embeddinghub.VacuumOptions;
 import io.embeddinghub.VacuumResult;
 import io.embeddinghub.VerifyResult;
 import io.embeddinghub.engine.VerifyJob;
-import io.embeddinghub.internal.Errors;
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.RowDeletes;
-import io.embeddinghub.table.SpaceEngine;
-import io.embeddinghub.table.StateReader;
+import io.embeddinghub.engine.EngineSpace;
+import io.embeddinghub.engine.FoundRows;
+import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.Validation;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -66,16 +65,16 @@ public final class EmbeddingHubSpark {
    * @throws NullPointerException if {@code spark} is null
    */
   public static EmbeddingHubSpark open(SparkSession spark, String hubRoot) {
-    Errors.checkNotNull(spark, "spark");
-    Errors.checkNotNull(hubRoot, "hubRoot");
+    Validation.checkNotNull(spark, "spark");
+    Validation.checkNotNull(hubRoot, "hubRoot");
     if (hubRoot.isBlank()) {
       throw new InvalidInputException("hubRoot must not be blank");
     }
     return new EmbeddingHubSpark(spark, new HubRef(hubRoot, spark.sessionState().newHadoopConf()));
   }
 
-  private SpaceState pin(String space) {
-    return SpaceEngine.open(hub.context(), Errors.checkSpaceName(space)).latest();
+  private Snapshot pin(String space) {
+    return hub.engine().space(Validation.checkSpaceName(space)).latest();
   }
 
   /**
@@ -102,21 +101,21 @@ public final class EmbeddingHubSpark {
    *     invalid
    */
   public Dataset<Row> multiget(String space, Dataset<Row> keys, MissingKeys missing) {
-    Errors.checkNotNull(keys, "keys");
-    Errors.checkNotNull(missing, "missing");
-    SpaceState state = pin(space);
-    int buckets = state.metadata().spec().buckets();
+    Validation.checkNotNull(keys, "keys");
+    Validation.checkNotNull(missing, "missing");
+    Snapshot state = pin(space);
+    int buckets = state.spec().buckets();
     StructType out =
         new StructType()
             .add("key", DataTypes.StringType, false)
             .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), missing == MissingKeys.NULL);
     Dataset<Row> keyColumn = keyColumn(keys);
-    List<String> few = DriverLookup.fewKeys(keyColumn, hub.context().settings().pointLookupMaxKeys());
+    List<String> few = DriverLookup.fewKeys(keyColumn, hub.engine().settings().pointLookupMaxKeys());
     if (few != null) {
-      Map<String, float[]> found = new StateReader(hub.context(), state).findAll(DriverLookup.lookedUp(few));
+      Map<String, float[]> found = state.reader(hub.engine()).findAll(DriverLookup.lookedUp(few));
       DriverLookup.Answer answer = DriverLookup.answer(few, found, missing);
       if (!answer.absent().isEmpty()) {
-        throw Errors.keysNotFound(state.metadata().spec().name(), answer.absent());
+        throw Validation.keysNotFound(state.space(), answer.absent());
       }
       return spark.createDataFrame(answer.rows(), out);
     }
@@ -152,7 +151,7 @@ public final class EmbeddingHubSpark {
    *     is invalid
    */
   public long multiset(String space, Dataset<Row> rows) {
-    Errors.checkNotNull(rows, "rows");
+    Validation.checkNotNull(rows, "rows");
     rows.write().format("embeddinghub").option("path", hub.root()).option("space", space).mode("append").save();
     return pin(space).version();
   }
@@ -175,19 +174,19 @@ public final class EmbeddingHubSpark {
    *     invalid
    */
   public long multidelete(String space, Dataset<Row> keys) {
-    Errors.checkNotNull(keys, "keys");
-    SpaceEngine engine = SpaceEngine.open(hub.context(), Errors.checkSpaceName(space));
-    int buckets = engine.latest().metadata().spec().buckets();
+    Validation.checkNotNull(keys, "keys");
+    EngineSpace engine = hub.engine().space(Validation.checkSpaceName(space));
+    int buckets = engine.spec().buckets();
     Dataset<Row> keyColumn = keyColumn(keys);
-    List<String> few = DriverLookup.fewKeys(keyColumn, hub.context().settings().pointLookupMaxKeys());
+    List<String> few = DriverLookup.fewKeys(keyColumn, hub.engine().settings().pointLookupMaxKeys());
     Dataset<Row> byBucket = few != null ? null : BucketRouting.byKeyBucket(keyColumn, buckets);
     for (int attempt = 1; ; attempt++) {
-      SpaceState base = engine.latest();
-      RowDeletes rows = RowDeletes.NONE;
+      Snapshot base = engine.latest();
+      FoundRows rows = FoundRows.NONE;
       if (few != null) { // few keys: their rows found on the driver by point reads
-        rows = RowDeletes.find(hub.context(), base, few.iterator());
+        rows = base.reader(hub.engine()).findRows(few.iterator());
       } else {
-        for (RowDeletes found : byBucket.mapPartitions(new BucketDeletes(hub, base), Encoders.javaSerialization(RowDeletes.class)).collectAsList()) {
+        for (FoundRows found : byBucket.mapPartitions(new BucketDeletes(hub, base), Encoders.javaSerialization(FoundRows.class)).collectAsList()) {
           rows = rows.plus(found);
         }
       }
@@ -223,7 +222,7 @@ public final class EmbeddingHubSpark {
    * @return {@code query_id, rank, key, distance} rows
    */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, SearchOptions options) {
-    Errors.checkNotNull(options, "options");
+    Validation.checkNotNull(options, "options");
     return nearestNeighbors(space, queries, k, DistributedSearchOptions.of(options));
   }
 
@@ -253,11 +252,11 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public Dataset<Row> nearestNeighbors(String space, Dataset<Row> queries, int k, DistributedSearchOptions options) {
-    Errors.checkNotNull(queries, "queries");
-    Errors.checkK(k);
-    Errors.checkNotNull(options, "options");
-    SpaceState state = pin(space);
-    int buckets = state.metadata().spec().buckets();
+    Validation.checkNotNull(queries, "queries");
+    Validation.checkK(k);
+    Validation.checkNotNull(options, "options");
+    Snapshot state = pin(space);
+    int buckets = state.spec().buckets();
     List<String> columns = Arrays.asList(queries.columns());
     if (!columns.contains("id")) {
       throw new InvalidInputException("Queries need an 'id' column, got " + columns);
@@ -299,7 +298,7 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public IndexResult buildIndex(String space) {
-    return DistributedIndexBuild.run(spark, hub, Errors.checkSpaceName(space));
+    return DistributedIndexBuild.run(spark, hub, Validation.checkSpaceName(space));
   }
 
   /**
@@ -314,7 +313,7 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public OptimizeResult optimize(String space) {
-    return DistributedOptimize.run(spark, hub, Errors.checkSpaceName(space));
+    return DistributedOptimize.run(spark, hub, Validation.checkSpaceName(space));
   }
 
   /**
@@ -346,9 +345,9 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public VacuumResult vacuum(String space, Duration retention, VacuumOptions options) {
-    Errors.checkNotNull(retention, "retention");
-    Errors.checkNotNull(options, "options");
-    return DistributedVacuum.run(spark, hub, Errors.checkSpaceName(space), retention, options);
+    Validation.checkNotNull(retention, "retention");
+    Validation.checkNotNull(options, "options");
+    return DistributedVacuum.run(spark, hub, Validation.checkSpaceName(space), retention, options);
   }
 
   /**
@@ -362,7 +361,7 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no such space
    */
   public VerifyResult verify(String space) {
-    return DistributedVerify.run(spark, hub, VerifyJob.latest(hub.context(), Errors.checkSpaceName(space)));
+    return DistributedVerify.run(spark, hub, VerifyJob.latest(hub.engine(), Validation.checkSpaceName(space)));
   }
 
   /**
@@ -374,7 +373,7 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.VersionNotFoundException if the version does not exist or was vacuumed
    */
   public VerifyResult verify(String space, long version) {
-    return DistributedVerify.run(spark, hub, VerifyJob.at(hub.context(), Errors.checkSpaceName(space), version));
+    return DistributedVerify.run(spark, hub, VerifyJob.at(hub.engine(), Validation.checkSpaceName(space), version));
   }
 
   /**
@@ -384,7 +383,7 @@ public final class EmbeddingHubSpark {
    * @return every damaged file, each named once, at the oldest version referencing it
    */
   public VerifyResult verifyAll(String space) {
-    return DistributedVerify.run(spark, hub, VerifyJob.all(hub.context(), Errors.checkSpaceName(space)));
+    return DistributedVerify.run(spark, hub, VerifyJob.all(hub.engine(), Validation.checkSpaceName(space)));
   }
 
   private static Dataset<Row> keyColumn(Dataset<Row> keys) {

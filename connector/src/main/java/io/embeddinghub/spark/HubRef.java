@@ -1,10 +1,7 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.HubProperties;
-import io.embeddinghub.io.HadoopFileIO;
-import io.embeddinghub.table.HubContext;
-import java.io.IOException;
+import io.embeddinghub.engine.EngineHub;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.HashMap;
@@ -17,7 +14,7 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A hub as shipped to executors: its root and the Hadoop configuration's entries (Hadoop's
- * {@link Configuration} is not serializable). Each JVM keeps one {@link HubContext} per hub, so
+ * {@link Configuration} is not serializable). Each JVM keeps one {@link EngineHub} per hub, so
  * the data file and index caches are shared by all tasks of an executor.
  *
  * <p>A hub is identified by its root and the entries that select and configure its file system or
@@ -34,7 +31,7 @@ final class HubRef implements Serializable {
       List.of("fs.", "dfs.", "hadoop.security.", "hadoop.rpc.", "ipc.", "parquet.", "embeddinghub.");
 
   /** Open hubs, least recently used first; guarded by itself. */
-  private static final LinkedHashMap<ContextKey, HubContext> CONTEXTS = new LinkedHashMap<>(16, 0.75f, true);
+  private static final LinkedHashMap<ContextKey, EngineHub> CONTEXTS = new LinkedHashMap<>(16, 0.75f, true);
 
   private final String root;
   private final Map<String, String> conf;
@@ -53,17 +50,17 @@ final class HubRef implements Serializable {
     return root;
   }
 
-  HubContext context() {
+  EngineHub engine() {
     ContextKey key = contextKey();
     synchronized (CONTEXTS) {
-      HubContext open = CONTEXTS.get(key);
+      EngineHub open = CONTEXTS.get(key);
       if (open != null) {
         return open;
       }
     }
-    HubContext opened = open(); // outside the lock: it touches the file system
+    EngineHub opened = open(); // outside the lock: it touches the file system
     synchronized (CONTEXTS) {
-      HubContext raced = CONTEXTS.putIfAbsent(key, opened);
+      EngineHub raced = CONTEXTS.putIfAbsent(key, opened);
       if (raced != null) {
         return raced;
       }
@@ -98,16 +95,10 @@ final class HubRef implements Serializable {
     return contextKey;
   }
 
-  private HubContext open() {
+  private EngineHub open() {
     Configuration hadoopConf = new Configuration(false);
     conf.forEach(hadoopConf::set);
-    try {
-      HadoopFileIO io = new HadoopFileIO(URI.create(root), hadoopConf);
-      io.mkdirs("");
-      return new HubContext(io, hadoopConf);
-    } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot open hub " + root + ": " + e.getMessage(), e);
-    }
+    return EngineHub.open(URI.create(root), hadoopConf);
   }
 
   @Override

@@ -1,8 +1,7 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.format.KeyBuckets;
-import io.embeddinghub.log.DataFile;
-import io.embeddinghub.log.KeyOrder;
+import io.embeddinghub.engine.Keys;
+import io.embeddinghub.engine.ScanFile;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -78,12 +77,12 @@ final class KeyPredicates implements Serializable {
       return null;
     }
     Set<Integer> buckets = new HashSet<>();
-    keys.forEach(k -> buckets.add(KeyBuckets.bucketOf(k, bucketCount)));
+    keys.forEach(k -> buckets.add(Keys.bucketOf(k, bucketCount)));
     return buckets;
   }
 
   /** Whether a data file's key range may hold a matching key. */
-  boolean mayMatch(DataFile file) {
+  boolean mayMatch(ScanFile file) {
     Set<String> keys = exactKeys();
     if (keys != null && keys.stream().noneMatch(file::mayContain)) {
       return false;
@@ -92,12 +91,12 @@ final class KeyPredicates implements Serializable {
       String v = c.values.isEmpty() ? null : c.values.get(0);
       boolean possible =
           switch (c.op) {
-            case "<" -> KeyOrder.compare(file.minKey(), v) < 0;
-            case "<=" -> KeyOrder.compare(file.minKey(), v) <= 0;
-            case ">" -> KeyOrder.compare(file.maxKey(), v) > 0;
-            case ">=" -> KeyOrder.compare(file.maxKey(), v) >= 0;
-            case "STARTS_WITH" -> KeyOrder.compare(file.maxKey(), v) >= 0
-                && (KeyOrder.compare(file.minKey(), v) <= 0 || file.minKey().startsWith(v));
+            case "<" -> Keys.compare(file.minKey(), v) < 0;
+            case "<=" -> Keys.compare(file.minKey(), v) <= 0;
+            case ">" -> Keys.compare(file.maxKey(), v) > 0;
+            case ">=" -> Keys.compare(file.maxKey(), v) >= 0;
+            case "STARTS_WITH" -> Keys.compare(file.maxKey(), v) >= 0
+                && (Keys.compare(file.minKey(), v) <= 0 || file.minKey().startsWith(v));
             default -> true;
           };
       if (!possible) {
@@ -114,10 +113,10 @@ final class KeyPredicates implements Serializable {
       boolean ok =
           switch (c.op) {
             case "=", "IN" -> c.values.contains(key);
-            case "<" -> KeyOrder.compare(key, v) < 0;
-            case "<=" -> KeyOrder.compare(key, v) <= 0;
-            case ">" -> KeyOrder.compare(key, v) > 0;
-            case ">=" -> KeyOrder.compare(key, v) >= 0;
+            case "<" -> Keys.compare(key, v) < 0;
+            case "<=" -> Keys.compare(key, v) <= 0;
+            case ">" -> Keys.compare(key, v) > 0;
+            case ">=" -> Keys.compare(key, v) >= 0;
             case "STARTS_WITH" -> key.startsWith(v);
             default -> true;
           };

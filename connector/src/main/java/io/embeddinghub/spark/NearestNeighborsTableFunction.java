@@ -3,9 +3,8 @@ package io.embeddinghub.spark;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
-import io.embeddinghub.internal.Errors;
-import io.embeddinghub.table.SpaceEngine;
-import io.embeddinghub.table.StateReader;
+import io.embeddinghub.engine.SnapshotReader;
+import io.embeddinghub.engine.Validation;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -51,7 +50,7 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
       throw new InvalidInputException("nearest_neighbors needs '<catalog>.<space>', got '" + table + "'");
     }
     String catalog = table.substring(0, dot);
-    String space = Errors.checkSpaceName(table.substring(dot + 1));
+    String space = Validation.checkSpaceName(table.substring(dot + 1));
     SparkSession spark = SparkSession.active();
     String root = spark.conf().get("spark.sql.catalog." + catalog + ".path", null);
     if (root == null) {
@@ -60,14 +59,12 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
     int k = number(args.get(2), "k");
     int ef = args.size() == 4 ? number(args.get(3), "ef") : 0;
     HubRef hub = new HubRef(root, spark.sessionState().newHadoopConf());
-    StateReader reader = SpaceEngine.open(hub.context(), space).reader();
-    Errors.checkK(k);
+    SnapshotReader reader = hub.engine().space(space).latest().reader(hub.engine());
     SearchOptions options = SearchOptions.withEf(ef);
     Object query = foldable(args.get(1), "the query").eval(null);
     List<Neighbor> neighbors;
     if (query instanceof UTF8String key) {
-      float[] vector = reader.get(key.toString());
-      neighbors = reader.nearest(k, vector, options, key.toString());
+      neighbors = reader.nearestToKey(k, key.toString(), options);
     } else if (query instanceof ArrayData array) {
       float[] vector = new float[array.numElements()];
       for (int i = 0; i < vector.length; i++) {
@@ -76,8 +73,7 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
         }
         vector[i] = toFloat(args.get(1), array, i);
       }
-      Errors.checkQuery(vector, reader.state().metadata().spec().dimensions(), reader.state().metadata().spec().metric());
-      neighbors = reader.nearest(k, vector, options, null);
+      neighbors = reader.nearestToVector(k, vector, options);
     } else {
       throw new InvalidInputException("The query must be an ARRAY of numbers or a stored key, got " + args.get(1).sql());
     }

@@ -126,9 +126,9 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
             .add("problems", DataTypes.createArrayType(DataTypes.StringType, false), false),
         (spark, space, input) -> {
           boolean all = !input.isNullAt(1) && input.getBoolean(1);
-          io.embeddinghub.internal.Errors.checkSpaceName(space);
+          io.embeddinghub.engine.Validation.checkSpaceName(space);
           VerifyResult r = DistributedVerify.run(spark, hub,
-              all ? VerifyJob.all(hub.context(), space) : VerifyJob.latest(hub.context(), space));
+              all ? VerifyJob.all(hub.engine(), space) : VerifyJob.latest(hub.engine(), space));
           Object[] problems = r.problems().stream().map(p -> UTF8String.fromString(p.toString())).toArray();
           return new Object[] {r.ok(), r.versions().size(), r.filesChecked(), r.rowsChecked(), new GenericArrayData(problems)};
         },

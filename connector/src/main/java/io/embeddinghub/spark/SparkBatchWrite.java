@@ -4,11 +4,10 @@ import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.log.DataFile;
-import io.embeddinghub.table.FileBatchWriter;
-import io.embeddinghub.table.HubContext;
-import io.embeddinghub.table.HubSpaces;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.engine.EngineHub;
+import io.embeddinghub.engine.EngineSpace;
+import io.embeddinghub.engine.FileWriter;
+import io.embeddinghub.engine.WrittenFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -58,7 +57,7 @@ final class SparkBatchWrite implements BatchWrite {
 
   @Override
   public void commit(WriterCommitMessage[] messages) {
-    List<DataFile> files = new ArrayList<>();
+    List<WrittenFile> files = new ArrayList<>();
     TreeSet<Integer> dims = new TreeSet<>();
     for (WriterCommitMessage m : messages) {
       SparkCommitMessage message = (SparkCommitMessage) m;
@@ -67,24 +66,24 @@ final class SparkBatchWrite implements BatchWrite {
         dims.add(message.dimensions());
       }
     }
-    HubContext ctx = target.hub().context();
-    SpaceEngine engine;
+    EngineHub hub = target.hub().engine();
+    EngineSpace engine;
     try {
       if (dims.size() > 1) {
         throw new InvalidInputException(
             "Rows of one write to space '" + target.space() + "' have different dimensions: " + dims);
       }
-      engine = openOrCreate(ctx, dims.isEmpty() ? null : dims.first());
+      engine = openOrCreate(hub, dims.isEmpty() ? null : dims.first());
       if (!files.isEmpty()) {
         checkWrittenFor(engine.spec(), dims.first());
       }
     } catch (RuntimeException e) {
-      FileBatchWriter.deleteQuietly(ctx, files); // certainly not committed
+      FileWriter.deleteQuietly(hub, files); // certainly not committed
       throw e;
     }
     handedToStore = true;
     // deletes the files itself when the commit certainly failed, never when its outcome is unknown
-    engine.commitWrittenFiles(replaceAll ? "spark-overwrite" : "spark-append", files, replaceAll);
+    engine.commitFiles(replaceAll ? "spark-overwrite" : "spark-append", files, replaceAll);
   }
 
   /**
@@ -120,20 +119,20 @@ final class SparkBatchWrite implements BatchWrite {
    * the race to create it opens what the winner created; an existing space must have the
    * dimensions the write was made for.
    */
-  private SpaceEngine openOrCreate(HubContext ctx, Integer rowDims) {
+  private EngineSpace openOrCreate(EngineHub hub, Integer rowDims) {
     Integer wanted = target.dimensions() > 0 ? Integer.valueOf(target.dimensions()) : rowDims;
-    if (!HubSpaces.exists(ctx.io(), target.space())) {
+    if (!hub.exists(target.space())) {
       if (wanted == null) {
         throw new InvalidInputException(
             "Cannot create space '" + target.space() + "' from an empty write without option 'dimensions'");
       }
       try {
-        return SpaceEngine.create(ctx, target.spec(wanted));
+        return hub.create(target.spec(wanted));
       } catch (SpaceAlreadyExistsException e) {
         // a concurrent writer created it first: open theirs
       }
     }
-    SpaceEngine engine = SpaceEngine.open(ctx, target.space());
+    EngineSpace engine = hub.space(target.space());
     if (wanted != null && engine.spec().dimensions() != wanted) {
       throw new InvalidInputException(
           "Space '" + target.space() + "' has " + engine.spec().dimensions() + " dimensions but this write has "
@@ -148,10 +147,10 @@ final class SparkBatchWrite implements BatchWrite {
     if (handedToStore) {
       return; // the store has deleted them if the commit certainly failed, and must keep them otherwise
     }
-    HubContext ctx = target.hub().context();
+    EngineHub hub = target.hub().engine();
     for (WriterCommitMessage m : messages) {
       if (m instanceof SparkCommitMessage message) {
-        FileBatchWriter.deleteQuietly(ctx, message.files());
+        FileWriter.deleteQuietly(hub, message.files());
       }
     }
   }

@@ -2,9 +2,9 @@ package io.embeddinghub.spark;
 
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.internal.Errors;
-import io.embeddinghub.log.DataFile;
-import io.embeddinghub.table.SortedRowWriter;
+import io.embeddinghub.engine.FileWriter;
+import io.embeddinghub.engine.Validation;
+import io.embeddinghub.engine.WrittenFile;
 import java.io.IOException;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -15,13 +15,13 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
 /**
  * One write task: validates each row (key, dimensions, finite values) and streams the rows, which
  * Spark delivers sorted by (bucket, key), into data files of the space's target size
- * ({@link SortedRowWriter}); a key repeated in the write meets its duplicate here, back to back, and
+ * ({@link FileWriter}); a key repeated in the write meets its duplicate here, back to back, and
  * is refused unless deduplication was asked for. Memory is one row group, whatever the task's
  * share. The files stay invisible until the driver commits; {@link #abort()} deletes them.
  */
 final class SparkDataWriter implements DataWriter<InternalRow> {
   private final WriteTarget target;
-  private SortedRowWriter writer;
+  private FileWriter writer;
   private SpaceSpec spec;
 
   SparkDataWriter(WriteTarget target) {
@@ -34,16 +34,16 @@ final class SparkDataWriter implements DataWriter<InternalRow> {
       throw new InvalidInputException("Key must not be null (space '" + target.space() + "')");
     }
     String key = row.getUTF8String(target.keyOrdinal()).toString();
-    Errors.checkKey(key);
+    Validation.checkKey(key);
     if (row.isNullAt(target.embeddingOrdinal())) {
-      throw new InvalidInputException("Embedding for key " + Errors.quote(key) + " must not be null");
+      throw new InvalidInputException("Embedding for key " + Validation.quote(key) + " must not be null");
     }
     float[] vector = toFloats(key, row.getArray(target.embeddingOrdinal()));
     if (writer == null) {
       spec = target.spec(vector.length);
-      writer = new SortedRowWriter(target.hub().context(), target.space(), spec, target.dedupe());
+      writer = FileWriter.sorted(target.hub().engine(), spec, target.dedupe());
     }
-    Errors.checkVector(key, vector, spec.dimensions(), spec.metric());
+    Validation.checkVector(key, vector, spec.dimensions(), spec.metric());
     writer.add(key, vector);
   }
 
@@ -52,7 +52,7 @@ final class SparkDataWriter implements DataWriter<InternalRow> {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       if (array.isNullAt(i)) {
-        throw new InvalidInputException("Embedding for key " + Errors.quote(key) + " has a null at index " + i);
+        throw new InvalidInputException("Embedding for key " + Validation.quote(key) + " has a null at index " + i);
       }
       v[i] = target.embeddingIsDouble() ? (float) array.getDouble(i) : array.getFloat(i);
     }
@@ -61,7 +61,7 @@ final class SparkDataWriter implements DataWriter<InternalRow> {
 
   @Override
   public WriterCommitMessage commit() {
-    List<DataFile> files = writer == null ? List.of() : writer.finish();
+    List<WrittenFile> files = writer == null ? List.of() : writer.finish();
     return new SparkCommitMessage(files, spec == null ? 0 : spec.dimensions());
   }
 

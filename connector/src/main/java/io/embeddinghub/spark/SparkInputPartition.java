@@ -1,6 +1,6 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.log.DataFile;
+import io.embeddinghub.engine.ScanFile;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.read.HasPartitionKey;
@@ -10,8 +10,7 @@ import org.apache.spark.sql.connector.read.HasPartitionKey;
  * bucket, so Spark groups a bucket's files into one partition when it uses the reported
  * {@code bucket(B, key)} partitioning.
  */
-record SparkInputPartition(HubRef hub, DataFile file, String deletedRows, int dimensions, boolean keysOnly)
-    implements HasPartitionKey {
+record SparkInputPartition(HubRef hub, ScanFile file, int dimensions, boolean keysOnly) implements HasPartitionKey {
   @Override
   public InternalRow partitionKey() {
     return new GenericInternalRow(new Object[] {file.bucket()});

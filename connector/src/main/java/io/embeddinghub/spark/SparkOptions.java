@@ -5,7 +5,7 @@ import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.internal.Errors;
+import io.embeddinghub.engine.Validation;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
@@ -199,6 +199,6 @@ final class SparkOptions {
   }
 
   private static InvalidInputException badValue(String key, String value, String expected) {
-    return new InvalidInputException("Option " + key + " must be " + expected + ", got " + Errors.quote(value));
+    return new InvalidInputException("Option " + key + " must be " + expected + ", got " + Validation.quote(value));
   }
 }

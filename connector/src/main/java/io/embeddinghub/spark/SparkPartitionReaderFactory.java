@@ -1,8 +1,6 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.format.FileContents;
-import io.embeddinghub.log.DeletionVector;
-import io.embeddinghub.table.HubContext;
+import io.embeddinghub.engine.FileRows;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
@@ -22,30 +20,20 @@ final class SparkPartitionReaderFactory implements PartitionReaderFactory {
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     SparkInputPartition p = (SparkInputPartition) partition;
-    HubContext ctx = p.hub().context();
-    FileContents contents =
-        p.keysOnly()
-            ? ctx.cache().keys(p.file(), p.dimensions())
-            : ctx.cache().full(p.file(), p.dimensions());
-    DeletionVector deleted = DeletionVector.decode(p.deletedRows());
+    FileRows rows = p.file().readLive(p.hub().engine(), p.dimensions(), p.keysOnly());
     return new PartitionReader<>() {
-      private int row = -1;
-
       @Override
       public boolean next() {
-        do {
-          row++;
-        } while (row < contents.rows() && deleted.contains(row));
-        return row < contents.rows();
+        return rows.next();
       }
 
       @Override
       public InternalRow get() {
-        UTF8String key = UTF8String.fromString(contents.key(row));
+        UTF8String key = UTF8String.fromString(rows.key());
         if (p.keysOnly()) {
           return new GenericInternalRow(new Object[] {key});
         }
-        return new GenericInternalRow(new Object[] {key, UnsafeArrayData.fromPrimitiveArray(contents.vector(row))});
+        return new GenericInternalRow(new Object[] {key, UnsafeArrayData.fromPrimitiveArray(rows.vector())});
       }
 
       @Override

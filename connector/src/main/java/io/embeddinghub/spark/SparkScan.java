@@ -1,7 +1,7 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.log.LiveFile;
-import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.engine.ScanFile;
+import io.embeddinghub.engine.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,11 +24,11 @@ import org.apache.spark.sql.types.StructType;
  */
 final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
   private final HubRef hub;
-  private final SpaceState state;
+  private final Snapshot state;
   private final StructType readSchema;
   private final KeyPredicates predicates;
 
-  SparkScan(HubRef hub, SpaceState state, StructType readSchema, KeyPredicates predicates) {
+  SparkScan(HubRef hub, Snapshot state, StructType readSchema, KeyPredicates predicates) {
     this.hub = hub;
     this.state = state;
     this.readSchema = readSchema;
@@ -47,17 +47,15 @@ final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
 
   @Override
   public InputPartition[] planInputPartitions() {
-    int dims = state.metadata().spec().dimensions();
+    int dims = state.spec().dimensions();
     boolean keysOnly = readSchema.fields().length == 1;
-    Set<Integer> buckets = predicates.buckets(state.metadata().spec().buckets());
+    Set<Integer> buckets = predicates.buckets(state.spec().buckets());
     List<InputPartition> partitions = new ArrayList<>();
-    for (LiveFile f : state.files()) {
-      if (f.liveRows() == 0
-          || (buckets != null && !buckets.contains(f.file().bucket()))
-          || !predicates.mayMatch(f.file())) {
+    for (ScanFile f : state.files()) {
+      if (f.liveRows() == 0 || (buckets != null && !buckets.contains(f.bucket())) || !predicates.mayMatch(f)) {
         continue;
       }
-      partitions.add(new SparkInputPartition(hub, f.file(), f.deleted().encode(), dims, keysOnly));
+      partitions.add(new SparkInputPartition(hub, f, dims, keysOnly));
     }
     return partitions.toArray(new InputPartition[0]);
   }
@@ -65,7 +63,7 @@ final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
   /** Rows are partitioned by {@code bucket(B, key)}: a key's row is in its bucket's partition. */
   @Override
   public Partitioning outputPartitioning() {
-    int buckets = state.metadata().spec().buckets();
+    int buckets = state.spec().buckets();
     long partitionKeys =
         java.util.Arrays.stream(planInputPartitions())
             .map(p -> ((SparkInputPartition) p).file().bucket())
@@ -82,7 +80,7 @@ final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
 
   @Override
   public String description() {
-    return "EmbeddingHubScan(" + hub + "/" + state.metadata().spec().name() + "@v" + state.version()
+    return "EmbeddingHubScan(" + hub + "/" + state.space() + "@v" + state.version()
         + ", columns=" + String.join(",", readSchema.fieldNames())
         + (predicates.isEmpty() ? "" : ", keyFilters=" + predicates) + ")";
   }
@@ -99,7 +97,7 @@ final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
     }
     SparkScan that = (SparkScan) o;
     return hub.equals(that.hub)
-        && state.metadata().spec().name().equals(that.state.metadata().spec().name())
+        && state.space().equals(that.state.space())
         && state.version() == that.state.version()
         && readSchema.equals(that.readSchema)
         && predicates.toString().equals(that.predicates.toString());
@@ -107,6 +105,6 @@ final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
 
   @Override
   public int hashCode() {
-    return Objects.hash(hub, state.metadata().spec().name(), state.version(), readSchema, predicates.toString());
+    return Objects.hash(hub, state.space(), state.version(), readSchema, predicates.toString());
   }
 }

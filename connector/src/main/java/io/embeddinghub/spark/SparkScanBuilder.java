@@ -1,6 +1,6 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.engine.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
@@ -16,12 +16,12 @@ import org.apache.spark.sql.types.StructType;
  */
 final class SparkScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns, SupportsPushDownV2Filters {
   private final HubRef hub;
-  private final SpaceState state;
+  private final Snapshot state;
   private StructType schema = SparkSchemas.TABLE;
   private KeyPredicates predicates = KeyPredicates.none();
   private Predicate[] pushed = new Predicate[0];
 
-  SparkScanBuilder(HubRef hub, SpaceState state) {
+  SparkScanBuilder(HubRef hub, Snapshot state) {
     this.hub = hub;
     this.state = state;
   }

@@ -2,12 +2,10 @@ package io.embeddinghub.spark;
 
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.format.FileContents;
-import io.embeddinghub.log.LiveFile;
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.HubContext;
-import io.embeddinghub.table.HubSpaces;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.engine.EngineSpace;
+import io.embeddinghub.engine.FileRows;
+import io.embeddinghub.engine.ScanFile;
+import io.embeddinghub.engine.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -68,9 +66,9 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
   @Override
   public Map<String, String> properties() {
     Map<String, String> props = new LinkedHashMap<>();
-    if (HubSpaces.exists(hub.context().io(), space)) {
-      SpaceState state = engine().latest();
-      SpaceSpec spec = state.metadata().spec();
+    if (hub.engine().exists(space)) {
+      Snapshot state = space().latest();
+      SpaceSpec spec = state.spec();
       props.put("dimensions", Integer.toString(spec.dimensions()));
       props.put("metric", spec.metric().id());
       props.put("buckets", Integer.toString(spec.buckets()));
@@ -86,21 +84,21 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
 
   /** The space's spec, or null when it does not exist (yet). */
   SpaceSpec specIfExists() {
-    return HubSpaces.exists(hub.context().io(), space) ? engine().spec() : null;
+    return hub.engine().exists(space) ? space().spec() : null;
   }
 
-  private SpaceEngine engine() {
-    return SpaceEngine.open(hub.context(), space);
+  private EngineSpace space() {
+    return hub.engine().space(space);
   }
 
   /** The version a read sees: from the read options, else the pinned one, else the latest. */
-  SpaceState stateFor(CaseInsensitiveStringMap readOptions) {
+  Snapshot stateFor(CaseInsensitiveStringMap readOptions) {
     Map<String, String> merged = new HashMap<>(options);
     merged.putAll(readOptions);
     merged.putIfAbsent(SparkOptions.PATH, hub.root());
     merged.putIfAbsent(SparkOptions.SPACE, space);
     SparkOptions o = SparkOptions.parse(merged);
-    SpaceEngine engine = engine();
+    EngineSpace engine = space();
     if (o.versionAsOf() != null && o.timestampAsOf() != null) {
       throw new InvalidInputException("Give versionAsOf or timestampAsOf, not both");
     }
@@ -130,7 +128,7 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
     merged.putAll(info.options());
     merged.putIfAbsent(SparkOptions.PATH, hub.root());
     merged.putIfAbsent(SparkOptions.SPACE, space);
-    SpaceSpec existing = HubSpaces.exists(hub.context().io(), space) ? engine().spec() : null;
+    SpaceSpec existing = specIfExists();
     return new SparkWriteBuilder(hub, existing, SparkOptions.parse(merged), info);
   }
 
@@ -147,24 +145,23 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
   @Override
   public void deleteWhere(Predicate[] predicates) {
     KeyPredicates keys = KeyPredicates.none().and(predicates);
-    SpaceEngine engine = engine();
+    EngineSpace engine = space();
     if (keys.exactKeys() != null) {
       List<String> candidates = new ArrayList<>(keys.exactKeys());
       candidates.removeIf(k -> !keys.matches(k));
       engine.delete(candidates);
       return;
     }
-    SpaceState state = engine.latest();
-    HubContext ctx = hub.context();
+    Snapshot state = engine.latest();
     List<String> matching = new ArrayList<>();
-    for (LiveFile f : state.files()) {
-      if (!keys.mayMatch(f.file())) {
+    for (ScanFile f : state.files()) {
+      if (!keys.mayMatch(f)) {
         continue;
       }
-      FileContents contents = ctx.cache().keys(f.file(), state.metadata().spec().dimensions());
-      for (int row = 0; row < contents.rows(); row++) {
-        if (f.isLive(row) && keys.matches(contents.key(row))) {
-          matching.add(contents.key(row));
+      FileRows rows = f.readLive(hub.engine(), state.spec().dimensions(), true);
+      while (rows.next()) {
+        if (keys.matches(rows.key())) {
+          matching.add(rows.key());
         }
       }
     }
@@ -173,7 +170,7 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
 
   @Override
   public boolean truncateTable() {
-    engine().deleteAll();
+    space().deleteAll();
     return true;
   }
 

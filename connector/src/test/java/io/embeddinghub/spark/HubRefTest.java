@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.HubProperties;
 import io.embeddinghub.Space;
-import io.embeddinghub.table.HubContext;
+import io.embeddinghub.engine.EngineHub;
 import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
-/** One {@link HubContext} (caches) per hub and JVM, whatever unrelated SQL settings change. */
+/** One {@link EngineHub} (caches) per hub and JVM, whatever unrelated SQL settings change. */
 class HubRefTest {
   private final SparkSession spark = SharedSpark.session();
 
@@ -26,7 +26,7 @@ class HubRefTest {
     Space space = EmbeddingHub.open(root).createSpace("ctx", 3);
     space.multiset(SparkDataFrameTest.randomRows(new Random(3), "k", 20, 3));
     EmbeddingHubSpark hub = EmbeddingHubSpark.open(spark, root);
-    HubContext before = ref(root).context();
+    EngineHub before = ref(root).engine();
     assertThat(spark.read().format("embeddinghub").option("path", root).option("space", "ctx").load().count())
         .isEqualTo(20);
     int open = HubRef.openContexts();
@@ -35,16 +35,16 @@ class HubRefTest {
       spark.conf().set("spark.sql.shuffle.partitions", "3");
       assertThat(spark.sessionState().newHadoopConf().get("spark.sql.embeddinghub.test.unrelated"))
           .as("Spark copies SQL settings into the Hadoop configuration").isEqualTo("1");
-      assertThat(ref(root).context()).isSameAs(before);
+      assertThat(ref(root).engine()).isSameAs(before);
       assertThat(spark.read().format("embeddinghub").option("path", root).option("space", "ctx").load().count())
           .isEqualTo(20);
       assertThat(hub.multiget("ctx", spark.range(3).selectExpr("concat('k', id) AS key")).count()).isEqualTo(3);
       assertThat(HubRef.openContexts()).as("hubs open after operations under new SQL settings").isEqualTo(open);
-      assertThat(ref(root).context()).isSameAs(before);
+      assertThat(ref(root).engine()).isSameAs(before);
 
       // a setting of the file system or of EmbeddingHub is another hub
       spark.conf().set(HubProperties.CACHE_MAX_BYTES, "1000000");
-      assertThat(ref(root).context()).isNotSameAs(before);
+      assertThat(ref(root).engine()).isNotSameAs(before);
     } finally {
       spark.conf().unset("spark.sql.embeddinghub.test.unrelated");
       spark.conf().set("spark.sql.shuffle.partitions", "4");
@@ -56,9 +56,9 @@ class HubRefTest {
   void atMostTheConfiguredNumberOfHubsStayOpen() {
     Configuration conf = new Configuration(false);
     conf.setInt(HubProperties.CONTEXTS_MAX, 3);
-    Map<Integer, HubContext> opened = new java.util.HashMap<>();
+    Map<Integer, EngineHub> opened = new java.util.HashMap<>();
     for (int i = 0; i < 6; i++) {
-      opened.put(i, new HubRef(SharedSpark.newHubRoot(), conf).context());
+      opened.put(i, new HubRef(SharedSpark.newHubRoot(), conf).engine());
     }
     assertThat(HubRef.openContexts()).isLessThanOrEqualTo(3);
   }

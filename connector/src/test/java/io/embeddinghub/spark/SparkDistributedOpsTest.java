@@ -7,7 +7,7 @@ import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.format.KeyBuckets;
+import io.embeddinghub.engine.Keys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URI;
@@ -143,7 +143,7 @@ class SparkDistributedOpsTest {
     Map<String, float[]> model = SparkDataFrameTest.randomRows(new Random(2), "k", 400, 2);
     space.multiset(model);
     List<String> three = List.of("k10", "k20", "k30");
-    Set<Integer> needed = three.stream().map(k -> KeyBuckets.bucketOf(k, 16)).collect(Collectors.toSet());
+    Set<Integer> needed = three.stream().map(k -> Keys.bucketOf(k, 16)).collect(Collectors.toSet());
     // the oracle: delete every other bucket's files; a multiget that touched them would fail
     Path data = Path.of(URI.create(root + "few/data"));
     try (Stream<Path> dirs = Files.list(data)) {
@@ -320,8 +320,7 @@ class SparkDistributedOpsTest {
     // the search tasks: 4 buckets x 3 query partitions, each task one bucket, each query once per bucket
     Dataset<Row> prepared = vectorQueries(queries).withColumn("exclude", functions.lit(null).cast(DataTypes.StringType));
     List<Row> tasks =
-        BucketRouting.fanOut(prepared, "id", io.embeddinghub.table.SpaceEngine.open(
-                new HubRef(root, spark.sessionState().newHadoopConf()).context(), "split").latest(),
+        BucketRouting.fanOut(prepared, "id", new HubRef(root, spark.sessionState().newHadoopConf()).engine().space("split").latest(),
                 SearchOptions.exactSearch(), 4, 3)
             .groupBy(functions.spark_partition_id().as("task"))
             .agg(functions.countDistinct(functions.col(BucketRouting.BUCKET)), functions.count("id"))

@@ -6,10 +6,8 @@ import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.log.KeyOrder;
-import io.embeddinghub.log.LiveFile;
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.DataFileInfo;
+import io.embeddinghub.engine.Keys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -76,24 +74,24 @@ class SparkOptimizeTest {
     assertThat(result.rowsRewritten()).isEqualTo(model.size());
     assertThat(result.partitionsBuilt()).isEqualTo(1);
     assertThat(tasks.get()).as("one task per bucket's group, one per index partition").isGreaterThanOrEqualTo(4 + 1);
-    io.embeddinghub.table.HubContext ctx = new HubRef(root, spark.sessionState().newHadoopConf()).context();
-    SpaceState state = SpaceEngine.open(ctx, "s").latest();
-    assertThat(state.unindexedRows()).isZero();
+    Space optimized = EmbeddingHub.open(root).getSpace("s");
+    assertThat(optimized.unindexedRows()).isZero();
+    List<DataFileInfo> all = optimized.dataFiles(); // by bucket, then smallest key
     for (int bucket = 0; bucket < 4; bucket++) {
-      List<LiveFile> files = new ArrayList<>(state.filesInBucket(bucket));
-      files.sort(Comparator.comparing(f -> f.file().minKey(), KeyOrder.COMPARATOR));
+      int b = bucket;
+      List<DataFileInfo> files = all.stream().filter(f -> f.bucket() == b).toList();
       for (int f = 0; f < files.size(); f++) {
-        assertThat(files.get(f).file().rows()).isBetween((long) TARGET_ROWS / 2, (long) TARGET_ROWS);
-        assertThat(files.get(f).deleted().isEmpty()).isTrue();
+        assertThat(files.get(f).rows()).isBetween((long) TARGET_ROWS / 2, (long) TARGET_ROWS);
+        assertThat(files.get(f).liveRows()).as("no deleted rows").isEqualTo(files.get(f).rows());
         if (f > 0) {
-          assertThat(KeyOrder.compare(files.get(f - 1).file().maxKey(), files.get(f).file().minKey())).isNegative();
+          assertThat(Keys.compare(files.get(f - 1).maxKey(), files.get(f).minKey())).isNegative();
         }
       }
     }
 
     // Spark's own Parquet reader over exactly the files the log names
     List<String> paths = new ArrayList<>();
-    state.files().forEach(f -> paths.add(ctx.io().location(f.file().path())));
+    all.forEach(f -> paths.add(root + "/" + f.path()));
     Map<String, float[]> plain = new HashMap<>();
     for (Row row : spark.read().parquet(paths.toArray(new String[0])).collectAsList()) {
       List<Float> values = row.getList(1);

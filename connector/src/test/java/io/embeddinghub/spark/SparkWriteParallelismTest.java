@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.Space;
-import io.embeddinghub.log.KeyOrder;
-import io.embeddinghub.log.LiveFile;
-import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.DataFileInfo;
+import io.embeddinghub.engine.Keys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,15 +58,14 @@ class SparkWriteParallelismTest {
     EmbeddingHub hub = EmbeddingHub.open(root);
     Space space = hub.getSpace("one_bucket");
     assertThat(space.version()).as("one write, one version").isEqualTo(1);
-    SpaceState state = SpaceEngine.open(new HubRef(root, spark.sessionState().newHadoopConf()).context(), "one_bucket").latest();
-    List<LiveFile> files = new ArrayList<>(state.filesInBucket(0));
-    files.sort(Comparator.comparing(f -> f.file().minKey(), KeyOrder.COMPARATOR));
+    List<DataFileInfo> files = space.dataFiles(); // by bucket, then smallest key
+    assertThat(files).allSatisfy(f -> assertThat(f.bucket()).isZero());
     assertThat(files.size()).isGreaterThanOrEqualTo(3000 / 250);
     for (int i = 0; i < files.size(); i++) {
-      assertThat(files.get(i).file().rows()).isLessThanOrEqualTo(250);
+      assertThat(files.get(i).rows()).isLessThanOrEqualTo(250);
       if (i > 0) {
-        assertThat(KeyOrder.compare(files.get(i - 1).file().maxKey(), files.get(i).file().minKey()))
-            .as("files of one bucket written by range: %s before %s", files.get(i - 1).file().path(), files.get(i).file().path())
+        assertThat(Keys.compare(files.get(i - 1).maxKey(), files.get(i).minKey()))
+            .as("files of one bucket written by range: %s before %s", files.get(i - 1).path(), files.get(i).path())
             .isNegative();
       }
     }
@@ -76,7 +73,7 @@ class SparkWriteParallelismTest {
         SparkDataFrameTest.collect(spark.read().format("embeddinghub").option("path", root).option("space", "one_bucket").load()),
         rows);
     List<String> paths = new ArrayList<>();
-    files.forEach(f -> paths.add(new HubRef(root, spark.sessionState().newHadoopConf()).context().io().location(f.file().path())));
+    files.forEach(f -> paths.add(root + "/" + f.path()));
     SparkDataFrameTest.assertSameContents(
         SparkDataFrameTest.collect(spark.read().parquet(paths.toArray(new String[0]))), rows);
   }

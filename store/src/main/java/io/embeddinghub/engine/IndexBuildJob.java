@@ -19,13 +19,13 @@ import java.util.Objects;
 /**
  * An index build split into steps an engine can spread over its tasks, so that the engine never
  * needs the store's internals: {@link #plan} on the driver. A build that does not split is one
- * {@link #buildPartition(HubContext, int)}. A {@link #routed()} build is a shuffle: {@link #route}
+ * {@link #buildPartition(EngineHub, int)}. A {@link #routed()} build is a shuffle: {@link #route}
  * once per tail file (in map tasks: each live row goes to its partition, the file's {@link
- * ProbeShare} to the driver), then {@link #buildPartition(HubContext, int, List)} once per
+ * ProbeShare} to the driver), then {@link #buildPartition(EngineHub, int, List)} once per
  * partition from the rows routed to it (in reduce tasks, each holding one partition), and {@link
  * #routingRecall} of the shares; no JVM holds more than a tail file or a partition. Then {@link
  * #commit} on the driver, as one version. A job is serializable and immutable; the {@link
- * HubContext} is each JVM's own.
+ * EngineHub} is each JVM's own.
  */
 public final class IndexBuildJob implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -46,12 +46,13 @@ public final class IndexBuildJob implements Serializable {
   /**
    * Plans a build of the latest version's unindexed tail (trains the centroids when it splits).
    *
-   * @param ctx this JVM's context of the hub
+   * @param hub the hub, opened in this JVM
    * @param space the space to index
    * @return the job; {@linkplain #isEmpty() empty} when there is nothing to index
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
-  public static IndexBuildJob plan(HubContext ctx, String space) {
+  public static IndexBuildJob plan(EngineHub hub, String space) {
+    HubContext ctx = hub.context();
     SpaceState base = SpaceEngine.open(ctx, space).latest();
     return new IndexBuildJob(space, base.version(), new IndexBuilder(ctx, space).plan(base));
   }
@@ -130,12 +131,13 @@ public final class IndexBuildJob implements Serializable {
    * sink} with the partition its nearest centroid names, and returns the file's probe share. The
    * file is read once, and only its rows are held.
    *
-   * @param ctx this JVM's context of the hub
+   * @param hub the hub, opened in this JVM
    * @param file the tail file's index, in 0 .. {@link #tailFiles()} - 1
    * @param sink receives each live row with its partition
    * @return the file's share of the routing probe, for {@link #routingRecall}
    */
-  public ProbeShare route(HubContext ctx, int file, RowSink sink) {
+  public ProbeShare route(EngineHub hub, int file, RowSink sink) {
+    HubContext ctx = hub.context();
     LiveFile f = plan.tail().get(file);
     int dims = plan.spec().dimensions();
     IndexBuilder.Assignment assignment = new IndexBuilder(ctx, space).assign(plan, f);
@@ -187,12 +189,13 @@ public final class IndexBuildJob implements Serializable {
    * Builds and writes partition {@code partition} (0 .. {@link #partitions()} - 1) of a build
    * that does not split (every live tail row, read from the tail files).
    *
-   * @param ctx this JVM's context of the hub
+   * @param hub the hub, opened in this JVM
    * @param partition the partition's index, in 0 .. {@link #partitions()} - 1
    * @return the written partition
    * @throws IllegalStateException if the build is {@linkplain #routed() routed}
    */
-  public WrittenPartition buildPartition(HubContext ctx, int partition) {
+  public WrittenPartition buildPartition(EngineHub hub, int partition) {
+    HubContext ctx = hub.context();
     if (routed()) {
       throw new IllegalStateException("A split build's partitions are built from their routed rows: " + this);
     }
@@ -203,12 +206,13 @@ public final class IndexBuildJob implements Serializable {
    * Builds and writes partition {@code partition} of a split build from the rows {@link #route}
    * gave it, in any order.
    *
-   * @param ctx this JVM's context of the hub
+   * @param hub the hub, opened in this JVM
    * @param partition the partition's index, in 0 .. {@link #partitions()} - 1
    * @param rows every row routed to the partition
    * @return the written partition; empty when {@code rows} is
    */
-  public WrittenPartition buildPartition(HubContext ctx, int partition, List<RoutedRow> rows) {
+  public WrittenPartition buildPartition(EngineHub hub, int partition, List<RoutedRow> rows) {
+    HubContext ctx = hub.context();
     List<RoutedRow> ordered = new ArrayList<>(rows);
     ordered.sort(Comparator.comparingInt(RoutedRow::tailFile).thenComparingInt(RoutedRow::position));
     int dims = plan.spec().dimensions();
@@ -233,14 +237,15 @@ public final class IndexBuildJob implements Serializable {
    * Commits the written partitions as one version; when a concurrent commit removed or indexed a
    * covered file, deletes them and throws {@link io.embeddinghub.CommitConflictException} (plan again).
    *
-   * @param ctx this JVM's context of the hub
+   * @param hub the hub, opened in this JVM
    * @param written every partition's result
    * @param startedNanos {@link System#nanoTime()} when the build started, for the reported duration
    * @return the committed version, partitions added, rows indexed and build time
    * @throws io.embeddinghub.CommitConflictException if a concurrent commit removed or indexed a
    *     covered file
    */
-  public IndexResult commit(HubContext ctx, List<WrittenPartition> written, long startedNanos) {
+  public IndexResult commit(EngineHub hub, List<WrittenPartition> written, long startedNanos) {
+    HubContext ctx = hub.context();
     IndexBuilder.Build build = build(written);
     SpaceState after = SpaceEngine.open(ctx, space).commitIndexBuild(build);
     return new IndexResult(after.version(), build.partitions().size(), plan.rows(), System.nanoTime() - startedNanos);

@@ -36,12 +36,13 @@ public final class OptimizeJob {
   /**
    * Plans an optimize of the latest version.
    *
-   * @param ctx this JVM's context of the hub
+   * @param hub the hub, opened in this JVM
    * @param space the space to optimize
    * @return the job; with no groups when no bucket needs compacting
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
-  public static OptimizeJob plan(HubContext ctx, String space) {
+  public static OptimizeJob plan(EngineHub hub, String space) {
+    HubContext ctx = hub.context();
     SpaceState base = SpaceEngine.open(ctx, space).latest();
     return new OptimizeJob(ctx, space, base, SpaceEngine.planCompaction(base));
   }
@@ -87,10 +88,11 @@ public final class OptimizeJob {
     /**
      * Merges the group's files and deletions into new data files, streaming in bounded memory.
      *
-     * @param ctx this JVM's context of the hub
+     * @param hub the hub, opened in this JVM
      * @return the files written (not yet committed)
      */
-    public WrittenGroup run(HubContext ctx) {
+    public WrittenGroup run(EngineHub hub) {
+      HubContext ctx = hub.context();
       return new WrittenGroup(SpaceEngine.rewriteGroup(ctx, spec, group));
     }
   }

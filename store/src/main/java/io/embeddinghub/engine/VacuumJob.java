@@ -29,7 +29,7 @@ public final class VacuumJob implements Serializable {
    * Plans the vacuum of {@code space} (see {@link io.embeddinghub.Space#vacuum(Duration, VacuumOptions)}).
    * Unless a dry run, this already expires the versions older than the retention.
    *
-   * @param ctx this JVM's context of the hub
+   * @param hub the hub, opened in this JVM
    * @param space the space to vacuum
    * @param retention how long a version stays readable after a newer one replaced it
    * @param options the retention check and dry-run settings
@@ -38,7 +38,8 @@ public final class VacuumJob implements Serializable {
    *     {@code retention} is shorter than the hub's minimum
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
-  public static VacuumJob plan(HubContext ctx, String space, Duration retention, VacuumOptions options) {
+  public static VacuumJob plan(EngineHub hub, String space, Duration retention, VacuumOptions options) {
+    HubContext ctx = hub.context();
     return new VacuumJob(Vacuum.plan(ctx, space, retention, options));
   }
 
@@ -91,12 +92,13 @@ public final class VacuumJob implements Serializable {
   /**
    * Deletes one slice's files (a file already gone is not counted).
    *
-   * @param ctx this JVM's context of the hub
+   * @param hub the hub, opened in this JVM
    * @param slice the slice
    * @return the files and bytes deleted
    * @throws IllegalStateException if the job is a dry run
    */
-  public VacuumResult delete(HubContext ctx, Slice slice) {
+  public VacuumResult delete(EngineHub hub, Slice slice) {
+    HubContext ctx = hub.context();
     if (plan.dryRun()) {
       throw new IllegalStateException("A dry run deletes nothing: " + this);
     }

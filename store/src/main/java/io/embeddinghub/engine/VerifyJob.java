@@ -26,23 +26,25 @@ public final class VerifyJob implements Serializable {
   /**
    * Plans a verify of the latest version of a space.
    *
-   * @param ctx the hub
+   * @param hub the hub
    * @param space the space's name
    * @return the job
    */
-  public static VerifyJob latest(HubContext ctx, String space) {
+  public static VerifyJob latest(EngineHub hub, String space) {
+    HubContext ctx = hub.context();
     return new VerifyJob(Verifier.plan(ctx, space, Verifier.LATEST));
   }
 
   /**
    * Plans a verify of one retained version.
    *
-   * @param ctx the hub
+   * @param hub the hub
    * @param space the space's name
    * @param version the version whose files to check
    * @return the job
    */
-  public static VerifyJob at(HubContext ctx, String space, long version) {
+  public static VerifyJob at(EngineHub hub, String space, long version) {
+    HubContext ctx = hub.context();
     if (version < 0) {
       throw new io.embeddinghub.InvalidInputException("Version must be >= 0, got " + version);
     }
@@ -52,11 +54,12 @@ public final class VerifyJob implements Serializable {
   /**
    * Plans a verify of every retained version (each file checked once).
    *
-   * @param ctx the hub
+   * @param hub the hub
    * @param space the space's name
    * @return the job
    */
-  public static VerifyJob all(HubContext ctx, String space) {
+  public static VerifyJob all(EngineHub hub, String space) {
+    HubContext ctx = hub.context();
     return new VerifyJob(Verifier.plan(ctx, space, Verifier.ALL));
   }
 
@@ -103,11 +106,12 @@ public final class VerifyJob implements Serializable {
   /**
    * Checks one slice's files, one at a time (in a task).
    *
-   * @param ctx the hub, as the task sees it
+   * @param hub the hub, as the task sees it
    * @param slice the files to check
    * @return what the slice's files showed
    */
-  public VerifyResult check(HubContext ctx, Slice slice) {
+  public VerifyResult check(EngineHub hub, Slice slice) {
+    HubContext ctx = hub.context();
     VerifyResult out = new VerifyResult(plan.space(), List.of(), 0, 0, List.of());
     for (Verifier.FileCheck f : slice.files()) {
       out = out.plus(Verifier.check(ctx, plan.space(), f));

@@ -2,7 +2,6 @@ package io.embeddinghub.index;
 
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.internal.Distances;
 import io.embeddinghub.internal.TopK;
 import java.util.HashMap;
 import java.util.List;
@@ -91,6 +90,6 @@ public final class InMemoryIndex {
   }
 
   private void offer(TopK top, int row, float[] query) {
-    top.offer(keys[row], Distances.distance(metric, query, flat, row * dimensions));
+    top.offer(keys[row], metric.distanceToRow(query, flat, row * dimensions));
   }
 }

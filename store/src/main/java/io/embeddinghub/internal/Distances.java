@@ -1,29 +1,16 @@
 package io.embeddinghub.internal;
 
-import io.embeddinghub.Metric;
-
 /**
  * Scalar distance kernels over a query and one row of a flat vector array, accumulated in double
- * so that results do not depend on summation order at float precision. Smaller is nearer.
+ * so that results do not depend on summation order at float precision. Smaller is nearer. The
+ * metrics ({@link io.embeddinghub.Metric#distanceToRow}) pick their kernel here; the kernels know
+ * nothing of them.
  */
 public final class Distances {
   private Distances() {}
 
-  /** Distance under {@code metric} between {@code query} and the row starting at {@code offset}. */
-  public static float distance(Metric metric, float[] query, float[] data, int offset) {
-    switch (metric) {
-      case L2:
-        return l2(query, data, offset);
-      case COSINE:
-        return cosine(query, data, offset);
-      case INNER_PRODUCT:
-        return innerProduct(query, data, offset);
-      default:
-        throw new AssertionError(metric);
-    }
-  }
-
-  static float l2(float[] q, float[] data, int offset) {
+  /** Euclidean distance between {@code q} and the row of {@code data} starting at {@code offset}. */
+  public static float l2(float[] q, float[] data, int offset) {
     double sum = 0;
     for (int i = 0; i < q.length; i++) {
       double d = (double) q[i] - data[offset + i];
@@ -32,7 +19,8 @@ public final class Distances {
     return (float) Math.sqrt(sum);
   }
 
-  static float cosine(float[] q, float[] data, int offset) {
+  /** One minus the cosine similarity; 1 when either vector is zero. */
+  public static float cosine(float[] q, float[] data, int offset) {
     double dot = 0;
     double nq = 0;
     double nd = 0;
@@ -49,7 +37,8 @@ public final class Distances {
     return (float) (1.0 - dot / (Math.sqrt(nq) * Math.sqrt(nd)));
   }
 
-  static float innerProduct(float[] q, float[] data, int offset) {
+  /** One minus the inner product. */
+  public static float innerProduct(float[] q, float[] data, int offset) {
     double dot = 0;
     for (int i = 0; i < q.length; i++) {
       dot += (double) q[i] * data[offset + i];

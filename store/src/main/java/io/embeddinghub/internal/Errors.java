@@ -122,6 +122,12 @@ public final class Errors {
     }
   }
 
+  /** The argument checks of every nearest-neighbor search: {@code k} and the options. */
+  public static void checkSearch(int k, io.embeddinghub.SearchOptions options) {
+    checkK(k);
+    checkNotNull(options, "options");
+  }
+
   public static void checkK(int k) {
     if (k < 0) {
       throw new InvalidInputException("k must be >= 0, got " + k);

@@ -13,7 +13,6 @@ import io.embeddinghub.index.RowHit;
 import io.embeddinghub.index.TailScan;
 import io.embeddinghub.log.DeletionVector;
 import io.embeddinghub.log.IndexPartition;
-import io.embeddinghub.internal.Distances;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.internal.TopK;
 import io.embeddinghub.format.FileContents;
@@ -226,6 +225,26 @@ public final class StateReader {
    * data files scanned instead. Exact search scans every live row of the data files. So an answer
    * always has {@code min(k, live rows)} entries and never holds a deleted or overwritten vector.
    */
+  /**
+   * The {@code k} nearest rows to a stored key's embedding, leaving the key out, after the same
+   * argument checks as every API's search by key.
+   */
+  public List<Neighbor> nearestToKey(int k, String key, SearchOptions options) {
+    Errors.checkSearch(k, options);
+    return nearest(k, get(key), options, key);
+  }
+
+  /**
+   * The {@code k} nearest rows to a query vector, after the same argument checks as every API's
+   * search by vector.
+   */
+  public List<Neighbor> nearestToVector(int k, float[] vector, SearchOptions options) {
+    Errors.checkSearch(k, options);
+    Errors.checkQuery(vector, dimensions, state.metadata().spec().metric());
+    return nearest(k, vector, options, null);
+  }
+
+  /** The unchecked search behind {@link #nearestToKey} and {@link #nearestToVector}. */
   public List<Neighbor> nearest(int k, float[] query, SearchOptions requested, String excludedKey) {
     SearchOptions options = RecallEstimate.resolve(state, requested);
     RowRef excluded = excludedKey == null ? null : locate(excludedKey);
@@ -347,7 +366,7 @@ public final class StateReader {
     FileContents contents = ctx.cache().full(f.file(), dimensions);
     for (int row = 0; row < contents.rows(); row++) {
       if (f.isLive(row) && (excludedKey == null || !excludedKey.equals(contents.key(row)))) {
-        top.offer(contents.key(row), Distances.distance(metric, query, contents.flatVectors(), row * dimensions));
+        top.offer(contents.key(row), metric.distanceToRow(query, contents.flatVectors(), row * dimensions));
       }
     }
   }
@@ -445,13 +464,13 @@ public final class StateReader {
       List<RowHit> hits = p.index().search(prepared, need, ef, accept);
       if (hits.size() >= need) {
         for (RowHit hit : hits) {
-          top.offer(p.key(hit.row()), Distances.distance(metric, query, vectors, hit.row() * dimensions));
+          top.offer(p.key(hit.row()), metric.distanceToRow(query, vectors, hit.row() * dimensions));
         }
         return;
       }
       for (int node = 0; node < p.rows(); node++) { // fewer live rows than k, or a walk cut off by deletions
         if (accept == null || accept.test(node)) {
-          top.offer(p.key(node), Distances.distance(metric, query, vectors, node * dimensions));
+          top.offer(p.key(node), metric.distanceToRow(query, vectors, node * dimensions));
         }
       }
     }
@@ -476,7 +495,7 @@ public final class StateReader {
       IntPredicate accept = f.deleted().isEmpty() && excludedRow < 0 ? null : row -> row != excludedRow && f.isLive(row);
       float[] flat = contents.flatVectors();
       for (int row : TailScan.best(prepared, metric, flat, dimensions, contents.rows(), accept, (int) Math.min((long) need + 8, contents.rows()))) {
-        top.offer(contents.key(row), Distances.distance(metric, query, flat, row * dimensions));
+        top.offer(contents.key(row), metric.distanceToRow(query, flat, row * dimensions));
       }
     }
   }

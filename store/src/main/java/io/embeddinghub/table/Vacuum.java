@@ -126,6 +126,18 @@ public final class Vacuum {
   }
 
   /**
+   * Runs a read of a pinned version, reporting a data file that a vacuum deleted as the version's
+   * expiry ({@link #whenVacuumed}): the one wrapper of every read of a pinned version.
+   */
+  public static <T> T readPinned(HubContext ctx, SpaceState pinned, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (CorruptFileException e) {
+      throw whenVacuumed(ctx, pinned.metadata().spec().name(), pinned.version(), e);
+    }
+  }
+
+  /**
    * What a reader of {@code version} should report for {@code e}: when a data file is missing and
    * the version is older than the oldest retained one, that a vacuum expired the version (not a
    * corrupt file); when the space was dropped, that. Otherwise {@code e} itself.
