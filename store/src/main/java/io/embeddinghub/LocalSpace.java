@@ -2,6 +2,7 @@ package io.embeddinghub;
 
 import io.embeddinghub.index.InMemoryIndex;
 import io.embeddinghub.internal.Errors;
+import io.embeddinghub.internal.KeyReads;
 import io.embeddinghub.internal.TopK;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -101,28 +102,18 @@ public final class LocalSpace implements EmbeddingSpace {
   @Override
   public synchronized Optional<float[]> find(String key) {
     Errors.checkKey(key);
-    float[] v = vectors.get(key);
-    return v == null ? Optional.empty() : Optional.of(v.clone());
+    return Optional.ofNullable(copyOf(key));
   }
 
   @Override
   public synchronized List<float[]> multiget(List<String> keys) {
-    Errors.checkNotNull(keys, "keys");
-    List<float[]> result = new ArrayList<>(keys.size());
-    List<String> missing = new ArrayList<>();
-    for (String key : keys) {
-      Errors.checkKey(key);
-      float[] v = vectors.get(key);
-      if (v == null) {
-        missing.add(key);
-      } else {
-        result.add(v.clone());
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw Errors.keysNotFound(spec.name(), missing);
-    }
-    return result;
+    return KeyReads.multiget(spec.name(), keys, this::copyOf);
+  }
+
+  /** A copy of a key's embedding, or null; called holding the lock. */
+  private float[] copyOf(String key) {
+    float[] v = vectors.get(key);
+    return v == null ? null : v.clone();
   }
 
   @Override
@@ -143,16 +134,7 @@ public final class LocalSpace implements EmbeddingSpace {
 
   @Override
   public synchronized Map<String, float[]> findAll(List<String> keys) {
-    Errors.checkNotNull(keys, "keys");
-    Map<String, float[]> found = new LinkedHashMap<>();
-    for (String key : keys) {
-      Errors.checkKey(key);
-      float[] v = vectors.get(key);
-      if (v != null) {
-        found.put(key, v.clone());
-      }
-    }
-    return found;
+    return KeyReads.findAll(keys, this::copyOf);
   }
 
   /** A copy of every entry, taken when called. */

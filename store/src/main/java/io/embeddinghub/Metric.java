@@ -79,15 +79,19 @@ public enum Metric {
   }
 
   /**
-   * Distance under this metric between a query and one row of a flat array of rows, without
-   * argument checks: the kernel of every search.
+   * Distance under this metric between a query and one row of a flat array of rows: the kernel of
+   * every search. Lengths are not checked beyond the array bounds.
    *
    * @param query the query vector
    * @param rows rows of {@code query.length} values each, back to back
    * @param offset where the row starts in {@code rows}
    * @return the distance; smaller is nearer
+   * @throws InvalidInputException if a vector is null
+   * @throws ArrayIndexOutOfBoundsException if the row does not fit in {@code rows}
    */
   public float distanceToRow(float[] query, float[] rows, int offset) {
+    Errors.checkNotNull(query, "query");
+    Errors.checkNotNull(rows, "rows");
     switch (this) {
       case L2:
         return Distances.l2(query, rows, offset);

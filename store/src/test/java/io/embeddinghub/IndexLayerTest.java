@@ -328,6 +328,7 @@ class IndexLayerTest {
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     com.fasterxml.jackson.databind.node.ObjectNode node =
         (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(hubs.read(hub, entry));
+    node.remove("crc32"); // older writers sealed no entry with a checksum
     node.put("formatVersion", 1);
     node.remove("indexAdd");
     node.remove("indexRemove");

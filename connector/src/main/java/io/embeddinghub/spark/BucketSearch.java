@@ -97,7 +97,7 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
         }
         if (query.isNullAt(1)) {
           if (!forJoin) {
-            throw new io.embeddinghub.InvalidInputException("Query " + query.get(0) + " has a null vector");
+            throw SparkErrors.nullQueryVector(query.get(0));
           }
           continue;
         }

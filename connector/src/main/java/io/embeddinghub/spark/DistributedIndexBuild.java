@@ -1,8 +1,8 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.IndexResult;
 import io.embeddinghub.engine.IndexBuildJob;
+import io.embeddinghub.engine.Retry;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
@@ -25,27 +25,19 @@ import scala.Tuple2;
  * over (3 times).
  */
 final class DistributedIndexBuild {
-  private static final int ATTEMPTS = 3;
-
   private DistributedIndexBuild() {}
 
   static IndexResult run(SparkSession spark, HubRef hub, String space) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    for (int attempt = 1; ; attempt++) {
+    return Retry.onConflict(space, () -> {
       long started = System.nanoTime();
       IndexBuildJob job = IndexBuildJob.plan(hub.engine(), space);
       if (job.isEmpty()) {
         return new IndexResult(job.baseVersion(), 0, 0, 0);
       }
       List<IndexBuildJob.WrittenPartition> written = buildPartitions(jsc, hub, job);
-      try {
-        return job.commit(hub.engine(), written, started);
-      } catch (CommitConflictException e) {
-        if (attempt >= ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+      return job.commit(hub.engine(), written, started);
+    });
   }
 
   /**

@@ -1,9 +1,9 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.engine.IndexBuildJob;
 import io.embeddinghub.engine.OptimizeJob;
+import io.embeddinghub.engine.Retry;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +21,11 @@ import org.apache.spark.sql.SparkSession;
  * the job start over (3 times).
  */
 final class DistributedOptimize {
-  private static final int ATTEMPTS = 3;
-
   private DistributedOptimize() {}
 
   static OptimizeResult run(SparkSession spark, HubRef hub, String space) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    for (int attempt = 1; ; attempt++) {
+    return Retry.onConflict(space, () -> {
       OptimizeJob job = OptimizeJob.plan(hub.engine(), space);
       List<OptimizeJob.WrittenGroup> written = rewrite(jsc, hub, job);
       OptimizeJob.IndexStage index;
@@ -39,14 +37,8 @@ final class DistributedOptimize {
         job.abort(written);
         throw e;
       }
-      try {
-        return index.commit(partitions);
-      } catch (CommitConflictException e) {
-        if (attempt >= ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+      return index.commit(partitions);
+    });
   }
 
   /** One task per compaction group, in group order. */

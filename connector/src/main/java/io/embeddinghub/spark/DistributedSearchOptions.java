@@ -2,6 +2,7 @@ package io.embeddinghub.spark;
 
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SearchOptions;
+import io.embeddinghub.engine.Validation;
 import java.io.Serializable;
 
 /**
@@ -37,11 +38,10 @@ public record DistributedSearchOptions(SearchOptions search, int queryPartitions
    */
   public DistributedSearchOptions {
     if (search == null) {
-      throw new InvalidInputException("search must not be null");
+      Validation.checkNotNull(search, "search");
     }
     if (queryPartitions < 0 || queryPartitions > MAX_QUERY_PARTITIONS) {
-      throw new InvalidInputException("Invalid query partition count " + queryPartitions + ": must be in [0, "
-          + MAX_QUERY_PARTITIONS + "] (0 = one task per core)");
+      throw SparkErrors.badQueryPartitions(queryPartitions, MAX_QUERY_PARTITIONS);
     }
   }
 

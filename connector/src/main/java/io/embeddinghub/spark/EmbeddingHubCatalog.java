@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceNotFoundException;
@@ -43,7 +42,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
   @Override
   public void initialize(String name, CaseInsensitiveStringMap options) {
     this.name = name;
-    String path = options.get("path");
+    String path = options.get(SparkOptions.PATH);
     if (path != null && !path.isBlank()) {
       this.hub = new HubRef(path, SparkSession.active().sessionState().newHadoopConf());
     }
@@ -58,11 +57,10 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
       return new HubRef(ident.namespace()[0], SparkSession.active().sessionState().newHadoopConf());
     }
     if (ident.namespace().length > 1) {
-      throw new InvalidInputException("Catalog '" + name + "': too many name parts in " + ident);
+      throw SparkErrors.tooManyNameParts(name, ident);
     }
     if (hub == null) {
-      throw new InvalidInputException(
-          "Catalog '" + name + "' needs spark.sql.catalog." + name + ".path = <hub root>");
+      throw SparkErrors.catalogWithoutPath(name, "");
     }
     return hub;
   }
@@ -139,7 +137,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     String space = ident.name();
     HubRef hub = hubOf(ident);
     if (partitions.length > 0) {
-      throw new InvalidInputException("Spaces are bucketed by key; PARTITIONED BY is not supported");
+      throw SparkErrors.partitionedBy();
     }
     if (isPathIdentifier(ident)) {
       // df.write() with errorifexists / ignore: the write creates the space from its options
@@ -152,7 +150,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     SparkOptions options = SparkOptions.of(hub.root(), space, properties);
     Integer dims = options.dimensions();
     if (dims == null) {
-      throw new InvalidInputException("CREATE TABLE " + name + "." + space + " needs TBLPROPERTIES ('dimensions'='<n>')");
+      throw SparkErrors.createWithoutDimensions(name + "." + space);
     }
     SpaceSpec spec = options.specFor(dims);
     try {
@@ -172,8 +170,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
             && schema.fields()[1].dataType() instanceof ArrayType array
             && array.elementType().equals(DataTypes.FloatType);
     if (!ok) {
-      throw new InvalidInputException(
-          "A space's schema is (key STRING, embedding ARRAY<FLOAT>), got " + schema.toDDL());
+      throw SparkErrors.badTableSchema(schema.toDDL());
     }
   }
 
@@ -195,8 +192,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
   @Override
   public UnboundProcedure loadProcedure(Identifier ident) {
     if (hub == null) {
-      throw new InvalidInputException(
-          "Catalog '" + name + "' needs spark.sql.catalog." + name + ".path = <hub root> for procedures");
+      throw SparkErrors.catalogWithoutPath(name, " for procedures");
     }
     Map<String, SpaceProcedure> procedures = SpaceProcedure.all(hub);
     if (ident.namespace().length == 1 && ident.namespace()[0].equalsIgnoreCase("system")) {
@@ -205,8 +201,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
         return procedure;
       }
     }
-    throw new InvalidInputException("Unknown procedure " + ident + " in catalog '" + name
-        + "': available: " + new java.util.TreeSet<>(procedures.keySet()).stream().map(p -> "system." + p).toList());
+    throw SparkErrors.unknownProcedure(ident, name, procedures.keySet());
   }
 
   @Override
@@ -219,8 +214,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
 
   @Override
   public Table alterTable(Identifier ident, TableChange... changes) {
-    throw new EmbeddingHubException(
-        "ALTER TABLE is not supported for spaces (dimensions, metric and buckets are fixed at creation); fork or rewrite the space instead");
+    throw SparkErrors.alterNotSupported();
   }
 
   @Override
@@ -235,7 +229,6 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
 
   @Override
   public void renameTable(Identifier oldIdent, Identifier newIdent) {
-    throw new EmbeddingHubException(
-        "RENAME is not supported for spaces (forks share files by path); fork to the new name and drop the old one");
+    throw SparkErrors.renameNotSupported();
   }
 }

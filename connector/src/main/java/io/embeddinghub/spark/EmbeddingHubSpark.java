@@ -12,11 +12,12 @@ import io.embeddinghub.SearchOptions;
 import io.embeddinghub.VacuumOptions;
 import io.embeddinghub.VacuumResult;
 import io.embeddinghub.VerifyResult;
-import io.embeddinghub.engine.VerifyJob;
 import io.embeddinghub.engine.EngineSpace;
 import io.embeddinghub.engine.FoundRows;
+import io.embeddinghub.engine.Retry;
 import io.embeddinghub.engine.Snapshot;
 import io.embeddinghub.engine.Validation;
+import io.embeddinghub.engine.VerifyJob;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +45,6 @@ import org.apache.spark.sql.types.StructType;
  * Each operation pins the space's latest version once, on the driver, and every task reads it.
  */
 public final class EmbeddingHubSpark {
-  private static final int DELETE_ATTEMPTS = 3;
 
   private final SparkSession spark;
   private final HubRef hub;
@@ -68,7 +68,7 @@ public final class EmbeddingHubSpark {
     Validation.checkNotNull(spark, "spark");
     Validation.checkNotNull(hubRoot, "hubRoot");
     if (hubRoot.isBlank()) {
-      throw new InvalidInputException("hubRoot must not be blank");
+      throw SparkErrors.blankHubRoot();
     }
     return new EmbeddingHubSpark(spark, new HubRef(hubRoot, spark.sessionState().newHadoopConf()));
   }
@@ -163,7 +163,7 @@ public final class EmbeddingHubSpark {
    * are shuffled to their buckets; each task finds its bucket's rows in the pinned version and
    * sends back only their positions, and the driver commits them. When a concurrent commit
    * changed the files of a bucket in between, the rows are found again on the new version (up to
-   * {@value #DELETE_ATTEMPTS} times, then a {@link CommitConflictException}).
+   * {@value io.embeddinghub.engine.Retry#ATTEMPTS} times, then a {@link CommitConflictException}).
    *
    * @param space the space to delete from
    * @param keys a DataFrame with a {@code key} column (cast to STRING); absent keys are ignored
@@ -180,7 +180,7 @@ public final class EmbeddingHubSpark {
     Dataset<Row> keyColumn = keyColumn(keys);
     List<String> few = DriverLookup.fewKeys(keyColumn, hub.engine().settings().pointLookupMaxKeys());
     Dataset<Row> byBucket = few != null ? null : BucketRouting.byKeyBucket(keyColumn, buckets);
-    for (int attempt = 1; ; attempt++) {
+    return Retry.onConflict(engine.name(), () -> {
       Snapshot base = engine.latest();
       FoundRows rows = FoundRows.NONE;
       if (few != null) { // few keys: their rows found on the driver by point reads
@@ -190,14 +190,8 @@ public final class EmbeddingHubSpark {
           rows = rows.plus(found);
         }
       }
-      try {
-        return engine.commitDeletes(base, rows);
-      } catch (CommitConflictException e) {
-        if (attempt == DELETE_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+      return engine.commitDeletes(base, rows);
+    });
   }
 
   /**
@@ -259,7 +253,7 @@ public final class EmbeddingHubSpark {
     int buckets = state.spec().buckets();
     List<String> columns = Arrays.asList(queries.columns());
     if (!columns.contains("id")) {
-      throw new InvalidInputException("Queries need an 'id' column, got " + columns);
+      throw SparkErrors.missingColumn("Queries", "an 'id'", columns);
     }
     Dataset<Row> prepared;
     if (columns.contains("vector")) {
@@ -270,7 +264,7 @@ public final class EmbeddingHubSpark {
           queries.select(col("id"), col("key")).join(vectors, "key")
               .select(col("id"), col("embedding").as("vector"), col("key").as("exclude"));
     } else {
-      throw new InvalidInputException("Queries need a 'vector' or a 'key' column, got " + columns);
+      throw SparkErrors.missingColumn("Queries", "a 'vector' or a 'key'", columns);
     }
     DataType idType = queries.schema().apply("id").dataType();
     int units = BucketSearch.units(state, options.search());
@@ -388,7 +382,7 @@ public final class EmbeddingHubSpark {
 
   private static Dataset<Row> keyColumn(Dataset<Row> keys) {
     if (!Arrays.asList(keys.columns()).contains("key")) {
-      throw new InvalidInputException("Keys need a 'key' column, got " + Arrays.toString(keys.columns()));
+      throw SparkErrors.missingColumn("Keys", "a 'key'", Arrays.asList(keys.columns()));
     }
     return keys.select(col("key").cast(DataTypes.StringType).as("key"));
   }

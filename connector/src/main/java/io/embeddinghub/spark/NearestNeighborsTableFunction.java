@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.engine.SnapshotReader;
@@ -42,19 +41,19 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
   public LogicalPlan apply(Seq<Expression> arguments) {
     List<Expression> args = CollectionConverters.asJava(arguments);
     if (args.size() < 3 || args.size() > 4) {
-      throw new InvalidInputException("Usage: " + USAGE + "; got " + args.size() + " arguments");
+      throw SparkErrors.tableFunctionUsage(USAGE, args.size());
     }
     String table = string(args.get(0), "the space");
     int dot = table.indexOf('.');
     if (dot <= 0) {
-      throw new InvalidInputException("nearest_neighbors needs '<catalog>.<space>', got '" + table + "'");
+      throw SparkErrors.tableFunctionSpace(NAME, table);
     }
     String catalog = table.substring(0, dot);
     String space = Validation.checkSpaceName(table.substring(dot + 1));
     SparkSession spark = SparkSession.active();
     String root = spark.conf().get("spark.sql.catalog." + catalog + ".path", null);
     if (root == null) {
-      throw new InvalidInputException("No EmbeddingHub catalog '" + catalog + "' (spark.sql.catalog." + catalog + ".path is not set)");
+      throw SparkErrors.noSuchCatalog(catalog);
     }
     int k = number(args.get(2), "k");
     int ef = args.size() == 4 ? number(args.get(3), "ef") : 0;
@@ -69,13 +68,13 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
       float[] vector = new float[array.numElements()];
       for (int i = 0; i < vector.length; i++) {
         if (array.isNullAt(i)) {
-          throw new InvalidInputException("Query vector has a null at index " + i);
+          throw SparkErrors.nullInQuery(i);
         }
         vector[i] = toFloat(args.get(1), array, i);
       }
       neighbors = reader.nearestToVector(k, vector, options);
     } else {
-      throw new InvalidInputException("The query must be an ARRAY of numbers or a stored key, got " + args.get(1).sql());
+      throw SparkErrors.tableFunctionQuery(args.get(1).sql());
     }
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < neighbors.size(); i++) {
@@ -102,12 +101,12 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
     if (element instanceof org.apache.spark.sql.types.DecimalType decimal) {
       return array.getDecimal(i, decimal.precision(), decimal.scale()).toFloat();
     }
-    throw new InvalidInputException("Query vector elements must be numbers, got " + element.sql());
+    throw SparkErrors.queryElementType(element.sql());
   }
 
   private static Expression foldable(Expression e, String what) {
     if (!e.foldable()) {
-      throw new InvalidInputException(NAME + ": " + what + " must be a constant, got " + e.sql());
+      throw SparkErrors.tableFunctionArgument(NAME, what, "a constant", e.sql());
     }
     return e;
   }
@@ -115,7 +114,7 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
   private static String string(Expression e, String what) {
     Object v = foldable(e, what).eval(null);
     if (!(v instanceof UTF8String)) {
-      throw new InvalidInputException(NAME + ": " + what + " must be a string, got " + e.sql());
+      throw SparkErrors.tableFunctionArgument(NAME, what, "a string", e.sql());
     }
     return v.toString();
   }
@@ -123,7 +122,7 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
   private static int number(Expression e, String what) {
     Object v = foldable(e, what).eval(null);
     if (!(v instanceof Integer) && !(v instanceof Long)) {
-      throw new InvalidInputException(NAME + ": " + what + " must be an integer, got " + e.sql());
+      throw SparkErrors.tableFunctionArgument(NAME, what, "an integer", e.sql());
     }
     return ((Number) v).intValue();
   }

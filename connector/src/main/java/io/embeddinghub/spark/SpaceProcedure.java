@@ -1,7 +1,6 @@
 package io.embeddinghub.spark;
 
 import io.embeddinghub.IndexResult;
-import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.VacuumOptions;
 import io.embeddinghub.VacuumResult;
@@ -103,7 +102,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
         (spark, space, input) -> {
           double hours = input.isNullAt(1) ? VACUUM_RETENTION_HOURS_DEFAULT : input.getDouble(1);
           if (!(hours >= 0) || Double.isInfinite(hours)) {
-            throw new InvalidInputException("vacuum's retention_hours must be a finite number >= 0, got " + hours);
+            throw SparkErrors.badRetentionHours(hours);
           }
           boolean dryRun = !input.isNullAt(2) && input.getBoolean(2);
           Duration retention = Duration.ofMillis(Math.round(hours * 3_600_000));
@@ -169,7 +168,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
   @Override
   public Iterator<Scan> call(InternalRow input) {
     if (input.isNullAt(0)) {
-      throw new InvalidInputException(name + " needs a space name, got NULL");
+      throw SparkErrors.procedureWithoutSpace(name);
     }
     Object[] values = run.run(SparkSession.active(), input.getUTF8String(0).toString(), input);
     return List.<Scan>of(new Result(new GenericInternalRow(values), output)).iterator();

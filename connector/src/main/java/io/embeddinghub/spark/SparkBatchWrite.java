@@ -1,7 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.CommitConflictException;
-import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.engine.EngineHub;
@@ -70,8 +68,7 @@ final class SparkBatchWrite implements BatchWrite {
     EngineSpace engine;
     try {
       if (dims.size() > 1) {
-        throw new InvalidInputException(
-            "Rows of one write to space '" + target.space() + "' have different dimensions: " + dims);
+        throw SparkErrors.mixedDimensions(target.space(), dims);
       }
       engine = openOrCreate(hub, dims.isEmpty() ? null : dims.first());
       if (!files.isEmpty()) {
@@ -101,10 +98,7 @@ final class SparkBatchWrite implements BatchWrite {
             && actual.indexParams().m() == written.indexParams().m()
             && actual.indexParams().efConstruction() == written.indexParams().efConstruction();
     if (!same) {
-      throw new CommitConflictException(
-          "Space '" + target.space() + "' changed while this write ran (created or re-created concurrently):"
-              + " it has " + describe(actual) + ", the write's files were made for " + describe(written)
-              + "; nothing was committed, retry the write");
+      throw SparkErrors.recreatedWithOtherSettings(target.space(), describe(actual), describe(written));
     }
   }
 
@@ -123,8 +117,7 @@ final class SparkBatchWrite implements BatchWrite {
     Integer wanted = target.dimensions() > 0 ? Integer.valueOf(target.dimensions()) : rowDims;
     if (!hub.exists(target.space())) {
       if (wanted == null) {
-        throw new InvalidInputException(
-            "Cannot create space '" + target.space() + "' from an empty write without option 'dimensions'");
+        throw SparkErrors.emptyCreate(target.space());
       }
       try {
         return hub.create(target.spec(wanted));
@@ -134,10 +127,7 @@ final class SparkBatchWrite implements BatchWrite {
     }
     EngineSpace engine = hub.space(target.space());
     if (wanted != null && engine.spec().dimensions() != wanted) {
-      throw new InvalidInputException(
-          "Space '" + target.space() + "' has " + engine.spec().dimensions() + " dimensions but this write has "
-              + wanted + " (its option dimensions or rows); the space was created or re-created while the write ran,"
-              + " nothing was committed");
+      throw SparkErrors.recreatedWithOtherDimensions(target.space(), engine.spec().dimensions(), wanted);
     }
     return engine;
   }

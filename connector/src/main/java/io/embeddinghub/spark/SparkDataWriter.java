@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.engine.FileWriter;
 import io.embeddinghub.engine.Validation;
@@ -31,12 +30,12 @@ final class SparkDataWriter implements DataWriter<InternalRow> {
   @Override
   public void write(InternalRow row) {
     if (row.isNullAt(target.keyOrdinal())) {
-      throw new InvalidInputException("Key must not be null (space '" + target.space() + "')");
+      throw SparkErrors.nullKey(target.space());
     }
     String key = row.getUTF8String(target.keyOrdinal()).toString();
     Validation.checkKey(key);
     if (row.isNullAt(target.embeddingOrdinal())) {
-      throw new InvalidInputException("Embedding for key " + Validation.quote(key) + " must not be null");
+      throw SparkErrors.nullInEmbedding(key, -1);
     }
     float[] vector = toFloats(key, row.getArray(target.embeddingOrdinal()));
     if (writer == null) {
@@ -52,7 +51,7 @@ final class SparkDataWriter implements DataWriter<InternalRow> {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       if (array.isNullAt(i)) {
-        throw new InvalidInputException("Embedding for key " + Validation.quote(key) + " has a null at index " + i);
+        throw SparkErrors.nullInEmbedding(key, i);
       }
       v[i] = target.embeddingIsDouble() ? (float) array.getDouble(i) : array.getFloat(i);
     }

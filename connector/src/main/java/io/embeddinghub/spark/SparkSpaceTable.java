@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.engine.EngineSpace;
 import io.embeddinghub.engine.FileRows;
@@ -100,7 +99,7 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
     SparkOptions o = SparkOptions.parse(merged);
     EngineSpace engine = space();
     if (o.versionAsOf() != null && o.timestampAsOf() != null) {
-      throw new InvalidInputException("Give versionAsOf or timestampAsOf, not both");
+      throw SparkErrors.twoVersionPins();
     }
     if (o.versionAsOf() != null) {
       return engine.at(o.versionAsOf());

@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +23,7 @@ final class SparkVectors {
   /** A Row's array value (a Scala Seq or Java List of Float/Double) as floats. */
   static float[] toFloats(Object value) {
     if (value == null) {
-      throw new InvalidInputException("Query vector must not be null");
+      throw SparkErrors.nullInQuery(-1);
     }
     List<?> list =
         value instanceof List<?> l ? l : scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) value);
@@ -32,7 +31,7 @@ final class SparkVectors {
     for (int i = 0; i < v.length; i++) {
       Object x = list.get(i);
       if (x == null) {
-        throw new InvalidInputException("Query vector has a null at index " + i);
+        throw SparkErrors.nullInQuery(i);
       }
       v[i] = ((Number) x).floatValue();
     }

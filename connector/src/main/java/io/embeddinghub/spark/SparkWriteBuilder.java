@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceSpec;
 import org.apache.spark.sql.connector.distributions.Distribution;
 import org.apache.spark.sql.connector.distributions.Distributions;
@@ -59,7 +58,7 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
     int embeddingOrdinal = byPosition ? 1 : ordinal(schema, SparkSchemas.EMBEDDING);
     DataType keyType = schema.fields()[keyOrdinal].dataType();
     if (!keyType.equals(DataTypes.StringType)) {
-      throw new InvalidInputException("Column 'key' must be STRING, got " + keyType.sql());
+      throw SparkErrors.badColumnType("key", "STRING", keyType.sql());
     }
     DataType embeddingType = schema.fields()[embeddingOrdinal].dataType();
     boolean isDouble;
@@ -68,8 +67,7 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
     } else if (embeddingType instanceof ArrayType array && array.elementType().equals(DataTypes.DoubleType)) {
       isDouble = true;
     } else {
-      throw new InvalidInputException(
-          "Column 'embedding' must be ARRAY<FLOAT> or ARRAY<DOUBLE>, got " + embeddingType.sql());
+      throw SparkErrors.badColumnType("embedding", "ARRAY<FLOAT> or ARRAY<DOUBLE>", embeddingType.sql());
     }
     SpaceSpec spec = existing;
     boolean dimsKnown = true;
@@ -78,8 +76,7 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
       dimsKnown = dims != null;
       spec = options.specFor(dims != null ? dims : 1);
     } else if (options.dimensions() != null && options.dimensions() != spec.dimensions()) {
-      throw new InvalidInputException(
-          "Option dimensions=" + options.dimensions() + " but space '" + spec.name() + "' has " + spec.dimensions());
+      throw SparkErrors.dimensionsOptionMismatch(options.dimensions(), spec.name(), spec.dimensions());
     }
     WriteTarget target =
         WriteTarget.of(hub, spec, dimsKnown, isDouble, keyOrdinal, embeddingOrdinal, options.dedupe());
@@ -105,9 +102,7 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
         return i;
       }
     }
-    throw new InvalidInputException(
-        "The DataFrame has no column '" + name + "' (columns: " + String.join(", ", schema.fieldNames())
-            + "); expected key STRING and embedding ARRAY<FLOAT>");
+    throw SparkErrors.missingWriteColumn(name, schema.fieldNames());
   }
 
   /** A write whose input Spark range-partitions and sorts by (bucket, key) (the catalogs serve {@code bucket}). */

@@ -1,6 +1,5 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.InvalidInputException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -20,8 +19,7 @@ final class Timestamps {
       try {
         return LocalDateTime.parse(value.trim(), LOCAL).toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException e2) {
-        throw new InvalidInputException(
-            "Cannot parse timestampAsOf '" + value + "': use an ISO-8601 instant (2026-11-25T10:15:30Z) or 'yyyy-MM-dd HH:mm:ss' (UTC)");
+        throw SparkErrors.badTimestamp(value);
       }
     }
   }

@@ -1,7 +1,6 @@
 package io.embeddinghub.spark;
 
 import io.embeddinghub.IndexParams;
-import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
 import java.io.Serializable;
@@ -26,8 +25,7 @@ record WriteTarget(
   /** The spec with {@code dims} dimensions (the known ones, or those a task inferred). */
   SpaceSpec spec(int dims) {
     if (dimensions != 0 && dims != dimensions) {
-      throw new InvalidInputException(
-          "Embedding has " + dims + " dimensions; space '" + space + "' has " + dimensions);
+      throw SparkErrors.rowDimensionsMismatch(dims, space, dimensions);
     }
     return SpaceSpec.builder(space, dims)
         .metric(Metric.parse(metric))

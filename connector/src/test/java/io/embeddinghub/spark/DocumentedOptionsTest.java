@@ -57,6 +57,18 @@ class DocumentedOptionsTest {
   }
 
   @Test
+  void theGuidesOptionTableIsTheOneTheCodeDeclares() throws Exception {
+    String guide = Files.readString(GUIDE);
+    int heading = guide.indexOf("### DataFrame options");
+    assertThat(heading).isNotNegative();
+    int start = guide.indexOf("| option |", heading);
+    int end = guide.indexOf("\n\n", start);
+    assertThat(guide.substring(start, end + 1))
+        .as("docs/GUIDE.md's DataFrame options table: regenerate it from SparkOptions.markdownTable()")
+        .isEqualTo(SparkOptions.markdownTable());
+  }
+
+  @Test
   void everyHubSettingIsDocumentedWithTheCodesDefault() throws Exception {
     Map<String, List<String>> rows = table("### Hub settings");
     Map<String, String> settings = stringConstants(HubProperties.class, true);

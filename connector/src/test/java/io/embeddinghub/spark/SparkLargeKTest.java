@@ -7,7 +7,6 @@ import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -9,7 +9,6 @@ import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.DataFileInfo;
 import io.embeddinghub.engine.Keys;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

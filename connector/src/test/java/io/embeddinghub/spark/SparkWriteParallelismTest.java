@@ -7,7 +7,6 @@ import io.embeddinghub.Space;
 import io.embeddinghub.DataFileInfo;
 import io.embeddinghub.engine.Keys;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

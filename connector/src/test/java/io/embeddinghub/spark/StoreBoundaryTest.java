@@ -1,11 +1,16 @@
 package io.embeddinghub.spark;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import io.embeddinghub.EmbeddingHubException;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
@@ -34,6 +39,24 @@ class StoreBoundaryTest {
   void theConnectorUsesOnlyThePublicAndEngineApisOfTheStore() {
     JavaClasses connector = new ClassFileImporter().importPackages("io.embeddinghub.spark");
     onlyStoreApis("io.embeddinghub.spark").check(connector);
+  }
+
+  /** Outside {@code errors}, no class of {@code pkg} builds an EmbeddingHub exception itself. */
+  static ArchRule errorsBuiltOnlyBy(String pkg, String errors) {
+    return noClasses().that().resideInAPackage(pkg + "..").and().doNotHaveFullyQualifiedName(errors)
+        .should().callConstructorWhere(
+            target(owner(assignableTo(EmbeddingHubException.class))).as("an EmbeddingHubException is constructed"))
+        .because("a module's messages are built in one place (" + errors + ")");
+  }
+
+  @Test
+  void theConnectorBuildsItsErrorsInSparkErrorsOnly() {
+    JavaClasses connector = new ClassFileImporter().importPackages("io.embeddinghub.spark");
+    errorsBuiltOnlyBy("io.embeddinghub.spark", SparkErrors.class.getName()).check(connector);
+    assertThatThrownBy(() -> errorsBuiltOnlyBy("io.embeddinghub.spark", "none").check(connector))
+        .as("the rule sees SparkErrors' own constructions")
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("SparkErrors");
   }
 
   @Test

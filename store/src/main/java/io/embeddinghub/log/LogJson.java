@@ -9,10 +9,13 @@ import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * The JSON layout of log entries and checkpoints (format version {@value #FORMAT_VERSION}; version
@@ -28,8 +31,52 @@ public final class LogJson {
 
   private LogJson() {}
 
-  public static byte[] encodeEntry(LogEntry e) {
+  /**
+   * The checksum every entry and checkpoint begins with: the CRC-32 of the file's bytes with the
+   * checksum's own eight hex digits written as zeros. A flipped byte anywhere, even one that leaves
+   * valid JSON (a key or a path changed), makes the file unreadable rather than wrong. Files
+   * written before it existed have none and are read as they are.
+   */
+  private static final byte[] SEAL_PREFIX = "{\"crc32\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  private static final int SEAL_DIGITS = 8;
+
+  /** A root whose first field is the checksum, to be filled in by {@link #seal}. */
+  private static ObjectNode sealedRoot() {
     ObjectNode root = MAPPER.createObjectNode();
+    root.put("crc32", "0".repeat(SEAL_DIGITS));
+    return root;
+  }
+
+  /** The bytes of a {@link #sealedRoot}, its checksum filled in. */
+  private static byte[] seal(ObjectNode root) {
+    byte[] bytes = write(root);
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    byte[] digits = String.format("%08x", crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(digits, 0, bytes, SEAL_PREFIX.length, SEAL_DIGITS);
+    return bytes;
+  }
+
+  /** Checks a sealed file's checksum; a file without one (written before it existed) passes. */
+  private static void checkSeal(byte[] json) throws IOException {
+    if (json.length < SEAL_PREFIX.length + SEAL_DIGITS
+        || !Arrays.equals(json, 0, SEAL_PREFIX.length, SEAL_PREFIX, 0, SEAL_PREFIX.length)) {
+      return;
+    }
+    String recorded = new String(json, SEAL_PREFIX.length, SEAL_DIGITS, StandardCharsets.US_ASCII);
+    byte[] zeroed = json.clone();
+    Arrays.fill(zeroed, SEAL_PREFIX.length, SEAL_PREFIX.length + SEAL_DIGITS, (byte) '0');
+    CRC32 crc = new CRC32();
+    crc.update(zeroed);
+    String actual = String.format("%08x", crc.getValue());
+    if (!actual.equals(recorded)) {
+      throw new IOException("checksum mismatch: the file records crc32 " + recorded + ", its bytes give " + actual);
+    }
+  }
+
+  public static byte[] encodeEntry(LogEntry e) {
+    ObjectNode root = sealedRoot();
     root.put("formatVersion", FORMAT_VERSION);
     root.put("version", e.version());
     root.put("timestamp", e.timestampMillis());
@@ -53,7 +100,7 @@ public final class LogJson {
     stats.put("rowsAdded", e.rowsAdded());
     stats.put("rowsDeleted", e.rowsDeleted());
     stats.put("size", e.size());
-    return write(root);
+    return seal(root);
   }
 
   public static LogEntry decodeEntry(byte[] json) throws IOException {
@@ -101,7 +148,7 @@ public final class LogJson {
   }
 
   public static byte[] encodeCheckpoint(SpaceState state) {
-    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode root = sealedRoot();
     root.put("formatVersion", FORMAT_VERSION);
     root.put("checkpoint", true);
     root.put("version", state.version());
@@ -115,7 +162,7 @@ public final class LogJson {
     }
     ArrayNode partitions = root.putArray("partitions");
     state.partitions().forEach(p -> partitions.add(encodePartition(p)));
-    return write(root);
+    return seal(root);
   }
 
   public static SpaceState decodeCheckpoint(byte[] json) throws IOException {
@@ -323,6 +370,7 @@ public final class LogJson {
   }
 
   private static JsonNode parse(byte[] json) throws IOException {
+    checkSeal(json);
     JsonNode root;
     try {
       root = MAPPER.readTree(json);

@@ -6,7 +6,6 @@ import io.embeddinghub.log.LogEntry;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.log.TransactionLog;
 import java.io.IOException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,12 +94,6 @@ final class Committer {
   }
 
   private void backoff(int attempt) {
-    long maxMillis = Math.min(200, 1L << Math.min(attempt, 8));
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, maxMillis + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EmbeddingHubException("Interrupted while retrying a commit to space " + Errors.quote(space), e);
-    }
+    io.embeddinghub.internal.Retries.backoff(attempt, space);
   }
 }

@@ -6,6 +6,7 @@ import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VersionInfo;
 import io.embeddinghub.internal.Errors;
+import io.embeddinghub.internal.Retries;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.DeletionVector;
 import io.embeddinghub.log.LiveFile;
@@ -28,8 +29,6 @@ import java.util.Map;
  * commits through the {@link Committer}. Thread-safe: states are immutable, commits optimistic.
  */
 public final class SpaceEngine {
-  private static final int OPTIMIZE_ATTEMPTS = 3;
-
   private final HubContext ctx;
   private final String name;
   private final TransactionLog log;
@@ -310,7 +309,7 @@ public final class SpaceEngine {
   public OptimizeResult optimize() {
     Compactor compactor = new Compactor(ctx, name);
     IndexBuilder indexer = new IndexBuilder(ctx, name);
-    for (int attempt = 1; ; attempt++) {
+    return Retries.onConflict(name, () -> {
       SpaceState before = latest();
       Compactor.Rewrite rewrite = compactor.rewrite(before);
       IndexStep step = indexStep(before, rewrite);
@@ -324,14 +323,8 @@ public final class SpaceEngine {
       if (rewrite.inputs().isEmpty() && build.isEmpty()) {
         return new OptimizeResult(before.version(), 0, 0, 0);
       }
-      try {
-        return commitOptimize(rewrite, step, build);
-      } catch (io.embeddinghub.CommitConflictException e) {
-        if (attempt >= OPTIMIZE_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+      return commitOptimize(rewrite, step, build);
+    });
   }
 
   /**
@@ -417,7 +410,7 @@ public final class SpaceEngine {
   /** {@link #buildIndex()} without waiting for a background build (what the background build runs). */
   IndexResult buildIndexNow() {
     IndexBuilder builder = new IndexBuilder(ctx, name);
-    for (int attempt = 1; ; attempt++) {
+    return Retries.onConflict(name, () -> {
       SpaceState before = latest();
       long started = System.nanoTime();
       if (before.unindexedRows() == 0) {
@@ -429,41 +422,29 @@ public final class SpaceEngine {
       if (build.isEmpty()) {
         return new IndexResult(before.version(), 0, 0, 0);
       }
-      try {
-        SpaceState after = commit(
-            s -> {
-              CommitPlan removal = IndexPlans.removing(merged).withOperation("buildIndex");
-              return removal.withIndexAdds(IndexPlans.add(preview(s, removal), build).indexAdds());
-            },
-            () -> builder.abort(build));
-        return new IndexResult(after.version(), build.partitions().size(), build.rows(), System.nanoTime() - started);
-      } catch (io.embeddinghub.CommitConflictException e) {
-        if (attempt >= OPTIMIZE_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+      SpaceState after = commit(
+          s -> {
+            CommitPlan removal = IndexPlans.removing(merged).withOperation("buildIndex");
+            return removal.withIndexAdds(IndexPlans.add(preview(s, removal), build).indexAdds());
+          },
+          () -> builder.abort(build));
+      return new IndexResult(after.version(), build.partitions().size(), build.rows(), System.nanoTime() - started);
+    });
   }
 
   /** Compacts the buckets whose files {@code needsRewrite} selects; builds no index. */
   private OptimizeResult compact(java.util.function.Predicate<List<LiveFile>> needsRewrite) {
     Compactor compactor = new Compactor(ctx, name);
-    for (int attempt = 1; ; attempt++) {
+    return Retries.onConflict(name, () -> {
       SpaceState before = latest();
       Compactor.Rewrite rewrite = compactor.rewrite(before, needsRewrite);
       if (rewrite.inputs().isEmpty()) {
         return new OptimizeResult(before.version(), 0, 0, 0);
       }
-      try {
-        SpaceState after =
-            commit(s -> Compactor.plan(s, rewrite), () -> FileBatchWriter.deleteQuietly(ctx, rewrite.written()));
-        return new OptimizeResult(after.version(), rewrite.inputs().size(), rewrite.written().size(), rewrite.liveRows());
-      } catch (io.embeddinghub.CommitConflictException e) {
-        if (attempt >= OPTIMIZE_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+      SpaceState after =
+          commit(s -> Compactor.plan(s, rewrite), () -> FileBatchWriter.deleteQuietly(ctx, rewrite.written()));
+      return new OptimizeResult(after.version(), rewrite.inputs().size(), rewrite.written().size(), rewrite.liveRows());
+    });
   }
 
   /** Whether {@code state}'s unindexed tail passes a background-indexing threshold. */

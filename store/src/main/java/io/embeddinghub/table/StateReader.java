@@ -14,6 +14,7 @@ import io.embeddinghub.index.TailScan;
 import io.embeddinghub.log.DeletionVector;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.internal.Errors;
+import io.embeddinghub.internal.KeyReads;
 import io.embeddinghub.internal.TopK;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.format.KeyBuckets;
@@ -107,68 +108,32 @@ public final class StateReader {
    * uncached files by point reads, more keys load each touched file into the cache.
    */
   public List<float[]> multiget(List<String> keys) {
-    if (KeyLookup.applies(ctx, keys.size())) {
-      return multigetByPointReads(keys);
-    }
-    List<float[]> result = new ArrayList<>(keys.size());
-    List<String> missing = new ArrayList<>();
-    for (String key : keys) {
-      Errors.checkKey(key);
-      RowRef ref = locate(key);
-      if (ref == null) {
-        missing.add(key);
-        result.add(null);
-      } else {
-        result.add(vectorAt(ref));
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw Errors.keysNotFound(spaceName(), missing);
-    }
-    return result;
-  }
-
-  private List<float[]> multigetByPointReads(List<String> keys) {
-    keys.forEach(Errors::checkKey);
-    Map<String, KeyLookup.Found> found = KeyLookup.find(ctx, state, keys, true);
-    List<float[]> result = new ArrayList<>(keys.size());
-    List<String> missing = new ArrayList<>();
-    for (String key : keys) {
-      KeyLookup.Found f = found.get(key);
-      if (f == null) {
-        missing.add(key);
-      } else {
-        result.add(f.vector().clone()); // a key asked twice gets two arrays, as on the cached path
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw Errors.keysNotFound(spaceName(), missing);
-    }
-    return result;
+    KeyReads.checkKeys(keys);
+    return KeyReads.multiget(spaceName(), keys, lookupOf(keys));
   }
 
   public Map<String, float[]> findAll(List<String> keys) {
+    KeyReads.checkKeys(keys);
+    return KeyReads.findAll(keys, lookupOf(keys));
+  }
+
+  /**
+   * How {@code keys} are looked up: few keys by point reads of only the row groups that can hold
+   * them (see {@link KeyLookup}), fetched together here; more keys one by one through the cache,
+   * which loads each touched file. Each answer is a copy (a key asked twice gets two arrays).
+   */
+  private java.util.function.Function<String, float[]> lookupOf(List<String> keys) {
     if (KeyLookup.applies(ctx, keys.size())) {
-      keys.forEach(Errors::checkKey);
-      Map<String, KeyLookup.Found> rows = KeyLookup.find(ctx, state, keys, true);
-      Map<String, float[]> found = new LinkedHashMap<>();
-      for (String key : keys) {
-        KeyLookup.Found f = rows.get(key);
-        if (f != null) {
-          found.put(key, f.vector().clone());
-        }
-      }
-      return found;
+      Map<String, KeyLookup.Found> found = KeyLookup.find(ctx, state, keys, true);
+      return key -> {
+        KeyLookup.Found f = found.get(key);
+        return f == null ? null : f.vector().clone();
+      };
     }
-    Map<String, float[]> found = new LinkedHashMap<>();
-    for (String key : keys) {
-      Errors.checkKey(key);
+    return key -> {
       RowRef ref = locate(key);
-      if (ref != null) {
-        found.put(key, vectorAt(ref));
-      }
-    }
-    return found;
+      return ref == null ? null : vectorAt(ref);
+    };
   }
 
   private float[] vectorAt(RowRef ref) {
