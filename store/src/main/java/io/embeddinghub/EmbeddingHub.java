@@ -81,7 +81,7 @@ public final class EmbeddingHub {
   public static EmbeddingHub open(String uri, Configuration conf, Clock clock) {
     Errors.checkNotNull(uri, "uri");
     if (uri.isBlank()) {
-      throw new InvalidInputException("Hub location must not be blank");
+      throw Errors.blankHubLocation();
     }
     Errors.checkNotNull(conf, "conf");
     Errors.checkNotNull(clock, "clock");
@@ -89,14 +89,14 @@ public final class EmbeddingHub {
     try {
       location = new Path(uri).toUri();
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("Invalid hub location '" + uri + "': " + e.getMessage());
+      throw Errors.invalidHubLocation(uri, e.getMessage());
     }
     try {
       FileIO io = new HadoopFileIO(location, conf);
       io.mkdirs("");
       return new EmbeddingHub(new HubContext(io, conf, clock));
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot open hub at " + uri + ": " + e.getMessage(), e);
+      throw Errors.cannotOpenHub(uri, e);
     }
   }
 
@@ -260,7 +260,7 @@ public final class EmbeddingHub {
    */
   public VerifyResult verify(String space, long version) {
     if (version < 0) {
-      throw new InvalidInputException("Version must be >= 0, got " + version);
+      throw Errors.mustBe("Version", ">= 0", version);
     }
     return io.embeddinghub.table.Verifier.verify(ctx, space, version);
   }

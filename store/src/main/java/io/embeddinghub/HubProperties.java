@@ -1,5 +1,6 @@
 package io.embeddinghub;
 
+import io.embeddinghub.internal.Errors;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
@@ -235,48 +236,43 @@ public final class HubProperties {
               conf.getInt(POINT_LOOKUP_MAX_KEYS, POINT_LOOKUP_MAX_KEYS_DEFAULT),
               conf.getInt(POINT_LOOKUP_LOAD_AFTER, POINT_LOOKUP_LOAD_AFTER_DEFAULT));
       if (r.cacheMaxBytes < 0) {
-        throw new InvalidInputException(CACHE_MAX_BYTES + " must be >= 0, got " + r.cacheMaxBytes);
+        throw Errors.mustBe(CACHE_MAX_BYTES, ">= 0", r.cacheMaxBytes);
       }
       if (r.checkpointInterval < 1) {
-        throw new InvalidInputException(CHECKPOINT_INTERVAL + " must be >= 1, got " + r.checkpointInterval);
+        throw Errors.mustBe(CHECKPOINT_INTERVAL, ">= 1", r.checkpointInterval);
       }
       if (r.writeBufferBytes < 1) {
-        throw new InvalidInputException(WRITE_BUFFER_BYTES + " must be >= 1, got " + r.writeBufferBytes);
+        throw Errors.mustBe(WRITE_BUFFER_BYTES, ">= 1", r.writeBufferBytes);
       }
       if (r.commitMaxAttempts < 1) {
-        throw new InvalidInputException(COMMIT_MAX_ATTEMPTS + " must be >= 1, got " + r.commitMaxAttempts);
+        throw Errors.mustBe(COMMIT_MAX_ATTEMPTS, ">= 1", r.commitMaxAttempts);
       }
       if (r.pointLookupMaxKeys < 0) {
-        throw new InvalidInputException(POINT_LOOKUP_MAX_KEYS + " must be >= 0 (0 = off), got " + r.pointLookupMaxKeys);
+        throw Errors.mustBe(POINT_LOOKUP_MAX_KEYS, ">= 0 (0 = off)", r.pointLookupMaxKeys);
       }
       if (r.pointLookupLoadAfter < 0) {
-        throw new InvalidInputException(
-            POINT_LOOKUP_LOAD_AFTER + " must be >= 0 (0 = never), got " + r.pointLookupLoadAfter);
+        throw Errors.mustBe(POINT_LOOKUP_LOAD_AFTER, ">= 0 (0 = never)", r.pointLookupLoadAfter);
       }
       if (r.contextsMax < 1) {
-        throw new InvalidInputException(CONTEXTS_MAX + " must be >= 1, got " + r.contextsMax);
+        throw Errors.mustBe(CONTEXTS_MAX, ">= 1", r.contextsMax);
       }
       if (r.vacuumMinRetention.isNegative()) {
-        throw new InvalidInputException(VACUUM_MIN_RETENTION + " must be >= 0, got " + r.vacuumMinRetention);
+        throw Errors.mustBe(VACUUM_MIN_RETENTION, ">= 0", r.vacuumMinRetention);
       }
       if (r.indexMinRows < 0 || r.indexBuildThreads < 1 || r.autoOptimizeFiles < 0
           || !(r.autoOptimizeDeletedFraction > 0 && r.autoOptimizeDeletedFraction <= 1)) {
-        throw new InvalidInputException(
-            "Invalid index/optimize settings: " + INDEX_MIN_ROWS + "=" + r.indexMinRows + ", "
-                + INDEX_BUILD_THREADS + "=" + r.indexBuildThreads + ", " + AUTO_OPTIMIZE_FILES + "="
-                + r.autoOptimizeFiles + ", " + AUTO_OPTIMIZE_DELETED_FRACTION + "="
-                + r.autoOptimizeDeletedFraction);
+        throw Errors.invalidIndexOptimizeSettings(
+            r.indexMinRows, r.indexBuildThreads, r.autoOptimizeFiles, r.autoOptimizeDeletedFraction);
       }
       io.embeddinghub.index.GraphBuilders.named(r.indexBuilder); // fails naming the unknown builder
       if (r.readRefreshIntervalMs < 0) {
-        throw new InvalidInputException(READ_REFRESH_INTERVAL_MS + " must be >= 0, got " + r.readRefreshIntervalMs);
+        throw Errors.mustBe(READ_REFRESH_INTERVAL_MS, ">= 0", r.readRefreshIntervalMs);
       }
       if (!(r.indexAutoTailFraction >= 0 && r.indexAutoTailFraction <= 1)) {
-        throw new InvalidInputException(
-            INDEX_AUTO_TAIL_FRACTION + " must be in [0, 1] (0 = off), got " + r.indexAutoTailFraction);
+        throw Errors.mustBe(INDEX_AUTO_TAIL_FRACTION, "in [0, 1] (0 = off)", r.indexAutoTailFraction);
       }
       if (r.indexAutoTailRows < 0) {
-        throw new InvalidInputException(INDEX_AUTO_TAIL_ROWS + " must be >= 0 (0 = off), got " + r.indexAutoTailRows);
+        throw Errors.mustBe(INDEX_AUTO_TAIL_ROWS, ">= 0 (0 = off)", r.indexAutoTailRows);
       }
       return r;
     }

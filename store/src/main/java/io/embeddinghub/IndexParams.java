@@ -1,5 +1,7 @@
 package io.embeddinghub;
 
+import io.embeddinghub.internal.Errors;
+
 /**
  * Index parameters of a space, written to its log at creation: {@code m} (links per node),
  * {@code efConstruction} (candidate list while building), {@code ef} (default candidate list
@@ -51,21 +53,19 @@ public record IndexParams(int m, int efConstruction, int ef, long partitionBytes
    */
   public IndexParams {
     if (m < 2 || m > 512) {
-      throw new InvalidInputException("Invalid HNSW m " + m + ": must be in [2, 512]");
+      throw Errors.notInRange("HNSW m", m, "[2, 512]");
     }
     if (efConstruction < 1 || efConstruction > 100_000) {
-      throw new InvalidInputException(
-          "Invalid HNSW efConstruction " + efConstruction + ": must be in [1, 100000]");
+      throw Errors.notInRange("HNSW efConstruction", efConstruction, "[1, 100000]");
     }
     if (ef < 1 || ef > 100_000) {
-      throw new InvalidInputException("Invalid HNSW ef " + ef + ": must be in [1, 100000]");
+      throw Errors.notInRange("HNSW ef", ef, "[1, 100000]");
     }
     if (partitionBytes < 1024 || partitionBytes > (8L << 30)) {
-      throw new InvalidInputException(
-          "Invalid index partition size " + partitionBytes + " bytes: must be in [1024, 8 GiB]");
+      throw Errors.notInRange("index partition size", partitionBytes + " bytes", "[1024, 8 GiB]");
     }
     if (nprobe < 0 || nprobe > 100_000) {
-      throw new InvalidInputException("Invalid nprobe " + nprobe + ": must be in [0, 100000] (0 = automatic)");
+      throw Errors.notInRange("nprobe", nprobe, "[0, 100000] (0 = automatic)");
     }
   }
 

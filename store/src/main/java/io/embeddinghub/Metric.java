@@ -42,7 +42,7 @@ public enum Metric {
    */
   public static Metric parse(String name) {
     if (name == null) {
-      throw new InvalidInputException("Metric name must not be null; use one of l2, cosine, inner_product");
+      throw Errors.metricNameNull();
     }
     switch (name.trim().toLowerCase(Locale.ROOT)) {
       case "l2":
@@ -55,8 +55,7 @@ public enum Metric {
       case "dot":
         return INNER_PRODUCT;
       default:
-        throw new InvalidInputException(
-            "Unknown metric '" + name + "'; use one of l2, cosine, inner_product");
+        throw Errors.unknownMetric(name);
     }
   }
 
@@ -72,8 +71,7 @@ public enum Metric {
     Errors.checkNotNull(a, "a");
     Errors.checkNotNull(b, "b");
     if (a.length != b.length) {
-      throw new InvalidInputException(
-          "Vectors have different dimensions: " + a.length + " and " + b.length);
+      throw Errors.dimensionsDiffer(a.length, b.length);
     }
     return distanceToRow(a, b, 0);
   }

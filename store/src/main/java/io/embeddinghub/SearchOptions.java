@@ -1,5 +1,7 @@
 package io.embeddinghub;
 
+import io.embeddinghub.internal.Errors;
+
 /**
  * Per-query settings of a nearest-neighbor search.
  *
@@ -32,19 +34,16 @@ public record SearchOptions(int ef, boolean exact, int nprobe, double targetReca
    */
   public SearchOptions {
     if (ef < 0 || ef > 100_000) {
-      throw new InvalidInputException("Invalid ef " + ef + ": must be in [0, 100000] (0 = the space's default)");
+      throw Errors.notInRange("ef", ef, "[0, 100000] (0 = the space's default)");
     }
     if (nprobe < 0 || nprobe > 100_000) {
-      throw new InvalidInputException(
-          "Invalid nprobe " + nprobe + ": must be in [0, 100000] (0 = the space's default)");
+      throw Errors.notInRange("nprobe", nprobe, "[0, 100000] (0 = the space's default)");
     }
     if (!(targetRecall >= 0 && targetRecall < 1)) {
-      throw new InvalidInputException(
-          "Invalid target recall " + targetRecall + ": must be in [0, 1) (0 = no target; exact search for 1)");
+      throw Errors.notInRange("target recall", targetRecall, "[0, 1) (0 = no target; exact search for 1)");
     }
     if (targetRecall > 0 && (ef > 0 || nprobe > 0 || exact)) {
-      throw new InvalidInputException(
-          "A target recall chooses ef and nprobe itself: give either targetRecall or ef/nprobe/exact");
+      throw Errors.targetRecallWithOtherOptions();
     }
   }
 

@@ -56,28 +56,21 @@ public final class SpaceSpec implements java.io.Serializable {
   private SpaceSpec(Builder b) {
     this.name = Errors.checkSpaceName(b.name);
     if (b.dimensions <= 0 || b.dimensions > MAX_DIMENSIONS) {
-      throw new InvalidInputException(
-          "Invalid dimensions " + b.dimensions + " for space '" + name + "': must be in [1, "
-              + MAX_DIMENSIONS + "]");
+      throw Errors.spaceSettingNotInRange("dimensions", b.dimensions, name, "[1, " + MAX_DIMENSIONS + "]");
     }
     if (b.buckets <= 0 || b.buckets > MAX_BUCKETS) {
-      throw new InvalidInputException(
-          "Invalid bucket count " + b.buckets + " for space '" + name + "': must be in [1, "
-              + MAX_BUCKETS + "]");
+      throw Errors.spaceSettingNotInRange("bucket count", b.buckets, name, "[1, " + MAX_BUCKETS + "]");
     }
     this.dimensions = b.dimensions;
     this.metric = Errors.checkNotNull(b.metric, "metric");
     this.buckets = b.buckets;
     this.indexParams = Errors.checkNotNull(b.indexParams, "indexParams");
     if (b.targetFileBytes < (1L << 10) || b.targetFileBytes > (16L << 30)) {
-      throw new InvalidInputException(
-          "Invalid target file size " + b.targetFileBytes + " bytes for space '" + name
-              + "': must be in [1 KiB, 16 GiB]");
+      throw Errors.spaceSettingNotInRange("target file size", b.targetFileBytes + " bytes", name, "[1 KiB, 16 GiB]");
     }
     if (b.targetFileRows < 1 || b.targetFileRows > Integer.MAX_VALUE) {
-      throw new InvalidInputException(
-          "Invalid target file rows " + b.targetFileRows + " for space '" + name + "': must be in [1, "
-              + Integer.MAX_VALUE + "]");
+      throw Errors.spaceSettingNotInRange(
+          "target file rows", b.targetFileRows, name, "[1, " + Integer.MAX_VALUE + "]");
     }
     this.targetFileBytes = b.targetFileBytes;
     this.targetFileRows = b.targetFileRows;

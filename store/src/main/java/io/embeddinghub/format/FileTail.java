@@ -1,6 +1,5 @@
 package io.embeddinghub.format;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.io.StorageIOException;
@@ -55,7 +54,7 @@ public final class FileTail {
       crc = crc(io, file.path(), tail.offset(), file.sizeBytes());
     } catch (IOException e) {
       if (StorageIOException.isCauseOf(e)) { // the file system failed, not the file
-        throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+        throw Errors.cannotRead(location, e);
       }
       throw Errors.corrupt(location, "cannot read its footer and indexes (" + e + ")", e);
     }

@@ -81,7 +81,7 @@ public final class ParquetDataFiles {
     } catch (FileNotFoundException e) {
       throw Errors.corrupt(location, "data file is missing (deleted outside EmbeddingHub?)", e);
     } catch (IOException e) {
-      throw new io.embeddinghub.EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+      throw Errors.cannotRead(location, e);
     }
     if (length != file.sizeBytes()) {
       throw Errors.corrupt(location, "length is " + length + " bytes, the log records " + file.sizeBytes(), null);
@@ -94,7 +94,7 @@ public final class ParquetDataFiles {
    */
   static RuntimeException unreadable(String location, Exception e) {
     if (io.embeddinghub.io.StorageIOException.isCauseOf(e)) {
-      return new io.embeddinghub.EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+      return Errors.cannotRead(location, e);
     }
     return Errors.corrupt(location, "unreadable Parquet (" + e + ")", e);
   }

@@ -1,6 +1,6 @@
 package io.embeddinghub.index;
 
-import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.internal.Errors;
 import java.util.List;
 
 /**
@@ -23,7 +23,6 @@ public final class GraphBuilders {
         return b;
       }
     }
-    throw new InvalidInputException("Unknown index builder '" + name + "': expected one of "
-        + ALL.stream().map(GraphBuilder::name).toList());
+    throw Errors.unknownIndexBuilder(name, ALL.stream().map(GraphBuilder::name).toList());
   }
 }

@@ -1,6 +1,5 @@
 package io.embeddinghub.index;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
@@ -120,7 +119,7 @@ public final class IndexFile {
     } catch (FileNotFoundException e) {
       throw Errors.corrupt(location, "index file is missing", e);
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+      throw Errors.cannotRead(location, e);
     }
     if (length != entry.sizeBytes()) {
       throw Errors.corrupt(location, "index file is " + length + " bytes, the log says " + entry.sizeBytes(), null);
@@ -199,7 +198,7 @@ public final class IndexFile {
       throw Errors.corrupt(location, "index file is truncated", e);
     } catch (IOException | RuntimeException e) {
       if (StorageIOException.isCauseOf(e)) { // the file system failed, not the file
-        throw new EmbeddingHubException("Cannot read " + location + ": " + e.getMessage(), e);
+        throw Errors.cannotRead(location, e);
       }
       throw Errors.corrupt(location, String.valueOf(e.getMessage()), e);
     }

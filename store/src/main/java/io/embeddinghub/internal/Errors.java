@@ -2,12 +2,15 @@ package io.embeddinghub.internal;
 
 import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.CorruptFileException;
+import io.embeddinghub.EmbeddingHubException;
+import io.embeddinghub.HubProperties;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.KeyNotFoundException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceNotFoundException;
 import io.embeddinghub.VersionNotFoundException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -190,6 +193,160 @@ public final class Errors {
     return new CommitConflictException(
         "Commit to space " + quote(space) + " conflicts with a concurrent commit: " + detail
             + "; nothing was written, retry the operation");
+  }
+
+  /** An argument or setting out of range: "{@code name} must be {@code rule}, got {@code value}". */
+  public static InvalidInputException mustBe(String name, String rule, Object value) {
+    return new InvalidInputException(name + " must be " + rule + ", got " + value);
+  }
+
+  /** A parameter out of range: "Invalid {@code what} {@code value}: must be in {@code range}". */
+  public static InvalidInputException notInRange(String what, Object value, String range) {
+    return new InvalidInputException("Invalid " + what + " " + value + ": must be in " + range);
+  }
+
+  /** A space's setting out of range, naming the value and the space. */
+  public static InvalidInputException spaceSettingNotInRange(String what, Object value, String space, String range) {
+    return new InvalidInputException(
+        "Invalid " + what + " " + value + " for space '" + space + "': must be in " + range);
+  }
+
+  /** Index and auto-optimize hub settings of which at least one is out of range, naming all four values. */
+  public static InvalidInputException invalidIndexOptimizeSettings(
+      int indexMinRows, int indexBuildThreads, int autoOptimizeFiles, double autoOptimizeDeletedFraction) {
+    return new InvalidInputException(
+        "Invalid index/optimize settings: " + HubProperties.INDEX_MIN_ROWS + "=" + indexMinRows + ", "
+            + HubProperties.INDEX_BUILD_THREADS + "=" + indexBuildThreads + ", " + HubProperties.AUTO_OPTIMIZE_FILES
+            + "=" + autoOptimizeFiles + ", " + HubProperties.AUTO_OPTIMIZE_DELETED_FRACTION + "="
+            + autoOptimizeDeletedFraction);
+  }
+
+  /** An unknown index builder {@code name}, listing the {@code known} builder names. */
+  public static InvalidInputException unknownIndexBuilder(String name, List<String> known) {
+    return new InvalidInputException("Unknown index builder '" + name + "': expected one of " + known);
+  }
+
+  /** Search options that give a target recall together with ef, nprobe or exact. */
+  public static InvalidInputException targetRecallWithOtherOptions() {
+    return new InvalidInputException(
+        "A target recall chooses ef and nprobe itself: give either targetRecall or ef/nprobe/exact");
+  }
+
+  /** A null metric name. */
+  public static InvalidInputException metricNameNull() {
+    return new InvalidInputException("Metric name must not be null; use one of l2, cosine, inner_product");
+  }
+
+  /** A metric {@code name} that names no metric. */
+  public static InvalidInputException unknownMetric(String name) {
+    return new InvalidInputException("Unknown metric '" + name + "'; use one of l2, cosine, inner_product");
+  }
+
+  /** Two vectors to compare whose lengths {@code a} and {@code b} differ. */
+  public static InvalidInputException dimensionsDiffer(int a, int b) {
+    return new InvalidInputException("Vectors have different dimensions: " + a + " and " + b);
+  }
+
+  /** A blank hub location. */
+  public static InvalidInputException blankHubLocation() {
+    return new InvalidInputException("Hub location must not be blank");
+  }
+
+  /** A hub location {@code uri} that is not a valid path, with the parser's {@code problem}. */
+  public static InvalidInputException invalidHubLocation(String uri, String problem) {
+    return new InvalidInputException("Invalid hub location '" + uri + "': " + problem);
+  }
+
+  /** Two rows with the same {@code key} in one write to {@code space} that does not deduplicate. */
+  public static InvalidInputException duplicateKeyInWrite(String space, String key) {
+    return new InvalidInputException(
+        "Duplicate keys in one write to space '" + space + "': [" + key
+            + "]; deduplicate the input or set option dedupe=true to keep the last row of each key");
+  }
+
+  /** The hub at {@code uri} cannot be created or reached. */
+  public static EmbeddingHubException cannotOpenHub(String uri, IOException cause) {
+    return new EmbeddingHubException("Cannot open hub at " + uri + ": " + cause.getMessage(), cause);
+  }
+
+  /** The hub's root directory {@code root} cannot be listed. */
+  public static EmbeddingHubException cannotListHub(String root, IOException cause) {
+    return new EmbeddingHubException("Cannot list hub " + root + ": " + cause.getMessage(), cause);
+  }
+
+  /** The file system failed reading the file at {@code location} (an I/O error, not corruption). */
+  public static EmbeddingHubException cannotRead(String location, Exception cause) {
+    return new EmbeddingHubException("Cannot read " + location + ": " + cause.getMessage(), cause);
+  }
+
+  /** The file system failed listing the directory at {@code location}. */
+  public static EmbeddingHubException cannotList(String location, IOException cause) {
+    return new EmbeddingHubException("Cannot list " + location + ": " + cause.getMessage(), cause);
+  }
+
+  /** Writing the data file at {@code location} failed. */
+  public static EmbeddingHubException cannotWriteDataFile(String location, IOException cause) {
+    return new EmbeddingHubException("Cannot write data file " + location + ": " + cause.getMessage(), cause);
+  }
+
+  /** Writing a data file of {@code space} failed before its path was known. */
+  public static EmbeddingHubException cannotWriteSpaceData(String space, IOException cause) {
+    return new EmbeddingHubException(
+        "Cannot write a data file of space '" + space + "': " + cause.getMessage(), cause);
+  }
+
+  /** Writing a compacted data file of {@code bucket} failed. */
+  public static EmbeddingHubException cannotWriteCompactedFile(int bucket, IOException cause) {
+    return new EmbeddingHubException(
+        "Cannot write a compacted file of bucket " + bucket + ": " + cause.getMessage(), cause);
+  }
+
+  /** A compaction of {@code bucket} read {@code rows} live rows where the log records {@code expectedRows}. */
+  public static EmbeddingHubException compactionRowsDiffer(int bucket, long rows, long expectedRows) {
+    return new EmbeddingHubException(
+        "Compaction of bucket " + bucket + " read " + rows + " live rows, the log records " + expectedRows);
+  }
+
+  /** Writing the index file at {@code location} failed. */
+  public static EmbeddingHubException cannotWriteIndexFile(String location, Exception cause) {
+    return new EmbeddingHubException("Cannot write index file " + location + ": " + cause.getMessage(), cause);
+  }
+
+  /** Spilling an index build's rows to the directory at {@code location} failed. */
+  public static EmbeddingHubException cannotSpillIndexRows(String location, Exception cause) {
+    return new EmbeddingHubException(
+        "Cannot spill index build rows under " + location + ": " + cause.getMessage(), cause);
+  }
+
+  /** Reading back the index build spill file at {@code location} failed. */
+  public static EmbeddingHubException cannotReadSpill(String location, IOException cause) {
+    return new EmbeddingHubException("Cannot read index build spill " + location + ": " + cause.getMessage(), cause);
+  }
+
+  /** Expiring the old versions of {@code space} failed. */
+  public static EmbeddingHubException cannotExpireVersions(String space, IOException cause) {
+    return new EmbeddingHubException(
+        "Cannot expire old versions of " + quote(space) + ": " + cause.getMessage(), cause);
+  }
+
+  /** Dropping {@code space} failed because its log could not be renamed away. */
+  public static EmbeddingHubException dropRenameFailed(String space) {
+    return new EmbeddingHubException("Cannot drop space " + quote(space) + ": renaming its log failed");
+  }
+
+  /** Dropping {@code space} failed. */
+  public static EmbeddingHubException cannotDropSpace(String space, IOException cause) {
+    return new EmbeddingHubException("Cannot drop space " + quote(space) + ": " + cause.getMessage(), cause);
+  }
+
+  /** A vacuum of {@code space} failed listing its files. */
+  public static EmbeddingHubException vacuumFailed(String space, IOException cause) {
+    return new EmbeddingHubException("Vacuum of " + quote(space) + " failed: " + cause.getMessage(), cause);
+  }
+
+  /** A vacuum could not delete the file at {@code location}. */
+  public static EmbeddingHubException vacuumCannotDelete(String location, IOException cause) {
+    return new EmbeddingHubException("Vacuum cannot delete " + location + ": " + cause.getMessage(), cause);
   }
 
   /** Single-quotes a user value for a message, escaping control characters. */

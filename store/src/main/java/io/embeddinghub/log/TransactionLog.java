@@ -371,7 +371,7 @@ public final class TransactionLog {
 
   /** An I/O failure reading a log file: the store's own exception, naming the file (not corruption). */
   private EmbeddingHubException unreadable(String path, IOException e) {
-    return new EmbeddingHubException("Cannot read " + io.location(path) + ": " + e.getMessage(), e);
+    return Errors.cannotRead(io.location(path), e);
   }
 
   private SpaceNotFoundException missingSpace() {
@@ -394,7 +394,7 @@ public final class TransactionLog {
       }
       return listing;
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot list " + io.location(dir) + ": " + e.getMessage(), e);
+      throw Errors.cannotList(io.location(dir), e);
     }
   }
 

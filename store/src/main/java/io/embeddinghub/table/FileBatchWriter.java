@@ -1,10 +1,10 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.format.ParquetDataFiles;
+import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.KeyOrder;
 import java.io.IOException;
@@ -121,8 +121,7 @@ public final class FileBatchWriter {
     try {
       file = ParquetDataFiles.write(ctx.io(), ctx.conf(), path, bucket, keys, flat, dims);
     } catch (IOException e) {
-      throw new EmbeddingHubException(
-          "Cannot write data file " + ctx.io().location(path) + ": " + e.getMessage(), e);
+      throw Errors.cannotWriteDataFile(ctx.io().location(path), e);
     }
     ctx.cache().offer(path, new FileContents(keys, flat, dims));
     return file;

@@ -1,6 +1,5 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.TransactionLog;
@@ -41,7 +40,7 @@ public final class HubSpaces {
         }
       }
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot list hub " + io.root() + ": " + e.getMessage(), e);
+      throw Errors.cannotListHub(io.root(), e);
     }
     names.sort(null);
     return names;

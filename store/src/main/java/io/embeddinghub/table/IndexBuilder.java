@@ -1,6 +1,5 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
@@ -15,6 +14,7 @@ import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.index.IndexedRows;
 import io.embeddinghub.index.PartitionIndex;
 import io.embeddinghub.index.RecallSample;
+import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
@@ -503,7 +503,7 @@ public final class IndexBuilder {
       size = IndexFile.write(ctx.io(), path, index);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(path);
-      throw new EmbeddingHubException("Cannot write index file " + ctx.io().location(path) + ": " + e.getMessage(), e);
+      throw Errors.cannotWriteIndexFile(ctx.io().location(path), e);
     }
     ctx.indexCache().offer(path, index);
     return new IndexPartition(path, build, count, size, files, centroid, sample.recallCurve(flat, dims), routingRecall);

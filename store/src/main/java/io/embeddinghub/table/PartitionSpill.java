@@ -1,7 +1,7 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.format.DataFileReader;
+import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.LiveFile;
 import java.io.BufferedInputStream;
@@ -104,7 +104,7 @@ final class PartitionSpill implements AutoCloseable {
         closeQuietly(out);
       }
       spill.close();
-      throw new EmbeddingHubException("Cannot spill index build rows under " + io.location(dir) + ": " + e.getMessage(), e);
+      throw Errors.cannotSpillIndexRows(io.location(dir), e);
     }
   }
 
@@ -141,7 +141,7 @@ final class PartitionSpill implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot read index build spill " + io.location(paths[i]) + ": " + e.getMessage(), e);
+      throw Errors.cannotReadSpill(io.location(paths[i]), e);
     }
     return new SpilledRows(vectors, tailFile, positions, keys);
   }

@@ -1,6 +1,5 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.DataFileReader;
 import io.embeddinghub.format.DataFileWriter;
@@ -137,7 +136,7 @@ final class SortedMerge {
       }
     } catch (IOException e) {
       FileBatchWriter.deleteQuietly(ctx, written);
-      throw new EmbeddingHubException("Cannot write a compacted file of bucket " + bucket + ": " + e.getMessage(), e);
+      throw Errors.cannotWriteCompactedFile(bucket, e);
     } catch (RuntimeException e) {
       FileBatchWriter.deleteQuietly(ctx, written);
       throw e;
@@ -149,8 +148,7 @@ final class SortedMerge {
     }
     if (expectedRows != Long.MAX_VALUE && rows != expectedRows) {
       FileBatchWriter.deleteQuietly(ctx, written);
-      throw new EmbeddingHubException(
-          "Compaction of bucket " + bucket + " read " + rows + " live rows, the log records " + expectedRows);
+      throw Errors.compactionRowsDiffer(bucket, rows, expectedRows);
     }
     return written;
   }

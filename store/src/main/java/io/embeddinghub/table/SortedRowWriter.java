@@ -1,6 +1,5 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.DataFileWriter;
@@ -48,9 +47,7 @@ public final class SortedRowWriter {
     int b = KeyBuckets.bucketOf(key, spec.buckets());
     if (pendingKey != null && b == bucket && key.equals(pendingKey)) {
       if (!keepLast) {
-        throw new InvalidInputException(
-            "Duplicate keys in one write to space '" + spec.name() + "': [" + key
-                + "]; deduplicate the input or set option dedupe=true to keep the last row of each key");
+        throw Errors.duplicateKeyInWrite(spec.name(), key);
       }
       pendingVector = vector;
       return;
@@ -98,7 +95,7 @@ public final class SortedRowWriter {
       }
       out.add(pendingKey, pendingVector, 0);
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot write a data file of space '" + spec.name() + "': " + e.getMessage(), e);
+      throw Errors.cannotWriteSpaceData(spec.name(), e);
     }
     pendingKey = null;
     pendingVector = null;
@@ -111,7 +108,7 @@ public final class SortedRowWriter {
     try {
       written.add(out.finish());
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot write data file " + out.path() + ": " + e.getMessage(), e);
+      throw Errors.cannotWriteDataFile(out.path(), e);
     } finally {
       out = null;
     }

@@ -92,7 +92,7 @@ public final class Vacuum {
         log.writeCheckpoint(log.load(retainedFrom), false);
         expired = log.expireBefore(retainedFrom);
       } catch (IOException e) {
-        throw new EmbeddingHubException("Cannot expire old versions of " + Errors.quote(space) + ": " + e.getMessage(), e);
+        throw Errors.cannotExpireVersions(space, e);
       }
     }
     return new Plan(space, expired, unreferenced(ctx, space, referenced, cutoff), options.dryRun());
@@ -117,7 +117,7 @@ public final class Vacuum {
   private static void checkRetention(HubContext ctx, Duration retention, VacuumOptions options) {
     Errors.checkNotNull(options, "options");
     if (retention == null || retention.isNegative()) {
-      throw new io.embeddinghub.InvalidInputException("Vacuum retention must be >= 0, got " + retention);
+      throw Errors.mustBe("Vacuum retention", ">= 0", retention);
     }
     Duration minimum = ctx.settings().vacuumMinRetention();
     if (options.retentionCheck() && retention.compareTo(minimum) < 0) {
@@ -172,7 +172,7 @@ public final class Vacuum {
     String dropped = space + "/.dropped-log-" + UUID.randomUUID();
     try {
       if (!io.rename(log.dir(), dropped)) {
-        throw new EmbeddingHubException("Cannot drop space " + Errors.quote(space) + ": renaming its log failed");
+        throw Errors.dropRenameFailed(space);
       }
       io.delete(dropped);
       delete(ctx, unreferenced(ctx, space, referencedByOtherSpaces(io, space), Long.MAX_VALUE));
@@ -180,7 +180,7 @@ public final class Vacuum {
         io.delete(space);
       }
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot drop space " + Errors.quote(space) + ": " + e.getMessage(), e);
+      throw Errors.cannotDropSpace(space, e);
     }
   }
 
@@ -199,7 +199,7 @@ public final class Vacuum {
         }
       }
     } catch (IOException e) {
-      throw new EmbeddingHubException("Vacuum of " + Errors.quote(space) + " failed: " + e.getMessage(), e);
+      throw Errors.vacuumFailed(space, e);
     }
     return out;
   }
@@ -215,7 +215,7 @@ public final class Vacuum {
           bytes += f.length();
         }
       } catch (IOException e) {
-        throw new EmbeddingHubException("Vacuum cannot delete " + ctx.io().location(f.path()) + ": " + e.getMessage(), e);
+        throw Errors.vacuumCannotDelete(ctx.io().location(f.path()), e);
       }
       ctx.cache().invalidate(f.path());
       ctx.indexCache().invalidate(f.path());

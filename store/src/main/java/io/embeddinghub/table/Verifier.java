@@ -277,7 +277,7 @@ public final class Verifier {
     } catch (FileNotFoundException e) {
       return 0;
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot read " + io.location(path) + ": " + e.getMessage(), e);
+      throw Errors.cannotRead(io.location(path), e);
     }
     try {
       long hinted = TransactionLog.decodeHint(bytes);
@@ -324,7 +324,7 @@ public final class Verifier {
     } catch (FileNotFoundException e) {
       throw new IOException("listed but missing", e);
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot read " + io.location(path) + ": " + e.getMessage(), e);
+      throw Errors.cannotRead(io.location(path), e);
     }
   }
 
