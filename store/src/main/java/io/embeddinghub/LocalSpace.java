@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -266,7 +265,7 @@ public final class LocalSpace implements EmbeddingSpace {
     while (entries.hasNext()) {
       Map.Entry<String, float[]> e = entries.next();
       if (e == null) {
-        throw new InvalidInputException("Entry must not be null");
+        throw Errors.nullEntry();
       }
       Errors.checkKey(e.getKey());
       Errors.checkVector(e.getKey(), e.getValue(), dimensions(), metric());

@@ -46,7 +46,7 @@ public final class EngineHub {
       io.mkdirs("");
       return new EngineHub(new HubContext(io, conf));
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot open hub " + root + ": " + e.getMessage(), e);
+      throw Errors.cannotOpenHubRoot(root, e);
     }
   }
 

@@ -119,12 +119,18 @@ public final class IndexBuildJob implements Serializable {
 
   /**
    * One tail file's share of the routing probe (the true nearest rows it holds for each probe
-   * query, with their partitions): what {@link #routingRecall} combines.
-   *
-   * @param neighbours the probe queries' true nearest rows in the file, with their partitions
-   * @serial exclude Serialized by its components, documented above.
+   * query, with their partitions): what {@link #routingRecall} combines. Opaque to engines.
    */
-  public record ProbeShare(IndexBuilder.Assignment neighbours) implements Serializable {}
+  public static final class ProbeShare implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The probe queries' true nearest rows in the file, with their partitions. */
+    private final IndexBuilder.Assignment neighbours;
+
+    ProbeShare(IndexBuilder.Assignment neighbours) {
+      this.neighbours = neighbours;
+    }
+  }
 
   /**
    * Routes tail file {@code file} (0 .. {@link #tailFiles()} - 1): hands each live row to {@code
@@ -163,17 +169,23 @@ public final class IndexBuildJob implements Serializable {
    */
   public float[] routingRecall(List<ProbeShare> shares) {
     List<IndexBuilder.Assignment> all = new ArrayList<>();
-    shares.forEach(s -> all.add(s.neighbours()));
+    shares.forEach(s -> all.add(s.neighbours));
     return IndexBuilder.routingRecall(plan, all);
   }
 
   /**
-   * One written partition (a task's result); empty when no row went to it.
-   *
-   * @param partition the written partition, or null when no row went to it
-   * @serial exclude Serialized by its components, documented above.
+   * One written partition (a task's result); empty when no row went to it. Opaque to engines.
    */
-  public record WrittenPartition(IndexPartition partition) implements Serializable {
+  public static final class WrittenPartition implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The written partition, or null when no row went to it. */
+    private final IndexPartition partition;
+
+    WrittenPartition(IndexPartition partition) {
+      this.partition = partition;
+    }
+
     /**
      * This result with its build's routing recall (a split build learns it after its partitions).
      *
@@ -255,8 +267,8 @@ public final class IndexBuildJob implements Serializable {
   IndexBuilder.Build build(List<WrittenPartition> written) {
     List<IndexPartition> partitions = new ArrayList<>();
     for (WrittenPartition w : written) {
-      if (w.partition() != null) {
-        partitions.add(w.partition());
+      if (w.partition != null) {
+        partitions.add(w.partition);
       }
     }
     return new IndexBuilder.Build(plan.id(), partitions, plan.isEmpty() ? List.of() : plan.coveredFiles(), plan.rows());

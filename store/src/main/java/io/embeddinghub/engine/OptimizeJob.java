@@ -79,12 +79,21 @@ public final class OptimizeJob {
 
   /**
    * One group's rewrite, serializable: what a task runs.
-   *
-   * @param spec the space's spec
-   * @param group the files to merge
-   * @serial exclude Serialized by its components, documented above.
    */
-  public record RewriteTask(SpaceSpec spec, CompactionGroup group) implements Serializable {
+  public static final class RewriteTask implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The space's spec. */
+    private final SpaceSpec spec;
+
+    /** The files to merge. */
+    private final CompactionGroup group;
+
+    RewriteTask(SpaceSpec spec, CompactionGroup group) {
+      this.spec = spec;
+      this.group = group;
+    }
+
     /**
      * Merges the group's files and deletions into new data files, streaming in bounded memory.
      *
@@ -98,19 +107,16 @@ public final class OptimizeJob {
   }
 
   /**
-   * The files one group was rewritten into (a task's result).
-   *
-   * @param files the written data files (copied)
-   * @serial exclude Serialized by its components, documented above.
+   * The files one group was rewritten into (a task's result). Opaque to engines.
    */
-  public record WrittenGroup(List<DataFile> files) implements Serializable {
-    /**
-     * Copies {@code files}.
-     *
-     * @param files the written data files
-     */
-    public WrittenGroup {
-      files = List.copyOf(files);
+  public static final class WrittenGroup implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The written data files. */
+    private final List<DataFile> files;
+
+    WrittenGroup(List<DataFile> files) {
+      this.files = List.copyOf(files);
     }
   }
 
@@ -179,13 +185,13 @@ public final class OptimizeJob {
    */
   public void abort(List<WrittenGroup> written) {
     for (WrittenGroup w : written) {
-      FileBatchWriter.deleteQuietly(ctx, w.files());
+      FileBatchWriter.deleteQuietly(ctx, w.files);
     }
   }
 
   private static List<List<DataFile>> files(List<WrittenGroup> written) {
     List<List<DataFile>> files = new ArrayList<>();
-    written.forEach(w -> files.add(w.files()));
+    written.forEach(w -> files.add(w.files));
     return files;
   }
 

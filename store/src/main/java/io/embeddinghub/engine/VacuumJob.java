@@ -54,19 +54,16 @@ public final class VacuumJob implements Serializable {
   }
 
   /**
-   * A part of the files to delete (a task's work).
-   *
-   * @param files the files (copied)
-   * @serial exclude Serialized by its components, documented above.
+   * A part of the files to delete (a task's work). Opaque to engines.
    */
-  public record Slice(List<Vacuum.Candidate> files) implements Serializable {
-    /**
-     * Copies {@code files}.
-     *
-     * @param files the files
-     */
-    public Slice {
-      files = List.copyOf(files);
+  public static final class Slice implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The files. */
+    private final List<Vacuum.Candidate> files;
+
+    Slice(List<Vacuum.Candidate> files) {
+      this.files = List.copyOf(files);
     }
   }
 
@@ -102,7 +99,7 @@ public final class VacuumJob implements Serializable {
     if (plan.dryRun()) {
       throw new IllegalStateException("A dry run deletes nothing: " + this);
     }
-    return Vacuum.delete(ctx, slice.files());
+    return Vacuum.delete(ctx, slice.files);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.embeddinghub.engine;
 
 import io.embeddinghub.VerifyResult;
+import io.embeddinghub.internal.Errors;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.Verifier;
 import java.io.Serializable;
@@ -46,7 +47,7 @@ public final class VerifyJob implements Serializable {
   public static VerifyJob at(EngineHub hub, String space, long version) {
     HubContext ctx = hub.context();
     if (version < 0) {
-      throw new io.embeddinghub.InvalidInputException("Version must be >= 0, got " + version);
+      throw Errors.mustBe("Version", ">= 0", version);
     }
     return new VerifyJob(Verifier.plan(ctx, space, version));
   }
@@ -69,19 +70,16 @@ public final class VerifyJob implements Serializable {
   }
 
   /**
-   * A part of the files to check (a task's work).
-   *
-   * @param files the files, checked in this order
-   * @serial exclude Serialized by its component, documented above.
+   * A part of the files to check (a task's work). Opaque to engines.
    */
-  public record Slice(List<Verifier.FileCheck> files) implements Serializable {
-    /**
-     * Copies the list.
-     *
-     * @param files the files, checked in this order
-     */
-    public Slice {
-      files = List.copyOf(files);
+  public static final class Slice implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The files, checked in this order. */
+    private final List<Verifier.FileCheck> files;
+
+    Slice(List<Verifier.FileCheck> files) {
+      this.files = List.copyOf(files);
     }
   }
 
@@ -113,7 +111,7 @@ public final class VerifyJob implements Serializable {
   public VerifyResult check(EngineHub hub, Slice slice) {
     HubContext ctx = hub.context();
     VerifyResult out = new VerifyResult(plan.space(), List.of(), 0, 0, List.of());
-    for (Verifier.FileCheck f : slice.files()) {
+    for (Verifier.FileCheck f : slice.files) {
       out = out.plus(Verifier.check(ctx, plan.space(), f));
     }
     return out;

@@ -264,6 +264,41 @@ public final class Errors {
             + "]; deduplicate the input or set option dedupe=true to keep the last row of each key");
   }
 
+  /** Opening or creating an engine's hub root failed. */
+  public static EmbeddingHubException cannotOpenHubRoot(Object root, IOException cause) {
+    return new EmbeddingHubException("Cannot open hub " + root + ": " + cause.getMessage(), cause);
+  }
+
+  /** Creating a space's log failed. */
+  public static EmbeddingHubException cannotCreateSpace(String name, String hubRoot, IOException cause) {
+    return new EmbeddingHubException(
+        "Cannot create space " + quote(name) + " in " + hubRoot + ": " + cause.getMessage(), cause);
+  }
+
+  /** An entry of a multiset that is null. */
+  public static InvalidInputException nullEntry() {
+    return new InvalidInputException("Entry must not be null");
+  }
+
+  /** A time before the oldest retained version. */
+  public static VersionNotFoundException noVersionAsOf(String space, Object timestamp, long oldest, Object oldestTime) {
+    return new VersionNotFoundException(
+        "Space " + quote(space) + " has no version at or before " + timestamp
+            + "; the oldest retained version " + oldest + " is from " + oldestTime);
+  }
+
+  /** A commit whose append to the log failed without telling whether it landed. */
+  public static EmbeddingHubException commitOutcomeUnknown(long version, String space, IOException cause) {
+    return new EmbeddingHubException(
+        "Commit of version " + version + " of space " + quote(space)
+            + " failed with an unknown outcome; re-read the space to see whether it landed", cause);
+  }
+
+  /** A retry interrupted while it waited. */
+  public static EmbeddingHubException retryInterrupted(String space, InterruptedException cause) {
+    return new EmbeddingHubException("Interrupted while retrying a commit to space " + quote(space), cause);
+  }
+
   /** The hub at {@code uri} cannot be created or reached. */
   public static EmbeddingHubException cannotOpenHub(String uri, IOException cause) {
     return new EmbeddingHubException("Cannot open hub at " + uri + ": " + cause.getMessage(), cause);

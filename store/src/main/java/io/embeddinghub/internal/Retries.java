@@ -1,7 +1,6 @@
 package io.embeddinghub.internal;
 
 import io.embeddinghub.CommitConflictException;
-import io.embeddinghub.EmbeddingHubException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -41,7 +40,7 @@ public final class Retries {
       Thread.sleep(ThreadLocalRandom.current().nextLong(1, maxMillis + 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new EmbeddingHubException("Interrupted while retrying a commit to space " + Errors.quote(space), e);
+      throw Errors.retryInterrupted(space, e);
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.LogEntry;
 import io.embeddinghub.log.SpaceState;
@@ -67,9 +66,7 @@ final class Committer {
         committed = log.tryCommit(entry);
       } catch (IOException e) {
         // outcome unknown: the entry may exist; never delete files that it may reference
-        throw new EmbeddingHubException(
-            "Commit of version " + entry.version() + " of space " + Errors.quote(space)
-                + " failed with an unknown outcome; re-read the space to see whether it landed", e);
+        throw Errors.commitOutcomeUnknown(entry.version(), space, e);
       }
       if (committed) {
         maybeCheckpoint(next);

@@ -1,6 +1,5 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.IndexResult;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.SpaceSpec;
@@ -93,7 +92,7 @@ public final class SpaceEngine {
         throw Errors.spaceExists(name, ctx.io().root());
       }
     } catch (IOException e) {
-      throw new EmbeddingHubException("Cannot create space " + Errors.quote(name) + " in " + ctx.io().root() + ": " + e.getMessage(), e);
+      throw Errors.cannotCreateSpace(name, ctx.io().root(), e);
     }
     return new SpaceEngine(ctx, name, SpaceState.initial(first));
   }
@@ -158,10 +157,8 @@ public final class SpaceEngine {
     long hi = current.version();
     LogEntry oldest = log.readEntry(lo);
     if (oldest == null || oldest.timestampMillis() > millis) {
-      throw new io.embeddinghub.VersionNotFoundException(
-          "Space " + Errors.quote(name) + " has no version at or before " + timestamp
-              + "; the oldest retained version " + lo + " is from "
-              + (oldest == null ? "an expired time" : Instant.ofEpochMilli(oldest.timestampMillis())));
+      throw Errors.noVersionAsOf(
+          name, timestamp, lo, oldest == null ? "an expired time" : Instant.ofEpochMilli(oldest.timestampMillis()));
     }
     while (lo < hi) { // invariant: ts(lo) <= millis < ts(hi + 1)
       long mid = lo + (hi - lo + 1) / 2;
@@ -196,7 +193,7 @@ public final class SpaceEngine {
       while (entries.hasNext()) {
         Map.Entry<String, float[]> e = entries.next();
         if (e == null) {
-          throw new io.embeddinghub.InvalidInputException("Entry must not be null");
+          throw Errors.nullEntry();
         }
         String key = e.getKey();
         float[] vector = e.getValue();
