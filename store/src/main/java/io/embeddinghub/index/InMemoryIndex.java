@@ -82,11 +82,7 @@ public final class InMemoryIndex {
       }
       return;
     }
-    for (int row = 0; row < keys.length; row++) {
-      if (accept.test(row)) {
-        offer(top, row, query);
-      }
-    }
+    top.offerRows(metric, query, flat, keys.length, row -> keys[row], accept);
   }
 
   private void offer(TopK top, int row, float[] query) {

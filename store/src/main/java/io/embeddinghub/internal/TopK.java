@@ -31,6 +31,21 @@ public final class TopK {
   }
 
   /** Number of neighbors kept so far. */
+  /**
+   * The exact scan of every search: offers each row of {@code flat} (rows of {@code query.length}
+   * values, back to back; row {@code r}'s key is {@code keyOf(r)}) that {@code accept} takes, by
+   * its distance under {@code metric}. {@code accept} null takes every row.
+   */
+  public void offerRows(io.embeddinghub.Metric metric, float[] query, float[] flat, int rows,
+      java.util.function.IntFunction<String> keyOf, java.util.function.IntPredicate accept) {
+    int dimensions = query.length;
+    for (int row = 0; row < rows; row++) {
+      if (accept == null || accept.test(row)) {
+        offer(keyOf.apply(row), metric.distanceToRow(query, flat, row * dimensions));
+      }
+    }
+  }
+
   public int size() {
     return heap.size();
   }

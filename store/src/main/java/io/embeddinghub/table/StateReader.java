@@ -326,13 +326,9 @@ public final class StateReader {
 
   /** Offers every live row of {@code f} but {@code excludedKey}, by exact distance. */
   private void scanExactly(LiveFile f, float[] query, String excludedKey, TopK top) {
-    Metric metric = state.metadata().spec().metric();
     FileContents contents = ctx.cache().full(f.file(), dimensions);
-    for (int row = 0; row < contents.rows(); row++) {
-      if (f.isLive(row) && (excludedKey == null || !excludedKey.equals(contents.key(row)))) {
-        top.offer(contents.key(row), metric.distanceToRow(query, contents.flatVectors(), row * dimensions));
-      }
-    }
+    top.offerRows(state.metadata().spec().metric(), query, contents.flatVectors(), contents.rows(), contents::key,
+        row -> f.isLive(row) && (excludedKey == null || !excludedKey.equals(contents.key(row))));
   }
 
   /** One approximate query against this version. */
