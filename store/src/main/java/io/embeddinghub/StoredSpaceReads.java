@@ -168,7 +168,7 @@ abstract class StoredSpaceReads implements ReadableSpace {
   public List<IndexPartitionInfo> indexPartitions() {
     List<IndexPartitionInfo> out = new ArrayList<>();
     for (io.embeddinghub.log.IndexPartition p : reader().state().partitions()) {
-      out.add(new IndexPartitionInfo(p.path(), p.build(), p.rows(), p.sizeBytes(), p.dataFiles().size(), p.hasCentroid()));
+      out.add(new IndexPartitionInfo(p.path(), p.build(), p.rows(), p.sizeBytes(), p.dataFiles(), p.hasCentroid()));
     }
     return out;
   }

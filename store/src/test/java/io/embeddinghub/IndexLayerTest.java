@@ -8,7 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.io.HadoopFileIO;
+import io.embeddinghub.log.IndexBuild;
 import io.embeddinghub.log.IndexPartition;
+import io.embeddinghub.log.LogJson;
+import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.testing.FaultyFileIO;
 import io.embeddinghub.testing.TestHubs;
 import java.net.URI;
@@ -250,28 +253,32 @@ class IndexLayerTest {
     HadoopFileIO io = new HadoopFileIO(URI.create(hub.root()), hubs.conf());
     IndexPartition entry = new IndexPartition(info.path(), info.build(), info.rows(), info.sizeBytes(),
         space.snapshot().reader().state().partition(info.path()).dataFiles(), null);
-    assertThat(IndexFile.read(io, entry, Metric.L2, DIMS).rows()).isEqualTo(400);
+    IndexBuild build = space.snapshot().reader().state().indexBuild(info.build());
+    assertThat(IndexFile.read(io, entry, build, Metric.L2, DIMS).rows()).isEqualTo(400);
     // every header field is checked against the log
-    assertThatThrownBy(() -> IndexFile.read(io, entry, Metric.COSINE, DIMS))
+    assertThatThrownBy(() -> IndexFile.read(io, entry, build, Metric.COSINE, DIMS))
         .isInstanceOf(CorruptFileException.class).hasMessageContaining(info.path()).hasMessageContaining("metric");
-    assertThatThrownBy(() -> IndexFile.read(io, entry, Metric.L2, DIMS + 1)).hasMessageContaining("dimensions");
+    assertThatThrownBy(() -> IndexFile.read(io, entry, build, Metric.L2, DIMS + 1)).hasMessageContaining("dimensions");
     IndexPartition wrongRows = new IndexPartition(entry.path(), entry.build(), 399, entry.sizeBytes(), entry.dataFiles(), null);
-    assertThatThrownBy(() -> IndexFile.read(io, wrongRows, Metric.L2, DIMS)).hasMessageContaining("rows");
-    IndexPartition wrongFiles = new IndexPartition(entry.path(), entry.build(), 400, entry.sizeBytes(), List.of("s/data/x.parquet"), null);
-    assertThatThrownBy(() -> IndexFile.read(io, wrongFiles, Metric.L2, DIMS)).hasMessageContaining("data files");
+    assertThatThrownBy(() -> IndexFile.read(io, wrongRows, build, Metric.L2, DIMS)).hasMessageContaining("rows");
+    IndexPartition wrongFileCount = new IndexPartition(entry.path(), entry.build(), 400, entry.sizeBytes(), entry.dataFiles() + 1, null);
+    assertThatThrownBy(() -> IndexFile.read(io, wrongFileCount, build, Metric.L2, DIMS)).hasMessageContaining("data file count");
+    IndexBuild otherCoverage = new IndexBuild(build.id(), List.of("s/data/x.parquet"));
+    assertThatThrownBy(() -> IndexFile.read(io, entry, otherCoverage, Metric.L2, DIMS))
+        .isInstanceOf(CorruptFileException.class).hasMessageContaining("does not cover");
 
     // a flipped byte: the checksum names the file; queries answer exactly from the data files
     byte[] flipped = bytes.clone();
     flipped[bytes.length / 2] ^= 0x5A;
     hubs.write(hub, info.path(), flipped);
-    assertThatThrownBy(() -> IndexFile.read(io, entry, Metric.L2, DIMS))
+    assertThatThrownBy(() -> IndexFile.read(io, entry, build, Metric.L2, DIMS))
         .isInstanceOf(CorruptFileException.class).hasMessageContaining(info.path());
     Space fresh = hubs.reopen(hub).getSpace("s");
     float[] query = model.values().iterator().next();
     assertThat(keys(fresh.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
     // a truncated file
     hubs.write(hub, info.path(), java.util.Arrays.copyOf(bytes, bytes.length - 100));
-    assertThatThrownBy(() -> IndexFile.read(io, entry, Metric.L2, DIMS))
+    assertThatThrownBy(() -> IndexFile.read(io, entry, build, Metric.L2, DIMS))
         .isInstanceOf(CorruptFileException.class).hasMessageContaining(info.path()).hasMessageContaining("bytes");
     Space fresh2 = hubs.reopen(hub).getSpace("s");
     assertThat(keys(fresh2.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
@@ -469,4 +476,95 @@ class IndexLayerTest {
     }
     return hits / (10.0 * queries);
   }
+
+  /** A space of three writes (six files over two buckets) indexed by one build split into several partitions. */
+  private Space splitBuild(EmbeddingHub hub, Map<String, float[]> model) {
+    Space space = hub.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).indexParams(SMALL_PARTITIONS).build());
+    List<Map.Entry<String, float[]>> rows = new ArrayList<>(model.entrySet());
+    for (int part = 0; part < 3; part++) {
+      Map<String, float[]> write = new HashMap<>();
+      rows.subList(part * rows.size() / 3, (part + 1) * rows.size() / 3).forEach(e -> write.put(e.getKey(), e.getValue()));
+      space.multiset(write);
+    }
+    space.buildIndex();
+    return space;
+  }
+
+  @Test
+  void aSplitBuildListsEachCoveredDataFileOnceInTheLog() throws Exception {
+    EmbeddingHub hub = hubs.newHub();
+    Space space = splitBuild(hub, clustered(new Random(24), 2000, DIMS, 20));
+    byte[] bytes = hubs.read(hub, String.format("s/_log/%020d.json", space.version()));
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    com.fasterxml.jackson.databind.JsonNode entry = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+    assertThat(entry.get("indexAdd").size()).as("partitions of the build").isGreaterThanOrEqualTo(3);
+    assertThat(entry.get("indexBuild").size()).isEqualTo(1);
+    List<String> covered = new ArrayList<>();
+    entry.get("indexBuild").get(0).get("dataFiles").forEach(f -> covered.add(f.asText()));
+    assertThat(covered).containsExactlyInAnyOrderElementsOf(space.dataFiles().stream().map(DataFileInfo::path).toList());
+    for (String file : covered) {
+      assertThat(text.split(java.util.regex.Pattern.quote("\"" + file + "\""), -1).length - 1)
+          .as("occurrences of %s in the build's log entry", file).isEqualTo(1);
+    }
+    // the partitions' own file lists are in their index files: together they name more files than
+    // the build covers (k-means partitions draw rows from several files), and only covered ones
+    HadoopFileIO io = new HadoopFileIO(URI.create(hub.root()), hubs.conf());
+    SpaceState state = space.snapshot().reader().state();
+    int listed = 0;
+    for (IndexPartition p : state.partitions()) {
+      List<String> own = IndexFile.read(io, p, state.indexBuild(p.build()), Metric.L2, DIMS).dataFiles();
+      assertThat(own).hasSize(p.dataFiles()).isSubsetOf(covered);
+      listed += own.size();
+    }
+    assertThat(listed).isGreaterThan(covered.size());
+  }
+
+  @ParameterizedTest(name = "read from the {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"log entry", "checkpoint"})
+  void aFormatTwoLogWithPerPartitionFileListsOpensAsTheSameIndex(String from) throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.setInt(HubProperties.CHECKPOINT_INTERVAL, from.equals("checkpoint") ? 1 : 1000);
+    EmbeddingHub hub = hubs.newHub(conf);
+    Map<String, float[]> model = clustered(new Random(25), 2000, DIMS, 20);
+    Space space = splitBuild(hub, model);
+    SpaceState before = space.snapshot().reader().state();
+    HadoopFileIO io = new HadoopFileIO(URI.create(hub.root()), hubs.conf());
+    // what EmbeddingHub wrote before builds were listed once: format 2, every partition listing the
+    // data files it holds rows of, no build list
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String entryPath = String.format("s/_log/%020d.json", space.version());
+    String checkpointPath = String.format("s/_log/%020d.checkpoint.json", space.version());
+    assertThat(hubs.exists(hub, checkpointPath)).isEqualTo(from.equals("checkpoint"));
+    for (String file : from.equals("checkpoint") ? List.of(entryPath, checkpointPath) : List.of(entryPath)) {
+      com.fasterxml.jackson.databind.node.ObjectNode node =
+          (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(hubs.read(hub, file));
+      node.remove("crc32");
+      node.put("formatVersion", 2);
+      node.remove(file.equals(entryPath) ? "indexBuild" : "indexBuilds");
+      for (com.fasterxml.jackson.databind.JsonNode p : node.get(file.equals(entryPath) ? "indexAdd" : "partitions")) {
+        IndexPartition partition = before.partition(p.get("path").asText());
+        com.fasterxml.jackson.databind.node.ObjectNode legacy = (com.fasterxml.jackson.databind.node.ObjectNode) p;
+        legacy.remove("dataFileCount");
+        com.fasterxml.jackson.databind.node.ArrayNode files = legacy.putArray("dataFiles");
+        IndexFile.read(io, partition, before.indexBuild(partition.build()), Metric.L2, DIMS).dataFiles().forEach(files::add);
+      }
+      hubs.write(hub, file, json.writeValueAsBytes(node));
+    }
+
+    Space old = hubs.reopen(hub).getSpace("s");
+    SpaceState after = old.snapshot().reader().state();
+    assertThat(after.partitions()).containsExactlyElementsOf(before.partitions());
+    assertThat(after.indexBuilds()).hasSize(1);
+    IndexBuild build = after.indexBuilds().iterator().next();
+    assertThat(build.id()).isEqualTo(before.indexBuilds().iterator().next().id());
+    assertThat(build.dataFiles()).containsExactlyInAnyOrderElementsOf(before.indexBuilds().iterator().next().dataFiles());
+    assertThat(old.unindexedRows()).isZero();
+    assertThat(recall(old, model, Metric.L2, new Random(26), 20)).isGreaterThanOrEqualTo(0.9);
+    // it keeps working: the next commit is written in the current format
+    old.delete(model.keySet().iterator().next());
+    assertThat(json.readTree(hubs.read(hub, String.format("s/_log/%020d.json", old.version()))).get("formatVersion").asInt())
+        .isEqualTo(LogJson.FORMAT_VERSION);
+    assertThat(hubs.reopen(hub).getSpace("s").snapshot().reader().state().indexBuilds()).hasSize(1);
+  }
+
 }

@@ -205,6 +205,7 @@ class LogAndCheckpointTest {
 
     Map<String, LiveFile> live = new HashMap<>();
     Map<String, JsonNode> partitions = new HashMap<>();
+    Map<String, JsonNode> builds = new HashMap<>();
     int indexedVersions = 0;
     long size = 0;
     for (long v = 0; v <= 23; v++) {
@@ -213,7 +214,7 @@ class LogAndCheckpointTest {
       for (String field : List.of("formatVersion", "version", "timestamp", "operation", "add", "remove", "delete", "stats")) {
         assertThat(e.has(field)).as("%s has field %s", why, field).isTrue();
       }
-      assertThat(e.get("formatVersion").asInt()).isEqualTo(2);
+      assertThat(e.get("formatVersion").asInt()).isEqualTo(3);
       assertThat(e.get("version").asLong()).isEqualTo(v);
       assertThat(e.get("add").isArray() && e.get("remove").isArray() && e.get("delete").isArray()).isTrue();
       JsonNode stats = e.get("stats");
@@ -259,22 +260,33 @@ class LogAndCheckpointTest {
       for (JsonNode r : e.get("indexRemove")) {
         assertThat(partitions.remove(r.asText())).as("%s removes a live partition %s", why, r.asText()).isNotNull();
       }
-      for (JsonNode p : e.get("indexAdd")) {
-        String path = p.get("path").asText();
-        assertThat(path).startsWith("s/index/").endsWith(".ehi");
-        assertThat(p.get("size").asLong()).isEqualTo(hubs.read(hub, path).length);
+      builds.keySet().removeIf(id -> partitions.values().stream().noneMatch(p -> p.get("build").asText().equals(id)));
+      for (JsonNode b : e.get("indexBuild")) {
         long coveredRows = 0;
-        for (JsonNode f : p.get("dataFiles")) {
+        for (JsonNode f : b.get("dataFiles")) {
           LiveFile covered = live.get(f.asText());
           assertThat(covered).as("%s indexes a live file %s", why, f.asText()).isNotNull();
           coveredRows += covered.rows.size() - covered.deleted.size();
         }
-        assertThat(p.get("rows").asLong()).as("%s: a single partition holds every live row it covers", why).isEqualTo(coveredRows);
+        assertThat(builds.put(b.get("id").asText(), b)).as("%s adds build %s twice", why, b.get("id")).isNull();
+        long partitionRows = 0;
+        for (JsonNode p : e.get("indexAdd")) {
+          partitionRows += p.get("build").asText().equals(b.get("id").asText()) ? p.get("rows").asLong() : 0;
+        }
+        assertThat(partitionRows).as("%s: the build's partitions hold every live row it covers", why).isEqualTo(coveredRows);
+      }
+      for (JsonNode p : e.get("indexAdd")) {
+        String path = p.get("path").asText();
+        assertThat(path).startsWith("s/index/").endsWith(".ehi");
+        assertThat(p.get("size").asLong()).isEqualTo(hubs.read(hub, path).length);
+        assertThat(p.has("dataFiles")).as("%s: a partition does not list the build's files again", why).isFalse();
+        assertThat(p.get("dataFileCount").asInt()).isPositive();
+        assertThat(builds).as("%s: partition %s is of a build the entry adds", why, path).containsKey(p.get("build").asText());
         assertThat(partitions.put(path, p)).isNull();
       }
-      for (JsonNode p : partitions.values()) {
-        for (JsonNode f : p.get("dataFiles")) {
-          assertThat(live).as("%s: live partitions reference live files only", why).containsKey(f.asText());
+      for (JsonNode b : builds.values()) {
+        for (JsonNode f : b.get("dataFiles")) {
+          assertThat(live).as("%s: live builds cover live files only", why).containsKey(f.asText());
         }
       }
       indexedVersions += e.get("indexAdd").isEmpty() ? 0 : 1;
@@ -292,8 +304,9 @@ class LogAndCheckpointTest {
     // checkpoints hold the full state: their files and deletions give the model at their version
     for (long v : List.of(5L, 10L, 15L, 20L)) {
       JsonNode c = json(hubs.read(hub, checkpoint(v)));
-      assertThat(c.get("formatVersion").asInt()).isEqualTo(2);
+      assertThat(c.get("formatVersion").asInt()).isEqualTo(3);
       assertThat(c.get("partitions").size()).as("checkpoint %d partitions", v).isEqualTo(v >= 17 ? 1 : 0);
+      assertThat(c.get("indexBuilds").size()).as("checkpoint %d builds", v).isEqualTo(v >= 17 ? 1 : 0);
       assertThat(c.get("version").asLong()).isEqualTo(v);
       assertThat(c.get("metadata").get("name").asText()).isEqualTo("s");
       Map<String, LiveFile> files = new HashMap<>();

@@ -4,6 +4,7 @@ import io.embeddinghub.Metric;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.io.StorageIOException;
+import io.embeddinghub.log.IndexBuild;
 import io.embeddinghub.log.IndexPartition;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -18,7 +19,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -46,8 +49,8 @@ import java.util.zip.CheckedOutputStream;
  *   8 bytes   magic "EHUBEND\0"
  * </pre>
  *
- * Reading streams the file once, checks every header field against the log's entry for the
- * partition, bounds every count by the file's size before allocating, and verifies the checksum;
+ * Reading streams the file once, checks every header field against the log's entries for the
+ * partition and its build, bounds every count by the file's size before allocating, and verifies the checksum;
  * any problem is a corrupt-file error naming the file. No Java serialization is involved.
  */
 public final class IndexFile {
@@ -110,8 +113,12 @@ public final class IndexFile {
     return io.length(path);
   }
 
-  /** Reads the partition the log describes as {@code entry}, for a space of this metric and size. */
-  public static PartitionIndex read(FileIO io, IndexPartition entry, Metric metric, int dimensions) {
+  /**
+   * Reads the partition the log describes as {@code entry}, of {@code build}, for a space of this
+   * metric and size; the data files it lists must be {@code entry}'s count of files, all covered by
+   * {@code build}.
+   */
+  public static PartitionIndex read(FileIO io, IndexPartition entry, IndexBuild build, Metric metric, int dimensions) {
     String location = io.location(entry.path());
     long length;
     try {
@@ -160,7 +167,13 @@ public final class IndexFile {
       for (int i = 0; i < fileCount; i++) {
         files.add(r.string());
       }
-      expect("data files", files, entry.dataFiles());
+      expect("data file count", files.size(), entry.dataFiles());
+      Set<String> covered = new HashSet<>(build.dataFiles());
+      for (String f : files) {
+        if (!covered.contains(f)) {
+          throw new IOException("lists data file " + f + ", which its build " + build.id() + " does not cover");
+        }
+      }
       int[] rowFile = r.ints(rows);
       int[] rowPosition = r.ints(rows);
       int[] keyOffsets = r.ints(rows + 1);

@@ -2,7 +2,6 @@ package io.embeddinghub.log;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,7 +9,8 @@ import java.util.Objects;
  * An index build covers a set of data files: every row of them that was live at build time is in
  * exactly one partition of that build (one partition, or several when a coarse quantizer split
  * the rows by nearest centroid); rows deleted later are filtered by the version's deletion
- * vectors. Immutable: partitions are added and removed by commits like data files (a build's
+ * vectors. The covered files are listed once per build ({@link IndexBuild}); the files a
+ * partition holds rows of are listed in its index file, the log keeps only their number. Immutable: partitions are added and removed by commits like data files (a build's
  * partitions always together), so each version knows exactly which partitions answer its queries,
  * and the unindexed tail is the live files no build covers.
  *
@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param build id shared by the partitions of one index build
  * @param rows rows the graph holds
  * @param sizeBytes file length, checked before reading so truncation is detected
- * @param dataFiles paths of the data files the partition holds rows of
+ * @param dataFiles number of data files the partition holds rows of (its index file lists them,
+ *     all covered by its build)
  * @param centroid the coarse quantizer centroid the partition's rows were assigned to, or null
  *     when the build made a single partition (it is then probed by every query)
  * @param recallAtEf the graph's recall@10 measured at build time on its recall sample, at each ef
@@ -28,17 +29,16 @@ import java.util.Objects;
  *     null otherwise
  */
 public record IndexPartition(
-    String path, String build, long rows, long sizeBytes, List<String> dataFiles, float[] centroid,
+    String path, String build, long rows, long sizeBytes, int dataFiles, float[] centroid,
     float[] recallAtEf, float[] recallAtNprobe)
     implements Serializable {
   public IndexPartition {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(build, "build");
-    dataFiles = List.copyOf(dataFiles);
-    if (rows <= 0 || sizeBytes <= 0 || dataFiles.isEmpty()) {
+    if (rows <= 0 || sizeBytes <= 0 || dataFiles <= 0 || dataFiles > rows) {
       throw new IllegalArgumentException(
           "Invalid index partition entry " + path + ": rows=" + rows + " size=" + sizeBytes
-              + " dataFiles=" + dataFiles.size());
+              + " dataFiles=" + dataFiles);
     }
     centroid = centroid == null ? null : centroid.clone();
     recallAtEf = recallAtEf == null ? null : recallAtEf.clone();
@@ -46,7 +46,7 @@ public record IndexPartition(
   }
 
   /** A partition without recall measurements. */
-  public IndexPartition(String path, String build, long rows, long sizeBytes, List<String> dataFiles, float[] centroid) {
+  public IndexPartition(String path, String build, long rows, long sizeBytes, int dataFiles, float[] centroid) {
     this(path, build, rows, sizeBytes, dataFiles, centroid, null, null);
   }
 
@@ -79,7 +79,7 @@ public record IndexPartition(
   public boolean equals(Object o) {
     return o instanceof IndexPartition p
         && path.equals(p.path) && build.equals(p.build) && rows == p.rows && sizeBytes == p.sizeBytes
-        && dataFiles.equals(p.dataFiles) && Arrays.equals(centroid, p.centroid)
+        && dataFiles == p.dataFiles && Arrays.equals(centroid, p.centroid)
         && Arrays.equals(recallAtEf, p.recallAtEf) && Arrays.equals(recallAtNprobe, p.recallAtNprobe);
   }
 
@@ -90,7 +90,7 @@ public record IndexPartition(
 
   @Override
   public String toString() {
-    return "IndexPartition{" + path + ", build=" + build + ", rows=" + rows + ", files=" + dataFiles.size()
+    return "IndexPartition{" + path + ", build=" + build + ", rows=" + rows + ", files=" + dataFiles
         + (centroid != null ? ", centroid" : "") + "}";
   }
 }

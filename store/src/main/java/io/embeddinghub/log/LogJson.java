@@ -13,20 +13,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
  * The JSON layout of log entries and checkpoints (format version {@value #FORMAT_VERSION}; version
  * 2 added index partitions, {@code indexAdd}/{@code indexRemove} and a checkpoint's
- * {@code partitions}, and reads version 1 as having none),
+ * {@code partitions}, and reads version 1 as having none; version 3 lists the data files an index
+ * build covers once, in {@code indexBuild} (a checkpoint's {@code indexBuilds}), and only their
+ * number in each partition, and reads version 2's per-partition lists as covering their union),
  * written explicitly field by field so that the on-disk format does not follow Java class
  * shapes. Decoding checks every required field; any problem is an {@link IOException} that the
  * caller turns into a corrupt-file error naming the file.
  */
 public final class LogJson {
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private LogJson() {}
@@ -94,6 +98,8 @@ public final class LogJson {
         .forEach(d -> deletes.addObject().put("path", d.getKey()).put("positions", d.getValue().encode()));
     ArrayNode indexAdds = root.putArray("indexAdd");
     e.indexAdds().forEach(p -> indexAdds.add(encodePartition(p)));
+    ArrayNode indexBuilds = root.putArray("indexBuild");
+    e.indexBuilds().forEach(b -> indexBuilds.add(encodeBuild(b)));
     ArrayNode indexRemoves = root.putArray("indexRemove");
     e.indexRemoves().forEach(indexRemoves::add);
     ObjectNode stats = root.putObject("stats");
@@ -120,9 +126,11 @@ public final class LogJson {
       deletes.put(requiredText(d, "path"), decodeVector(requiredText(d, "positions")));
     }
     List<IndexPartition> indexAdds = new ArrayList<>();
+    Map<String, Set<String>> legacyCoverage = new LinkedHashMap<>();
     for (JsonNode p : optionalArray(root, "indexAdd")) {
-      indexAdds.add(decodePartition(p));
+      indexAdds.add(decodePartition(p, legacyCoverage));
     }
+    List<IndexBuild> indexBuilds = decodeBuilds(root, "indexBuild", legacyCoverage);
     List<String> indexRemoves = new ArrayList<>();
     for (JsonNode r : optionalArray(root, "indexRemove")) {
       indexRemoves.add(r.asText());
@@ -138,6 +146,7 @@ public final class LogJson {
           removes,
           deletes,
           indexAdds,
+          indexBuilds,
           indexRemoves,
           requiredLong(stats, "rowsAdded"),
           requiredLong(stats, "rowsDeleted"),
@@ -162,6 +171,8 @@ public final class LogJson {
     }
     ArrayNode partitions = root.putArray("partitions");
     state.partitions().forEach(p -> partitions.add(encodePartition(p)));
+    ArrayNode builds = root.putArray("indexBuilds");
+    state.indexBuilds().forEach(b -> builds.add(encodeBuild(b)));
     return seal(root);
   }
 
@@ -173,9 +184,14 @@ public final class LogJson {
       files.put(file.path(), new LiveFile(file, decodeVector(requiredText(node, "deleted"))));
     }
     Map<String, IndexPartition> partitions = new LinkedHashMap<>();
+    Map<String, Set<String>> legacyCoverage = new LinkedHashMap<>();
     for (JsonNode node : optionalArray(root, "partitions")) {
-      IndexPartition p = decodePartition(node);
+      IndexPartition p = decodePartition(node, legacyCoverage);
       partitions.put(p.path(), p);
+    }
+    Map<String, IndexBuild> builds = new LinkedHashMap<>();
+    for (IndexBuild b : decodeBuilds(root, "indexBuilds", legacyCoverage)) {
+      builds.put(b.id(), b);
     }
     try {
       return new SpaceState(
@@ -183,7 +199,8 @@ public final class LogJson {
           requiredLong(root, "version"),
           requiredLong(root, "timestamp"),
           files,
-          partitions);
+          partitions,
+          builds);
     } catch (IllegalStateException e) {
       throw new IOException("inconsistent checkpoint: " + e.getMessage(), e);
     }
@@ -286,8 +303,7 @@ public final class LogJson {
     node.put("build", p.build());
     node.put("rows", p.rows());
     node.put("size", p.sizeBytes());
-    ArrayNode files = node.putArray("dataFiles");
-    p.dataFiles().forEach(files::add);
+    node.put("dataFileCount", p.dataFiles());
     if (p.hasCentroid()) {
       node.put("centroid", encodeFloats(p.centroid()));
     }
@@ -306,24 +322,71 @@ public final class LogJson {
     return node;
   }
 
-  private static IndexPartition decodePartition(JsonNode node) throws IOException {
-    List<String> files = new ArrayList<>();
-    for (JsonNode f : requiredArray(node, "dataFiles")) {
-      files.add(f.asText());
+  /**
+   * Decodes a partition. A partition written before builds were recorded once lists its own data
+   * files ({@code "dataFiles"}: an array); they are added to {@code legacyCoverage} under its build,
+   * whose coverage is their union.
+   */
+  private static IndexPartition decodePartition(JsonNode node, Map<String, Set<String>> legacyCoverage)
+      throws IOException {
+    String build = requiredText(node, "build");
+    int fileCount;
+    if (node.has("dataFiles")) {
+      Set<String> covered = legacyCoverage.computeIfAbsent(build, b -> new LinkedHashSet<>());
+      fileCount = 0;
+      for (JsonNode f : requiredArray(node, "dataFiles")) {
+        covered.add(f.asText());
+        fileCount++;
+      }
+    } else {
+      fileCount = (int) requiredLong(node, "dataFileCount");
     }
     try {
       return new IndexPartition(
           requiredText(node, "path"),
-          requiredText(node, "build"),
+          build,
           requiredLong(node, "rows"),
           requiredLong(node, "size"),
-          files,
+          fileCount,
           node.hasNonNull("centroid") ? decodeFloats(requiredText(node, "centroid")) : null,
           optionalFloatArray(node, "recallAtEf"),
           optionalFloatArray(node, "recallAtNprobe"));
     } catch (RuntimeException e) {
       throw new IOException("invalid index partition entry: " + e.getMessage(), e);
     }
+  }
+
+  private static ObjectNode encodeBuild(IndexBuild b) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("id", b.id());
+    ArrayNode files = node.putArray("dataFiles");
+    b.dataFiles().forEach(files::add);
+    return node;
+  }
+
+  /**
+   * The index builds listed under {@code field}, or, in a file written before builds were listed
+   * (no such field), the builds made from the legacy partitions' own file lists.
+   */
+  private static List<IndexBuild> decodeBuilds(JsonNode root, String field, Map<String, Set<String>> legacyCoverage)
+      throws IOException {
+    List<IndexBuild> builds = new ArrayList<>();
+    try {
+      if (!root.has(field)) {
+        legacyCoverage.forEach((id, files) -> builds.add(new IndexBuild(id, List.copyOf(files))));
+        return builds;
+      }
+      for (JsonNode node : requiredArray(root, field)) {
+        List<String> files = new ArrayList<>();
+        for (JsonNode f : requiredArray(node, "dataFiles")) {
+          files.add(f.asText());
+        }
+        builds.add(new IndexBuild(requiredText(node, "id"), files));
+      }
+    } catch (RuntimeException e) {
+      throw new IOException("invalid index build entry: " + e.getMessage(), e);
+    }
+    return builds;
   }
 
   private static float[] optionalFloatArray(JsonNode node, String field) throws IOException {

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The complete, immutable (and serializable, for Spark tasks) state of a space at one version: its
- * metadata, its live data files with their deletion vectors, and its live index partitions. Built from a checkpoint and the log entries after it; every read
+ * metadata, its live data files with their deletion vectors, and its live index builds and their
+ * partitions. Built from a checkpoint and the log entries after it; every read
  * of a version works from one of these, so a reader never sees a partial commit.
  */
 public final class SpaceState implements java.io.Serializable {
@@ -22,6 +23,7 @@ public final class SpaceState implements java.io.Serializable {
   private final Map<String, LiveFile> files;
   private final Map<Integer, List<LiveFile>> filesByBucket;
   private final Map<String, IndexPartition> partitions;
+  private final Map<String, IndexBuild> indexBuilds;
   private final Map<String, String> buildOfFile;
   private final List<LiveFile> unindexed;
   private final long unindexedRows;
@@ -30,36 +32,50 @@ public final class SpaceState implements java.io.Serializable {
 
   public SpaceState(
       SpaceMetadata metadata, long version, long timestampMillis, Map<String, LiveFile> files) {
-    this(metadata, version, timestampMillis, files, Map.of());
+    this(metadata, version, timestampMillis, files, Map.of(), Map.of());
   }
 
   /**
-   * @param partitions live index partitions by path; they reference only live files, and no file
-   *     is covered by two index builds
+   * @param partitions live index partitions by path, each of a build in {@code indexBuilds}
+   * @param indexBuilds live index builds by id, each with a partition; they cover only live files,
+   *     and no file is covered by two builds
    */
   public SpaceState(
       SpaceMetadata metadata,
       long version,
       long timestampMillis,
       Map<String, LiveFile> files,
-      Map<String, IndexPartition> partitions) {
+      Map<String, IndexPartition> partitions,
+      Map<String, IndexBuild> indexBuilds) {
     this.metadata = metadata;
     this.version = version;
     this.timestampMillis = timestampMillis;
     this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
     this.partitions = Collections.unmodifiableMap(new LinkedHashMap<>(partitions));
-    Map<String, String> covered = new HashMap<>();
+    this.indexBuilds = Collections.unmodifiableMap(new LinkedHashMap<>(indexBuilds));
+    java.util.Set<String> withPartitions = new java.util.HashSet<>();
     for (IndexPartition p : this.partitions.values()) {
-      for (String dataFile : p.dataFiles()) {
+      if (!this.indexBuilds.containsKey(p.build())) {
+        throw new IllegalStateException(
+            "Index partition " + p.path() + " belongs to build " + p.build() + ", which is not live in version " + version);
+      }
+      withPartitions.add(p.build());
+    }
+    Map<String, String> covered = new HashMap<>();
+    for (IndexBuild b : this.indexBuilds.values()) {
+      if (!withPartitions.contains(b.id())) {
+        throw new IllegalStateException("Index build " + b.id() + " has no partition in version " + version);
+      }
+      for (String dataFile : b.dataFiles()) {
         if (!this.files.containsKey(dataFile)) {
           throw new IllegalStateException(
-              "Index partition " + p.path() + " covers " + dataFile + ", which is not live in version " + version);
+              "Index build " + b.id() + " covers " + dataFile + ", which is not live in version " + version);
         }
-        String other = covered.put(dataFile, p.build());
-        if (other != null && !other.equals(p.build())) {
+        String other = covered.put(dataFile, b.id());
+        if (other != null) {
           throw new IllegalStateException(
               "Data file " + dataFile + " is covered by two index builds in version " + version
-                  + ": " + other + " and " + p.build());
+                  + ": " + other + " and " + b.id());
         }
       }
     }
@@ -107,6 +123,7 @@ public final class SpaceState implements java.io.Serializable {
           "Log entry " + entry.version() + " does not follow version " + version);
     }
     Map<String, IndexPartition> nextPartitions = new LinkedHashMap<>(partitions);
+    Map<String, IndexBuild> nextBuilds = new LinkedHashMap<>(indexBuilds);
     java.util.Set<String> removedBuilds = new java.util.HashSet<>();
     for (String removed : entry.indexRemoves()) {
       IndexPartition p = nextPartitions.remove(removed);
@@ -145,11 +162,21 @@ public final class SpaceState implements java.io.Serializable {
       }
       next.put(d.getKey(), new LiveFile(f.file(), f.deleted().union(d.getValue())));
     }
+    nextBuilds.keySet().removeAll(removedBuilds);
+    for (IndexBuild added : entry.indexBuilds()) {
+      if (nextBuilds.put(added.id(), added) != null) {
+        throw new IllegalStateException(
+            "Version " + entry.version() + " adds index build " + added.id() + ", which is in version " + version);
+      }
+    }
     for (IndexPartition added : entry.indexAdds()) {
-      nextPartitions.put(added.path(), added);
+      if (nextPartitions.put(added.path(), added) != null) {
+        throw new IllegalStateException(
+            "Version " + entry.version() + " adds index partition " + added.path() + ", which is in version " + version);
+      }
     }
     SpaceMetadata meta = entry.metadata() != null ? entry.metadata() : metadata;
-    return new SpaceState(meta, entry.version(), entry.timestampMillis(), next, nextPartitions);
+    return new SpaceState(meta, entry.version(), entry.timestampMillis(), next, nextPartitions, nextBuilds);
   }
 
   public SpaceMetadata metadata() {
@@ -180,6 +207,16 @@ public final class SpaceState implements java.io.Serializable {
 
   public IndexPartition partition(String path) {
     return partitions.get(path);
+  }
+
+  /** Live index builds (with the data files each covers) in the order they were added. */
+  public Collection<IndexBuild> indexBuilds() {
+    return indexBuilds.values();
+  }
+
+  /** The live index build {@code id}, or null. */
+  public IndexBuild indexBuild(String id) {
+    return indexBuilds.get(id);
   }
 
   /** The id of the index build covering a data file, or null when the file is in the tail. */

@@ -2,6 +2,7 @@ package io.embeddinghub.table;
 
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.DeletionVector;
+import io.embeddinghub.log.IndexBuild;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.log.LogEntry;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /**
  * The changes one operation wants to commit on top of a given version: data files to add and
- * remove, rows to delete, index partitions to add and remove, and the row counts for the history.
+ * remove, rows to delete, index builds and partitions to add and partitions to remove, and the row counts for the history.
  */
 public record CommitPlan(
     String operation,
@@ -19,6 +20,7 @@ public record CommitPlan(
     List<String> removes,
     Map<String, DeletionVector> deletes,
     List<IndexPartition> indexAdds,
+    List<IndexBuild> indexBuilds,
     List<String> indexRemoves,
     long rowsAdded,
     long rowsDeleted) {
@@ -28,6 +30,7 @@ public record CommitPlan(
     removes = List.copyOf(removes);
     deletes = Map.copyOf(deletes);
     indexAdds = List.copyOf(indexAdds);
+    indexBuilds = List.copyOf(indexBuilds);
     indexRemoves = List.copyOf(indexRemoves);
   }
 
@@ -35,7 +38,7 @@ public record CommitPlan(
   public CommitPlan(
       String operation, List<DataFile> adds, List<String> removes, Map<String, DeletionVector> deletes,
       long rowsAdded, long rowsDeleted) {
-    this(operation, adds, removes, deletes, List.of(), List.of(), rowsAdded, rowsDeleted);
+    this(operation, adds, removes, deletes, List.of(), List.of(), List.of(), rowsAdded, rowsDeleted);
   }
 
   /**
@@ -59,12 +62,12 @@ public record CommitPlan(
         partitions.add(p.path());
       }
     }
-    return new CommitPlan(operation, adds, removes, deletes, indexAdds, partitions, rowsAdded, rowsDeleted);
+    return new CommitPlan(operation, adds, removes, deletes, indexAdds, indexBuilds, partitions, rowsAdded, rowsDeleted);
   }
 
   /** This plan under another operation name (for the history). */
   CommitPlan withOperation(String name) {
-    return new CommitPlan(name, adds, removes, deletes, indexAdds, indexRemoves, rowsAdded, rowsDeleted);
+    return new CommitPlan(name, adds, removes, deletes, indexAdds, indexBuilds, indexRemoves, rowsAdded, rowsDeleted);
   }
 
   /** This plan also removing {@code partitions}. */
@@ -74,14 +77,16 @@ public record CommitPlan(
     }
     List<String> all = new java.util.ArrayList<>(indexRemoves);
     all.addAll(partitions);
-    return new CommitPlan(operation, adds, removes, deletes, indexAdds, all, rowsAdded, rowsDeleted);
+    return new CommitPlan(operation, adds, removes, deletes, indexAdds, indexBuilds, all, rowsAdded, rowsDeleted);
   }
 
-  /** This plan also adding {@code partitions}. */
-  CommitPlan withIndexAdds(List<IndexPartition> partitions) {
-    List<IndexPartition> all = new java.util.ArrayList<>(indexAdds);
-    all.addAll(partitions);
-    return new CommitPlan(operation, adds, removes, deletes, all, indexRemoves, rowsAdded, rowsDeleted);
+  /** This plan also adding the index builds and partitions {@code other} adds. */
+  CommitPlan withIndexAddsOf(CommitPlan other) {
+    List<IndexPartition> partitions = new java.util.ArrayList<>(indexAdds);
+    partitions.addAll(other.indexAdds);
+    List<IndexBuild> builds = new java.util.ArrayList<>(indexBuilds);
+    builds.addAll(other.indexBuilds);
+    return new CommitPlan(operation, adds, removes, deletes, partitions, builds, indexRemoves, rowsAdded, rowsDeleted);
   }
 
   /** Whether committing would change nothing (then no version is written). */
@@ -99,6 +104,7 @@ public record CommitPlan(
         removes,
         deletes,
         indexAdds,
+        indexBuilds,
         indexRemoves,
         rowsAdded,
         rowsDeleted,

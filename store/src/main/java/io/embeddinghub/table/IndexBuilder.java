@@ -506,7 +506,7 @@ public final class IndexBuilder {
       throw Errors.cannotWriteIndexFile(ctx.io().location(path), e);
     }
     ctx.indexCache().offer(path, index);
-    return new IndexPartition(path, build, count, size, files, centroid, sample.recallCurve(flat, dims), routingRecall);
+    return new IndexPartition(path, build, count, size, files.size(), centroid, sample.recallCurve(flat, dims), routingRecall);
   }
 
   private static float[] permuteRows(float[] rows, int[] order, int dims) {

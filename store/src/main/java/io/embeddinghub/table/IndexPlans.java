@@ -1,6 +1,7 @@
 package io.embeddinghub.table;
 
 import io.embeddinghub.internal.Errors;
+import io.embeddinghub.log.IndexBuild;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
 import java.util.List;
@@ -32,7 +33,7 @@ final class IndexPlans {
 
   /** A plan that only removes index partitions (whole builds). */
   static CommitPlan removing(List<String> partitions) {
-    return new CommitPlan("optimize", List.of(), List.of(), Map.of(), List.of(), partitions, 0, 0);
+    return new CommitPlan("optimize", List.of(), List.of(), Map.of(), List.of(), List.of(), partitions, 0, 0);
   }
 
   /**
@@ -52,6 +53,7 @@ final class IndexPlans {
         throw Errors.conflict(space, "data file " + path + " was indexed by another build meanwhile");
       }
     }
-    return new CommitPlan("buildIndex", List.of(), List.of(), Map.of(), build.partitions(), List.of(), 0, 0);
+    List<IndexBuild> covering = build.isEmpty() ? List.of() : List.of(new IndexBuild(build.id(), build.coveredFiles()));
+    return new CommitPlan("buildIndex", List.of(), List.of(), Map.of(), build.partitions(), covering, List.of(), 0, 0);
   }
 }

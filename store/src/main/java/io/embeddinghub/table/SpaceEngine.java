@@ -77,7 +77,8 @@ public final class SpaceEngine {
         new SpaceMetadata(
             spec, now, new SpaceMetadata.ForkOrigin(source.metadata().spec().name(), source.version()));
     LogEntry first = new LogEntry(
-        0, now, "fork", metadata, adds, List.of(), deletes, List.copyOf(source.partitions()), List.of(), 0, 0, source.size());
+        0, now, "fork", metadata, adds, List.of(), deletes, List.copyOf(source.partitions()),
+        List.copyOf(source.indexBuilds()), List.of(), 0, 0, source.size());
     return createFrom(ctx, newName, first);
   }
 
@@ -342,7 +343,7 @@ public final class SpaceEngine {
     SpaceState after = commit(
         s -> {
           CommitPlan plan = compaction(s, rewrite).withIndexRemoves(replaced);
-          return plan.withIndexAdds(IndexPlans.add(preview(s, plan), build).indexAdds());
+          return plan.withIndexAddsOf(IndexPlans.add(preview(s, plan), build));
         },
         () -> {
           FileBatchWriter.deleteQuietly(ctx, rewrite.written());
@@ -422,7 +423,7 @@ public final class SpaceEngine {
       SpaceState after = commit(
           s -> {
             CommitPlan removal = IndexPlans.removing(merged).withOperation("buildIndex");
-            return removal.withIndexAdds(IndexPlans.add(preview(s, removal), build).indexAdds());
+            return removal.withIndexAddsOf(IndexPlans.add(preview(s, removal), build));
           },
           () -> builder.abort(build));
       return new IndexResult(after.version(), build.partitions().size(), build.rows(), System.nanoTime() - started);

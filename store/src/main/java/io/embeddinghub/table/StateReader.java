@@ -468,7 +468,7 @@ public final class StateReader {
     }
     SpaceSpec spec = state.metadata().spec();
     try {
-      return ctx.indexCache().get(path, () -> IndexFile.read(ctx.io(), entry, spec.metric(), dimensions));
+      return ctx.indexCache().get(path, () -> IndexFile.read(ctx.io(), entry, state.indexBuild(entry.build()), spec.metric(), dimensions));
     } catch (CorruptFileException e) {
       ctx.indexCache().markBroken(path);
       LOG.warn("{}; searching the data files of its index build exactly instead (buildIndex or optimize rebuilds it)",

@@ -13,6 +13,7 @@ import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
+import io.embeddinghub.log.IndexBuild;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.KeyOrder;
 import io.embeddinghub.log.LiveFile;
@@ -62,8 +63,9 @@ public final class Verifier {
     }
   }
 
-  /** An index partition of a space with this metric and dimensions. */
-  public record IndexCheck(IndexPartition partition, long version, Metric metric, int dimensions) implements FileCheck {
+  /** An index partition of {@code build}, in a space with this metric and dimensions. */
+  public record IndexCheck(IndexPartition partition, IndexBuild build, long version, Metric metric, int dimensions)
+      implements FileCheck {
     @Override
     public String path() {
       return partition.path();
@@ -202,7 +204,7 @@ public final class Verifier {
       if (check instanceof DataCheck d) {
         rows = checkDataFile(ctx, d);
       } else if (check instanceof IndexCheck i) {
-        IndexFile.read(ctx.io(), i.partition(), i.metric(), i.dimensions());
+        IndexFile.read(ctx.io(), i.partition(), i.build(), i.metric(), i.dimensions());
       }
       return new VerifyResult(space, versions, 1, rows, List.of());
     } catch (CorruptFileException e) {
@@ -263,7 +265,7 @@ public final class Verifier {
       }
     }
     for (IndexPartition p : state.partitions()) {
-      files.putIfAbsent(p.path(), new IndexCheck(p, state.version(), metric, dims));
+      files.putIfAbsent(p.path(), new IndexCheck(p, state.indexBuild(p.build()), state.version(), metric, dims));
     }
   }
 
