@@ -1,5 +1,6 @@
 package io.embeddinghub.index;
 
+import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import java.util.Random;
 
@@ -9,16 +10,38 @@ import java.util.Random;
  * its nearest centroid, and a query probes the partitions of its nearest centroids. Distances are
  * the graph's own (squared L2, or {@code 1 - dot} on unit vectors for cosine, where centroids are
  * re-normalised: spherical k-means). Immutable once trained.
+ *
+ * <p>With few centroids a row is compared with each. From {@link #GRAPH_FROM} centroids on, it
+ * finds its nearest centroid through an HNSW graph over them (built once per quantizer, on first
+ * use), as faiss's IVF-HNSW does: a few hundred distances instead of {@code k}, which at 10⁹ rows
+ * and 11,444 centroids is the difference between hours and minutes of routing (docs/SCALING.md).
+ * The walk may return a near-nearest centroid for a few rows (measured in
+ * {@code CoarseQuantizerTest} and bench {@code RoutingBench}); that only moves the row to a
+ * neighbouring partition, which queries probing that centroid still search.
  */
 public final class CoarseQuantizer {
   private static final int ITERATIONS = 12;
+  /** From this many centroids on, rows find their nearest centroid through a graph over them. */
+  public static final int GRAPH_FROM = 1024;
+  /** Candidates kept by the walk over the centroid graph. */
+  static final int GRAPH_EF = 64;
+  private static final IndexParams GRAPH_PARAMS = new IndexParams(16, 100, GRAPH_EF);
 
   private final float[][] centroids;
   private final Metric metric;
+  private final int graphThreads;
+  private volatile FlatHnswIndex graph; // built on first use from GRAPH_FROM centroids on
 
+  /** A quantizer over {@code centroids} (not copied) whose centroid graph, if any, is built on one thread. */
   public CoarseQuantizer(float[][] centroids, Metric metric) {
+    this(centroids, metric, 1);
+  }
+
+  /** @param graphThreads threads that build the centroid graph, when there are {@link #GRAPH_FROM} or more */
+  public CoarseQuantizer(float[][] centroids, Metric metric, int graphThreads) {
     this.centroids = centroids;
     this.metric = metric;
+    this.graphThreads = Math.max(1, graphThreads);
   }
 
   /** Trains {@code k} centroids on {@code sample} (prepared rows, {@code dimensions} floats each). */
@@ -53,10 +76,10 @@ public final class CoarseQuantizer {
       }
       centroids[c] = java.util.Arrays.copyOfRange(sample, chosen * dimensions, (chosen + 1) * dimensions);
     }
-    CoarseQuantizer q = new CoarseQuantizer(centroids, metric);
+    int threads = Runtime.getRuntime().availableProcessors();
     int[] assignment = new int[n];
     for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-      CoarseQuantizer current = q;
+      CoarseQuantizer current = new CoarseQuantizer(centroids.clone(), metric, threads);
       // rows are independent: on all cores, same result as one thread
       java.util.stream.IntStream.range(0, n).parallel().forEach(i -> assignment[i] = current.nearest(sample, i * dimensions));
       double[][] sums = new double[k][dimensions];
@@ -81,7 +104,7 @@ public final class CoarseQuantizer {
         centroids[c] = metric == Metric.COSINE ? IndexedRows.prepareQuery(mean, metric) : mean;
       }
     }
-    return q;
+    return new CoarseQuantizer(centroids, metric, threads);
   }
 
   public int size() {
@@ -101,8 +124,24 @@ public final class CoarseQuantizer {
         : -kernels.dot(data, offset, centroid, 0, centroid.length);
   }
 
-  /** The centroid nearest to the prepared row at {@code offset} of {@code data}. */
+  /**
+   * The centroid nearest to the prepared row at {@code offset} of {@code data}: exactly below
+   * {@link #GRAPH_FROM} centroids, through the centroid graph from there on.
+   */
   public int nearest(float[] data, int offset) {
+    if (centroids.length >= GRAPH_FROM) {
+      int dims = centroids[0].length;
+      float[] row = offset == 0 && data.length == dims ? data : java.util.Arrays.copyOfRange(data, offset, offset + dims);
+      java.util.List<RowHit> hits = graph().search(row, 1, GRAPH_EF, null);
+      if (!hits.isEmpty()) {
+        return hits.get(0).row();
+      }
+    }
+    return nearestExactly(data, offset);
+  }
+
+  /** The centroid nearest to the prepared row at {@code offset} of {@code data}, comparing it with every one. */
+  public int nearestExactly(float[] data, int offset) {
     int best = 0;
     float bestScore = Float.MAX_VALUE;
     for (int c = 0; c < centroids.length; c++) {
@@ -113,5 +152,25 @@ public final class CoarseQuantizer {
       }
     }
     return best;
+  }
+
+  private FlatHnswIndex graph() {
+    FlatHnswIndex g = graph;
+    if (g == null) {
+      synchronized (this) {
+        g = graph;
+        if (g == null) {
+          int dims = centroids[0].length;
+          float[] flat = new float[centroids.length * dims];
+          for (int c = 0; c < centroids.length; c++) {
+            System.arraycopy(centroids[c], 0, flat, c * dims, dims);
+          }
+          HnswGraph built = GraphBuilders.DEFAULT.build(flat, dims, metric, GRAPH_PARAMS, graphThreads);
+          g = new FlatHnswIndex(built, flat, dims, metric);
+          graph = g;
+        }
+      }
+    }
+    return g;
   }
 }
