@@ -82,8 +82,16 @@ class IndexLayerTest {
       space.multiset(indexed);
       long builds = hub.context().graphBuilds();
       IndexResult result = space.buildIndex();
-      int expectedPartitions = params == IndexParams.DEFAULT ? 1 : 4;
-      assertThat(result.partitionsAdded()).isEqualTo(expectedPartitions);
+      // one partition, or 4 centroids (125 KB over 32 KB), some with two partitions where k-means
+      // drew more than 1.5 partitions' worth of rows to them
+      long targetRows = params.partitionBytes() / (4L * dims);
+      int expectedPartitions = result.partitionsAdded();
+      if (params == IndexParams.DEFAULT) {
+        assertThat(expectedPartitions).isEqualTo(1);
+      } else {
+        assertThat(expectedPartitions).isBetween(4, 8);
+        assertThat(space.indexPartitions()).allSatisfy(p -> assertThat(p.rows()).isLessThanOrEqualTo((long) (1.5 * targetRows)));
+      }
       assertThat(hub.context().graphBuilds() - builds).isEqualTo(expectedPartitions);
       assertThat(space.indexPartitions()).hasSize(expectedPartitions)
           .allMatch(p -> p.routed() == (expectedPartitions > 1));
@@ -565,6 +573,41 @@ class IndexLayerTest {
     assertThat(json.readTree(hubs.read(hub, String.format("s/_log/%020d.json", old.version()))).get("formatVersion").asInt())
         .isEqualTo(LogJson.FORMAT_VERSION);
     assertThat(hubs.reopen(hub).getSpace("s").snapshot().reader().state().indexBuilds()).hasSize(1);
+  }
+
+
+  @Test
+  void aCentroidThatWouldOverfillAPartitionGetsSeveralSoNoPartitionOutgrowsItsTarget() {
+    EmbeddingHub hub = hubs.newHub();
+    Space space = hub.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).indexParams(SMALL_PARTITIONS).build());
+    // 1,400 equal vectors, which no centroid placement can split, and 600 rows in 6 clusters
+    Map<String, float[]> spread = clustered(new Random(27), 600, DIMS, 6);
+    Map<String, float[]> model = new HashMap<>(spread);
+    float[] dense = new float[DIMS];
+    java.util.Arrays.fill(dense, 30f);
+    for (int i = 0; i < 1400; i++) {
+      model.put("dense-" + i, dense.clone());
+    }
+    space.multiset(model);
+    space.buildIndex();
+
+    long targetRows = SMALL_PARTITIONS.partitionBytes() / (4L * DIMS);
+    List<IndexPartitionInfo> partitions = space.indexPartitions();
+    assertThat(partitions.stream().mapToLong(IndexPartitionInfo::rows).sum()).isEqualTo(model.size());
+    assertThat(partitions).as("no partition far above %d rows", targetRows)
+        .allSatisfy(p -> assertThat(p.rows()).isLessThanOrEqualTo((long) (1.5 * targetRows)));
+    SpaceState state = space.snapshot().reader().state();
+    long sharing = state.partitions().stream()
+        .filter(p -> java.util.Arrays.equals(p.centroid(), state.partitions().stream()
+            .filter(o -> o != p && java.util.Arrays.equals(o.centroid(), p.centroid())).findFirst()
+            .map(IndexPartition::centroid).orElse(null)))
+        .count();
+    assertThat(sharing).as("partitions sharing the dense region's centroid").isGreaterThanOrEqualTo(3);
+    // answers stay right: the dense vector's neighbours are equal vectors, the others' as brute force says
+    assertThat(space.nearestNeighbors(10, dense)).hasSize(10)
+        .allSatisfy(n -> assertThat(n.key()).startsWith("dense-"))
+        .allSatisfy(n -> assertThat(n.distance()).isZero());
+    assertThat(recall(space, spread, Metric.L2, new Random(28), 30)).isGreaterThanOrEqualTo(0.9);
   }
 
 }

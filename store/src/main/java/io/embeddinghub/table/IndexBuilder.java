@@ -54,11 +54,16 @@ public final class IndexBuilder {
   }
 
   /**
-   * What one build indexes: the tail files it covers, and its partitions — one, or one per
-   * centroid. Serializable, so an engine can hand it to its tasks.
+   * What one build indexes: the tail files it covers, and its partitions — one, or one or more
+   * per centroid. Serializable, so an engine can hand it to its tasks.
+   *
+   * @param centroids for a routed plan, the centroid of each partition (null: one partition)
+   * @param groupStarts for a routed plan, where each centroid's group of partitions starts (one
+   *     entry per centroid, then the partition count): a centroid whose rows would overfill a
+   *     partition has several, all with its centroid, and its rows are spread over them by key
    */
   public record Plan(String id, SpaceSpec spec, List<LiveFile> tail, long rows, float[][] centroids,
-      RoutingProbe probe) implements java.io.Serializable {
+      int[] groupStarts, RoutingProbe probe) implements java.io.Serializable {
     public boolean isEmpty() {
       return tail.isEmpty();
     }
@@ -70,6 +75,21 @@ public final class IndexBuilder {
     /** Whether rows are split by centroid (then each tail file needs {@link #assign}). */
     public boolean routed() {
       return centroids != null;
+    }
+
+    /** The distinct centroids rows are routed by, one per group of partitions. */
+    float[][] groupCentroids() {
+      float[][] out = new float[groupStarts.length - 1][];
+      for (int g = 0; g < out.length; g++) {
+        out[g] = centroids[groupStarts[g]];
+      }
+      return out;
+    }
+
+    /** The partition of a row whose nearest centroid is group {@code g}'s: by its key within the group. */
+    int partitionOf(int g, String key) {
+      int size = groupStarts[g + 1] - groupStarts[g];
+      return groupStarts[g] + (size == 1 ? 0 : io.embeddinghub.format.KeyBuckets.bucketOf(key, size));
     }
 
     public List<String> coveredFiles() {
@@ -103,21 +123,50 @@ public final class IndexBuilder {
     }
     String id = UUID.randomUUID().toString();
     if (rows == 0 || rows < ctx.settings().indexMinRows()) {
-      return new Plan(id, spec, List.of(), 0, null, null);
+      return new Plan(id, spec, List.of(), 0, null, null, null);
     }
     long bytes = rows * spec.dimensions() * 4L;
     long partitions = Math.min(rows, (bytes + spec.indexParams().partitionBytes() - 1) / spec.indexParams().partitionBytes());
     if (partitions <= 1) {
-      return new Plan(id, spec, tail, rows, null, null);
+      return new Plan(id, spec, tail, rows, null, null, null);
     }
     Sample sample = sample(spec, tail, rows, (int) partitions);
     CoarseQuantizer quantizer = CoarseQuantizer.train(
         sample.rows(), spec.dimensions(), Math.min((int) partitions, sample.size()), spec.metric(), 42);
-    float[][] centroids = new float[quantizer.size()][];
-    for (int c = 0; c < centroids.length; c++) {
-      centroids[c] = quantizer.centroid(c);
+    long targetRows = Math.max(1, spec.indexParams().partitionBytes() / (4L * spec.dimensions()));
+    int[] groupStarts = groupStarts(quantizer, sample, rows, targetRows);
+    float[][] centroids = new float[groupStarts[groupStarts.length - 1]][];
+    for (int c = 0; c < quantizer.size(); c++) {
+      for (int p = groupStarts[c]; p < groupStarts[c + 1]; p++) {
+        centroids[p] = quantizer.centroid(c);
+      }
     }
-    return new Plan(id, spec, tail, rows, centroids, RoutingProbe.of(sample, rows, spec.dimensions()));
+    return new Plan(id, spec, tail, rows, centroids, groupStarts, RoutingProbe.of(sample, rows, spec.dimensions()));
+  }
+
+  /** A centroid whose share of the sample estimates more than this many target partitions of rows gets several. */
+  static final double SPLIT_ABOVE = 1.5;
+
+  /**
+   * How many partitions each centroid gets: k-means balances partitions only roughly, and a dense
+   * region (or many equal vectors) can draw far more rows to one centroid than a partition should
+   * hold — and one task must build it. A centroid whose estimated rows (its share of the sample,
+   * scaled to the tail) exceed {@value #SPLIT_ABOVE} × {@code targetRows} gets
+   * {@code ceil(estimate / targetRows)} partitions, over which its rows are spread by key.
+   */
+  static int[] groupStarts(CoarseQuantizer quantizer, Sample sample, long rows, long targetRows) {
+    int dims = sample.rows().length / Math.max(1, sample.size());
+    long[] counts = new long[quantizer.size()];
+    for (int i = 0; i < sample.size(); i++) {
+      counts[quantizer.nearest(sample.rows(), i * dims)]++;
+    }
+    int[] starts = new int[counts.length + 1];
+    for (int c = 0; c < counts.length; c++) {
+      double estimate = (double) counts[c] * rows / Math.max(1, sample.size());
+      int parts = estimate > SPLIT_ABOVE * targetRows ? (int) Math.ceil(estimate / targetRows) : 1;
+      starts[c + 1] = starts[c] + parts;
+    }
+    return starts;
   }
 
   /** Builds and writes every partition of {@code state}'s tail (on this JVM, one at a time). */
@@ -130,8 +179,10 @@ public final class IndexBuilder {
     float[] routingRecall = null;
     if (plan.routed()) {
       List<Assignment> assigned = new ArrayList<>();
+      CoarseQuantizer quantizer = new CoarseQuantizer(
+          plan.groupCentroids(), plan.spec().metric(), ctx.settings().indexBuildThreads());
       for (LiveFile f : plan.tail()) {
-        Assignment a = assign(plan, f);
+        Assignment a = assign(plan, quantizer, f);
         assigned.add(a);
         assignment.put(f.file().path(), a.partitionOfRow());
       }
@@ -329,9 +380,13 @@ public final class IndexBuilder {
 
   /** Assigns the rows of tail file {@code f} to partitions under a routed plan (see {@link Assignment}). */
   public Assignment assign(Plan plan, LiveFile f) {
+    return assign(plan, new CoarseQuantizer(plan.groupCentroids(), plan.spec().metric()), f);
+  }
+
+  /** {@link #assign(Plan, LiveFile)} with the quantizer over the plan's group centroids already made. */
+  private Assignment assign(Plan plan, CoarseQuantizer quantizer, LiveFile f) {
     int dims = plan.spec().dimensions();
     Metric metric = plan.spec().metric();
-    CoarseQuantizer quantizer = new CoarseQuantizer(plan.centroids(), metric);
     RoutingProbe probe = plan.probe();
     FileContents contents = ctx.cache().full(f.file(), dims);
     int[] partitionOfRow = new int[contents.rows()];
@@ -348,7 +403,7 @@ public final class IndexBuilder {
         continue;
       }
       float[] row = IndexedRows.prepareQuery(java.util.Arrays.copyOfRange(contents.flatVectors(), r * dims, (r + 1) * dims), metric);
-      int partition = quantizer.nearest(row, 0);
+      int partition = plan.partitionOf(quantizer.nearest(row, 0), contents.key(r));
       partitionOfRow[r] = partition;
       for (int q = 0; q < probe.size(); q++) {
         if (probe.positions()[q] == r && probe.files()[q].equals(path)) {
