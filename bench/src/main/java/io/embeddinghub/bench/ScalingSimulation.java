@@ -109,6 +109,15 @@ public final class ScalingSimulation {
         rows, dims, buckets, targetFileRows, partitionRows, cores, perBucket.getMin(), perBucket.getMax(),
         perBucket.getAverage(), perBucket.getSum(), perPartition.getCount(), perPartition.getMin(), perPartition.getMax(),
         perPartition.getAverage(), space.searchPlan(io.embeddinghub.SearchOptions.DEFAULT));
+    // the build's log entry lists each covered file once (log format 3); format 2 listed, in every
+    // partition, the files it holds rows of
+    long entryBytes = Files.size(dir.resolve("sim").resolve("_log").resolve(String.format("%020d.json", built[0].version())));
+    double pathBytes = space.dataFiles().stream().mapToInt(f -> f.path().length() + 3).average().orElse(0);
+    long listedByPartitions = space.indexPartitions().stream().mapToLong(IndexPartitionInfo::dataFiles).sum();
+    layout += String.format(Locale.ROOT,
+        "%nindex build's log entry: %,d bytes, %,d data file paths (format 3); format 2 would have listed %,d paths (~%,d bytes)",
+        entryBytes, space.dataFiles().size(), listedByPartitions,
+        entryBytes + (long) ((listedByPartitions - space.dataFiles().size()) * pathBytes));
     Files.createDirectories(results);
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results.resolve("scaling-report.md")))) {
       out.println(layout);
