@@ -90,10 +90,34 @@ final class DistributedIndexBuild {
   private record Route(HubRef hub, IndexBuildJob job) implements PairFlatMapFunction<Integer, Integer, Object> {
     @Override
     public Iterator<Tuple2<Integer, Object>> call(Integer file) {
-      List<Tuple2<Integer, Object>> out = new ArrayList<>();
-      IndexBuildJob.ProbeShare share = job.route(hub.engine(), file, (p, row) -> out.add(new Tuple2<>(p, row)));
-      out.add(new Tuple2<>(job.partitions(), share));
-      return out.iterator();
+      IndexBuildJob.RoutedFile routed = job.route(hub.engine(), file);
+      return new Iterator<>() { // rows one at a time into the shuffle, then the probe share
+        private boolean looked;
+        private boolean row;
+        private boolean shareSent;
+
+        @Override
+        public boolean hasNext() {
+          if (!looked) {
+            row = routed.next();
+            looked = true;
+          }
+          return row || !shareSent;
+        }
+
+        @Override
+        public Tuple2<Integer, Object> next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          if (row) {
+            looked = false;
+            return new Tuple2<>(routed.partition(), routed.row());
+          }
+          shareSent = true;
+          return new Tuple2<>(job.partitions(), routed.share());
+        }
+      };
     }
   }
 

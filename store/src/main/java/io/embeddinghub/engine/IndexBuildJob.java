@@ -105,18 +105,6 @@ public final class IndexBuildJob implements Serializable {
    */
   public record RoutedRow(int tailFile, int position, String key, float[] vector) implements Serializable {}
 
-  /** Receives each routed row with its partition. */
-  @FunctionalInterface
-  public interface RowSink {
-    /**
-     * Receives one row.
-     *
-     * @param partition the partition the row goes to, in 0 .. {@link #partitions()} - 1
-     * @param row the row
-     */
-    void accept(int partition, RoutedRow row);
-  }
-
   /**
    * One tail file's share of the routing probe (the true nearest rows it holds for each probe
    * query, with their partitions): what {@link #routingRecall} combines. Opaque to engines.
@@ -133,31 +121,87 @@ public final class IndexBuildJob implements Serializable {
   }
 
   /**
-   * Routes tail file {@code file} (0 .. {@link #tailFiles()} - 1): hands each live row to {@code
-   * sink} with the partition its nearest centroid names, and returns the file's probe share. The
-   * file is read once, and only its rows are held.
+   * One tail file routed by {@link #route}: its live rows, each with the partition its nearest
+   * centroid names, made one at a time from the file's contents (so a task hands them on, say to a
+   * shuffle, without holding them all), and the file's probe share. Opaque to engines beyond these
+   * methods; not thread-safe.
+   */
+  public static final class RoutedFile {
+    private final int file;
+    private final int[] partitionOfRow;
+    private final FileContents contents;
+    private final int dims;
+    private final ProbeShare share;
+    private int current = -1;
+
+    RoutedFile(int file, int[] partitionOfRow, FileContents contents, int dims, ProbeShare share) {
+      this.file = file;
+      this.partitionOfRow = partitionOfRow;
+      this.contents = contents;
+      this.dims = dims;
+      this.share = share;
+    }
+
+    /**
+     * Moves to the next live row.
+     *
+     * @return false when there is none left
+     */
+    public boolean next() {
+      do {
+        current++;
+      } while (current < partitionOfRow.length && partitionOfRow[current] < 0);
+      return current < partitionOfRow.length;
+    }
+
+    /**
+     * The current row's partition.
+     *
+     * @return the partition, in 0 .. {@link #partitions()} - 1
+     */
+    public int partition() {
+      return partitionOfRow[current];
+    }
+
+    /**
+     * The current row.
+     *
+     * @return the row, with a copy of its vector
+     */
+    public RoutedRow row() {
+      float[] vectors = contents.flatVectors();
+      return new RoutedRow(file, current, contents.key(current),
+          Arrays.copyOfRange(vectors, current * dims, (current + 1) * dims));
+    }
+
+    /**
+     * The file's share of the routing probe.
+     *
+     * @return the share, for {@link #routingRecall}
+     */
+    public ProbeShare share() {
+      return share;
+    }
+  }
+
+  /**
+   * Routes tail file {@code file} (0 .. {@link #tailFiles()} - 1): assigns each live row the
+   * partition its nearest centroid names and measures the file's probe share. The file is read
+   * once; its rows are made one at a time as the caller walks them.
    *
    * @param hub the hub, opened in this JVM
    * @param file the tail file's index, in 0 .. {@link #tailFiles()} - 1
-   * @param sink receives each live row with its partition
-   * @return the file's share of the routing probe, for {@link #routingRecall}
+   * @return the file's live rows with their partitions, and its probe share
    */
-  public ProbeShare route(EngineHub hub, int file, RowSink sink) {
+  public RoutedFile route(EngineHub hub, int file) {
     HubContext ctx = hub.context();
     LiveFile f = plan.tail().get(file);
     int dims = plan.spec().dimensions();
     IndexBuilder.Assignment assignment = new IndexBuilder(ctx, space).assign(plan, f);
     FileContents contents = ctx.cache().full(f.file(), dims);
-    int[] partitionOfRow = assignment.partitionOfRow();
-    float[] vectors = contents.flatVectors();
-    for (int r = 0; r < partitionOfRow.length; r++) {
-      if (partitionOfRow[r] >= 0) {
-        sink.accept(partitionOfRow[r],
-            new RoutedRow(file, r, contents.key(r), Arrays.copyOfRange(vectors, r * dims, (r + 1) * dims)));
-      }
-    }
-    return new ProbeShare(new IndexBuilder.Assignment(
+    ProbeShare share = new ProbeShare(new IndexBuilder.Assignment(
         new int[0], assignment.neighbourScores(), assignment.neighbourPartitions()));
+    return new RoutedFile(file, assignment.partitionOfRow(), contents, dims, share);
   }
 
   /**
