@@ -48,12 +48,17 @@ final class SparkDataWriter implements DataWriter<InternalRow> {
 
   private float[] toFloats(String key, ArrayData array) {
     int n = array.numElements();
-    float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       if (array.isNullAt(i)) {
         throw SparkErrors.nullInEmbedding(key, i);
       }
-      v[i] = target.embeddingIsDouble() ? (float) array.getDouble(i) : array.getFloat(i);
+    }
+    if (!target.embeddingIsDouble()) {
+      return array.toFloatArray();
+    }
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) array.getDouble(i);
     }
     return v;
   }

@@ -42,7 +42,7 @@ public final class ParquetDataFiles {
           .named(EMBEDDING)
           .named("spark_schema");
 
-  private static final MessageType KEYS_ONLY =
+  static final MessageType KEYS_ONLY =
       Types.buildMessage()
           .required(PrimitiveTypeName.BINARY)
           .as(LogicalTypeAnnotation.stringType())

@@ -1,6 +1,6 @@
 package io.embeddinghub.format;
 
-import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.column.ParquetProperties;
 
 /**
  * The writer properties that let {@link ParquetPointReads} open only the parts of a data file
@@ -19,7 +19,7 @@ public final class PointReadLayout {
   private PointReadLayout() {}
 
   /** {@code builder} with the properties above, for a file of {@code rows} distinct keys. */
-  public static <T, B extends ParquetWriter.Builder<T, B>> B apply(B builder, int rows) {
+  public static ParquetProperties.Builder apply(ParquetProperties.Builder builder, int rows) {
     return builder
         .withPageRowCountLimit(PAGE_ROWS)
         .withBloomFilterEnabled(ParquetDataFiles.KEY, true)

@@ -1,0 +1,156 @@
+package io.embeddinghub.format;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.bytes.DirectByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * Writes the data-file schema's two columns without a record-assembly layer: the key through
+ * parquet-column's column writer, the vectors as whole pages ({@link VectorPageWriter}), both into
+ * the page store and file writer that {@code ParquetWriter} uses, so pages, statistics, the page
+ * index and the key's bloom filter are the ones it writes.
+ *
+ * <p>{@code ParquetWriter}'s per-field bookkeeping (start and end of every list element's group
+ * and field) and parquet-column's per-value level encoding cost several times the encoding itself
+ * for a list of floats. Row groups close at {@code rowGroupBytes} of buffered pages, checked as
+ * {@code InternalParquetRecordWriter} checks them.
+ */
+final class ColumnFileWriter implements Closeable {
+  /** Rows between two checks of the buffered size (the first check comes after this many rows). */
+  private static final int SIZE_CHECK_ROWS = 128;
+
+  private final ParquetProperties properties;
+  private final CodecFactory codecs;
+  private final CodecFactory.BytesCompressor compressor;
+  private final ParquetFileWriter file;
+  private final ColumnDescriptor keyColumn;
+  private final ColumnDescriptor elementColumn;
+  private final VectorPageWriter vectors;
+  private final long rowGroupBytes;
+  private ColumnChunkPageWriteStore pages;
+  private ColumnWriteStore columns;
+  private ColumnWriter keys;
+  private long rowGroupRows;
+  private long rowsUntilSizeCheck = SIZE_CHECK_ROWS;
+  private boolean ended;
+  private boolean released;
+
+  ColumnFileWriter(OutputFile out, Configuration conf, ParquetProperties properties, int dimensions,
+      long rowGroupBytes) throws IOException {
+    this.properties = properties;
+    this.rowGroupBytes = rowGroupBytes;
+    this.keyColumn = ParquetDataFiles.SCHEMA.getColumns().get(0);
+    this.elementColumn = ParquetDataFiles.SCHEMA.getColumns().get(1);
+    int rowsPerPage = (int) Math.max(1, Math.min(properties.getPageRowCountLimit(),
+        properties.getPageSizeThreshold() / ((long) dimensions * Float.BYTES)));
+    this.vectors = new VectorPageWriter(elementColumn, dimensions, rowsPerPage);
+    this.codecs = CodecFactory.createDirectCodecFactory(
+        conf, new DirectByteBufferAllocator(), properties.getPageSizeThreshold());
+    this.compressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
+    ParquetFileWriter created = null;
+    try {
+      created = new ParquetFileWriter(out, ParquetDataFiles.SCHEMA, ParquetFileWriter.Mode.CREATE,
+          rowGroupBytes, ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, properties);
+      created.start();
+    } catch (IOException | RuntimeException e) {
+      codecs.release();
+      throw e;
+    }
+    this.file = created;
+    startRowGroup();
+  }
+
+  /** Appends one row: the key, then {@code dimensions} floats of {@code data} from {@code offset}. */
+  void write(Binary key, float[] data, int offset) throws IOException {
+    keys.write(key, 0, 0);
+    vectors.add(data, offset);
+    columns.endRecord();
+    rowGroupRows++;
+    if (--rowsUntilSizeCheck == 0) {
+      checkRowGroupSize();
+    }
+  }
+
+  /** Writes the last row group and the footer with {@code metadata}; the writer is then closed. */
+  ParquetMetadata finish(Map<String, String> metadata) throws IOException {
+    try {
+      flushRowGroup();
+      file.end(metadata);
+      ended = true;
+      return file.getFooter();
+    } finally {
+      release();
+    }
+  }
+
+  /** Closes without a footer: what is on disk is not a readable file and is to be deleted. */
+  @Override
+  public void close() throws IOException {
+    try {
+      if (!ended) {
+        ended = true;
+        file.abort();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private void checkRowGroupSize() throws IOException {
+    long buffered = columns.getBufferedSize() + pages.getPageWriter(elementColumn).getMemSize()
+        + vectors.bufferedBytes();
+    long rowBytes = Math.max(1, buffered / rowGroupRows);
+    if (buffered > rowGroupBytes - 2 * rowBytes) {
+      flushRowGroup();
+      startRowGroup();
+      rowsUntilSizeCheck = SIZE_CHECK_ROWS;
+    } else {
+      // Half-way to the projected end of the row group, at most a page-size check's distance.
+      long projected = (rowGroupBytes - buffered) / rowBytes;
+      rowsUntilSizeCheck = Math.max(1, Math.min(projected / 2, properties.getMaxRowCountForPageSizeCheck()));
+    }
+  }
+
+  private void startRowGroup() {
+    pages = new ColumnChunkPageWriteStore(compressor, ParquetDataFiles.SCHEMA, properties.getAllocator(),
+        properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+    // The key column goes through parquet-column's writer; the vectors' pages are made here.
+    columns = properties.newColumnWriteStore(ParquetDataFiles.KEYS_ONLY, pages, pages);
+    keys = columns.getColumnWriter(keyColumn);
+    vectors.startRowGroup(pages.getPageWriter(elementColumn));
+    rowGroupRows = 0;
+  }
+
+  private void flushRowGroup() throws IOException {
+    if (rowGroupRows > 0) {
+      vectors.finishRowGroup();
+      file.startBlock(rowGroupRows);
+      columns.flush();
+      pages.flushToFileWriter(file);
+      file.endBlock();
+    }
+    columns.close();
+    pages.close();
+  }
+
+  private void release() {
+    if (!released) {
+      released = true;
+      codecs.release();
+    }
+  }
+}
