@@ -5,6 +5,7 @@ import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.DeletionVector;
+import io.embeddinghub.log.KeyOrder;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
 import java.util.ArrayList;
@@ -42,11 +43,18 @@ final class WritePlans {
     Map<Integer, List<LiveFile>> earlierNew = new HashMap<>();
     long rowsAdded = 0;
     for (DataFile file : newFiles) {
-      List<LiveFile> candidates = new ArrayList<>(replace ? List.of() : state.filesInBucket(file.bucket()));
-      candidates.addAll(earlierNew.getOrDefault(file.bucket(), List.of()));
-      FileContents keys = ctx.cache().keys(file, dims);
-      for (int row = 0; row < keys.rows(); row++) {
-        deletes.deleteLiveRow(ctx, candidates, keys.key(row), dims);
+      List<LiveFile> candidates = new ArrayList<>();
+      if (!replace) {
+        addOverlapping(state.filesInBucket(file.bucket()), file, candidates);
+      }
+      addOverlapping(earlierNew.getOrDefault(file.bucket(), List.of()), file, candidates);
+      // Only a file whose key range overlaps this one's can hold its keys: the new file's keys are
+      // read (on this JVM) only then, so a write into new or disjoint key ranges never reads them.
+      if (!candidates.isEmpty()) {
+        FileContents keys = ctx.cache().keys(file, dims);
+        for (int row = 0; row < keys.rows(); row++) {
+          deletes.deleteLiveRow(ctx, candidates, keys.key(row), dims);
+        }
       }
       earlierNew.computeIfAbsent(file.bucket(), b -> new ArrayList<>()).add(new LiveFile(file, DeletionVector.EMPTY));
       rowsAdded += file.rows();
@@ -59,6 +67,15 @@ final class WritePlans {
     return new CommitPlan(
         operation, newFiles, removes, deletes.vectors(), rowsAdded, deletes.count() + state.size())
         .removingIndexesOf(state);
+  }
+
+  private static void addOverlapping(List<LiveFile> files, DataFile file, List<LiveFile> into) {
+    for (LiveFile f : files) {
+      if (KeyOrder.compare(f.file().minKey(), file.maxKey()) <= 0
+          && KeyOrder.compare(file.minKey(), f.file().maxKey()) <= 0) {
+        into.add(f);
+      }
+    }
   }
 
   /** Deletes the live rows of {@code keys}; absent keys are skipped. */
