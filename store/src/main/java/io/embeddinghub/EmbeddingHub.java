@@ -1,5 +1,9 @@
 package io.embeddinghub;
 
+import io.embeddinghub.engine.EmbeddedApi;
+import io.embeddinghub.engine.JobRunner;
+import io.embeddinghub.engine.VacuumJob;
+import io.embeddinghub.engine.VerifyJob;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.io.HadoopFileIO;
@@ -31,9 +35,11 @@ import org.apache.hadoop.fs.Path;
  */
 public final class EmbeddingHub {
   private final HubContext ctx;
+  private final JobRunner runner;
 
   private EmbeddingHub(HubContext ctx) {
     this.ctx = ctx;
+    this.runner = EmbeddedApi.localRunner(ctx);
   }
 
   /**
@@ -116,6 +122,11 @@ public final class EmbeddingHub {
   /** What this hub's spaces share (caches, settings, build counters); for tests and the connector. */
   HubContext context() {
     return ctx;
+  }
+
+  /** The local runner the embedded API runs its jobs on (optimize, index builds, compaction). */
+  JobRunner runner() {
+    return runner;
   }
 
   /** {@return the hub root, fully qualified} */
@@ -230,7 +241,7 @@ public final class EmbeddingHub {
   public VacuumResult vacuum(Duration retention, VacuumOptions options) {
     Errors.checkNotNull(retention, "retention");
     Errors.checkNotNull(options, "options");
-    return Vacuum.vacuumHub(ctx, retention, options);
+    return VacuumJob.runHub(runner, retention, options);
   }
 
   /**
@@ -246,7 +257,7 @@ public final class EmbeddingHub {
    * @throws SpaceNotFoundException if the hub has no such space
    */
   public VerifyResult verify(String space) {
-    return io.embeddinghub.table.Verifier.verify(ctx, space, io.embeddinghub.table.Verifier.LATEST);
+    return VerifyJob.latest(runner.hub(), space).run(runner);
   }
 
   /**
@@ -259,10 +270,7 @@ public final class EmbeddingHub {
    * @throws VersionNotFoundException if the version does not exist or was vacuumed
    */
   public VerifyResult verify(String space, long version) {
-    if (version < 0) {
-      throw Errors.mustBe("Version", ">= 0", version);
-    }
-    return io.embeddinghub.table.Verifier.verify(ctx, space, version);
+    return VerifyJob.at(runner.hub(), space, version).run(runner);
   }
 
   /**
@@ -273,7 +281,7 @@ public final class EmbeddingHub {
    * @throws SpaceNotFoundException if the hub has no such space
    */
   public VerifyResult verifyAll(String space) {
-    return io.embeddinghub.table.Verifier.verify(ctx, space, io.embeddinghub.table.Verifier.ALL);
+    return VerifyJob.all(runner.hub(), space).run(runner);
   }
 
   @Override

@@ -61,10 +61,11 @@ public final class HubProperties {
   public static final int INDEX_BUILD_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();
 
   /**
-   * After an embedded write, when the space's unindexed tail has at least this many live rows, a
-   * background thread of the hub indexes it ({@code Space.awaitIndexed()} waits for it); 0 turns
-   * it off. Spark writes never trigger it: index those with {@code EmbeddingHubSpark.buildIndex}
-   * or {@code CALL <catalog>.system.build_index}.
+   * After a write, when the space's unindexed tail has at least this many live rows, it is
+   * indexed: after an embedded write by a background thread of the hub ({@code
+   * Space.awaitIndexed()} waits for it), after a Spark write in the write's own action (unless
+   * its option {@code index} is {@code defer}); 0 turns it off. The policy is {@code
+   * io.embeddinghub.engine.AfterWrite}.
    */
   public static final String INDEX_AUTO_TAIL_ROWS = "embeddinghub.index.auto.tail-rows";
 

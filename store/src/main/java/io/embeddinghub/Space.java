@@ -1,5 +1,10 @@
 package io.embeddinghub;
 
+import io.embeddinghub.engine.AfterWrite;
+import io.embeddinghub.engine.EmbeddedApi;
+import io.embeddinghub.engine.IndexBuildJob;
+import io.embeddinghub.engine.OptimizeJob;
+import io.embeddinghub.engine.VacuumJob;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.table.SpaceEngine;
 import io.embeddinghub.table.StateReader;
@@ -56,31 +61,35 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
 
   @Override
   public void set(String key, float[] embedding) {
-    engine.upsert("set", List.of(Map.entry(keyOrThrow(key), vectorOrThrow(key, embedding))).iterator());
+    afterWrite(engine.upsert("set", List.of(Map.entry(keyOrThrow(key), vectorOrThrow(key, embedding))).iterator()));
   }
 
   @Override
   public void multiset(Map<String, float[]> entries) {
     Errors.checkNotNull(entries, "entries");
-    engine.upsert("multiset", entries.entrySet().iterator());
+    afterWrite(engine.upsert("multiset", entries.entrySet().iterator()));
   }
 
   @Override
   public void multiset(Iterator<? extends Map.Entry<String, float[]>> entries) {
     Errors.checkNotNull(entries, "entries");
-    engine.upsert("multiset", entries);
+    afterWrite(engine.upsert("multiset", entries));
   }
 
   @Override
   public boolean delete(String key) {
     Errors.checkKey(key);
-    return engine.delete(List.of(key)) > 0;
+    boolean deleted = engine.delete(List.of(key)) > 0;
+    afterWrite(engine.latest());
+    return deleted;
   }
 
   @Override
   public long multidelete(List<String> keys) {
     Errors.checkNotNull(keys, "keys");
-    return engine.delete(keys);
+    long deleted = engine.delete(keys);
+    afterWrite(engine.latest());
+    return deleted;
   }
 
   @Override
@@ -166,7 +175,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
    * @throws CommitConflictException if a concurrent writer changed a bucket being compacted
    */
   public OptimizeResult optimize() {
-    return engine.optimize();
+    return OptimizeJob.run(hub.runner(), name());
   }
 
   /**
@@ -178,7 +187,8 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
    * @return the version committed, and the partitions and rows indexed
    */
   public IndexResult buildIndex() {
-    return engine.buildIndex();
+    engine.awaitIndexed(); // a pending background build indexes the same rows: join it
+    return IndexBuildJob.run(hub.runner(), name());
   }
 
   /**
@@ -216,7 +226,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   public VacuumResult vacuum(Duration retention, VacuumOptions options) {
     Errors.checkNotNull(retention, "retention");
     Errors.checkNotNull(options, "options");
-    return engine.vacuum(retention, options);
+    return VacuumJob.run(hub.runner(), name(), retention, options);
   }
 
   /**
@@ -251,6 +261,11 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   @Override
   public String toString() {
     return "Space{" + name() + " in " + hub.root() + "}";
+  }
+
+  /** The policies that follow a write: compaction when due, an index build in the background. */
+  private void afterWrite(io.embeddinghub.log.SpaceState written) {
+    EmbeddedApi.afterWrite(hub.runner(), written, AfterWrite.Indexing.BACKGROUND);
   }
 
   private static String keyOrThrow(String key) {

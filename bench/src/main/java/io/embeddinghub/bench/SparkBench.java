@@ -150,12 +150,12 @@ public final class SparkBench {
     spark.stop();
   }
 
-  private static String row(String what, int queries, double seconds, double recall) {
+  static String row(String what, int queries, double seconds, double recall) {
     return String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %s |", what, queries, seconds, queries / seconds,
         Double.isNaN(recall) ? "-" : String.format(Locale.ROOT, "%.4f", recall));
   }
 
-  private static Dataset<Row> queries(SparkSession spark, float[][] queries, int count) {
+  static Dataset<Row> queries(SparkSession spark, float[][] queries, int count) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       rows.add(RowFactory.create((long) i, toList(queries[i])));
@@ -164,7 +164,7 @@ public final class SparkBench {
         .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false)));
   }
 
-  private static Dataset<Row> baseFrame(SparkSession spark, float[][] base) {
+  static Dataset<Row> baseFrame(SparkSession spark, float[][] base) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < base.length; i++) {
       rows.add(RowFactory.create("r" + i, toList(base[i])));
@@ -182,7 +182,7 @@ public final class SparkBench {
   }
 
   /** Recall@K of rows (query id, ..., key at {@code keyColumn}) against the true neighbors. */
-  private static double recall(List<Row> result, int[][] truth, int keyColumn) {
+  static double recall(List<Row> result, int[][] truth, int keyColumn) {
     Map<Long, Set<Integer>> found = new HashMap<>();
     for (Row r : result) {
       found.computeIfAbsent(r.getLong(0), q -> new HashSet<>()).add(Integer.parseInt(r.getString(keyColumn).substring(1)));
@@ -199,7 +199,7 @@ public final class SparkBench {
     return hits / (double) (truth.length * K);
   }
 
-  private static double time(Runnable r) {
+  static double time(Runnable r) {
     long t0 = System.nanoTime();
     r.run();
     return (System.nanoTime() - t0) / 1e9;

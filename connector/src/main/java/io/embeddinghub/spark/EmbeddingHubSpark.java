@@ -14,8 +14,11 @@ import io.embeddinghub.VacuumResult;
 import io.embeddinghub.VerifyResult;
 import io.embeddinghub.engine.EngineSpace;
 import io.embeddinghub.engine.FoundRows;
+import io.embeddinghub.engine.IndexBuildJob;
+import io.embeddinghub.engine.OptimizeJob;
 import io.embeddinghub.engine.Retry;
 import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.VacuumJob;
 import io.embeddinghub.engine.Validation;
 import io.embeddinghub.engine.VerifyJob;
 import java.time.Duration;
@@ -292,7 +295,7 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public IndexResult buildIndex(String space) {
-    return DistributedIndexBuild.run(spark, hub, Validation.checkSpaceName(space));
+    return IndexBuildJob.run(new SparkJobRunner(spark, hub), Validation.checkSpaceName(space));
   }
 
   /**
@@ -307,7 +310,7 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public OptimizeResult optimize(String space) {
-    return DistributedOptimize.run(spark, hub, Validation.checkSpaceName(space));
+    return OptimizeJob.run(new SparkJobRunner(spark, hub), Validation.checkSpaceName(space));
   }
 
   /**
@@ -341,7 +344,7 @@ public final class EmbeddingHubSpark {
   public VacuumResult vacuum(String space, Duration retention, VacuumOptions options) {
     Validation.checkNotNull(retention, "retention");
     Validation.checkNotNull(options, "options");
-    return DistributedVacuum.run(spark, hub, Validation.checkSpaceName(space), retention, options);
+    return VacuumJob.run(new SparkJobRunner(spark, hub), Validation.checkSpaceName(space), retention, options);
   }
 
   /**
@@ -355,7 +358,7 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no such space
    */
   public VerifyResult verify(String space) {
-    return DistributedVerify.run(spark, hub, VerifyJob.latest(hub.engine(), Validation.checkSpaceName(space)));
+    return VerifyJob.latest(hub.engine(), Validation.checkSpaceName(space)).run(new SparkJobRunner(spark, hub));
   }
 
   /**
@@ -367,7 +370,7 @@ public final class EmbeddingHubSpark {
    * @throws io.embeddinghub.VersionNotFoundException if the version does not exist or was vacuumed
    */
   public VerifyResult verify(String space, long version) {
-    return DistributedVerify.run(spark, hub, VerifyJob.at(hub.engine(), Validation.checkSpaceName(space), version));
+    return VerifyJob.at(hub.engine(), Validation.checkSpaceName(space), version).run(new SparkJobRunner(spark, hub));
   }
 
   /**
@@ -377,7 +380,7 @@ public final class EmbeddingHubSpark {
    * @return every damaged file, each named once, at the oldest version referencing it
    */
   public VerifyResult verifyAll(String space) {
-    return DistributedVerify.run(spark, hub, VerifyJob.all(hub.engine(), Validation.checkSpaceName(space)));
+    return VerifyJob.all(hub.engine(), Validation.checkSpaceName(space)).run(new SparkJobRunner(spark, hub));
   }
 
   private static Dataset<Row> keyColumn(Dataset<Row> keys) {

@@ -5,6 +5,9 @@ import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.VacuumOptions;
 import io.embeddinghub.VacuumResult;
 import io.embeddinghub.VerifyResult;
+import io.embeddinghub.engine.IndexBuildJob;
+import io.embeddinghub.engine.OptimizeJob;
+import io.embeddinghub.engine.VacuumJob;
 import io.embeddinghub.engine.VerifyJob;
 import java.time.Duration;
 import java.util.Iterator;
@@ -73,7 +76,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
             .add("rows_indexed", DataTypes.LongType, false)
             .add("seconds", DataTypes.DoubleType, false),
         (spark, space) -> {
-          IndexResult r = DistributedIndexBuild.run(spark, hub, space);
+          IndexResult r = IndexBuildJob.run(new SparkJobRunner(spark, hub), space);
           return new Object[] {r.version(), r.partitionsAdded(), r.rowsIndexed(), r.buildNanos() / 1e9};
         });
     SpaceProcedure optimize = new SpaceProcedure(
@@ -87,7 +90,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
             .add("rows_rewritten", DataTypes.LongType, false)
             .add("partitions_built", DataTypes.IntegerType, false),
         (spark, space) -> {
-          OptimizeResult r = DistributedOptimize.run(spark, hub, space);
+          OptimizeResult r = OptimizeJob.run(new SparkJobRunner(spark, hub), space);
           return new Object[] {r.version(), r.filesRemoved(), r.filesAdded(), r.rowsRewritten(), r.partitionsBuilt()};
         });
     SpaceProcedure vacuum = new SpaceProcedure(
@@ -106,8 +109,8 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
           }
           boolean dryRun = !input.isNullAt(2) && input.getBoolean(2);
           Duration retention = Duration.ofMillis(Math.round(hours * 3_600_000));
-          VacuumResult r = DistributedVacuum.run(
-              spark, hub, space, retention, dryRun ? VacuumOptions.DEFAULT.asDryRun() : VacuumOptions.DEFAULT);
+          VacuumResult r = VacuumJob.run(
+              new SparkJobRunner(spark, hub), space, retention, dryRun ? VacuumOptions.DEFAULT.asDryRun() : VacuumOptions.DEFAULT);
           return new Object[] {r.filesDeleted(), r.bytesDeleted(), r.versionsExpired(), dryRun};
         },
         ProcedureParameter.in("retention_hours", DataTypes.DoubleType)
@@ -126,8 +129,8 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
         (spark, space, input) -> {
           boolean all = !input.isNullAt(1) && input.getBoolean(1);
           io.embeddinghub.engine.Validation.checkSpaceName(space);
-          VerifyResult r = DistributedVerify.run(spark, hub,
-              all ? VerifyJob.all(hub.engine(), space) : VerifyJob.latest(hub.engine(), space));
+          VerifyResult r = (all ? VerifyJob.all(hub.engine(), space) : VerifyJob.latest(hub.engine(), space))
+              .run(new SparkJobRunner(spark, hub));
           Object[] problems = r.problems().stream().map(p -> UTF8String.fromString(p.toString())).toArray();
           return new Object[] {r.ok(), r.versions().size(), r.filesChecked(), r.rowsChecked(), new GenericArrayData(problems)};
         },

@@ -2,9 +2,11 @@ package io.embeddinghub.spark;
 
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.engine.AfterWrite;
 import io.embeddinghub.engine.EngineHub;
 import io.embeddinghub.engine.EngineSpace;
 import io.embeddinghub.engine.FileWriter;
+import io.embeddinghub.engine.Snapshot;
 import io.embeddinghub.engine.WrittenFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
  * from that point on it deletes nothing.
  */
 final class SparkBatchWrite implements BatchWrite {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkBatchWrite.class);
   private final WriteTarget target;
   private final boolean replaceAll;
   /** Set just before the store's commit starts; from then on only the store deletes files. */
@@ -80,7 +83,24 @@ final class SparkBatchWrite implements BatchWrite {
     }
     handedToStore = true;
     // deletes the files itself when the commit certainly failed, never when its outcome is unknown
-    engine.commitFiles(replaceAll ? "spark-overwrite" : "spark-append", files, replaceAll);
+    Snapshot written = engine.commitFiles(replaceAll ? "spark-overwrite" : "spark-append", files, replaceAll);
+    afterWrite(written);
+  }
+
+  /**
+   * The policies that follow a write, as the embedded API applies them, run as Spark jobs: by
+   * default the write's action indexes the unindexed rows once they pass the auto-index
+   * threshold (a version of its own, after the write's, logged with its time); the {@code index}
+   * option {@code defer} leaves them to {@code build_index} or {@code optimize}.
+   */
+  private void afterWrite(Snapshot written) {
+    long started = System.nanoTime();
+    AfterWrite.Result r = AfterWrite.apply(SparkJobRunner.active(target.hub()), written, target.indexing());
+    if (r.indexed() != null || r.compacted() != null) {
+      LOG.info("After the write of version {} to space '{}': {} {} in {} ms", written.version(), target.space(),
+          r.compacted() == null ? "" : r.compacted(), r.indexed() == null ? "" : r.indexed(),
+          (System.nanoTime() - started) / 1_000_000);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.engine.AfterWrite;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
@@ -30,6 +31,7 @@ final class SparkOptions {
   static final String INDEX_EF_CONSTRUCTION = "index.efConstruction";
   static final String INDEX_EF = "index.ef";
   static final String DEDUPE = "dedupe";
+  static final String INDEX = "index";
   static final String SEARCH_EF = "ef";
   static final String SEARCH_NPROBE = "nprobe";
   static final String SEARCH_TARGET_RECALL = "targetRecall";
@@ -72,6 +74,11 @@ final class SparkOptions {
   private static final SparkOption<Boolean> DEDUPE_OPTION =
       SparkOption.bool(DEDUPE, "write", "false",
           "keep the last row of a key repeated within one write, instead of failing naming the keys");
+  private static final SparkOption<AfterWrite.Indexing> INDEX_OPTION =
+      new SparkOption<>(INDEX, "write", "`auto` / `defer`", "`auto`",
+          "`auto`: once the unindexed rows pass `embeddinghub.index.auto.tail-rows`, the write's action indexes them"
+              + " (its own version, its time logged apart); `defer`: leave them to `build_index` / `optimize`",
+          "auto or defer", SparkOptions::parseIndexing);
   private static final SparkOption<Integer> SEARCH_EF_OPTION =
       SparkOption.integer(SEARCH_EF, SparkOption.KNN_JOIN, "int 0 … 100,000 (0: the space's)", "the space's",
           "search beam of a nearest-neighbor join over this read");
@@ -90,7 +97,7 @@ final class SparkOptions {
   static final List<SparkOption<?>> ALL = List.of(
       PATH_OPTION, SPACE_OPTION, VERSION_AS_OF_OPTION, TIMESTAMP_AS_OF_OPTION, DIMENSIONS_OPTION, METRIC_OPTION,
       BUCKETS_OPTION, TARGET_FILE_BYTES_OPTION, TARGET_FILE_ROWS_OPTION, INDEX_M_OPTION, INDEX_EF_CONSTRUCTION_OPTION,
-      INDEX_EF_OPTION, DEDUPE_OPTION, SEARCH_EF_OPTION, SEARCH_NPROBE_OPTION, SEARCH_TARGET_RECALL_OPTION,
+      INDEX_EF_OPTION, DEDUPE_OPTION, INDEX_OPTION, SEARCH_EF_OPTION, SEARCH_NPROBE_OPTION, SEARCH_TARGET_RECALL_OPTION,
       QUERY_PARTITIONS_OPTION);
 
   /** docs/GUIDE.md's table of DataFrame options, as the code declares them. */
@@ -164,6 +171,19 @@ final class SparkOptions {
 
   boolean dedupe() {
     return DEDUPE_OPTION.in(options, false);
+  }
+
+  /** Where the index build that follows a write runs: in its action, or not at all. */
+  AfterWrite.Indexing indexing() {
+    return INDEX_OPTION.in(options, AfterWrite.Indexing.INLINE);
+  }
+
+  private static AfterWrite.Indexing parseIndexing(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> AfterWrite.Indexing.INLINE;
+      case "defer" -> AfterWrite.Indexing.DEFERRED;
+      default -> throw new IllegalArgumentException("not auto or defer: " + value);
+    };
   }
 
   Integer dimensions() {

@@ -79,7 +79,8 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
       throw SparkErrors.dimensionsOptionMismatch(options.dimensions(), spec.name(), spec.dimensions());
     }
     WriteTarget target =
-        WriteTarget.of(hub, spec, dimsKnown, isDouble, keyOrdinal, embeddingOrdinal, options.dedupe());
+        WriteTarget.of(hub, spec, dimsKnown, isDouble, keyOrdinal, embeddingOrdinal, options.dedupe(),
+            options.indexing());
     boolean replaceAll = truncate;
     String keyColumn = schema.fields()[keyOrdinal].name();
     return new SortedWrite(

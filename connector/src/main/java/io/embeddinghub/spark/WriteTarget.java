@@ -3,6 +3,7 @@ package io.embeddinghub.spark;
 import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.engine.AfterWrite;
 import java.io.Serializable;
 
 /**
@@ -12,14 +13,16 @@ import java.io.Serializable;
  */
 record WriteTarget(
     HubRef hub, String space, int dimensions, String metric, int buckets, int m, int efConstruction, int ef,
-    long targetFileBytes, long targetFileRows, boolean embeddingIsDouble, int keyOrdinal, int embeddingOrdinal, boolean dedupe)
+    long targetFileBytes, long targetFileRows, boolean embeddingIsDouble, int keyOrdinal, int embeddingOrdinal, boolean dedupe,
+    AfterWrite.Indexing indexing)
     implements Serializable {
 
   static WriteTarget of(HubRef hub, SpaceSpec spec, boolean dimensionsKnown, boolean embeddingIsDouble,
-      int keyOrdinal, int embeddingOrdinal, boolean dedupe) {
+      int keyOrdinal, int embeddingOrdinal, boolean dedupe, AfterWrite.Indexing indexing) {
     IndexParams p = spec.indexParams();
     return new WriteTarget(hub, spec.name(), dimensionsKnown ? spec.dimensions() : 0, spec.metric().id(),
-        spec.buckets(), p.m(), p.efConstruction(), p.ef(), spec.targetFileBytes(), spec.targetFileRows(), embeddingIsDouble, keyOrdinal, embeddingOrdinal, dedupe);
+        spec.buckets(), p.m(), p.efConstruction(), p.ef(), spec.targetFileBytes(), spec.targetFileRows(), embeddingIsDouble, keyOrdinal, embeddingOrdinal, dedupe,
+        indexing);
   }
 
   /** The spec with {@code dims} dimensions (the known ones, or those a task inferred). */

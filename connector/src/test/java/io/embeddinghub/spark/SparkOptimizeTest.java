@@ -72,7 +72,7 @@ class SparkOptimizeTest {
     assertThat(result.filesRemoved()).isGreaterThanOrEqualTo(4 * 12);
     assertThat(result.rowsRewritten()).isEqualTo(model.size());
     assertThat(result.partitionsBuilt()).isEqualTo(1);
-    assertThat(tasks.get()).as("one task per bucket's group, one per index partition").isGreaterThanOrEqualTo(4 + 1);
+    assertThat(tasks.get()).as("one task per bucket's group (the one index partition is built on the driver in local mode)").isGreaterThanOrEqualTo(4);
     Space optimized = EmbeddingHub.open(root).getSpace("s");
     assertThat(optimized.unindexedRows()).isZero();
     List<DataFileInfo> all = optimized.dataFiles(); // by bucket, then smallest key

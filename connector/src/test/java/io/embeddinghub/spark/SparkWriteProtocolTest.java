@@ -214,7 +214,7 @@ class SparkWriteProtocolTest {
     HubRef hub = new HubRef(root, new Configuration());
     // a write that creates space 'c' with 4 buckets, dimensions inferred from the rows ...
     SparkOptions options = SparkOptions.parse(Map.of("path", root, "space", "c", "buckets", "4"));
-    WriteTarget target = WriteTarget.of(hub, options.specFor(1), false, false, 0, 1, false);
+    WriteTarget target = WriteTarget.of(hub, options.specFor(1), false, false, 0, 1, false, io.embeddinghub.engine.AfterWrite.Indexing.DEFERRED);
     SparkDataWriter writer = new SparkDataWriter(target);
     for (String key : inTaskOrder("k", 50, 4)) {
       float i = Integer.parseInt(key.substring(1));
@@ -266,7 +266,7 @@ class SparkWriteProtocolTest {
     SparkOptions options = SparkOptions.parse(
         Map.of("path", root, "space", "r", "dimensions", "3", "buckets", "2", "metric", "cosine"));
     SpaceSpec spec = options.specFor(3);
-    WriteTarget target = WriteTarget.of(hub, spec, true, false, 0, 1, false);
+    WriteTarget target = WriteTarget.of(hub, spec, true, false, 0, 1, false, io.embeddinghub.engine.AfterWrite.Indexing.DEFERRED);
 
     // both planned before the space exists; the first commit creates it, the second opens it
     WriterCommitMessage a = writeTask(target, "a", 20, 3);
@@ -279,7 +279,7 @@ class SparkWriteProtocolTest {
     assertThat(space.size()).isEqualTo(50);
 
     // the other writer creates it between this one's check and its create: this one opens it
-    WriteTarget target2 = WriteTarget.of(hub, spec.toBuilder("r2").build(), true, false, 0, 1, false);
+    WriteTarget target2 = WriteTarget.of(hub, spec.toBuilder("r2").build(), true, false, 0, 1, false, io.embeddinghub.engine.AfterWrite.Indexing.DEFERRED);
     WriterCommitMessage c = writeTask(target2, "c", 10, 3);
     FaultyFileSystem.beforeNextCommit = () -> EmbeddingHub.open(root).createSpace(spec.toBuilder("r2").build());
     new SparkBatchWrite(target2, false).commit(new WriterCommitMessage[] {c});
@@ -294,7 +294,7 @@ class SparkWriteProtocolTest {
     String root = SharedSpark.newHubRoot();
     HubRef hub = new HubRef(root, new Configuration());
     SparkOptions options = SparkOptions.parse(Map.of("path", root, "space", "d", "dimensions", "3"));
-    WriteTarget target = WriteTarget.of(hub, options.specFor(3), true, false, 0, 1, false);
+    WriteTarget target = WriteTarget.of(hub, options.specFor(3), true, false, 0, 1, false, io.embeddinghub.engine.AfterWrite.Indexing.DEFERRED);
     WriterCommitMessage message = writeTask(target, "k", 10, 3);
     EmbeddingHub.open(root).createSpace("d", 4);
     SparkBatchWrite batch = new SparkBatchWrite(target, false);

@@ -17,15 +17,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An index build split into steps an engine can spread over its tasks, so that the engine never
- * needs the store's internals: {@link #plan} on the driver. A build that does not split is one
- * {@link #buildPartition(EngineHub, int)}. A {@link #routed()} build is a shuffle: {@link #route}
- * once per tail file (in map tasks: each live row goes to its partition, the file's {@link
- * ProbeShare} to the driver), then {@link #buildPartition(EngineHub, int, List)} once per
- * partition from the rows routed to it (in reduce tasks, each holding one partition), and {@link
- * #routingRecall} of the shares; no JVM holds more than a tail file or a partition. Then {@link
- * #commit} on the driver, as one version. A job is serializable and immutable; the {@link
- * EngineHub} is each JVM's own.
+ * An index build, defined once and run by any {@link JobRunner} ({@link #run}): planned on the
+ * runner's JVM from the latest version (the tail, plus small earlier builds once {@code 4} pile up:
+ * tiered), its partitions sized to the runner's task budget. A build that does not split is one
+ * task. A {@link #routed()} build is a shuffle: {@link #route} once per tail file (each live row
+ * to its partition, the file's {@link ProbeShare} as the map's side result), then a partition
+ * built from the rows routed to it (each reduce holds one partition), and {@link #routingRecall} of
+ * the shares; no JVM holds more than a tail file or a partition. Then one commit. A job is
+ * serializable and immutable; the {@link EngineHub} is each JVM's own.
  */
 public final class IndexBuildJob implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -36,30 +35,128 @@ public final class IndexBuildJob implements Serializable {
   private final long baseVersion;
   /** The tail files, partition count and, for a split build, the trained centroids. */
   private final IndexBuilder.Plan plan;
+  /** What the build builds on, and the earlier builds it takes in. */
+  private final transient SpaceEngine.IndexStep step;
 
-  private IndexBuildJob(String space, long baseVersion, IndexBuilder.Plan plan) {
+  private IndexBuildJob(String space, long baseVersion, IndexBuilder.Plan plan, SpaceEngine.IndexStep step) {
     this.space = space;
     this.baseVersion = baseVersion;
     this.plan = plan;
+    this.step = step;
+  }
+
+  /**
+   * Indexes the latest version's unindexed tail: plans, builds every partition on the runner and
+   * commits them as one version. A commit that meanwhile removed or indexed a covered data file
+   * makes the job start over ({@value Retry#ATTEMPTS} attempts); deletes and writes in between
+   * need nothing (new rows stay in the tail, deleted rows are filtered).
+   *
+   * @param runner where the tasks run
+   * @param space the space to index
+   * @return the committed version, partitions added, rows indexed and build time; the latest
+   *     version with nothing added when the tail is below the minimum
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   * @throws io.embeddinghub.CommitConflictException if every attempt conflicted
+   */
+  public static IndexResult run(JobRunner runner, String space) {
+    return Retry.onConflict(space, () -> {
+      long started = System.nanoTime();
+      IndexBuildJob job = plan(runner, space);
+      if (job.isEmpty()) {
+        return new IndexResult(job.baseVersion(), 0, 0, 0);
+      }
+      List<WrittenPartition> written = job.buildPartitions(runner);
+      return job.commit(runner.hub(), written, started);
+    });
   }
 
   /**
    * Plans a build of the latest version's unindexed tail (trains the centroids when it splits).
    *
-   * @param hub the hub, opened in this JVM
+   * @param runner where the tasks will run (their memory sizes the partitions)
    * @param space the space to index
    * @return the job; {@linkplain #isEmpty() empty} when there is nothing to index
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
-  public static IndexBuildJob plan(EngineHub hub, String space) {
-    HubContext ctx = hub.context();
-    SpaceState base = SpaceEngine.open(ctx, space).latest();
-    return new IndexBuildJob(space, base.version(), new IndexBuilder(ctx, space).plan(base));
+  public static IndexBuildJob plan(JobRunner runner, String space) {
+    SpaceState latest = SpaceEngine.open(runner.hub().context(), space).latest();
+    return planOn(runner, space, latest.version(), SpaceEngine.indexStep(latest));
   }
 
-  /** Plans a build of {@code base}'s unindexed tail (an optimize's preview of what it commits, say). */
-  static IndexBuildJob planOn(HubContext ctx, String space, SpaceState base) {
-    return new IndexBuildJob(space, base.version(), new IndexBuilder(ctx, space).plan(base));
+  /** Plans a build of {@code step}'s unindexed tail (an optimize's preview of what it commits, say). */
+  static IndexBuildJob planOn(JobRunner runner, String space, long baseVersion, SpaceEngine.IndexStep step) {
+    IndexBuilder.Plan plan = new IndexBuilder(runner.hub().context(), space).plan(step.base(), runner.taskMemoryBytes());
+    return new IndexBuildJob(space, baseVersion, plan, step);
+  }
+
+  /**
+   * Builds every partition on the runner; nothing for an empty job. A build that does not split
+   * is one task; a split build is one shuffle. The planning JVM gets the written partitions and
+   * the probe shares, never rows.
+   *
+   * @param runner where the tasks run
+   * @return the written partitions, uncommitted
+   */
+  public List<WrittenPartition> buildPartitions(JobRunner runner) {
+    if (isEmpty()) {
+      return List.of();
+    }
+    if (!routed()) {
+      return runner.map(List.of(0), new BuildWhole(this));
+    }
+    JobRunner.Shuffled<ProbeShare, WrittenPartition> shuffled =
+        runner.shuffle(java.util.stream.IntStream.range(0, tailFiles()).boxed().toList(), partitions(), new RouteAndBuild(this));
+    float[] recall = routingRecall(shuffled.sides());
+    List<WrittenPartition> written = new ArrayList<>();
+    shuffled.reduced().forEach(w -> written.add(w.withRoutingRecall(recall)));
+    return written;
+  }
+
+  /** Task: the one partition of a build that does not split. */
+  private record BuildWhole(IndexBuildJob job) implements JobRunner.Task<Integer, WrittenPartition> {
+    @Override
+    public WrittenPartition run(EngineHub hub, Integer partition) {
+      return job.buildPartition(hub, partition);
+    }
+  }
+
+  /** A split build's shuffle: tail files routed row by row, partitions built from their rows. */
+  private record RouteAndBuild(IndexBuildJob job)
+      implements JobRunner.Shuffle<Integer, RoutedRow, ProbeShare, WrittenPartition> {
+    @Override
+    public JobRunner.Mapped<RoutedRow, ProbeShare> map(EngineHub hub, Integer file) {
+      return job.route(hub, file);
+    }
+
+    @Override
+    public WrittenPartition reduce(EngineHub hub, int partition, java.util.Iterator<RoutedRow> rows) {
+      List<RoutedRow> received = new ArrayList<>();
+      rows.forEachRemaining(received::add);
+      return job.buildPartition(hub, partition, received);
+    }
+
+    @Override
+    public void write(RoutedRow row, java.io.DataOutput out) throws java.io.IOException {
+      out.writeInt(row.tailFile());
+      out.writeInt(row.position());
+      out.writeUTF(row.key());
+      out.writeInt(row.vector().length);
+      for (float v : row.vector()) {
+        out.writeFloat(v);
+      }
+    }
+
+    @Override
+    public RoutedRow read(java.io.DataInput in) throws java.io.IOException {
+      int tailFile = in.readInt();
+      int position = in.readInt();
+      String key = in.readUTF();
+      float[] vector = new float[in.readInt()];
+      for (int i = 0; i < vector.length; i++) {
+        vector[i] = in.readFloat();
+      }
+      return new RoutedRow(tailFile, position, key, vector);
+    }
   }
 
   /** {@return whether there is nothing to index} Then {@link #baseVersion()} is the answer. */
@@ -126,7 +223,7 @@ public final class IndexBuildJob implements Serializable {
    * shuffle, without holding them all), and the file's probe share. Opaque to engines beyond these
    * methods; not thread-safe.
    */
-  public static final class RoutedFile {
+  public static final class RoutedFile implements JobRunner.Mapped<RoutedRow, ProbeShare> {
     private final int file;
     private final int[] partitionOfRow;
     private final FileContents contents;
@@ -147,6 +244,7 @@ public final class IndexBuildJob implements Serializable {
      *
      * @return false when there is none left
      */
+    @Override
     public boolean next() {
       do {
         current++;
@@ -159,6 +257,7 @@ public final class IndexBuildJob implements Serializable {
      *
      * @return the partition, in 0 .. {@link #partitions()} - 1
      */
+    @Override
     public int partition() {
       return partitionOfRow[current];
     }
@@ -168,7 +267,8 @@ public final class IndexBuildJob implements Serializable {
      *
      * @return the row, with a copy of its vector
      */
-    public RoutedRow row() {
+    @Override
+    public RoutedRow record() {
       float[] vectors = contents.flatVectors();
       return new RoutedRow(file, current, contents.key(current),
           Arrays.copyOfRange(vectors, current * dims, (current + 1) * dims));
@@ -179,7 +279,8 @@ public final class IndexBuildJob implements Serializable {
      *
      * @return the share, for {@link #routingRecall}
      */
-    public ProbeShare share() {
+    @Override
+    public ProbeShare side() {
       return share;
     }
   }
@@ -301,9 +402,9 @@ public final class IndexBuildJob implements Serializable {
    *     covered file
    */
   public IndexResult commit(EngineHub hub, List<WrittenPartition> written, long startedNanos) {
-    HubContext ctx = hub.context();
     IndexBuilder.Build build = build(written);
-    SpaceState after = SpaceEngine.open(ctx, space).commitIndexBuild(build);
+    SpaceState after = SpaceEngine.open(hub.context(), space)
+        .commitRewrite("buildIndex", List.of(), List.of(), step, build);
     return new IndexResult(after.version(), build.partitions().size(), plan.rows(), System.nanoTime() - startedNanos);
   }
 

@@ -10,13 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A vacuum of one space split into steps an engine can spread over its tasks: {@link #plan} on the
- * driver (the retention checked, expired versions dropped from the log first, the unreferenced
- * files listed), {@link #delete} of each {@link #slices slice} of those files in tasks, then
- * {@link #result} of the slices' results. A dry run plans only. Serializable and immutable.
+ * A vacuum of one space, defined once and run by any {@link JobRunner} ({@link #run}): {@link
+ * #plan} on the runner's JVM (the retention checked, expired versions dropped from the log first,
+ * the unreferenced files listed), {@link #delete} of each {@link #slices slice} of {@value
+ * #FILES_PER_TASK} files as a task (on an object store each delete is a request: this is where a
+ * large space's vacuum spends its time), then {@link #result} of the slices' results. A dry run
+ * plans only. Serializable and immutable.
  */
 public final class VacuumJob implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** Files a task deletes. */
+  public static final int FILES_PER_TASK = 1000;
 
   /** The checked retention, the expired versions and the files to delete. */
   private final Vacuum.Plan plan;
@@ -41,6 +46,50 @@ public final class VacuumJob implements Serializable {
   public static VacuumJob plan(EngineHub hub, String space, Duration retention, VacuumOptions options) {
     HubContext ctx = hub.context();
     return new VacuumJob(Vacuum.plan(ctx, space, retention, options));
+  }
+
+  /**
+   * Vacuums {@code space} (see {@link io.embeddinghub.Space#vacuum(Duration, VacuumOptions)}).
+   *
+   * @param runner where the deletes run
+   * @param space the space to vacuum
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @param options the retention check and dry-run settings
+   * @return the files deleted (or, for a dry run, that would be) and versions expired
+   * @throws io.embeddinghub.InvalidInputException if the retention check is on and
+   *     {@code retention} is shorter than the hub's minimum
+   * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
+   */
+  public static VacuumResult run(JobRunner runner, String space, Duration retention, VacuumOptions options) {
+    return plan(runner.hub(), space, retention, options).execute(runner);
+  }
+
+  /**
+   * Vacuums every space of the hub, and deletes what dropped spaces left behind that nothing
+   * references (see {@link io.embeddinghub.EmbeddingHub#vacuum(Duration, VacuumOptions)}).
+   *
+   * @param runner where the deletes run
+   * @param retention how long a version stays readable after a newer one replaced it
+   * @param options the retention check and dry-run settings
+   * @return the results summed over the hub
+   * @throws io.embeddinghub.InvalidInputException if the retention check is on and
+   *     {@code retention} is shorter than the hub's minimum
+   */
+  public static VacuumResult runHub(JobRunner runner, Duration retention, VacuumOptions options) {
+    HubContext ctx = runner.hub().context();
+    VacuumResult total = new VacuumResult(0, 0, 0);
+    for (String dir : Vacuum.hubDirectories(ctx, retention, options)) {
+      total = total.plus(new VacuumJob(Vacuum.planDirectory(ctx, dir, retention, options)).execute(runner));
+    }
+    return total;
+  }
+
+  /** Deletes the planned files on the runner, a slice per task. */
+  private VacuumResult execute(JobRunner runner) {
+    if (plan.dryRun() || plan.files().isEmpty()) {
+      return result(List.of());
+    }
+    return result(runner.map(slices(FILES_PER_TASK), (hub, slice) -> delete(hub, slice)));
   }
 
   /** {@return whether the job only reports} Then {@link #result} needs no slice deleted. */

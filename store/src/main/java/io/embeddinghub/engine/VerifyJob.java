@@ -9,13 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A verify of one space split into steps an engine can spread over its tasks: {@link #plan} on the
- * driver (the log read and checked, the data and index files listed), {@link #check} of each
- * {@link #slices slice} of those files in tasks (one file at a time), then {@link #result} of the
- * slices' results. Changes nothing. Serializable and immutable.
+ * A verify of one space, defined once and run by any {@link JobRunner} ({@link #run}): planned on
+ * the runner's JVM (the log read and checked, the data and index files listed), {@link #check} of
+ * each {@link #slices slice} of {@value #FILES_PER_TASK} files as a task (one file at a time: a task
+ * holds one row group or one index partition, never a space), then {@link #result} of the slices'
+ * results. Changes nothing. Serializable and immutable.
  */
 public final class VerifyJob implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** Files a task checks. */
+  public static final int FILES_PER_TASK = 4;
 
   /** The log's findings and the files left to check. */
   private final Verifier.Plan plan;
@@ -62,6 +66,19 @@ public final class VerifyJob implements Serializable {
   public static VerifyJob all(EngineHub hub, String space) {
     HubContext ctx = hub.context();
     return new VerifyJob(Verifier.plan(ctx, space, Verifier.ALL));
+  }
+
+  /**
+   * Runs the checks on the runner, a slice per task, and combines them with the log's findings.
+   *
+   * @param runner where the checks run
+   * @return every damaged file, each named once
+   */
+  public VerifyResult run(JobRunner runner) {
+    if (files() == 0) {
+      return result(List.of());
+    }
+    return result(runner.map(slices(FILES_PER_TASK), (hub, slice) -> check(hub, slice)));
   }
 
   /** {@return how many data and index files the tasks check} */

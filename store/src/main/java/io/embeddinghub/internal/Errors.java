@@ -347,15 +347,10 @@ public final class Errors {
     return new EmbeddingHubException("Cannot write index file " + location + ": " + cause.getMessage(), cause);
   }
 
-  /** Spilling an index build's rows to the directory at {@code location} failed. */
-  public static EmbeddingHubException cannotSpillIndexRows(String location, Exception cause) {
-    return new EmbeddingHubException(
-        "Cannot spill index build rows under " + location + ": " + cause.getMessage(), cause);
-  }
-
-  /** Reading back the index build spill file at {@code location} failed. */
-  public static EmbeddingHubException cannotReadSpill(String location, IOException cause) {
-    return new EmbeddingHubException("Cannot read index build spill " + location + ": " + cause.getMessage(), cause);
+  /** Spilling a job's shuffled records to local disk under {@code location} failed. */
+  public static EmbeddingHubException cannotSpillShuffle(String location, IOException cause) {
+    return new EmbeddingHubException("Cannot spill a job's shuffled rows to local disk under " + location
+        + " (java.io.tmpdir; point it at a directory with room): " + cause.getMessage(), cause);
   }
 
   /** Expiring the old versions of {@code space} failed. */

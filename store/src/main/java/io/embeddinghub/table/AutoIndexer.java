@@ -9,23 +9,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Indexes spaces in the background after embedded writes leave an unindexed tail of at least
- * {@link io.embeddinghub.HubProperties#INDEX_AUTO_TAIL_ROWS} rows: one daemon thread per hub, at
- * most one pending build per space (a build indexes the whole tail, so requests coalesce). Writes
+ * Runs index builds in the background (after embedded writes leave an unindexed tail past
+ * {@link io.embeddinghub.HubProperties#INDEX_AUTO_TAIL_ROWS}: {@code engine.AfterWrite}): one
+ * daemon thread per hub, at most one pending build per space (a build indexes the whole tail, so
+ * requests coalesce). Writes
  * never wait for it; queries search the tail exactly meanwhile. A build that fails (a concurrent
  * optimize, say) is logged and left to the next write.
  */
-final class AutoIndexer {
+public final class AutoIndexer {
   private static final Logger LOG = LoggerFactory.getLogger(AutoIndexer.class);
 
   private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
   private volatile ExecutorService thread;
 
-  /** Schedules a build of {@code engine}'s space unless one is already pending. */
-  void schedule(SpaceEngine engine) {
-    pending.computeIfAbsent(engine.name(), space -> CompletableFuture.runAsync(() -> {
+  /** Schedules {@code build} of {@code space} unless one is already pending. */
+  public void schedule(String space, Runnable build) {
+    pending.computeIfAbsent(space, s -> CompletableFuture.runAsync(() -> {
       try {
-        engine.buildIndexNow();
+        build.run();
       } catch (RuntimeException e) {
         LOG.warn("Background index build of space '{}' failed; the next write retries: {}", space, e.toString());
       } finally {
@@ -35,7 +36,7 @@ final class AutoIndexer {
   }
 
   /** Waits until no background build of {@code space} is pending. */
-  void await(String space) {
+  public void await(String space) {
     CompletableFuture<Void> build = pending.get(space);
     while (build != null) {
       build.join();

@@ -7,23 +7,16 @@ import io.embeddinghub.log.SpaceState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
- * {@code optimize} on one machine: {@link CompactionPlanner} picks each bucket's files to rewrite,
- * {@link SortedMerge} rewrites them group by group in bounded memory, and {@link #plan} replaces
- * them in one version. Afterwards each bucket's files are sorted, non-overlapping key ranges of
- * about the target size, with few deletions, so reads and queries no longer pay for past writes.
- * (An engine runs the same groups as tasks: see {@code io.embeddinghub.engine.CompactionJob}.)
+ * The commit side of a compaction: {@link CompactionPlanner} picks each bucket's files to rewrite,
+ * {@link SortedMerge} rewrites them group by group in bounded memory (the tasks of {@code
+ * io.embeddinghub.engine.OptimizeJob}), and {@link #plan} replaces them in one version. Afterwards
+ * each bucket's files are sorted, non-overlapping key ranges of about the target size, with few
+ * deletions, so reads and queries no longer pay for past writes.
  */
 final class Compactor {
-  private final HubContext ctx;
-  private final String spaceDir;
-
-  Compactor(HubContext ctx, String spaceDir) {
-    this.ctx = ctx;
-    this.spaceDir = spaceDir;
-  }
+  private Compactor() {}
 
   /** The result of rewriting some buckets: files written, inputs replaced. */
   record Rewrite(List<DataFile> written, List<LiveFile> inputs, long liveRows) {
@@ -38,27 +31,6 @@ final class Compactor {
       }
       return new Rewrite(files, inputs, rows);
     }
-  }
-
-  /** Rewrites every bucket that needs it (see {@link CompactionPlanner}). */
-  Rewrite rewrite(SpaceState state) {
-    return rewrite(state, files -> true);
-  }
-
-  /** Rewrites the buckets that need it among those {@code bucketDue} selects. */
-  Rewrite rewrite(SpaceState state, Predicate<List<LiveFile>> bucketDue) {
-    List<CompactionGroup> groups = CompactionPlanner.plan(state, bucketDue);
-    SortedMerge merge = new SortedMerge(ctx, spaceDir, state.metadata().spec());
-    List<List<DataFile>> written = new ArrayList<>();
-    try {
-      for (CompactionGroup group : groups) {
-        written.add(merge.rewrite(group));
-      }
-    } catch (RuntimeException e) {
-      written.forEach(files -> FileBatchWriter.deleteQuietly(ctx, files));
-      throw e;
-    }
-    return Rewrite.of(groups, written);
   }
 
   /** The plan replacing the rewrite's inputs, if they are still live and unchanged in {@code state}. */

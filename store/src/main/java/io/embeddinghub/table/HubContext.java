@@ -16,6 +16,7 @@ public final class HubContext {
   private final FileContentsCache cache;
   private final IndexCache indexCache;
   private final PointReadStats pointReads;
+  private final MemoryBudget memory;
   private final io.embeddinghub.format.FileTail.Checked tailsChecked = new io.embeddinghub.format.FileTail.Checked();
   private final java.util.concurrent.atomic.AtomicLong graphBuilds = new java.util.concurrent.atomic.AtomicLong();
 
@@ -36,6 +37,12 @@ public final class HubContext {
     this.cache = new FileContentsCache(io, this.conf, settings.cacheMaxBytes());
     this.indexCache = new IndexCache(settings.indexCacheMaxBytes());
     this.pointReads = new PointReadStats(settings.pointLookupLoadAfter());
+    this.memory = MemoryBudget.of(settings);
+  }
+
+  /** How this JVM's heap is divided between the caches and the task running here. */
+  public MemoryBudget memory() {
+    return memory;
   }
 
   /** The data files whose tails (bloom filters, page indexes, footer) point reads found intact. */
@@ -71,7 +78,7 @@ public final class HubContext {
   private final AutoIndexer autoIndexer = new AutoIndexer();
 
   /** The background index builds of this hub's spaces. */
-  AutoIndexer autoIndexer() {
+  public AutoIndexer autoIndexer() {
     return autoIndexer;
   }
 

@@ -4,6 +4,7 @@ import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.DataFileReader;
+import io.embeddinghub.index.BuildMemory;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.index.CoarseQuantizer;
 import io.embeddinghub.index.FlatHnswIndex;
@@ -36,7 +37,7 @@ import java.util.UUID;
  * and file), which holds one partition in memory (plus the data file cache). Each partition file
  * holds its graph, its rows' prepared vectors renumbered in breadth-first order (rows searched
  * together sit together in memory), their keys and row references. Nothing is visible until
- * {@link SpaceEngine#commitIndexBuild} commits it.
+ * {@link SpaceEngine#commitRewrite} commits it.
  */
 public final class IndexBuilder {
   private static final int SAMPLE_ROWS_PER_PARTITION = 256;
@@ -101,6 +102,9 @@ public final class IndexBuilder {
 
   /** The partitions written by one build, and the data files they cover. */
   public record Build(String id, List<IndexPartition> partitions, List<String> coveredFiles, long rows) {
+    /** No build: what a compaction without an index commits. */
+    public static final Build NONE = new Build("none", List.of(), List.of(), 0);
+
     boolean isEmpty() {
       return partitions.isEmpty();
     }
@@ -109,9 +113,10 @@ public final class IndexBuilder {
   /**
    * Plans a build over the live rows of {@code state}'s unindexed tail (empty below
    * {@link io.embeddinghub.HubProperties#INDEX_MIN_ROWS}); trains the centroids on a sample when
-   * the rows need more than one partition.
+   * the rows need more than one partition, each sized to fit {@code taskBytes}, the heap of the task
+   * that builds it ({@link #partitionBytes}).
    */
-  public Plan plan(SpaceState state) {
+  public Plan plan(SpaceState state, long taskBytes) {
     SpaceSpec spec = state.metadata().spec();
     List<LiveFile> tail = new ArrayList<>();
     long rows = 0;
@@ -126,14 +131,15 @@ public final class IndexBuilder {
       return new Plan(id, spec, List.of(), 0, null, null, null);
     }
     long bytes = rows * spec.dimensions() * 4L;
-    long partitions = Math.min(rows, (bytes + spec.indexParams().partitionBytes() - 1) / spec.indexParams().partitionBytes());
+    long partitionBytes = partitionBytes(spec, taskBytes);
+    long partitions = Math.min(rows, (bytes + partitionBytes - 1) / partitionBytes);
     if (partitions <= 1) {
       return new Plan(id, spec, tail, rows, null, null, null);
     }
     Sample sample = sample(spec, tail, rows, (int) partitions);
     CoarseQuantizer quantizer = CoarseQuantizer.train(
         sample.rows(), spec.dimensions(), Math.min((int) partitions, sample.size()), spec.metric(), 42);
-    long targetRows = Math.max(1, spec.indexParams().partitionBytes() / (4L * spec.dimensions()));
+    long targetRows = Math.max(1, partitionBytes / (4L * spec.dimensions()));
     int[] groupStarts = groupStarts(quantizer, sample, rows, targetRows);
     float[][] centroids = new float[groupStarts[groupStarts.length - 1]][];
     for (int c = 0; c < quantizer.size(); c++) {
@@ -142,6 +148,16 @@ public final class IndexBuilder {
       }
     }
     return new Plan(id, spec, tail, rows, centroids, groupStarts, RoutingProbe.of(sample, rows, spec.dimensions()));
+  }
+
+  /**
+   * The vector bytes of one partition: the space's {@link IndexParams#partitionBytes()}, or less
+   * when a partition that large would not fit {@code taskBytes}, the heap of the task that builds
+   * it (a build then splits into more partitions instead of running out of memory).
+   */
+  static long partitionBytes(SpaceSpec spec, long taskBytes) {
+    long fits = BuildMemory.maxRowsFor(taskBytes, spec.dimensions(), spec.indexParams()) * 4L * spec.dimensions();
+    return Math.max(4L * spec.dimensions(), Math.min(spec.indexParams().partitionBytes(), fits));
   }
 
   /** A centroid whose share of the sample estimates more than this many target partitions of rows gets several. */
@@ -167,52 +183,6 @@ public final class IndexBuilder {
       starts[c + 1] = starts[c] + parts;
     }
     return starts;
-  }
-
-  /** Builds and writes every partition of {@code state}'s tail (on this JVM, one at a time). */
-  Build build(SpaceState state) {
-    Plan plan = plan(state);
-    if (plan.isEmpty()) {
-      return new Build(plan.id(), List.of(), List.of(), 0);
-    }
-    Map<String, int[]> assignment = new LinkedHashMap<>();
-    float[] routingRecall = null;
-    if (plan.routed()) {
-      List<Assignment> assigned = new ArrayList<>();
-      CoarseQuantizer quantizer = new CoarseQuantizer(
-          plan.groupCentroids(), plan.spec().metric(), ctx.settings().indexBuildThreads());
-      for (LiveFile f : plan.tail()) {
-        Assignment a = assign(plan, quantizer, f);
-        assigned.add(a);
-        assignment.put(f.file().path(), a.partitionOfRow());
-      }
-      routingRecall = routingRecall(plan, assigned);
-    }
-    List<IndexPartition> written = new ArrayList<>();
-    try {
-      if (!plan.routed()) {
-        IndexPartition part = buildPartition(plan, 0, assignment, routingRecall);
-        if (part != null) {
-          written.add(part);
-        }
-      }
-      for (int[] round : plan.routed() ? PartitionSpill.rounds(plan.partitions()) : List.<int[]>of()) {
-        // one pass over the tail per round, not one per partition
-        try (PartitionSpill spill = PartitionSpill.write(ctx.io(), ctx.conf(), spaceDir + "/index", plan.tail(),
-            assignment, round[0], round[1], plan.spec().dimensions())) {
-          for (int p = round[0]; p < round[1]; p++) {
-            PartitionRows rows = PartitionRows.of(spill.read(p), plan.tail());
-            if (rows.count() > 0) {
-              written.add(writePartition(plan.spec(), plan.id(), p, plan.centroids()[p], rows, routingRecall));
-            }
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      written.forEach(p -> deleteQuietly(p.path()));
-      throw e;
-    }
-    return new Build(plan.id(), written, plan.coveredFiles(), plan.rows());
   }
 
   /** Deletes the files of a build known not to have committed. */
@@ -446,7 +416,7 @@ public final class IndexBuilder {
     if (keys.length == 0) {
       return null;
     }
-    PartitionRows rows = PartitionRows.of(new PartitionSpill.SpilledRows(vectors, tailFile, positions, keys), plan.tail());
+    PartitionRows rows = PartitionRows.of(vectors, tailFile, positions, keys, plan.tail());
     return writePartition(plan.spec(), plan.id(), partition, plan.centroids()[partition], rows, null);
   }
 
@@ -467,21 +437,21 @@ public final class IndexBuilder {
       return keys.length;
     }
 
-    /** Spilled rows, their tail file numbers renumbered into the files they come from, in order. */
-    static PartitionRows of(PartitionSpill.SpilledRows spilled, List<LiveFile> tail) {
+    /** Routed rows, their tail file numbers renumbered into the files they come from, in order. */
+    static PartitionRows of(float[] vectors, int[] tailFile, int[] positions, String[] keys, List<LiveFile> tail) {
       List<String> files = new ArrayList<>();
       int[] ordinalOfTailFile = new int[tail.size()];
       java.util.Arrays.fill(ordinalOfTailFile, -1);
-      int[] rowFile = new int[spilled.keys().length];
+      int[] rowFile = new int[keys.length];
       for (int r = 0; r < rowFile.length; r++) {
-        int t = spilled.tailFile()[r];
+        int t = tailFile[r];
         if (ordinalOfTailFile[t] < 0) {
           ordinalOfTailFile[t] = files.size();
           files.add(tail.get(t).file().path());
         }
         rowFile[r] = ordinalOfTailFile[t];
       }
-      return new PartitionRows(files, spilled.vectors(), rowFile, spilled.positions(), spilled.keys());
+      return new PartitionRows(files, vectors, rowFile, positions, keys);
     }
   }
 

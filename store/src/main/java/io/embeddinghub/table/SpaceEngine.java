@@ -1,11 +1,8 @@
 package io.embeddinghub.table;
 
-import io.embeddinghub.IndexResult;
-import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VersionInfo;
 import io.embeddinghub.internal.Errors;
-import io.embeddinghub.internal.Retries;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.DeletionVector;
 import io.embeddinghub.log.LiveFile;
@@ -21,6 +18,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The operations of one stored space: it keeps the latest state it has seen (refreshed from the
@@ -186,7 +184,7 @@ public final class SpaceEngine {
    * Validates and writes every entry, then commits them as one version. Nothing is visible, and
    * every file written is deleted again, if any entry is invalid.
    */
-  public void upsert(String operation, Iterator<? extends Map.Entry<String, float[]>> entries) {
+  public SpaceState upsert(String operation, Iterator<? extends Map.Entry<String, float[]>> entries) {
     SpaceSpec spec = spec();
     FileBatchWriter writer = new FileBatchWriter(ctx, name, spec);
     List<DataFile> files;
@@ -208,37 +206,9 @@ public final class SpaceEngine {
       throw e;
     }
     if (files.isEmpty()) {
-      return;
+      return latest();
     }
-    SpaceState written = commit(s -> WritePlans.upsert(ctx, s, operation, files), writer::abort);
-    autoOptimize();
-    if (needsBackgroundIndex(written)) {
-      ctx.autoIndexer().schedule(this);
-    }
-  }
-
-  /**
-   * Optimizes, in a further version, the buckets past the auto-optimize thresholds
-   * ({@link io.embeddinghub.HubProperties#AUTO_OPTIMIZE_FILES}, off by default). Best effort: a
-   * conflict with a concurrent writer leaves it to the next write.
-   */
-  private void autoOptimize() {
-    int maxFiles = ctx.settings().autoOptimizeFiles();
-    double maxDeleted = ctx.settings().autoOptimizeDeletedFraction();
-    if (maxFiles == 0 && maxDeleted >= 1.0) {
-      return;
-    }
-    java.util.function.Predicate<List<LiveFile>> due =
-        files -> {
-          long rows = files.stream().mapToLong(f -> f.file().rows()).sum();
-          long deleted = files.stream().mapToLong(f -> f.deleted().cardinality()).sum();
-          return (maxFiles > 0 && files.size() > maxFiles) || (deleted > 0 && deleted > maxDeleted * rows);
-        };
-    try {
-      compact(due);
-    } catch (io.embeddinghub.CommitConflictException e) {
-      // a concurrent writer changed the bucket; the next write re-checks
-    }
+    return commit(s -> WritePlans.upsert(ctx, s, operation, files), writer::abort);
   }
 
   /**
@@ -289,7 +259,6 @@ public final class SpaceEngine {
           return plan;
         },
         () -> {});
-    autoOptimize();
     return deleted[0];
   }
 
@@ -298,86 +267,64 @@ public final class SpaceEngine {
   }
 
   /**
-   * Merges each bucket's files and deletions into one file and indexes the resulting unindexed
-   * tail, as one version (compacted files and their index become visible together). Index builds
-   * that covered a rewritten file are replaced by the new build, and so are small single-partition
-   * builds (left by indexing a growing space in steps) when together they fit one partition: so
-   * queries do not pay for one graph per past build.
-   */
-  public OptimizeResult optimize() {
-    Compactor compactor = new Compactor(ctx, name);
-    IndexBuilder indexer = new IndexBuilder(ctx, name);
-    return Retries.onConflict(name, () -> {
-      SpaceState before = latest();
-      Compactor.Rewrite rewrite = compactor.rewrite(before);
-      IndexStep step = indexStep(before, rewrite);
-      IndexBuilder.Build build;
-      try {
-        build = indexer.build(step.base());
-      } catch (RuntimeException e) {
-        FileBatchWriter.deleteQuietly(ctx, rewrite.written());
-        throw e;
-      }
-      if (rewrite.inputs().isEmpty() && build.isEmpty()) {
-        return new OptimizeResult(before.version(), 0, 0, 0);
-      }
-      return commitOptimize(rewrite, step, build);
-    });
-  }
-
-  /**
-   * What the index build of an optimize builds on: {@code before} with the rewrite applied and the
-   * small single-partition builds it re-indexes removed (so their rows are part of the tail).
+   * What an index build builds on: the version with the small single-partition builds the build
+   * takes in removed (their rows are part of the tail again), and those builds.
    */
   public record IndexStep(SpaceState base, List<String> mergedBuilds) {}
 
-  private static IndexStep indexStep(SpaceState before, Compactor.Rewrite rewrite) {
-    SpaceState compacted = preview(before, compaction(before, rewrite));
+  /**
+   * The step of an index build of {@code latest}: tiered, so once {@value
+   * IndexPlans#MERGE_SMALL_BUILDS_AT} small builds (left by indexing a growing space step by step)
+   * pile up, the build takes them in with the tail.
+   */
+  public static IndexStep indexStep(SpaceState latest) {
+    List<String> merged = IndexPlans.smallBuilds(latest, IndexPlans.MERGE_SMALL_BUILDS_AT);
+    return new IndexStep(preview(latest, IndexPlans.removing(merged)), merged);
+  }
+
+  /**
+   * The step of the index build of an optimize whose groups were rewritten into {@code written}
+   * (one list per group): the rewrite applied, and any two small builds taken in.
+   */
+  public static IndexStep indexStep(
+      SpaceState before, List<CompactionGroup> groups, List<List<DataFile>> written) {
+    SpaceState compacted = preview(before, compaction(before, Compactor.Rewrite.of(groups, written)));
     List<String> merged = IndexPlans.smallBuilds(compacted, 2);
     return new IndexStep(preview(compacted, IndexPlans.removing(merged)), merged);
   }
 
-  /** Commits a rewrite and the index build made on its {@link IndexStep} as one version. */
-  private OptimizeResult commitOptimize(Compactor.Rewrite rewrite, IndexStep step, IndexBuilder.Build build) {
+  /**
+   * Commits rewritten compaction groups (none for an index build alone) and the index build
+   * planned on their {@link IndexStep} as one version. When a rewritten or covered file changed
+   * meanwhile, deletes everything written and throws {@link io.embeddinghub.CommitConflictException}.
+   */
+  public SpaceState commitRewrite(
+      String operation, List<CompactionGroup> groups, List<List<DataFile>> written, IndexStep step,
+      IndexBuilder.Build build) {
+    Compactor.Rewrite rewrite = Compactor.Rewrite.of(groups, written);
     List<String> replaced = build.isEmpty() ? List.of() : step.mergedBuilds();
-    SpaceState after = commit(
+    return commit(
         s -> {
-          CommitPlan plan = compaction(s, rewrite).withIndexRemoves(replaced);
+          CommitPlan plan = compaction(s, rewrite).withIndexRemoves(replaced).withOperation(operation);
           return plan.withIndexAddsOf(IndexPlans.add(preview(s, plan), build));
         },
         () -> {
           FileBatchWriter.deleteQuietly(ctx, rewrite.written());
           new IndexBuilder(ctx, name).abort(build);
         });
-    return new OptimizeResult(
-        after.version(), rewrite.inputs().size(), rewrite.written().size(), rewrite.liveRows(), build.partitions().size());
-  }
-
-  /** The compaction groups of an optimize of {@code base} (for an engine that rewrites them as tasks). */
-  public static List<CompactionGroup> planCompaction(SpaceState base) {
-    return CompactionPlanner.plan(base, files -> true);
-  }
-
-  /** Rewrites one compaction group in bounded memory; the files are invisible until committed. */
-  public static List<io.embeddinghub.log.DataFile> rewriteGroup(
-      HubContext ctx, io.embeddinghub.SpaceSpec spec, CompactionGroup group) {
-    return new SortedMerge(ctx, spec.name(), spec).rewrite(group);
-  }
-
-  /** The index step of an optimize whose groups were rewritten into {@code written} (one list per group). */
-  public static IndexStep indexStep(
-      SpaceState before, List<CompactionGroup> groups, List<List<io.embeddinghub.log.DataFile>> written) {
-    return indexStep(before, Compactor.Rewrite.of(groups, written));
   }
 
   /**
-   * Commits rewritten groups and the index build planned on their {@link IndexStep} as one version;
-   * on a conflict (a rewritten file changed meanwhile) deletes what was written and throws
-   * {@link io.embeddinghub.CommitConflictException}.
+   * The compaction groups of {@code base}'s buckets that {@code bucketDue} selects (every bucket
+   * for an optimize; those past the auto-optimize thresholds after a write).
    */
-  public OptimizeResult commitOptimize(
-      List<CompactionGroup> groups, List<List<io.embeddinghub.log.DataFile>> written, IndexStep step, IndexBuilder.Build build) {
-    return commitOptimize(Compactor.Rewrite.of(groups, written), step, build);
+  public static List<CompactionGroup> planCompaction(SpaceState base, Predicate<List<LiveFile>> bucketDue) {
+    return CompactionPlanner.plan(base, bucketDue);
+  }
+
+  /** Rewrites one compaction group in bounded memory; the files are invisible until committed. */
+  public static List<DataFile> rewriteGroup(HubContext ctx, SpaceSpec spec, CompactionGroup group) {
+    return new SortedMerge(ctx, spec.name(), spec).rewrite(group);
   }
 
   private static CommitPlan compaction(SpaceState state, Compactor.Rewrite rewrite) {
@@ -394,85 +341,12 @@ public final class SpaceEngine {
     return state.apply(plan.toEntry(state.version() + 1, state.timestampMillis() + 1, state.size(), null));
   }
 
-  /**
-   * Indexes the unindexed tail of the latest version: builds its partitions (one, or several split
-   * by a coarse quantizer) and commits them as one version. A commit that meanwhile removed a
-   * covered data file, or indexed it, makes the build start over (3 times); deletes and new
-   * writes in between are fine (new rows stay in the tail, deleted rows are filtered).
-   */
-  public IndexResult buildIndex() {
-    ctx.autoIndexer().await(name); // a pending background build indexes the same rows: join it
-    return buildIndexNow();
-  }
-
-  /** {@link #buildIndex()} without waiting for a background build (what the background build runs). */
-  IndexResult buildIndexNow() {
-    IndexBuilder builder = new IndexBuilder(ctx, name);
-    return Retries.onConflict(name, () -> {
-      SpaceState before = latest();
-      long started = System.nanoTime();
-      if (before.unindexedRows() == 0) {
-        return new IndexResult(before.version(), 0, 0, 0);
-      }
-      // tiered: once a few small builds pile up, the next build takes them in with the tail
-      List<String> merged = IndexPlans.smallBuilds(before, IndexPlans.MERGE_SMALL_BUILDS_AT);
-      IndexBuilder.Build build = builder.build(preview(before, IndexPlans.removing(merged)));
-      if (build.isEmpty()) {
-        return new IndexResult(before.version(), 0, 0, 0);
-      }
-      SpaceState after = commit(
-          s -> {
-            CommitPlan removal = IndexPlans.removing(merged).withOperation("buildIndex");
-            return removal.withIndexAddsOf(IndexPlans.add(preview(s, removal), build));
-          },
-          () -> builder.abort(build));
-      return new IndexResult(after.version(), build.partitions().size(), build.rows(), System.nanoTime() - started);
-    });
-  }
-
-  /** Compacts the buckets whose files {@code needsRewrite} selects; builds no index. */
-  private OptimizeResult compact(java.util.function.Predicate<List<LiveFile>> needsRewrite) {
-    Compactor compactor = new Compactor(ctx, name);
-    return Retries.onConflict(name, () -> {
-      SpaceState before = latest();
-      Compactor.Rewrite rewrite = compactor.rewrite(before, needsRewrite);
-      if (rewrite.inputs().isEmpty()) {
-        return new OptimizeResult(before.version(), 0, 0, 0);
-      }
-      SpaceState after =
-          commit(s -> Compactor.plan(s, rewrite), () -> FileBatchWriter.deleteQuietly(ctx, rewrite.written()));
-      return new OptimizeResult(after.version(), rewrite.inputs().size(), rewrite.written().size(), rewrite.liveRows());
-    });
-  }
-
-  /** Whether {@code state}'s unindexed tail passes a background-indexing threshold. */
-  private boolean needsBackgroundIndex(SpaceState state) {
-    long tail = state.unindexedRows();
-    if (tail < Math.max(1, ctx.settings().indexMinRows())) {
-      return false;
-    }
-    long rows = ctx.settings().indexAutoTailRows();
-    double fraction = ctx.settings().indexAutoTailFraction();
-    return (rows > 0 && tail >= rows) || (fraction > 0 && tail >= fraction * state.size());
-  }
-
   /** Waits until no background index build of this space is pending (see {@link AutoIndexer}). */
   public void awaitIndexed() {
     ctx.autoIndexer().await(name);
   }
 
-  /**
-   * Commits partitions built elsewhere (by Spark tasks, say) from one {@link IndexBuilder.Plan}
-   * as one version, if every data file they cover is still live and unindexed; otherwise deletes
-   * them and throws a {@link io.embeddinghub.CommitConflictException} (plan and build again).
-   */
-  public SpaceState commitIndexBuild(IndexBuilder.Build build) {
-    return commit(s -> IndexPlans.add(s, build), () -> new IndexBuilder(ctx, name).abort(build));
-  }
 
-  public io.embeddinghub.VacuumResult vacuum(java.time.Duration retention, io.embeddinghub.VacuumOptions options) {
-    return Vacuum.vacuumSpace(ctx, name, retention, options);
-  }
 
   private SpaceState commit(java.util.function.Function<SpaceState, CommitPlan> planner, Runnable onKnownFailure) {
     SpaceState next = committer.commit(state, planner, onKnownFailure);

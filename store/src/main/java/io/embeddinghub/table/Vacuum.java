@@ -36,11 +36,6 @@ import java.util.UUID;
 public final class Vacuum {
   private Vacuum() {}
 
-  public static VacuumResult vacuumSpace(HubContext ctx, String space, Duration retention, VacuumOptions options) {
-    Plan plan = plan(ctx, space, retention, options);
-    return plan.dryRun() ? plan.asDryRunResult() : delete(ctx, plan.files()).plus(new VacuumResult(0, 0, plan.versionsExpired()));
-  }
-
   /** An unreferenced file older than the retention: what a vacuum deletes. */
   public record Candidate(String path, long length) implements java.io.Serializable {}
 
@@ -98,20 +93,25 @@ public final class Vacuum {
     return new Plan(space, expired, unreferenced(ctx, space, referenced, cutoff), options.dryRun());
   }
 
-  /** Vacuums every space, and deletes what dropped spaces left behind that nothing references. */
-  public static VacuumResult vacuumHub(HubContext ctx, Duration retention, VacuumOptions options) {
+  /**
+   * The directories a vacuum of the whole hub visits (every space, and what dropped spaces left
+   * behind), after checking the retention once.
+   */
+  public static List<String> hubDirectories(HubContext ctx, Duration retention, VacuumOptions options) {
     checkRetention(ctx, retention, options);
-    VacuumResult total = new VacuumResult(0, 0, 0);
-    for (String dir : HubSpaces.directories(ctx.io())) {
-      if (new TransactionLog(ctx.io(), dir).exists()) {
-        total = total.plus(vacuumSpace(ctx, dir, retention, options));
-      } else {
-        long cutoff = ctx.nowMillis() - retention.toMillis();
-        List<Candidate> left = unreferenced(ctx, dir, referencedByOtherSpaces(ctx.io(), dir), cutoff);
-        total = total.plus(options.dryRun() ? new Plan(dir, 0, left, true).asDryRunResult() : delete(ctx, left));
-      }
+    return HubSpaces.directories(ctx.io());
+  }
+
+  /**
+   * Plans the vacuum of one directory of the hub: a space's ({@link #plan}), or, for what a dropped
+   * space left, the files nothing references.
+   */
+  public static Plan planDirectory(HubContext ctx, String dir, Duration retention, VacuumOptions options) {
+    if (new TransactionLog(ctx.io(), dir).exists()) {
+      return plan(ctx, dir, retention, options);
     }
-    return total;
+    long cutoff = ctx.nowMillis() - retention.toMillis();
+    return new Plan(dir, 0, unreferenced(ctx, dir, referencedByOtherSpaces(ctx.io(), dir), cutoff), options.dryRun());
   }
 
   private static void checkRetention(HubContext ctx, Duration retention, VacuumOptions options) {

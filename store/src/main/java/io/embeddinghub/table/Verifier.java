@@ -87,16 +87,6 @@ public final class Verifier {
     }
   }
 
-  /** Plan, check every file here, one at a time, and combine. */
-  public static VerifyResult verify(HubContext ctx, String space, long version) {
-    Plan plan = plan(ctx, space, version);
-    VerifyResult result = plan.logResult();
-    for (FileCheck f : plan.files()) {
-      result = result.plus(check(ctx, plan.space(), f));
-    }
-    return result;
-  }
-
   /**
    * Reads the log of {@code space} up to {@code version} ({@link #LATEST}, {@link #ALL} or a
    * retained version number) and lists the files the checked versions reference.

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * names a type of the store's internal packages in its signature (generic arguments included),
  * so an engine that compiles against it never reaches an internal type, even without importing
  * one. Allowed: the public API ({@code io.embeddinghub}), the engine API itself, the JDK and
- * Hadoop's {@code Configuration}.
+ * Hadoop's {@code Configuration}. One class is exempt: {@code EmbeddedApi}, through which the
+ * public API runs the jobs on its own internal state.
  */
 class EngineApiSurfaceTest {
   private static final JavaClasses ENGINE = new ClassFileImporter()
@@ -49,10 +50,13 @@ class EngineApiSurfaceTest {
     }
   }
 
+  /** The embedded API's bridge to the jobs, the one class allowed to name internal types. */
+  private static final String EMBEDDED_BRIDGE = "io.embeddinghub.engine.EmbeddedApi";
+
   static List<String> leaks(JavaClasses classes) {
     Set<String> out = new TreeSet<>();
     for (JavaClass c : classes) {
-      if (!isPublic(c.getModifiers())) {
+      if (!isPublic(c.getModifiers()) || c.getName().equals(EMBEDDED_BRIDGE)) {
         continue;
       }
       for (JavaMember m : c.getMembers()) {
