@@ -77,7 +77,11 @@ public final class PartitionBuildDriver {
       }
     }
     float[] recall = written.recallAtEf();
-    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve(written.path())));
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(dir.resolve(written.path())), sha)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream()); // streamed: the file is as large as the partition
+    }
+    byte[] digest = sha.digest();
     System.out.printf("OK rows=%d dims=%d vectorBytes=%d heap=%d poolPeaks=%d seconds=%.1f recall@ef64=%.4f size=%d sha=%s%n",
         rows, dims, 4L * rows * dims, Runtime.getRuntime().maxMemory(), poolPeaks, seconds,
         recall == null ? Float.NaN : recall[5], written.sizeBytes(), java.util.HexFormat.of().formatHex(digest, 0, 8));
