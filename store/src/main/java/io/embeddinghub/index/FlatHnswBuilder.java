@@ -42,42 +42,67 @@ public final class FlatHnswBuilder implements GraphBuilder {
     if (n == 0) {
       return HnswGraph.empty();
     }
+    return construct(preparedRows, dimensions, metric, params, threads, n).toGraph(null);
+  }
+
+  /**
+   * The graph renumbered in breadth-first order straight from the construction state: its link
+   * lists are renumbered and compacted where they were built, so no second copy of the graph is
+   * ever held (see {@link BuildMemory}).
+   */
+  @Override
+  public Ordered buildInBreadthFirstOrder(
+      float[] preparedRows, int dimensions, Metric metric, IndexParams params, int threads) {
+    int n = preparedRows.length / dimensions;
+    if (n == 0) {
+      return new Ordered(HnswGraph.empty(), new int[0]);
+    }
+    Construction c = construct(preparedRows, dimensions, metric, params, threads, n);
+    int[] order = c.breadthFirstOrder();
+    return new Ordered(c.toGraph(order), order);
+  }
+
+  /** Inserts every row; the per-thread scratch is gone when this returns. */
+  private static Construction construct(
+      float[] preparedRows, int dimensions, Metric metric, IndexParams params, int threads, int n) {
     Construction c = new Construction(preparedRows, dimensions, metric, params, n);
-    c.insert(0);
+    c.insert(0, null);
     int workers = Math.max(1, Math.min(threads, n / 1000 + 1));
     if (workers == 1) {
+      Scratch s = new Scratch(n, c.maxM0);
       for (int node = 1; node < n; node++) {
-        c.insert(node);
+        c.insert(node, s);
       }
-    } else {
-      AtomicInteger next = new AtomicInteger(1);
-      ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-        Thread t = new Thread(r, "hnsw-build");
-        t.setDaemon(true);
-        return t;
-      });
-      try {
-        List<Future<?>> running = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-          running.add(pool.submit(() -> {
-            for (int node = next.getAndIncrement(); node < n; node = next.getAndIncrement()) {
-              c.insert(node);
-            }
-          }));
-        }
-        for (Future<?> f : running) {
-          f.get();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while building an HNSW graph", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException("HNSW build failed: " + e.getCause(), e.getCause());
-      } finally {
-        pool.shutdownNow();
-      }
+      return c;
     }
-    return c.toGraph();
+    AtomicInteger next = new AtomicInteger(1);
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "hnsw-build");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        running.add(pool.submit(() -> {
+          Scratch s = new Scratch(n, c.maxM0); // the worker's own, unreachable when it ends
+          for (int node = next.getAndIncrement(); node < n; node = next.getAndIncrement()) {
+            c.insert(node, s);
+          }
+        }));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while building an HNSW graph", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("HNSW build failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    return c;
   }
 
   /** The graph under construction: link lists as {@code [count, ids...]} slots. */
@@ -89,14 +114,14 @@ public final class FlatHnswBuilder implements GraphBuilder {
     private final int maxM0;
     private final int efConstruction;
     private final int n;
-    private final int[] levels;
+    private final byte[] levels; // at most 53 (m = 2): a byte each
+    /** Layer 0: {@code n} slots of {@code (maxM0 + 1)} ints; renumbered and compacted in place by {@link #toGraph}. */
     private final int[] links0;
     private final int[][] upper; // upper[node]: (levels[node]) slots of (m + 1) ints
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     private final ReentrantLock global = new ReentrantLock();
     private volatile int entryPoint = -1;
     private volatile int maxLevel = -1;
-    private final ThreadLocal<Scratch> scratch;
 
     Construction(float[] rows, int dims, Metric metric, IndexParams params, int n) {
       this.rows = rows;
@@ -106,13 +131,13 @@ public final class FlatHnswBuilder implements GraphBuilder {
       this.maxM0 = 2 * params.m();
       this.efConstruction = Math.max(params.efConstruction(), params.m());
       this.n = n;
-      this.levels = new int[n];
+      this.levels = new byte[n];
       SplittableRandom random = new SplittableRandom(SEED);
       double ml = 1 / Math.log(Math.max(2, m));
       for (int i = 0; i < n; i++) {
-        levels[i] = (int) (-Math.log(1 - random.nextDouble()) * ml);
+        levels[i] = (byte) Math.min(Byte.MAX_VALUE, (int) (-Math.log(1 - random.nextDouble()) * ml));
       }
-      this.links0 = new int[n * (maxM0 + 1)];
+      this.links0 = new int[Math.multiplyExact(n, maxM0 + 1)];
       this.upper = new int[n][];
       for (int i = 0; i < n; i++) {
         if (levels[i] > 0) {
@@ -122,7 +147,6 @@ public final class FlatHnswBuilder implements GraphBuilder {
       for (int i = 0; i < LOCK_STRIPES; i++) {
         locks[i] = new ReentrantLock();
       }
-      this.scratch = ThreadLocal.withInitial(() -> new Scratch(n, maxM0));
     }
 
     private float distance(int a, int b) {
@@ -160,7 +184,8 @@ public final class FlatHnswBuilder implements GraphBuilder {
       }
     }
 
-    void insert(int node) {
+    /** Inserts {@code node} ({@code s} may be null for the first node only). */
+    void insert(int node, Scratch s) {
       int level = levels[node];
       boolean newTop = level > maxLevel;
       if (newTop) {
@@ -175,7 +200,6 @@ public final class FlatHnswBuilder implements GraphBuilder {
         int current = entryPoint;
         int top = maxLevel;
         boolean raises = level > top; // only possible while holding the global lock
-        Scratch s = scratch.get();
         float currentDistance = distance(node, current);
         for (int lc = top; lc > level; lc--) {
           boolean changed = true;
@@ -354,14 +378,70 @@ public final class FlatHnswBuilder implements GraphBuilder {
       }
     }
 
-    HnswGraph toGraph() {
-      int[] offsets0 = new int[n + 1];
-      for (int i = 0; i < n; i++) {
-        offsets0[i + 1] = offsets0[i] + links0[i * (maxM0 + 1)];
+    /**
+     * Layer 0 in breadth-first order from the entry point (then any unreached nodes, lowest id
+     * first): {@link HnswGraph#breadthFirstOrder()} of the graph {@code toGraph(null)} returns.
+     */
+    int[] breadthFirstOrder() {
+      int stride = maxM0 + 1;
+      int[] order = new int[n];
+      long[] seen = new long[(n + 63) >>> 6];
+      int head = 0;
+      int tail = 0;
+      int scan = 0;
+      for (int start = entryPoint; tail < n; ) {
+        seen[start >>> 6] |= 1L << start;
+        order[tail++] = start;
+        while (head < tail) {
+          int node = order[head++];
+          int off = node * stride;
+          for (int j = off + 1, end = off + 1 + links0[off]; j < end; j++) {
+            int next = links0[j];
+            if ((seen[next >>> 6] & (1L << next)) == 0) {
+              seen[next >>> 6] |= 1L << next;
+              order[tail++] = next;
+            }
+          }
+        }
+        while (scan < n && (seen[scan >>> 6] & (1L << scan)) != 0) {
+          scan++;
+        }
+        start = scan;
       }
-      int[] neighbors0 = new int[offsets0[n]];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(links0, i * (maxM0 + 1) + 1, neighbors0, offsets0[i], offsets0[i + 1] - offsets0[i]);
+      return order;
+    }
+
+    /**
+     * The flat graph, with node {@code order[i]} renamed {@code i} (as {@link
+     * HnswGraph#renumbered} would), or in construction order when {@code order} is null. Layer 0
+     * is renumbered, permuted and compacted inside {@link #links0}, which becomes the graph's
+     * neighbour array (its tail past the last offset unused): the construction state is never
+     * held twice. This construction is unusable afterwards.
+     */
+    HnswGraph toGraph(int[] order) {
+      int stride = maxM0 + 1;
+      int[] oldToNew = null;
+      if (order != null) {
+        oldToNew = new int[n];
+        for (int i = 0; i < n; i++) {
+          oldToNew[order[i]] = i;
+        }
+        for (int node = 0; node < n; node++) { // ids renamed
+          int off = node * stride;
+          for (int j = off + 1, end = off + 1 + links0[off]; j < end; j++) {
+            links0[j] = oldToNew[links0[j]];
+          }
+        }
+        permuteSlots(links0, stride, order);
+      }
+      int[] offsets0 = new int[n + 1];
+      int write = 0;
+      for (int i = 0; i < n; i++) { // compacted forwards: the write position never passes the read one
+        int off = i * stride;
+        int count = links0[off];
+        System.arraycopy(links0, off + 1, links0, write, count);
+        write += count;
+        offsets0[i + 1] = write;
       }
       int top = maxLevel;
       int[][] levelNodes = new int[top][];
@@ -377,23 +457,57 @@ public final class FlatHnswBuilder implements GraphBuilder {
         int[] nodes = new int[count];
         int[] offsets = new int[count + 1];
         int s = 0;
-        for (int i = 0; i < n; i++) {
-          if (levels[i] >= level) {
+        for (int i = 0; i < n; i++) { // ascending new ids
+          int old = order == null ? i : order[i];
+          if (levels[old] >= level) {
             nodes[s] = i;
-            offsets[s + 1] = offsets[s] + upper[i][(level - 1) * (m + 1)];
+            offsets[s + 1] = offsets[s] + upper[old][(level - 1) * (m + 1)];
             s++;
           }
         }
         int[] neighbors = new int[offsets[count]];
         for (int j = 0; j < count; j++) {
-          int[] a = upper[nodes[j]];
-          System.arraycopy(a, (level - 1) * (m + 1) + 1, neighbors, offsets[j], offsets[j + 1] - offsets[j]);
+          int[] a = upper[order == null ? nodes[j] : order[nodes[j]]];
+          int from = (level - 1) * (m + 1) + 1;
+          int len = offsets[j + 1] - offsets[j];
+          for (int k = 0; k < len; k++) {
+            int id = a[from + k];
+            neighbors[offsets[j] + k] = oldToNew == null ? id : oldToNew[id];
+          }
         }
         levelNodes[level - 1] = nodes;
         levelOffsets[level - 1] = offsets;
         levelNeighbors[level - 1] = neighbors;
       }
-      return new HnswGraph(n, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors);
+      int entry = oldToNew == null ? entryPoint : oldToNew[entryPoint];
+      return HnswGraph.withSpareCapacity(n, entry, offsets0, links0, levelNodes, levelOffsets, levelNeighbors);
+    }
+  }
+
+  /**
+   * Permutes fixed-size slots in place: slot {@code i} becomes the old slot {@code order[i]}
+   * (cycle by cycle, one slot of scratch and a bit per slot).
+   */
+  static void permuteSlots(int[] a, int stride, int[] order) {
+    int n = order.length;
+    long[] done = new long[(n + 63) >>> 6];
+    int[] held = new int[stride];
+    for (int start = 0; start < n; start++) {
+      if ((done[start >>> 6] & (1L << start)) != 0) {
+        continue;
+      }
+      System.arraycopy(a, start * stride, held, 0, stride);
+      int i = start;
+      while (true) {
+        done[i >>> 6] |= 1L << i;
+        int from = order[i];
+        if (from == start) {
+          System.arraycopy(held, 0, a, i * stride, stride);
+          break;
+        }
+        System.arraycopy(a, from * stride, a, i * stride, stride);
+        i = from;
+      }
     }
   }
 

@@ -6,7 +6,9 @@ import java.util.Arrays;
  * An HNSW graph as flat arrays over node ids {@code 0..size-1}: layer 0 in CSR form (offsets and
  * neighbour ids), and for each upper level the ascending ids of the nodes on it with their own
  * CSR adjacency. Immutable; validated on construction, so a graph read from a file can never send
- * a search out of bounds.
+ * a search out of bounds. A graph just built may hold its layer-0 neighbours at the start of a
+ * larger array ({@link #withSpareCapacity}: the builder's own, renumbered in place, rather than
+ * a copy); only {@code offsets0[size]} of them are links.
  */
 public final class HnswGraph {
   private final int size;
@@ -25,6 +27,12 @@ public final class HnswGraph {
   public HnswGraph(
       int size, int entryPoint, int[] offsets0, int[] neighbors0,
       int[][] levelNodes, int[][] levelOffsets, int[][] levelNeighbors) {
+    this(size, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors, false);
+  }
+
+  private HnswGraph(
+      int size, int entryPoint, int[] offsets0, int[] neighbors0,
+      int[][] levelNodes, int[][] levelOffsets, int[][] levelNeighbors, boolean spare) {
     this.size = size;
     this.entryPoint = entryPoint;
     this.offsets0 = offsets0;
@@ -32,7 +40,7 @@ public final class HnswGraph {
     this.levelNodes = levelNodes;
     this.levelOffsets = levelOffsets;
     this.levelNeighbors = levelNeighbors;
-    validate();
+    validate(spare);
     int degree = 0;
     for (int i = 0; i < size; i++) {
       degree = Math.max(degree, offsets0[i + 1] - offsets0[i]);
@@ -40,16 +48,26 @@ public final class HnswGraph {
     this.maxDegree0 = degree;
   }
 
+  /**
+   * A graph whose layer-0 neighbours are the first {@code offsets0[size]} ints of
+   * {@code neighbors0}, the rest unused (so a builder need not copy its arrays to trim them).
+   */
+  static HnswGraph withSpareCapacity(
+      int size, int entryPoint, int[] offsets0, int[] neighbors0,
+      int[][] levelNodes, int[][] levelOffsets, int[][] levelNeighbors) {
+    return new HnswGraph(size, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors, true);
+  }
+
   /** The graph of no rows. */
   public static HnswGraph empty() {
     return new HnswGraph(0, -1, new int[1], new int[0], new int[0][], new int[0][], new int[0][]);
   }
 
-  private void validate() {
+  private void validate(boolean spare) {
     if (size < 0 || (size == 0 ? entryPoint != -1 : entryPoint < 0 || entryPoint >= size)) {
       throw new IllegalArgumentException("entry point " + entryPoint + " is not a node of a graph of " + size);
     }
-    checkCsr("level 0", size, offsets0, neighbors0);
+    checkCsr("level 0", size, offsets0, neighbors0, spare);
     if (levelNodes.length != levelOffsets.length || levelNodes.length != levelNeighbors.length) {
       throw new IllegalArgumentException("upper level arrays disagree on the number of levels");
     }
@@ -60,15 +78,16 @@ public final class HnswGraph {
           throw new IllegalArgumentException("level " + (l + 1) + " node list is not ascending node ids");
         }
       }
-      checkCsr("level " + (l + 1), nodes.length, levelOffsets[l], levelNeighbors[l]);
+      checkCsr("level " + (l + 1), nodes.length, levelOffsets[l], levelNeighbors[l], false);
     }
     if (size > 0 && maxLevel() > 0 && Arrays.binarySearch(levelNodes[maxLevel() - 1], entryPoint) < 0) {
       throw new IllegalArgumentException("entry point " + entryPoint + " is not on the top level " + maxLevel());
     }
   }
 
-  private void checkCsr(String what, int rows, int[] offsets, int[] neighbors) {
-    if (offsets.length != rows + 1 || offsets[0] != 0 || offsets[rows] != neighbors.length) {
+  private void checkCsr(String what, int rows, int[] offsets, int[] neighbors, boolean spare) {
+    if (offsets.length != rows + 1 || offsets[0] != 0
+        || (spare ? offsets[rows] > neighbors.length : offsets[rows] != neighbors.length)) {
       throw new IllegalArgumentException(what + " adjacency offsets do not match its " + rows + " nodes");
     }
     for (int i = 0; i < rows; i++) {
@@ -76,7 +95,8 @@ public final class HnswGraph {
         throw new IllegalArgumentException(what + " adjacency offsets decrease at node " + i);
       }
     }
-    for (int n : neighbors) {
+    for (int j = 0, end = offsets[rows]; j < end; j++) {
+      int n = neighbors[j];
       if (n < 0 || n >= size) {
         throw new IllegalArgumentException(what + " links to node " + n + ", outside 0.." + (size - 1));
       }
@@ -106,6 +126,7 @@ public final class HnswGraph {
     return offsets0;
   }
 
+  /** Layer-0 neighbours: the first {@code offsets0()[size()]} ints (more when built with spare capacity). */
   int[] neighbors0() {
     return neighbors0;
   }
@@ -129,14 +150,14 @@ public final class HnswGraph {
 
   /** Number of links stored (all levels). */
   public long edges() {
-    long edges = neighbors0.length;
+    long edges = offsets0[size];
     for (int[] n : levelNeighbors) {
       edges += n.length;
     }
     return edges;
   }
 
-  /** Approximate heap bytes. */
+  /** Approximate heap bytes (spare capacity included). */
   public long memoryBytes() {
     long bytes = 4L * (offsets0.length + neighbors0.length);
     for (int l = 0; l < levelNodes.length; l++) {
@@ -155,7 +176,7 @@ public final class HnswGraph {
       oldToNew[newToOld[i]] = i;
     }
     int[] off = new int[size + 1];
-    int[] nb = new int[neighbors0.length];
+    int[] nb = new int[offsets0[size]];
     for (int i = 0; i < size; i++) {
       int old = newToOld[i];
       int from = offsets0[old];
@@ -171,18 +192,16 @@ public final class HnswGraph {
     int[][] nbs = new int[levels][];
     for (int l = 0; l < levels; l++) {
       int count = levelNodes[l].length;
-      Integer[] order = new Integer[count];
-      for (int s = 0; s < count; s++) {
-        order[s] = s;
-      }
       int[] oldNodes = levelNodes[l];
-      Arrays.sort(order, (a, b) -> Integer.compare(oldToNew[oldNodes[a]], oldToNew[oldNodes[b]]));
       nodes[l] = new int[count];
+      for (int s = 0; s < count; s++) {
+        nodes[l][s] = oldToNew[oldNodes[s]];
+      }
+      Arrays.sort(nodes[l]); // the level's nodes by new id
       offs[l] = new int[count + 1];
       nbs[l] = new int[levelNeighbors[l].length];
       for (int s = 0; s < count; s++) {
-        int oldSlot = order[s];
-        nodes[l][s] = oldToNew[oldNodes[oldSlot]];
+        int oldSlot = Arrays.binarySearch(oldNodes, newToOld[nodes[l][s]]);
         int from = levelOffsets[l][oldSlot];
         int to = levelOffsets[l][oldSlot + 1];
         offs[l][s + 1] = offs[l][s] + (to - from);

@@ -93,7 +93,7 @@ public final class IndexFile {
       writeInts(out, p.keyOffsets());
       out.write(p.keyBytes());
       writeInts(out, g.offsets0());
-      writeInts(out, g.neighbors0());
+      writeInts(out, g.neighbors0(), g.offsets0()[g.size()]); // a graph just built may have spare capacity
       for (int level = 1; level <= g.maxLevel(); level++) {
         out.writeInt(g.levelNodes(level).length);
         writeInts(out, g.levelNodes(level));
@@ -230,9 +230,14 @@ public final class IndexFile {
   }
 
   private static void writeInts(DataOutputStream out, int[] values) throws IOException {
+    writeInts(out, values, values.length);
+  }
+
+  /** The first {@code count} of {@code values}. */
+  private static void writeInts(DataOutputStream out, int[] values, int count) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-    for (int i = 0; i < values.length; ) {
-      int n = Math.min(values.length - i, CHUNK / 4);
+    for (int i = 0; i < count; ) {
+      int n = Math.min(count - i, CHUNK / 4);
       buf.clear();
       buf.asIntBuffer().put(values, i, n);
       out.write(buf.array(), 0, 4 * n);

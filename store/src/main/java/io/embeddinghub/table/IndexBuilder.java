@@ -19,7 +19,6 @@ import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -156,9 +155,14 @@ public final class IndexBuilder {
    * it (a build then splits into more partitions instead of running out of memory).
    */
   static long partitionBytes(SpaceSpec spec, long taskBytes) {
-    long fits = BuildMemory.maxRowsFor(taskBytes, spec.dimensions(), spec.indexParams()) * 4L * spec.dimensions();
-    return Math.max(4L * spec.dimensions(), Math.min(spec.indexParams().partitionBytes(), fits));
+    // the estimate counts the JVM's own baseline (FIXED), which the task budget leaves as headroom
+    long rows = BuildMemory.maxRowsFor(taskBytes + BuildMemory.FIXED, spec.dimensions(), spec.indexParams());
+    long fits = Math.max(MIN_PARTITION_ROWS, rows) * 4L * spec.dimensions();
+    return Math.min(spec.indexParams().partitionBytes(), fits);
   }
+
+  /** Fewest rows a partition is cut to, however small the budget: smaller graphs cost more than they save. */
+  private static final long MIN_PARTITION_ROWS = 1024;
 
   /** A centroid whose share of the sample estimates more than this many target partitions of rows gets several. */
   static final double SPLIT_ABOVE = 1.5;
@@ -499,27 +503,39 @@ public final class IndexBuilder {
     return new PartitionRows(files, vectors, rowFile, rowPosition, keys);
   }
 
+  /**
+   * Builds and writes one partition from {@code rows}, which it consumes: its vectors are prepared
+   * and permuted in place, its row references permuted in place, its keys cleared once encoded.
+   * Nothing of the vectors or the graph is held twice (io.embeddinghub.index.BuildMemory).
+   */
   private IndexPartition writePartition(
       SpaceSpec spec, String build, int partition, float[] centroid, PartitionRows rows, float[] routingRecall) {
     int dims = spec.dimensions();
     Metric metric = spec.metric();
     List<String> files = rows.files();
-    float[] vectors = rows.vectors();
-    int[] rowFile = rows.rowFile();
-    int[] rowPosition = rows.rowPosition();
-    String[] keys = rows.keys();
     int count = rows.count();
-    float[] prepared = IndexedRows.prepare(vectors, dims, metric);
+    // keys as UTF-8 at once: a String a key costs several times its bytes while the graph is built
+    int[] keyOffsets = keyOffsets(rows.keys());
+    byte[] keyBytes = keyBytes(rows.keys(), keyOffsets);
+    java.util.Arrays.fill(rows.keys(), null);
+    float[] prepared = prepareInPlace(rows.vectors(), dims, metric);
     IndexParams params = spec.indexParams();
-    HnswGraph graph = graphs.build(prepared, dims, metric, params, ctx.settings().indexBuildThreads());
+    GraphBuilder.Ordered built =
+        graphs.buildInBreadthFirstOrder(prepared, dims, metric, params, ctx.settings().indexBuildThreads());
     ctx.countGraphBuild();
-    int[] order = graph.breadthFirstOrder();
-    FlatHnswIndex flat = new FlatHnswIndex(graph.renumbered(order), permuteRows(prepared, order, dims), dims, metric);
+    int[] order = built.order();
+    permuteRows(prepared, order, dims);
+    permute(rows.rowFile(), order);
+    permute(rows.rowPosition(), order);
+    int[] orderedKeyOffsets = permutedOffsets(keyOffsets, order);
+    keyBytes = permutedBytes(keyBytes, keyOffsets, orderedKeyOffsets, order);
+    FlatHnswIndex flat = new FlatHnswIndex(built.graph(), prepared, dims, metric);
+    built = null;
+    order = null;
     RecallSample sample = RecallSample.compute(flat, dims, metric == Metric.L2);
     PartitionIndex index = new PartitionIndex(
         flat, metric, dims, params.m(), params.efConstruction(), graphs.name() + " " + graphs.version(),
-        files, permute(rowFile, order), permute(rowPosition, order), keyOffsets(keys, order), keyBytes(keys, order),
-        centroid, sample);
+        files, rows.rowFile(), rows.rowPosition(), orderedKeyOffsets, keyBytes, centroid, sample);
     // a unique name per attempt: a retried or speculative task never collides with an earlier one
     String path = spaceDir + "/index/" + build + "-" + String.format("%05d", partition) + "-"
         + UUID.randomUUID().toString().substring(0, 8) + IndexFile.EXTENSION;
@@ -534,35 +550,127 @@ public final class IndexBuilder {
     return new IndexPartition(path, build, count, size, files.size(), centroid, sample.recallCurve(flat, dims), routingRecall);
   }
 
-  private static float[] permuteRows(float[] rows, int[] order, int dims) {
-    float[] out = new float[rows.length];
-    for (int i = 0; i < order.length; i++) {
-      System.arraycopy(rows, order[i] * dims, out, i * dims, dims);
+  /**
+   * {@link IndexedRows#prepare} without the copy: cosine rows are scaled to unit length where they
+   * are (the same arithmetic, so the same floats).
+   */
+  private static float[] prepareInPlace(float[] rows, int dims, Metric metric) {
+    if (metric != Metric.COSINE) {
+      return IndexedRows.prepare(rows, dims, metric); // the array itself
     }
-    return out;
+    for (int offset = 0; offset < rows.length; offset += dims) {
+      double norm = 0;
+      for (int i = 0; i < dims; i++) {
+        norm += (double) rows[offset + i] * rows[offset + i];
+      }
+      double scale = norm == 0 ? 0 : 1.0 / Math.sqrt(norm);
+      for (int i = 0; i < dims; i++) {
+        rows[offset + i] = (float) (rows[offset + i] * scale);
+      }
+    }
+    return rows;
   }
 
-  private static int[] permute(int[] values, int[] order) {
-    int[] out = new int[values.length];
-    for (int i = 0; i < order.length; i++) {
-      out[i] = values[order[i]];
+  /** Permutes rows of {@code dims} floats in place: row {@code i} becomes the old row {@code order[i]}. */
+  private static void permuteRows(float[] rows, int[] order, int dims) {
+    long[] done = new long[(order.length + 63) >>> 6];
+    float[] held = new float[dims];
+    for (int start = 0; start < order.length; start++) {
+      if ((done[start >>> 6] & (1L << start)) != 0) {
+        continue;
+      }
+      System.arraycopy(rows, start * dims, held, 0, dims);
+      for (int i = start; ; ) {
+        done[i >>> 6] |= 1L << i;
+        int from = order[i];
+        if (from == start) {
+          System.arraycopy(held, 0, rows, i * dims, dims);
+          break;
+        }
+        System.arraycopy(rows, from * dims, rows, i * dims, dims);
+        i = from;
+      }
     }
-    return out;
   }
 
-  private static int[] keyOffsets(String[] keys, int[] order) {
+  /** Permutes {@code values} in place: value {@code i} becomes the old value {@code order[i]}. */
+  private static void permute(int[] values, int[] order) {
+    long[] done = new long[(order.length + 63) >>> 6];
+    for (int start = 0; start < order.length; start++) {
+      if ((done[start >>> 6] & (1L << start)) != 0) {
+        continue;
+      }
+      int held = values[start];
+      for (int i = start; ; ) {
+        done[i >>> 6] |= 1L << i;
+        int from = order[i];
+        if (from == start) {
+          values[i] = held;
+          break;
+        }
+        values[i] = values[from];
+        i = from;
+      }
+    }
+  }
+
+  /** Offsets of the keys' UTF-8 bytes laid end to end ({@code keys.length + 1}). */
+  private static int[] keyOffsets(String[] keys) {
     int[] offsets = new int[keys.length + 1];
-    for (int i = 0; i < order.length; i++) {
-      offsets[i + 1] = offsets[i] + keys[order[i]].getBytes(StandardCharsets.UTF_8).length;
+    for (int i = 0; i < keys.length; i++) {
+      offsets[i + 1] = Math.addExact(offsets[i], utf8Length(keys[i]));
     }
     return offsets;
   }
 
-  private static byte[] keyBytes(String[] keys, int[] order) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i : order) {
-      out.writeBytes(keys[i].getBytes(StandardCharsets.UTF_8));
+  /** The keys' UTF-8 bytes end to end, into an array of exactly their size. */
+  private static byte[] keyBytes(String[] keys, int[] offsets) {
+    byte[] out = new byte[offsets[keys.length]];
+    for (int i = 0; i < keys.length; i++) {
+      byte[] utf8 = keys[i].getBytes(StandardCharsets.UTF_8);
+      if (utf8.length != offsets[i + 1] - offsets[i]) {
+        throw new IllegalStateException("UTF-8 length of key " + i + " miscounted");
+      }
+      System.arraycopy(utf8, 0, out, offsets[i], utf8.length);
     }
-    return out.toByteArray();
+    return out;
   }
+
+  private static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes += 1; // a lone surrogate: getBytes writes '?'
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  /** Offsets of variable-length items laid out in {@code order}. */
+  private static int[] permutedOffsets(int[] offsets, int[] order) {
+    int[] out = new int[offsets.length];
+    for (int i = 0; i < order.length; i++) {
+      out[i + 1] = out[i] + offsets[order[i] + 1] - offsets[order[i]];
+    }
+    return out;
+  }
+
+  private static byte[] permutedBytes(byte[] bytes, int[] offsets, int[] newOffsets, int[] order) {
+    byte[] out = new byte[bytes.length];
+    for (int i = 0; i < order.length; i++) {
+      System.arraycopy(bytes, offsets[order[i]], out, newOffsets[i], newOffsets[i + 1] - newOffsets[i]);
+    }
+    return out;
+  }
+
 }

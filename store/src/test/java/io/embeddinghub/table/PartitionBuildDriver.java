@@ -1,0 +1,112 @@
+package io.embeddinghub.table;
+
+import io.embeddinghub.HubProperties;
+import io.embeddinghub.IndexParams;
+import io.embeddinghub.Metric;
+import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.io.HadoopFileIO;
+import io.embeddinghub.log.DataFile;
+import io.embeddinghub.log.DeletionVector;
+import io.embeddinghub.log.IndexPartition;
+import io.embeddinghub.log.LiveFile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Builds one index partition of {@code rows} x {@code dims} clustered random vectors through
+ * {@link IndexBuilder#buildRoutedPartition} (the build a task runs: vectors, keys and row
+ * references in memory, graph, recall sample, file) and prints one line
+ * {@code OK rows=.. dims=.. vectorBytes=.. heap=.. seconds=.. recall=..}, or dies of an
+ * OutOfMemoryError. Run it in JVMs of decreasing {@code -Xmx} to find the heap one partition
+ * build needs ({@code BuildMemoryTest}, and by hand for the figures in {@link
+ * io.embeddinghub.index.BuildMemory}).
+ *
+ * <p>Arguments: work directory, rows, dims, [metric id (l2), [m (16), [efConstruction (200),
+ * [threads (2)]]]].
+ */
+public final class PartitionBuildDriver {
+  private static final int CLUSTERS = 64;
+
+  private PartitionBuildDriver() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int rows = Integer.parseInt(args[1]);
+    int dims = Integer.parseInt(args[2]);
+    Metric metric = args.length > 3 ? Metric.parse(args[3]) : Metric.L2;
+    int m = args.length > 4 ? Integer.parseInt(args[4]) : 16;
+    int efConstruction = args.length > 5 ? Integer.parseInt(args[5]) : 200;
+    int threads = args.length > 6 ? Integer.parseInt(args[6]) : 2;
+    Files.createDirectories(dir.resolve("space/index"));
+
+    // the rows as a task holds them: flat vectors, keys, tail file numbers and positions
+    float[] vectors = clustered(rows, dims, 42);
+    String[] keys = new String[rows];
+    int[] tailFile = new int[rows];
+    int[] positions = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      keys[i] = String.format("key-%09d", i);
+      positions[i] = i;
+    }
+
+    Configuration conf = new Configuration();
+    conf.setInt(HubProperties.INDEX_BUILD_THREADS, threads);
+    conf.setLong(HubProperties.INDEX_CACHE_MAX_BYTES, 1); // the build's own peak, not the cache's
+    HubContext ctx = new HubContext(new HadoopFileIO(dir.toUri(), conf), conf);
+    SpaceSpec spec = SpaceSpec.builder("space", dims).metric(metric)
+        .indexParams(new IndexParams(m, efConstruction, 64)).build();
+    DataFile file = new DataFile("space/data/bucket=0000/f.parquet", 0, rows, 1, keys[0], keys[rows - 1], null);
+    float[] centroid = new float[dims];
+    IndexBuilder.Plan plan = new IndexBuilder.Plan("build", spec, List.of(new LiveFile(file, DeletionVector.EMPTY)),
+        rows, new float[][] {centroid}, new int[] {0, 1}, null);
+
+    long started = System.nanoTime();
+    IndexPartition written = new IndexBuilder(ctx, "space")
+        .buildRoutedPartition(plan, 0, tailFile, positions, keys, vectors);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    long poolPeaks = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        poolPeaks += pool.getPeakUsage().getUsed();
+      }
+    }
+    float[] recall = written.recallAtEf();
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(dir.resolve(written.path())), sha)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream()); // streamed: the file is as large as the partition
+    }
+    byte[] digest = sha.digest();
+    System.out.printf("OK rows=%d dims=%d vectorBytes=%d heap=%d poolPeaks=%d seconds=%.1f recall@ef64=%.4f size=%d sha=%s%n",
+        rows, dims, 4L * rows * dims, Runtime.getRuntime().maxMemory(), poolPeaks, seconds,
+        recall == null ? Float.NaN : recall[5], written.sizeBytes(), java.util.HexFormat.of().formatHex(digest, 0, 8));
+  }
+
+  /** Gaussian clusters: {@value #CLUSTERS} centres in [-1, 1]^d, rows around them (sigma 0.25). */
+  static float[] clustered(int rows, int dims, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] centres = new float[CLUSTERS * dims];
+    for (int i = 0; i < centres.length; i++) {
+      centres[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    float[] out = new float[Math.multiplyExact(rows, dims)];
+    for (int r = 0; r < rows; r++) {
+      int c = random.nextInt(CLUSTERS);
+      for (int j = 0; j < dims; j++) {
+        out[r * dims + j] = centres[c * dims + j] + (float) (gaussian(random) * 0.25);
+      }
+    }
+    return out;
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u = 1 - random.nextDouble();
+    double v = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+}
