@@ -95,7 +95,14 @@ final class SparkBatchWrite implements BatchWrite {
    */
   private void afterWrite(Snapshot written) {
     long started = System.nanoTime();
-    AfterWrite.Result r = AfterWrite.apply(SparkJobRunner.active(target.hub()), written, target.indexing());
+    AfterWrite.Result r;
+    try {
+      r = AfterWrite.apply(SparkJobRunner.active(target.hub()), written, target.indexing());
+    } catch (RuntimeException e) { // the write is committed: report it as done, whatever follows it
+      LOG.warn("The write of version {} to space '{}' is committed; what follows it failed: {}",
+          written.version(), target.space(), e.toString());
+      return;
+    }
     if (r.indexed() != null || r.compacted() != null) {
       LOG.info("After the write of version {} to space '{}': {} {} in {} ms", written.version(), target.space(),
           r.compacted() == null ? "" : r.compacted(), r.indexed() == null ? "" : r.indexed(),

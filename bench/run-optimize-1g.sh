@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Issue #22: optimize of a one-bucket 2,000,000 x 128-d space (1 GB of floats) in a 1 GB heap at
+# default settings. Usage: bench/run-optimize-1g.sh [rows] [dims] [heap]; prints one table row.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-2000000}; dims=${2:-128}; heap=${3:-1g}
+mvn -o -B -q -pl store,connector,bench -am package -DskipTests -Dmaven.javadoc.skip=true
+work=$(mktemp -d /tmp/eh-optimize-1g.XXXXXX)
+# shellcheck disable=SC2046
+java "-Xmx$heap" $(tr '\n' ' ' < .mvn/jvm.config) \
+  -cp "bench/target/classes:store/target/classes:connector/target/classes:bench/target/lib/*" \
+  io.embeddinghub.bench.OptimizeHeapBench "$work/hub" "$rows" "$dims" 2>&1 | grep -v -E 'WARN|incubator'
+rm -rf "$work"

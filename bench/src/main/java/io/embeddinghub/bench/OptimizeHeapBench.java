@@ -1,0 +1,84 @@
+package io.embeddinghub.bench;
+
+import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.OptimizeResult;
+import io.embeddinghub.Space;
+import io.embeddinghub.SpaceSpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Issue #22's memory figure: a one-bucket space of {@code rows} × {@code dims} clustered vectors
+ * (default 2,000,000 × 128: 1 GB of floats), bulk-loaded and then optimized in the heap this JVM
+ * was started with (the script: {@code -Xmx1g}), every setting at its default but the bucket
+ * count. Prints load and optimize times, what optimize did and the peak heap of each phase.
+ *
+ * <p>Arguments: {@code <hub-dir> [rows] [dims]}.
+ */
+public final class OptimizeHeapBench {
+  private OptimizeHeapBench() {}
+
+  public static void main(String[] args) {
+    String root = args[0];
+    int rows = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
+    int dims = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+    long heap = Runtime.getRuntime().maxMemory();
+    EmbeddingHub hub = EmbeddingHub.open(root);
+    Space space = hub.createSpace(SpaceSpec.builder("one_bucket", dims).buckets(1).build());
+    float[][] centers = new float[64][dims];
+    SplittableRandom seed = new SplittableRandom(7);
+    for (float[] c : centers) {
+      for (int d = 0; d < dims; d++) {
+        c[d] = (float) (seed.nextDouble() * 8 - 4);
+      }
+    }
+    resetPeaks();
+    long t0 = System.nanoTime();
+    space.multiset(IntStream.range(0, rows).mapToObj(i -> {
+      SplittableRandom r = new SplittableRandom(i);
+      float[] c = centers[r.nextInt(centers.length)];
+      float[] v = new float[dims];
+      for (int d = 0; d < dims; d++) {
+        v[d] = c[d] + (float) (r.nextDouble() - 0.5);
+      }
+      return Map.entry(String.format("k%09d", i), v);
+    }));
+    space.awaitIndexed();
+    long loadPeak = peakHeap();
+    long t1 = System.nanoTime();
+    resetPeaks();
+    OptimizeResult result = space.optimize();
+    long t2 = System.nanoTime();
+    long optimizePeak = peakHeap();
+    System.out.printf(java.util.Locale.ROOT,
+        "| %,d × %d-d, 1 bucket, -Xmx%d MiB | load + background index %.0f s, peak heap %d MiB | optimize %.0f s, peak heap %d MiB"
+            + " | %d files removed, %d added, %d partitions built; now %d partitions, %d unindexed |%n",
+        rows, dims, heap >> 20, (t1 - t0) / 1e9, loadPeak >> 20, (t2 - t1) / 1e9, optimizePeak >> 20,
+        result.filesRemoved(), result.filesAdded(), result.partitionsBuilt(), space.indexPartitions().size(),
+        space.unindexedRows());
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /** The sum of the heap pools' peaks since the last reset: an upper bound of the live peak. */
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}
