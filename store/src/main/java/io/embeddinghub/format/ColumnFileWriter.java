@@ -9,6 +9,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -28,6 +29,13 @@ import org.apache.parquet.io.api.Binary;
  * and field) and parquet-column's per-value level encoding cost several times the encoding itself
  * for a list of floats. Row groups close at {@code rowGroupBytes} of buffered pages, checked as
  * {@code InternalParquetRecordWriter} checks them.
+ *
+ * <p>The key column's bloom filter is made here, not by parquet-column: the key hashes of a row
+ * group are kept (8 bytes a row) and, when it closes, go into a filter sized for its row count
+ * ({@link PointReadLayout#bloomFilter}), so a filter is as large as the rows written need whatever
+ * the writer was told to expect (parquet-hadoop sizes it up front from a configured NDV, and
+ * ignores its adaptive sizing once an NDV is set). Keys of a data file are distinct, so the row
+ * count is the distinct count.
  */
 final class ColumnFileWriter implements Closeable {
   /** Rows between two checks of the buffered size (the first check comes after this many rows). */
@@ -41,6 +49,9 @@ final class ColumnFileWriter implements Closeable {
   private final ColumnDescriptor elementColumn;
   private final VectorPageWriter vectors;
   private final long rowGroupBytes;
+  /** Hashes keys as the key bloom filter does (xxHash64 of the bytes); holds no keys. */
+  private final BlockSplitBloomFilter hasher = new BlockSplitBloomFilter(0);
+  private long[] keyHashes = new long[1024];
   private ColumnChunkPageWriteStore pages;
   private ColumnWriteStore columns;
   private ColumnWriter keys;
@@ -77,6 +88,10 @@ final class ColumnFileWriter implements Closeable {
   /** Appends one row: the key, then {@code dimensions} floats of {@code data} from {@code offset}. */
   void write(Binary key, float[] data, int offset) throws IOException {
     keys.write(key, 0, 0);
+    if (rowGroupRows == keyHashes.length) {
+      keyHashes = java.util.Arrays.copyOf(keyHashes, Math.multiplyExact(keyHashes.length, 2));
+    }
+    keyHashes[(int) rowGroupRows] = hasher.hash(key);
     vectors.add(data, offset);
     columns.endRecord();
     rowGroupRows++;
@@ -128,8 +143,9 @@ final class ColumnFileWriter implements Closeable {
   private void startRowGroup() {
     pages = new ColumnChunkPageWriteStore(compressor, ParquetDataFiles.SCHEMA, properties.getAllocator(),
         properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
-    // The key column goes through parquet-column's writer; the vectors' pages are made here.
-    columns = properties.newColumnWriteStore(ParquetDataFiles.KEYS_ONLY, pages, pages);
+    // The key column goes through parquet-column's writer (its bloom filter is made at flush);
+    // the vectors' pages are made here.
+    columns = properties.newColumnWriteStore(ParquetDataFiles.KEYS_ONLY, pages);
     keys = columns.getColumnWriter(keyColumn);
     vectors.startRowGroup(pages.getPageWriter(elementColumn));
     rowGroupRows = 0;
@@ -138,8 +154,13 @@ final class ColumnFileWriter implements Closeable {
   private void flushRowGroup() throws IOException {
     if (rowGroupRows > 0) {
       vectors.finishRowGroup();
+      BlockSplitBloomFilter bloom = PointReadLayout.bloomFilter(rowGroupRows);
+      for (int i = 0; i < rowGroupRows; i++) {
+        bloom.insertHash(keyHashes[i]);
+      }
       file.startBlock(rowGroupRows);
       columns.flush();
+      pages.getBloomFilterWriter(keyColumn).writeBloomFilter(bloom);
       pages.flushToFileWriter(file);
       file.endBlock();
     }

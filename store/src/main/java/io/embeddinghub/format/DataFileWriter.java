@@ -43,17 +43,14 @@ public final class DataFileWriter implements Closeable {
   }
 
   /**
-   * Creates the file at {@code path} (relative to the hub root); it must not exist. {@code
-   * maxRows} is how many rows it will hold at most, which sizes the key column's bloom filter
-   * ({@link PointReadLayout}); when {@code exact} is false the filter is sized at close for the
-   * rows written (parquet-hadoop's adaptive bloom filter), up to that bound.
+   * Creates the file at {@code path} (relative to the hub root); it must not exist. Every data
+   * file is created here, by every writer (embedded writes, Spark tasks, compaction), with the one
+   * layout of {@link PointReadLayout}: nothing about a file depends on how many rows its writer
+   * expected (each row group's key bloom filter is sized for the rows it holds).
    */
-  public static DataFileWriter create(
-      FileIO io, Configuration conf, String path, int bucket, int dimensions, long maxRows, boolean exact)
+  public static DataFileWriter create(FileIO io, Configuration conf, String path, int bucket, int dimensions)
       throws IOException {
-    int ndv = (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxRows));
-    ParquetProperties properties = PointReadLayout.apply(ParquetProperties.builder(), ndv)
-        .withAdaptiveBloomFilterEnabled(!exact)
+    ParquetProperties properties = PointReadLayout.apply(ParquetProperties.builder())
         .withDictionaryEncoding(false)
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
         .build();

@@ -62,7 +62,7 @@ public final class ParquetDataFiles {
     if (sortedKeys.length == 0) {
       throw new IllegalArgumentException("A data file needs at least one row: " + path);
     }
-    try (DataFileWriter writer = DataFileWriter.create(io, conf, path, bucket, dimensions, sortedKeys.length, true)) {
+    try (DataFileWriter writer = DataFileWriter.create(io, conf, path, bucket, dimensions)) {
       for (int row = 0; row < sortedKeys.length; row++) {
         writer.add(sortedKeys[row], vectors, row * dimensions);
       }

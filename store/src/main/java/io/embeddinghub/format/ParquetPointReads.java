@@ -31,13 +31,17 @@ import org.apache.parquet.schema.Types;
 
 /**
  * Reads the rows of a few keys from one data file without reading the file whole: parquet-hadoop
- * is given the predicate {@code key IN (keys)} and drops row groups by their min/max statistics
- * and the key column's bloom filter, then, inside a row group, keeps only the pages whose
- * column-index range can hold a key (and the pages of the embedding column covering the same
- * rows, by the offset index); only those pages are fetched and decoded. Each found row comes with
- * its row position in the file (deletion vectors are by position). Files written before
- * {@link PointReadLayout} (no bloom filter, larger pages) are read correctly, only with less
- * skipping. Stateless and thread-safe.
+ * is given the predicate {@code key = k1 OR key = k2 ...} and drops row groups by their min/max
+ * statistics and the key column's bloom filter, then, inside a row group, keeps only the pages
+ * whose column-index range holds one of the keys (and the pages of the embedding column covering
+ * the same rows, by the offset index); only those pages are fetched and decoded. Keys are unique
+ * and sorted in a data file, so a key's row lies in at most one page: a lookup decodes at most one
+ * page per key and file, whoever wrote it. Parquet's record-level filter is off (its {@code IN}
+ * compares every decoded value with every key of the set, and an {@code OR} of equalities updates
+ * every leaf per value); the rows of the kept pages are matched here against a hash set of the
+ * keys. Each found row comes with its row position in the file (deletion vectors are by position).
+ * Files written before {@link PointReadLayout} (no bloom filter, larger pages) are read correctly,
+ * only with less skipping. Stateless and thread-safe.
  */
 public final class ParquetPointReads {
   private static final MessageType KEYS_ONLY =
@@ -46,9 +50,6 @@ public final class ParquetPointReads {
           .as(LogicalTypeAnnotation.stringType())
           .named(ParquetDataFiles.KEY)
           .named("spark_schema");
-
-  /** At most this many runs of keys in a read's predicate (each costs a check per decoded row). */
-  static final int MAX_RUNS = 64;
 
   private ParquetPointReads() {}
 
@@ -77,8 +78,9 @@ public final class ParquetPointReads {
       return new Result(List.of(), 0);
     }
     ParquetDataFiles.checkLength(io, file, location);
-    FilterPredicate wanted = keyPredicate(keys);
-    Collector collector = new Collector(withVectors ? dimensions : 0);
+    Set<String> distinct = new HashSet<>(keys);
+    FilterPredicate wanted = keyPredicate(distinct);
+    Collector collector = new Collector(withVectors ? dimensions : 0, distinct);
     List<Hit> hits = new ArrayList<>();
     try (ParquetReader<Hit> reader =
         new Builder(io.newInputFile(file.path()), conf, collector, withVectors ? ParquetDataFiles.SCHEMA : KEYS_ONLY)
@@ -88,9 +90,12 @@ public final class ParquetPointReads {
             .useDictionaryFilter(false)
             .useBloomFilter(true)
             .useColumnIndexFilter(true)
-            .useRecordFilter(true)
+            .useRecordFilter(false)
             .build()) {
       for (Hit hit = reader.read(); hit != null; hit = reader.read()) {
+        if (hit == Collector.OTHER_KEY) {
+          continue;
+        }
         long position = reader.getCurrentRowIndex();
         if (position < 0 || position >= file.rows()) {
           throw new CorruptRowException("row of key '" + hit.key() + "' has position " + position
@@ -107,27 +112,19 @@ public final class ParquetPointReads {
   }
 
   /**
-   * {@code key IN (keys)} as an OR of at most {@value #MAX_RUNS} {@code IN}s over runs of
-   * consecutive keys in key order (a single key is an {@code =}): parquet-hadoop's column-index
-   * filter keeps, for an {@code IN}, every page between the smallest and the largest of its values,
-   * so one {@code IN} over keys spread across a file would keep nearly every page; runs keep the
-   * pages near each key.
+   * {@code key = k1 OR key = k2 ...} over the distinct keys in key order, as a balanced tree:
+   * parquet-hadoop's column-index filter keeps, for an equality, the pages whose min/max hold the
+   * key (a binary search, the keys being sorted), and for an {@code OR} the union of its sides'
+   * pages, so the pages kept are those that can hold one of the keys. (For an {@code IN} it would
+   * keep every page between the set's smallest and largest value.)
    */
   static FilterPredicate keyPredicate(Collection<String> keys) {
     Operators.BinaryColumn column = FilterApi.binaryColumn(ParquetDataFiles.KEY);
     List<String> sorted = new ArrayList<>(new HashSet<>(keys));
     sorted.sort(KeyOrder.COMPARATOR);
-    int runs = Math.min(MAX_RUNS, sorted.size());
-    List<FilterPredicate> parts = new ArrayList<>(runs);
-    for (int r = 0; r < runs; r++) {
-      List<String> run = sorted.subList((int) ((long) r * sorted.size() / runs), (int) ((long) (r + 1) * sorted.size() / runs));
-      if (run.size() == 1) {
-        parts.add(FilterApi.eq(column, Binary.fromString(run.get(0))));
-      } else {
-        Set<Binary> values = new HashSet<>();
-        run.forEach(k -> values.add(Binary.fromString(k)));
-        parts.add(FilterApi.in(column, values));
-      }
+    List<FilterPredicate> parts = new ArrayList<>(sorted.size());
+    for (String key : sorted) {
+      parts.add(FilterApi.eq(column, Binary.fromString(key)));
     }
     return balancedOr(parts, 0, parts.size());
   }
@@ -171,19 +168,24 @@ public final class ParquetPointReads {
   }
 
   /**
-   * Assembles each decoded row into reused buffers; the record filter asks for a {@link Hit} only
-   * for rows whose key matched, so no object is made for the other rows of a page.
+   * Assembles each decoded row into reused buffers and makes a {@link Hit} only for a row whose key
+   * is wanted; the other rows of a kept page come out as {@link #OTHER_KEY}, no object made.
    */
   private static final class Collector extends RecordMaterializer<Hit> {
+    /** A decoded row whose key was not asked for. */
+    static final Hit OTHER_KEY = new Hit(-1, "", null);
+
     private final int dimensions;
+    private final Set<Binary> wanted = new HashSet<>();
     private final float[] vector;
     private Binary key;
     private int floats;
     private long rowsDecoded;
     private final GroupConverter root;
 
-    Collector(int dimensions) {
+    Collector(int dimensions, Set<String> keys) {
       this.dimensions = dimensions;
+      keys.forEach(k -> wanted.add(Binary.fromString(k)));
       this.vector = new float[dimensions];
       PrimitiveConverter keyConverter = new PrimitiveConverter() {
         @Override
@@ -225,6 +227,9 @@ public final class ParquetPointReads {
 
     @Override
     public Hit getCurrentRecord() {
+      if (!wanted.contains(key)) {
+        return OTHER_KEY;
+      }
       return new Hit(-1, key.toStringUsingUTF8(), dimensions == 0 ? null : vector.clone());
     }
 

@@ -119,9 +119,7 @@ final class SortedMerge {
           out = null;
         }
         if (out == null) {
-          long left = sources.stream().mapToLong(SortedMerge::rows).sum() - rows; // sizes the key bloom filter
-          out = DataFileWriter.create(
-              ctx.io(), ctx.conf(), newPath(bucket), bucket, spec.dimensions(), Math.min(rowsPerFile, left), true);
+          out = DataFileWriter.create(ctx.io(), ctx.conf(), newPath(bucket), bucket, spec.dimensions());
         }
         out.add(key, c.vector(), 0);
         rows++;

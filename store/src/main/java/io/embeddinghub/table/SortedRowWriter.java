@@ -90,7 +90,7 @@ public final class SortedRowWriter {
       }
       if (out == null) {
         String path = spaceDir + "/data/" + String.format("bucket=%04d/%s", bucket, UUID.randomUUID()) + ".parquet";
-        out = DataFileWriter.create(ctx.io(), ctx.conf(), path, bucket, spec.dimensions(), spec.rowsPerFile(), false);
+        out = DataFileWriter.create(ctx.io(), ctx.conf(), path, bucket, spec.dimensions());
         bucketOfOpenFile = bucket;
       }
       out.add(pendingKey, pendingVector, 0);

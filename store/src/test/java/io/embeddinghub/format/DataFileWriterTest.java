@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -18,6 +20,7 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.io.api.Binary;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,7 +28,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The data-file writer's column-level encoding against parquet-mr's own record reader (the
  * oracle: every key and float as written), across page and row-group boundaries: short vectors,
- * page-sized vectors (fewer rows per page) and files of several row groups.
+ * page-sized vectors (fewer rows per page) and files of several row groups; and each row group's
+ * key bloom filter, sized for the rows it holds.
  */
 class DataFileWriterTest {
   private static final Configuration CONF = new Configuration();
@@ -46,7 +50,7 @@ class DataFileWriterTest {
       vectors[i] = random.nextInt(20) == 0 ? -0.0f : (random.nextFloat() - 0.5f) * 1e3f;
     }
     DataFile file;
-    try (DataFileWriter writer = DataFileWriter.create(io, CONF, "f.parquet", 0, dims, rows, false)) {
+    try (DataFileWriter writer = DataFileWriter.create(io, CONF, "f.parquet", 0, dims)) {
       for (int r = 0; r < rows; r++) {
         writer.add(keys[r], vectors, r * dims);
       }
@@ -76,6 +80,15 @@ class DataFileWriterTest {
         assertThat(reader.getFooter().getBlocks()).hasSizeGreaterThan(1);
       }
       for (BlockMetaData block : reader.getFooter().getBlocks()) {
+        // the key's bloom filter: in every row group, sized for that row group's rows (what
+        // parquet-mr writes for an NDV of the row count), holding each of its keys
+        BloomFilter bloom = reader.readBloomFilter(block.getColumns().get(0));
+        assertThat(bloom).isNotNull();
+        assertThat(bloom.getBitsetSize()).isEqualTo(new BlockSplitBloomFilter(
+            BlockSplitBloomFilter.optimalNumOfBits(block.getRowCount(), 0.01) / 8, 1 << 20).getBitsetSize());
+        for (long r = firstRow; r < firstRow + block.getRowCount(); r++) {
+          assertThat(bloom.findHash(bloom.hash(Binary.fromString(keys[(int) r])))).isTrue();
+        }
         ColumnChunkMetaData element = block.getColumns().get(1);
         assertThat(element.getValueCount()).isEqualTo(block.getRowCount() * dims);
         float min = Float.POSITIVE_INFINITY;

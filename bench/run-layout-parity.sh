@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Layout parity: the same rows written by a DataFrame write and by multiset(Iterator); files and multiget through both APIs.
+# Usage: bench/run-layout-parity.sh [rows] [dims] [keys] [repeats]
+#   defaults 500000 16 1000 3; report: bench/results/layout-parity-report.md
+# Builds in the reactor (package, no install), so it runs from a worktree.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+nice -n 10 mvn -o -B -q -pl store,connector,bench -am package -DskipTests
+# shellcheck disable=SC2046
+SPARK_LOCAL_IP=127.0.0.1 nice -n 10 java -Xmx6g $(tr '\n' ' ' < .mvn/jvm.config) -Dspark.driver.host=127.0.0.1 \
+  -cp "bench/target/classes:store/target/classes:connector/target/classes:bench/target/lib/*" \
+  io.embeddinghub.bench.LayoutParityBench "$@" 2>&1 | grep -v -E 'WARN|incubator'
