@@ -9,7 +9,7 @@ import io.embeddinghub.io.FileIO;
 import io.embeddinghub.io.HadoopFileIO;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.HubSpaces;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.SpaceOperations;
 import io.embeddinghub.table.Vacuum;
 import java.io.IOException;
 import java.net.URI;
@@ -157,7 +157,7 @@ public final class EmbeddingHub {
    */
   public Space createSpace(SpaceSpec spec) {
     Errors.checkNotNull(spec, "spec");
-    return new Space(this, SpaceEngine.create(ctx, spec));
+    return new Space(this, SpaceOperations.create(ctx, spec));
   }
 
   /**
@@ -169,7 +169,7 @@ public final class EmbeddingHub {
    * @throws InvalidInputException if {@code name} is not a valid space name
    */
   public Space getSpace(String name) {
-    return new Space(this, SpaceEngine.open(ctx, name));
+    return new Space(this, SpaceOperations.open(ctx, name));
   }
 
   /**

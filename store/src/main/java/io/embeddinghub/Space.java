@@ -6,7 +6,7 @@ import io.embeddinghub.engine.IndexBuildJob;
 import io.embeddinghub.engine.OptimizeJob;
 import io.embeddinghub.engine.VacuumJob;
 import io.embeddinghub.internal.Errors;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.SpaceOperations;
 import io.embeddinghub.table.StateReader;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +27,9 @@ import java.util.Objects;
  */
 public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   private final EmbeddingHub hub;
-  private final SpaceEngine engine;
+  private final SpaceOperations engine;
 
-  Space(EmbeddingHub hub, SpaceEngine engine) {
+  Space(EmbeddingHub hub, SpaceOperations engine) {
     this.hub = hub;
     this.engine = engine;
   }
@@ -156,7 +156,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   public Space fork(String newName, long version) {
     Errors.checkNotNull(newName, "newName");
     Errors.checkSpaceName(newName);
-    return new Space(hub, SpaceEngine.fork(engine.context(), engine.at(version), newName));
+    return new Space(hub, SpaceOperations.fork(engine.context(), engine.at(version), newName));
   }
 
   /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.embeddinghub.log.KeyOrder;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.SpaceOperations;
 import io.embeddinghub.testing.TestHubs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -152,7 +152,7 @@ class BoundedFilesTest {
   }
 
   private static SpaceState state(EmbeddingHub hub) {
-    return SpaceEngine.open(hub.context(), "s").latest();
+    return SpaceOperations.open(hub.context(), "s").latest();
   }
 
   /** Per bucket: files in key order do not overlap, and each file's actual keys are sorted within its logged range. */

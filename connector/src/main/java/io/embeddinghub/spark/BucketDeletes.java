@@ -1,7 +1,7 @@
 package io.embeddinghub.spark;
 
 import io.embeddinghub.engine.FoundRows;
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -18,9 +18,9 @@ final class BucketDeletes extends AbstractFunction1<Iterator<Row>, Iterator<Foun
   private static final long serialVersionUID = 1L;
 
   private final HubRef hub;
-  private final Snapshot state;
+  private final EngineSnapshot state;
 
-  BucketDeletes(HubRef hub, Snapshot state) {
+  BucketDeletes(HubRef hub, EngineSnapshot state) {
     this.hub = hub;
     this.state = state;
   }

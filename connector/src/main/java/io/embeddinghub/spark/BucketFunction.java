@@ -1,6 +1,6 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.engine.Keys;
+import io.embeddinghub.engine.EngineKeys;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
 import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code bucket(numBuckets, key)}: the store's key-to-bucket function ({@link Keys#bucketOf}) as a
+ * {@code bucket(numBuckets, key)}: the store's key-to-bucket function ({@link EngineKeys#bucketOf}) as a
  * Spark function, so that Spark understands the partitioning a scan reports
  * ({@code bucket(B, key)}) and can skip shuffling a space for aggregations and joins on key.
  */
@@ -54,7 +54,7 @@ final class BucketFunction implements UnboundFunction {
       if (input.isNullAt(1)) {
         return 0; // a null key: the write task rejects it with its own error
       }
-      return Keys.bucketOf(input.getUTF8String(1).toString(), input.getInt(0));
+      return EngineKeys.bucketOf(input.getUTF8String(1).toString(), input.getInt(0));
     }
 
     @Override

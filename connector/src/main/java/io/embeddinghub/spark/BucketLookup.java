@@ -1,6 +1,6 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import io.embeddinghub.engine.SnapshotReader;
 import io.embeddinghub.engine.Validation;
 import java.io.Serializable;
@@ -26,10 +26,10 @@ final class BucketLookup extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   private static final long serialVersionUID = 2L;
 
   private final HubRef hub;
-  private final Snapshot state;
+  private final EngineSnapshot state;
   private final MissingKeys missing;
 
-  BucketLookup(HubRef hub, Snapshot state, MissingKeys missing) {
+  BucketLookup(HubRef hub, EngineSnapshot state, MissingKeys missing) {
     this.hub = hub;
     this.state = state;
     this.missing = missing;

@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.embeddinghub.SearchOptions;
-import io.embeddinghub.engine.Keys;
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineKeys;
+import io.embeddinghub.engine.EngineSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -46,18 +46,18 @@ final class BucketRouting {
 
   private static UserDefinedFunction bucketOf(int buckets) {
     return functions.udf(
-        (UDF1<String, Integer>) key -> key == null ? 0 : Keys.bucketOf(key, buckets), DataTypes.IntegerType);
+        (UDF1<String, Integer>) key -> key == null ? 0 : EngineKeys.bucketOf(key, buckets), DataTypes.IntegerType);
   }
 
   /**
-   * Every query once per search unit it probes ({@link Snapshot#probedUnits}: the tail's
+   * Every query once per search unit it probes ({@link EngineSnapshot#probedUnits}: the tail's
    * buckets, and the index partitions its vector routes to), with the unit inserted as the fourth
    * column, in {@code units × queryPartitions} partitions: partition {@code p × units + u} holds
    * unit u's copies of the queries whose id hashes to query partition p. A query with a null
-   * vector goes to {@link Snapshot#firstTailUnit} only (where a join keeps or drops it).
+   * vector goes to {@link EngineSnapshot#firstTailUnit} only (where a join keeps or drops it).
    */
   static Dataset<Row> fanOut(
-      Dataset<Row> queries, String queryId, Snapshot state, SearchOptions options, int units, int queryPartitions) {
+      Dataset<Row> queries, String queryId, EngineSnapshot state, SearchOptions options, int units, int queryPartitions) {
     String[] columns = queries.columns();
     UserDefinedFunction route = functions.udf(new UnitRouter(state, options),
         DataTypes.createArrayType(DataTypes.IntegerType, false));
@@ -81,10 +81,10 @@ final class BucketRouting {
   /** The units a query vector probes, computed on executors from the pinned state. */
   private static final class UnitRouter implements UDF1<Object, List<Integer>> {
     private static final long serialVersionUID = 1L;
-    private final Snapshot state;
+    private final EngineSnapshot state;
     private final SearchOptions options;
 
-    UnitRouter(Snapshot state, SearchOptions options) {
+    UnitRouter(EngineSnapshot state, SearchOptions options) {
       this.state = state;
       this.options = options;
     }

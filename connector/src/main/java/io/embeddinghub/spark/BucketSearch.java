@@ -2,7 +2,7 @@ package io.embeddinghub.spark;
 
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import io.embeddinghub.engine.SnapshotReader;
 import java.io.Serializable;
 import java.util.List;
@@ -16,7 +16,7 @@ import scala.runtime.AbstractFunction1;
 /**
  * One task of a distributed nearest-neighbor query. Input rows are {@code (query id, vector,
  * excluded key, unit, carried...)}; for each, it searches that search unit of the pinned version
- * ({@link Snapshot#searchUnits}: one index partition, or one bucket's unindexed files, or for
+ * ({@link EngineSnapshot#searchUnits}: one index partition, or one bucket's unindexed files, or for
  * exact search one bucket's files) and emits the unit's local top-k as {@code (query id, key,
  * distance, carried...)}. Queries stream through; nothing is collected or broadcast.
  *
@@ -29,14 +29,14 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   private static final long serialVersionUID = 2L;
 
   private final HubRef hub;
-  private final Snapshot state;
+  private final EngineSnapshot state;
   private final int k;
   private final SearchOptions options;
   private final boolean forJoin;
   private final boolean markUnanswered;
   private final String description;
 
-  private BucketSearch(HubRef hub, Snapshot state, int k, SearchOptions options, boolean forJoin,
+  private BucketSearch(HubRef hub, EngineSnapshot state, int k, SearchOptions options, boolean forJoin,
       boolean markUnanswered, String description) {
     this.hub = hub;
     this.state = state;
@@ -48,17 +48,17 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   }
 
   /** How many search units a query of {@code state} fans out to. */
-  static int units(Snapshot state, SearchOptions options) {
+  static int units(EngineSnapshot state, SearchOptions options) {
     return state.searchUnits(options);
   }
 
   /** For queries given as vectors or stored keys: a null vector is an error. */
-  static BucketSearch forQueries(HubRef hub, Snapshot state, int k, SearchOptions options, String space) {
+  static BucketSearch forQueries(HubRef hub, EngineSnapshot state, int k, SearchOptions options, String space) {
     return new BucketSearch(hub, state, k, options, false, false, space);
   }
 
   /** For a nearest-neighbor join: a null vector has no match; an outer join marks every query. */
-  static BucketSearch forJoin(HubRef hub, Snapshot state, int k, SearchOptions options, boolean outer, String space) {
+  static BucketSearch forJoin(HubRef hub, EngineSnapshot state, int k, SearchOptions options, boolean outer, String space) {
     return new BucketSearch(hub, state, k, options, true, outer, space);
   }
 

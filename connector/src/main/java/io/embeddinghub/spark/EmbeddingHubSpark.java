@@ -17,7 +17,7 @@ import io.embeddinghub.engine.FoundRows;
 import io.embeddinghub.engine.IndexBuildJob;
 import io.embeddinghub.engine.OptimizeJob;
 import io.embeddinghub.engine.Retry;
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import io.embeddinghub.engine.VacuumJob;
 import io.embeddinghub.engine.Validation;
 import io.embeddinghub.engine.VerifyJob;
@@ -76,7 +76,7 @@ public final class EmbeddingHubSpark {
     return new EmbeddingHubSpark(spark, new HubRef(hubRoot, spark.sessionState().newHadoopConf()));
   }
 
-  private Snapshot pin(String space) {
+  private EngineSnapshot pin(String space) {
     return hub.engine().space(Validation.checkSpaceName(space)).latest();
   }
 
@@ -106,7 +106,7 @@ public final class EmbeddingHubSpark {
   public Dataset<Row> multiget(String space, Dataset<Row> keys, MissingKeys missing) {
     Validation.checkNotNull(keys, "keys");
     Validation.checkNotNull(missing, "missing");
-    Snapshot state = pin(space);
+    EngineSnapshot state = pin(space);
     int buckets = state.spec().buckets();
     StructType out =
         new StructType()
@@ -184,7 +184,7 @@ public final class EmbeddingHubSpark {
     List<String> few = DriverLookup.fewKeys(keyColumn, hub.engine().settings().pointLookupMaxKeys());
     Dataset<Row> byBucket = few != null ? null : BucketRouting.byKeyBucket(keyColumn, buckets);
     return Retry.onConflict(engine.name(), () -> {
-      Snapshot base = engine.latest();
+      EngineSnapshot base = engine.latest();
       FoundRows rows = FoundRows.NONE;
       if (few != null) { // few keys: their rows found on the driver by point reads
         rows = base.reader(hub.engine()).findRows(few.iterator());
@@ -252,7 +252,7 @@ public final class EmbeddingHubSpark {
     Validation.checkNotNull(queries, "queries");
     Validation.checkK(k);
     Validation.checkNotNull(options, "options");
-    Snapshot state = pin(space);
+    EngineSnapshot state = pin(space);
     int buckets = state.spec().buckets();
     List<String> columns = Arrays.asList(queries.columns());
     if (!columns.contains("id")) {

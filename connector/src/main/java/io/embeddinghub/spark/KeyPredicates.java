@@ -1,6 +1,6 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.engine.Keys;
+import io.embeddinghub.engine.EngineKeys;
 import io.embeddinghub.engine.ScanFile;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ final class KeyPredicates implements Serializable {
       return null;
     }
     Set<Integer> buckets = new HashSet<>();
-    keys.forEach(k -> buckets.add(Keys.bucketOf(k, bucketCount)));
+    keys.forEach(k -> buckets.add(EngineKeys.bucketOf(k, bucketCount)));
     return buckets;
   }
 
@@ -91,12 +91,12 @@ final class KeyPredicates implements Serializable {
       String v = c.values.isEmpty() ? null : c.values.get(0);
       boolean possible =
           switch (c.op) {
-            case "<" -> Keys.compare(file.minKey(), v) < 0;
-            case "<=" -> Keys.compare(file.minKey(), v) <= 0;
-            case ">" -> Keys.compare(file.maxKey(), v) > 0;
-            case ">=" -> Keys.compare(file.maxKey(), v) >= 0;
-            case "STARTS_WITH" -> Keys.compare(file.maxKey(), v) >= 0
-                && (Keys.compare(file.minKey(), v) <= 0 || file.minKey().startsWith(v));
+            case "<" -> EngineKeys.compare(file.minKey(), v) < 0;
+            case "<=" -> EngineKeys.compare(file.minKey(), v) <= 0;
+            case ">" -> EngineKeys.compare(file.maxKey(), v) > 0;
+            case ">=" -> EngineKeys.compare(file.maxKey(), v) >= 0;
+            case "STARTS_WITH" -> EngineKeys.compare(file.maxKey(), v) >= 0
+                && (EngineKeys.compare(file.minKey(), v) <= 0 || file.minKey().startsWith(v));
             default -> true;
           };
       if (!possible) {
@@ -113,10 +113,10 @@ final class KeyPredicates implements Serializable {
       boolean ok =
           switch (c.op) {
             case "=", "IN" -> c.values.contains(key);
-            case "<" -> Keys.compare(key, v) < 0;
-            case "<=" -> Keys.compare(key, v) <= 0;
-            case ">" -> Keys.compare(key, v) > 0;
-            case ">=" -> Keys.compare(key, v) >= 0;
+            case "<" -> EngineKeys.compare(key, v) < 0;
+            case "<=" -> EngineKeys.compare(key, v) <= 0;
+            case ">" -> EngineKeys.compare(key, v) > 0;
+            case ">=" -> EngineKeys.compare(key, v) >= 0;
             case "STARTS_WITH" -> key.startsWith(v);
             default -> true;
           };

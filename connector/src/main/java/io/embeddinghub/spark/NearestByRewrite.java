@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -179,7 +179,7 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
 
   private LogicalPlan rewrite(NearestByJoin join, Probe probe, boolean withEmbeddings) {
     SparkSpaceTable table = probe.table();
-    Snapshot state = table.stateFor(probe.relation().options());
+    EngineSnapshot state = table.stateFor(probe.relation().options());
     int buckets = state.spec().buckets();
     boolean outer = join.joinType() == (JoinType) LeftOuter$.MODULE$;
     DistributedSearchOptions options = SparkOptions.searchOptions(probe.relation().options());

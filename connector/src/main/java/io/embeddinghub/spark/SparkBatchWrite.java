@@ -6,7 +6,7 @@ import io.embeddinghub.engine.AfterWrite;
 import io.embeddinghub.engine.EngineHub;
 import io.embeddinghub.engine.EngineSpace;
 import io.embeddinghub.engine.FileWriter;
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import io.embeddinghub.engine.WrittenFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +83,7 @@ final class SparkBatchWrite implements BatchWrite {
     }
     handedToStore = true;
     // deletes the files itself when the commit certainly failed, never when its outcome is unknown
-    Snapshot written = engine.commitFiles(replaceAll ? "spark-overwrite" : "spark-append", files, replaceAll);
+    EngineSnapshot written = engine.commitFiles(replaceAll ? "spark-overwrite" : "spark-append", files, replaceAll);
     afterWrite(written);
   }
 
@@ -93,7 +93,7 @@ final class SparkBatchWrite implements BatchWrite {
    * threshold (a version of its own, after the write's, logged with its time); the {@code index}
    * option {@code defer} leaves them to {@code build_index} or {@code optimize}.
    */
-  private void afterWrite(Snapshot written) {
+  private void afterWrite(EngineSnapshot written) {
     long started = System.nanoTime();
     AfterWrite.Result r;
     try {

@@ -1,7 +1,7 @@
 package io.embeddinghub.spark;
 
 import io.embeddinghub.engine.ScanFile;
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,11 +24,11 @@ import org.apache.spark.sql.types.StructType;
  */
 final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
   private final HubRef hub;
-  private final Snapshot state;
+  private final EngineSnapshot state;
   private final StructType readSchema;
   private final KeyPredicates predicates;
 
-  SparkScan(HubRef hub, Snapshot state, StructType readSchema, KeyPredicates predicates) {
+  SparkScan(HubRef hub, EngineSnapshot state, StructType readSchema, KeyPredicates predicates) {
     this.hub = hub;
     this.state = state;
     this.readSchema = readSchema;

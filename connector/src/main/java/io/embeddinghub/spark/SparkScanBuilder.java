@@ -1,6 +1,6 @@
 package io.embeddinghub.spark;
 
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.connector.expressions.filter.Predicate;
@@ -16,12 +16,12 @@ import org.apache.spark.sql.types.StructType;
  */
 final class SparkScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns, SupportsPushDownV2Filters {
   private final HubRef hub;
-  private final Snapshot state;
+  private final EngineSnapshot state;
   private StructType schema = SparkSchemas.TABLE;
   private KeyPredicates predicates = KeyPredicates.none();
   private Predicate[] pushed = new Predicate[0];
 
-  SparkScanBuilder(HubRef hub, Snapshot state) {
+  SparkScanBuilder(HubRef hub, EngineSnapshot state) {
     this.hub = hub;
     this.state = state;
   }

@@ -4,7 +4,7 @@ import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.engine.EngineSpace;
 import io.embeddinghub.engine.FileRows;
 import io.embeddinghub.engine.ScanFile;
-import io.embeddinghub.engine.Snapshot;
+import io.embeddinghub.engine.EngineSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -66,7 +66,7 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
   public Map<String, String> properties() {
     Map<String, String> props = new LinkedHashMap<>();
     if (hub.engine().exists(space)) {
-      Snapshot state = space().latest();
+      EngineSnapshot state = space().latest();
       SpaceSpec spec = state.spec();
       props.put("dimensions", Integer.toString(spec.dimensions()));
       props.put("metric", spec.metric().id());
@@ -91,7 +91,7 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
   }
 
   /** The version a read sees: from the read options, else the pinned one, else the latest. */
-  Snapshot stateFor(CaseInsensitiveStringMap readOptions) {
+  EngineSnapshot stateFor(CaseInsensitiveStringMap readOptions) {
     Map<String, String> merged = new HashMap<>(options);
     merged.putAll(readOptions);
     merged.putIfAbsent(SparkOptions.PATH, hub.root());
@@ -151,7 +151,7 @@ final class SparkSpaceTable implements SupportsRead, SupportsWrite, SupportsDele
       engine.delete(candidates);
       return;
     }
-    Snapshot state = engine.latest();
+    EngineSnapshot state = engine.latest();
     List<String> matching = new ArrayList<>();
     for (ScanFile f : state.files()) {
       if (!keys.mayMatch(f)) {

@@ -234,7 +234,7 @@ class SparkDataFrameTest {
     Dataset<Row> three = read(root, "p").where("key IN ('k1', 'k2', 'k3')");
     SparkScan scan = scanOf(three);
     Set<Integer> buckets = Set.of("k1", "k2", "k3").stream()
-        .map(k -> io.embeddinghub.engine.Keys.bucketOf(k, 16)).collect(Collectors.toSet());
+        .map(k -> io.embeddinghub.engine.EngineKeys.bucketOf(k, 16)).collect(Collectors.toSet());
     assertThat(scan.planInputPartitions()).hasSizeLessThanOrEqualTo(buckets.size());
     for (var p : scan.planInputPartitions()) {
       assertThat(buckets).contains(((SparkInputPartition) p).file().bucket());

@@ -7,7 +7,7 @@ import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
-import io.embeddinghub.engine.Keys;
+import io.embeddinghub.engine.EngineKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URI;
@@ -142,7 +142,7 @@ class SparkDistributedOpsTest {
     Map<String, float[]> model = SparkDataFrameTest.randomRows(new Random(2), "k", 400, 2);
     space.multiset(model);
     List<String> three = List.of("k10", "k20", "k30");
-    Set<Integer> needed = three.stream().map(k -> Keys.bucketOf(k, 16)).collect(Collectors.toSet());
+    Set<Integer> needed = three.stream().map(k -> EngineKeys.bucketOf(k, 16)).collect(Collectors.toSet());
     // the oracle: delete every other bucket's files; a multiget that touched them would fail
     Path data = Path.of(URI.create(root + "few/data"));
     try (Stream<Path> dirs = Files.list(data)) {

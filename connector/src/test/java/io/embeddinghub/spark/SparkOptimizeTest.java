@@ -7,7 +7,7 @@ import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.DataFileInfo;
-import io.embeddinghub.engine.Keys;
+import io.embeddinghub.engine.EngineKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,7 +83,7 @@ class SparkOptimizeTest {
         assertThat(files.get(f).rows()).isBetween((long) TARGET_ROWS / 2, (long) TARGET_ROWS);
         assertThat(files.get(f).liveRows()).as("no deleted rows").isEqualTo(files.get(f).rows());
         if (f > 0) {
-          assertThat(Keys.compare(files.get(f - 1).maxKey(), files.get(f).minKey())).isNegative();
+          assertThat(EngineKeys.compare(files.get(f - 1).maxKey(), files.get(f).minKey())).isNegative();
         }
       }
     }

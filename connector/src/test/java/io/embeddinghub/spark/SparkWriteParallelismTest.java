@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.Space;
 import io.embeddinghub.DataFileInfo;
-import io.embeddinghub.engine.Keys;
+import io.embeddinghub.engine.EngineKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +63,7 @@ class SparkWriteParallelismTest {
     for (int i = 0; i < files.size(); i++) {
       assertThat(files.get(i).rows()).isLessThanOrEqualTo(250);
       if (i > 0) {
-        assertThat(Keys.compare(files.get(i - 1).maxKey(), files.get(i).minKey()))
+        assertThat(EngineKeys.compare(files.get(i - 1).maxKey(), files.get(i).minKey()))
             .as("files of one bucket written by range: %s before %s", files.get(i - 1).path(), files.get(i).path())
             .isNegative();
       }

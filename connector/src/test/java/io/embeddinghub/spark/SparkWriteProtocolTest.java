@@ -241,8 +241,8 @@ class SparkWriteProtocolTest {
     for (int i = 0; i < n; i++) {
       keys.add(prefix + i);
     }
-    keys.sort(java.util.Comparator.comparingInt((String k) -> io.embeddinghub.engine.Keys.bucketOf(k, buckets))
-        .thenComparing(io.embeddinghub.engine.Keys::compare));
+    keys.sort(java.util.Comparator.comparingInt((String k) -> io.embeddinghub.engine.EngineKeys.bucketOf(k, buckets))
+        .thenComparing(io.embeddinghub.engine.EngineKeys::compare));
     return keys;
   }
 

@@ -6,7 +6,7 @@ import io.embeddinghub.IndexResult;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.SpaceOperations;
 import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -56,15 +56,15 @@ public final class AfterWrite {
    * @param indexing where an index build that is due runs
    * @return what ran in this call
    */
-  public static Result apply(JobRunner runner, Snapshot written, Indexing indexing) {
+  public static Result apply(JobRunner runner, EngineSnapshot written, Indexing indexing) {
     return apply(runner, written.state(), indexing);
   }
 
-  /** {@link #apply(JobRunner, Snapshot, Indexing)} for the embedded API, which holds the state. */
+  /** {@link #apply(JobRunner, EngineSnapshot, Indexing)} for the embedded API, which holds the state. */
   static Result apply(JobRunner runner, SpaceState written, Indexing indexing) {
     String space = written.metadata().spec().name();
     OptimizeResult compacted = compactDueBuckets(runner, space);
-    SpaceState latest = compacted == null ? written : SpaceEngine.open(runner.hub().context(), space).latest();
+    SpaceState latest = compacted == null ? written : SpaceOperations.open(runner.hub().context(), space).latest();
     if (indexing == Indexing.DEFERRED || !indexDue(runner.hub().settings(), latest)) {
       return new Result(compacted, null);
     }

@@ -7,7 +7,7 @@ import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.HadoopFileIO;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.HubSpaces;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.SpaceOperations;
 import io.embeddinghub.table.Vacuum;
 import java.io.IOException;
 import java.net.URI;
@@ -96,7 +96,7 @@ public final class EngineHub {
    * @throws io.embeddinghub.SpaceNotFoundException when it does not exist
    */
   public EngineSpace space(String space) {
-    return new EngineSpace(this, SpaceEngine.open(ctx, space));
+    return new EngineSpace(this, SpaceOperations.open(ctx, space));
   }
 
   /**
@@ -108,7 +108,7 @@ public final class EngineHub {
    */
   public EngineSpace create(SpaceSpec spec) {
     Errors.checkNotNull(spec, "spec");
-    return new EngineSpace(this, SpaceEngine.create(ctx, spec));
+    return new EngineSpace(this, SpaceOperations.create(ctx, spec));
   }
 
   /**

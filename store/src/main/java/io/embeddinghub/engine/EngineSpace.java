@@ -2,7 +2,7 @@ package io.embeddinghub.engine;
 
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.internal.Errors;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.SpaceOperations;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -13,9 +13,9 @@ import java.util.List;
  */
 public final class EngineSpace {
   private final EngineHub hub;
-  private final SpaceEngine engine;
+  private final SpaceOperations engine;
 
-  EngineSpace(EngineHub hub, SpaceEngine engine) {
+  EngineSpace(EngineHub hub, SpaceOperations engine) {
     this.hub = hub;
     this.engine = engine;
   }
@@ -43,8 +43,8 @@ public final class EngineSpace {
    *
    * @return the pinned version
    */
-  public Snapshot latest() {
-    return new Snapshot(engine.latest());
+  public EngineSnapshot latest() {
+    return new EngineSnapshot(engine.latest());
   }
 
   /**
@@ -54,8 +54,8 @@ public final class EngineSpace {
    * @return the pinned version
    * @throws io.embeddinghub.VersionNotFoundException when it does not exist or was vacuumed
    */
-  public Snapshot at(long version) {
-    return new Snapshot(engine.at(version));
+  public EngineSnapshot at(long version) {
+    return new EngineSnapshot(engine.at(version));
   }
 
   /**
@@ -65,8 +65,8 @@ public final class EngineSpace {
    * @return the pinned version
    * @throws io.embeddinghub.VersionNotFoundException when no version is that old
    */
-  public Snapshot asOf(Instant timestamp) {
-    return new Snapshot(engine.asOf(timestamp));
+  public EngineSnapshot asOf(Instant timestamp) {
+    return new EngineSnapshot(engine.asOf(timestamp));
   }
 
   /**
@@ -98,8 +98,8 @@ public final class EngineSpace {
    * @throws io.embeddinghub.CommitConflictException when a concurrent commit could not be
    *     reconciled
    */
-  public Snapshot commitFiles(String operation, List<WrittenFile> files, boolean replaceAll) {
-    return new Snapshot(engine.commitWrittenFiles(operation, WrittenFile.dataFiles(files), replaceAll));
+  public EngineSnapshot commitFiles(String operation, List<WrittenFile> files, boolean replaceAll) {
+    return new EngineSnapshot(engine.commitWrittenFiles(operation, WrittenFile.dataFiles(files), replaceAll));
   }
 
   /**
@@ -112,7 +112,7 @@ public final class EngineSpace {
    * @return how many rows were deleted
    * @throws io.embeddinghub.CommitConflictException when the rows are stale: find them again
    */
-  public long commitDeletes(Snapshot base, FoundRows rows) {
+  public long commitDeletes(EngineSnapshot base, FoundRows rows) {
     Errors.checkNotNull(base, "base");
     Errors.checkNotNull(rows, "rows");
     return engine.commitDeletes(base.state(), rows.deletes());

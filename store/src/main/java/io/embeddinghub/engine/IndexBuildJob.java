@@ -7,7 +7,7 @@ import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.IndexBuilder;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.SpaceOperations;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,9 +36,9 @@ public final class IndexBuildJob implements Serializable {
   /** The tail files, partition count and, for a split build, the trained centroids. */
   private final IndexBuilder.Plan plan;
   /** What the build builds on, and the earlier builds it takes in. */
-  private final transient SpaceEngine.IndexStep step;
+  private final transient SpaceOperations.IndexStep step;
 
-  private IndexBuildJob(String space, long baseVersion, IndexBuilder.Plan plan, SpaceEngine.IndexStep step) {
+  private IndexBuildJob(String space, long baseVersion, IndexBuilder.Plan plan, SpaceOperations.IndexStep step) {
     this.space = space;
     this.baseVersion = baseVersion;
     this.plan = plan;
@@ -79,12 +79,12 @@ public final class IndexBuildJob implements Serializable {
    * @throws io.embeddinghub.SpaceNotFoundException if the hub has no space of that name
    */
   public static IndexBuildJob plan(JobRunner runner, String space) {
-    SpaceState latest = SpaceEngine.open(runner.hub().context(), space).latest();
-    return planOn(runner, space, latest.version(), SpaceEngine.indexStep(latest));
+    SpaceState latest = SpaceOperations.open(runner.hub().context(), space).latest();
+    return planOn(runner, space, latest.version(), SpaceOperations.indexStep(latest));
   }
 
   /** Plans a build of {@code step}'s unindexed tail (an optimize's preview of what it commits, say). */
-  static IndexBuildJob planOn(JobRunner runner, String space, long baseVersion, SpaceEngine.IndexStep step) {
+  static IndexBuildJob planOn(JobRunner runner, String space, long baseVersion, SpaceOperations.IndexStep step) {
     IndexBuilder.Plan plan = new IndexBuilder(runner.hub().context(), space).plan(step.base(), runner.taskMemoryBytes());
     return new IndexBuildJob(space, baseVersion, plan, step);
   }
@@ -403,7 +403,7 @@ public final class IndexBuildJob implements Serializable {
    */
   public IndexResult commit(EngineHub hub, List<WrittenPartition> written, long startedNanos) {
     IndexBuilder.Build build = build(written);
-    SpaceState after = SpaceEngine.open(hub.context(), space)
+    SpaceState after = SpaceOperations.open(hub.context(), space)
         .commitRewrite("buildIndex", List.of(), List.of(), step, build);
     return new IndexResult(after.version(), build.partitions().size(), plan.rows(), System.nanoTime() - startedNanos);
   }

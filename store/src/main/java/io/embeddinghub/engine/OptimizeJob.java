@@ -8,7 +8,7 @@ import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.CompactionGroup;
 import io.embeddinghub.table.FileBatchWriter;
 import io.embeddinghub.table.IndexBuilder;
-import io.embeddinghub.table.SpaceEngine;
+import io.embeddinghub.table.SpaceOperations;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,19 +48,19 @@ public final class OptimizeJob {
 
   private static OptimizeResult run(JobRunner runner, String space, Predicate<List<LiveFile>> bucketDue, boolean index) {
     return Retry.onConflict(space, () -> {
-      SpaceEngine engine = SpaceEngine.open(runner.hub().context(), space);
+      SpaceOperations engine = SpaceOperations.open(runner.hub().context(), space);
       SpaceState base = engine.latest();
-      List<CompactionGroup> groups = SpaceEngine.planCompaction(base, bucketDue);
+      List<CompactionGroup> groups = SpaceOperations.planCompaction(base, bucketDue);
       List<RewriteTask> tasks = new ArrayList<>();
       groups.forEach(g -> tasks.add(new RewriteTask(base.metadata().spec(), g)));
       List<WrittenGroup> written = runner.map(tasks, (hub, task) -> task.run(hub));
       List<List<DataFile>> files = new ArrayList<>();
       written.forEach(w -> files.add(w.files));
-      SpaceEngine.IndexStep step;
+      SpaceOperations.IndexStep step;
       IndexBuildJob job;
       List<IndexBuildJob.WrittenPartition> partitions;
       try {
-        step = SpaceEngine.indexStep(base, groups, files);
+        step = SpaceOperations.indexStep(base, groups, files);
         job = index ? IndexBuildJob.planOn(runner, space, base.version(), step) : null;
         partitions = job == null ? List.of() : job.buildPartitions(runner);
       } catch (RuntimeException e) {
@@ -87,7 +87,7 @@ public final class OptimizeJob {
   /** One group's rewrite: what a task runs. */
   private record RewriteTask(SpaceSpec spec, CompactionGroup group) implements Serializable {
     WrittenGroup run(EngineHub hub) {
-      return new WrittenGroup(SpaceEngine.rewriteGroup(hub.context(), spec, group));
+      return new WrittenGroup(SpaceOperations.rewriteGroup(hub.context(), spec, group));
     }
   }
 

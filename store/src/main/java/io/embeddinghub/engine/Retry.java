@@ -1,29 +1,40 @@
 package io.embeddinghub.engine;
 
-import io.embeddinghub.internal.Retries;
+import io.embeddinghub.CommitConflictException;
+import io.embeddinghub.internal.Backoff;
 import java.util.function.Supplier;
 
 /**
- * The store's retry policy for engines: a job whose commit lost a race to a concurrent writer is
- * planned and run again, as the embedded API does for its own jobs.
+ * The store's one retry policy for jobs: a job (an index build, an optimize, a distributed delete)
+ * whose commit lost a race to a concurrent writer is planned and run again, a few times, with a
+ * jittered backoff between attempts. Every runner's jobs retry this way.
  */
 public final class Retry {
   /** Attempts of a job, the first included. */
-  public static final int ATTEMPTS = Retries.JOB_ATTEMPTS;
+  public static final int ATTEMPTS = 3;
 
   private Retry() {}
 
   /**
-   * Runs a job until it returns without a {@link io.embeddinghub.CommitConflictException}, at most
-   * {@value #ATTEMPTS} times, with a short random backoff between attempts.
+   * Runs a job until it returns without a {@link CommitConflictException}, at most {@value
+   * #ATTEMPTS} times, with a short random backoff between attempts.
    *
    * @param <T> the job's result type
    * @param space the space the job commits to, for messages
    * @param job plans, runs and commits the job; called again after a conflict
    * @return the job's result
-   * @throws io.embeddinghub.CommitConflictException when the last attempt conflicted too
+   * @throws CommitConflictException when the last attempt conflicted too
    */
   public static <T> T onConflict(String space, Supplier<T> job) {
-    return Retries.onConflict(space, job);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return job.get();
+      } catch (CommitConflictException e) {
+        if (attempt >= ATTEMPTS) {
+          throw e;
+        }
+        Backoff.sleep(attempt, space);
+      }
+    }
   }
 }

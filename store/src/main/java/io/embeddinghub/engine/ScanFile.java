@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * One data file of a pinned version with the rows deleted in it: what one read task reads.
- * Serializable and immutable. Its rows are sorted by key ({@link Keys#compare}) and all belong to
+ * Serializable and immutable. Its rows are sorted by key ({@link EngineKeys#compare}) and all belong to
  * its {@link #bucket}.
  */
 public final class ScanFile implements Serializable {

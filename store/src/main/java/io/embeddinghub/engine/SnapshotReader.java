@@ -99,7 +99,7 @@ public final class SnapshotReader {
   }
 
   /**
-   * The {@code k} nearest live rows within one search unit (see {@link Snapshot#searchUnits}).
+   * The {@code k} nearest live rows within one search unit (see {@link EngineSnapshot#searchUnits}).
    *
    * @param unit the unit
    * @param k how many neighbors, at least 0

@@ -91,6 +91,6 @@ final class Committer {
   }
 
   private void backoff(int attempt) {
-    io.embeddinghub.internal.Retries.backoff(attempt, space);
+    io.embeddinghub.internal.Backoff.sleep(attempt, space);
   }
 }

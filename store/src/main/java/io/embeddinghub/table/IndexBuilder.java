@@ -36,7 +36,7 @@ import java.util.UUID;
  * and file), which holds one partition in memory (plus the data file cache). Each partition file
  * holds its graph, its rows' prepared vectors renumbered in breadth-first order (rows searched
  * together sit together in memory), their keys and row references. Nothing is visible until
- * {@link SpaceEngine#commitRewrite} commits it.
+ * {@link SpaceOperations#commitRewrite} commits it.
  */
 public final class IndexBuilder {
   private static final int SAMPLE_ROWS_PER_PARTITION = 256;

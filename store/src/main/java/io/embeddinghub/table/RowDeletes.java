@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * The rows a delete of some keys removes, found against one version: per file, the positions of
  * the keys' live rows, and the buckets whose keys were looked up. Spark tasks find them bucket by
  * bucket ({@link #find}), the driver merges them ({@link #plus}) and commits them with
- * {@link SpaceEngine#commitDeletes}, which refuses them if a commit since that version changed
+ * {@link SpaceOperations#commitDeletes}, which refuses them if a commit since that version changed
  * the files of one of those buckets. Immutable.
  */
 public final class RowDeletes implements Serializable {

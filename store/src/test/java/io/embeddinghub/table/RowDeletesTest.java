@@ -33,7 +33,7 @@ class RowDeletesTest {
 
   private Space space;
   private HubContext ctx;
-  private SpaceEngine engine;
+  private SpaceOperations engine;
   private final Map<String, float[]> model = new HashMap<>();
 
   @BeforeEach
@@ -55,7 +55,7 @@ class RowDeletesTest {
     model.putAll(replaced);
     Configuration conf = new Configuration();
     ctx = new HubContext(new HadoopFileIO(URI.create(root), conf), conf);
-    engine = SpaceEngine.open(ctx, "d");
+    engine = SpaceOperations.open(ctx, "d");
   }
 
   /** What tasks would find: each bucket's keys against {@code base}, merged. */

@@ -21,11 +21,14 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The operations of one stored space: it keeps the latest state it has seen (refreshed from the
- * log before every operation, so other writers' commits are visible), writes data files and
- * commits through the {@link Committer}. Thread-safe: states are immutable, commits optimistic.
+ * The operations of one stored space (as Iceberg's {@code TableOperations} are a table's): it keeps
+ * the latest state it has seen (refreshed from the log before every operation, so other writers'
+ * commits are visible), writes data files and commits through the {@link Committer}; the jobs of
+ * {@code io.embeddinghub.engine} plan on its states and commit through it. Not the engine API's
+ * {@code EngineSpace}, which wraps it for other modules. Thread-safe: states are immutable, commits
+ * optimistic.
  */
-public final class SpaceEngine {
+public final class SpaceOperations {
   private final HubContext ctx;
   private final String name;
   private final TransactionLog log;
@@ -33,7 +36,7 @@ public final class SpaceEngine {
   private volatile SpaceState state;
   private volatile long lastProbeNanos = System.nanoTime() - (1L << 60);
 
-  private SpaceEngine(HubContext ctx, String name, SpaceState state) {
+  private SpaceOperations(HubContext ctx, String name, SpaceState state) {
     this.ctx = ctx;
     this.name = name;
     this.log = new TransactionLog(ctx.io(), name);
@@ -42,17 +45,17 @@ public final class SpaceEngine {
   }
 
   /** Opens an existing space. */
-  public static SpaceEngine open(HubContext ctx, String name) {
+  public static SpaceOperations open(HubContext ctx, String name) {
     Errors.checkSpaceName(name);
     SpaceState latest = new TransactionLog(ctx.io(), name).loadLatest();
     if (latest == null) {
       throw Errors.spaceNotFound(name, ctx.io().root());
     }
-    return new SpaceEngine(ctx, name, latest);
+    return new SpaceOperations(ctx, name, latest);
   }
 
   /** Creates a new, empty space. */
-  public static SpaceEngine create(HubContext ctx, SpaceSpec spec) {
+  public static SpaceOperations create(HubContext ctx, SpaceSpec spec) {
     long now = ctx.nowMillis();
     LogEntry first =
         new LogEntry(0, now, "create", new SpaceMetadata(spec, now, null), List.of(), List.of(), Map.of(), 0, 0, 0);
@@ -60,7 +63,7 @@ public final class SpaceEngine {
   }
 
   /** Creates {@code newName} holding the data files and index partitions of {@code source} (nothing is copied). */
-  public static SpaceEngine fork(HubContext ctx, SpaceState source, String newName) {
+  public static SpaceOperations fork(HubContext ctx, SpaceState source, String newName) {
     SpaceSpec spec = source.metadata().spec().toBuilder(newName).build();
     long now = ctx.nowMillis();
     List<DataFile> adds = new ArrayList<>();
@@ -80,7 +83,7 @@ public final class SpaceEngine {
     return createFrom(ctx, newName, first);
   }
 
-  private static SpaceEngine createFrom(HubContext ctx, String name, LogEntry first) {
+  private static SpaceOperations createFrom(HubContext ctx, String name, LogEntry first) {
     TransactionLog log = new TransactionLog(ctx.io(), name);
     if (log.exists()) {
       throw Errors.spaceExists(name, ctx.io().root());
@@ -93,7 +96,7 @@ public final class SpaceEngine {
     } catch (IOException e) {
       throw Errors.cannotCreateSpace(name, ctx.io().root(), e);
     }
-    return new SpaceEngine(ctx, name, SpaceState.initial(first));
+    return new SpaceOperations(ctx, name, SpaceState.initial(first));
   }
 
   public String name() {

@@ -23,13 +23,13 @@ import java.util.Objects;
  * query visits {@link #probedUnits}; each unit answers with {@link SnapshotReader#nearestInUnit};
  * merging the units' answers by distance, then key, gives the whole search's answer.
  */
-public final class Snapshot implements Serializable {
+public final class EngineSnapshot implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The version's state: metadata, live files with their deletions, index partitions. */
   private final SpaceState state;
 
-  Snapshot(SpaceState state) {
+  EngineSnapshot(SpaceState state) {
     this.state = Objects.requireNonNull(state, "state");
   }
 
@@ -152,7 +152,7 @@ public final class Snapshot implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Snapshot that && space().equals(that.space()) && version() == that.version();
+    return o instanceof EngineSnapshot that && space().equals(that.space()) && version() == that.version();
   }
 
   @Override

@@ -4,8 +4,8 @@ import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.log.KeyOrder;
 
 /** The store's order of keys and its key-to-bucket function, for engines that plan by key. */
-public final class Keys {
-  private Keys() {}
+public final class EngineKeys {
+  private EngineKeys() {}
 
   /**
    * Compares keys in the order data files are sorted in.
