@@ -116,6 +116,62 @@ class SparkRunnerParityTest {
     }
   }
 
+  @Test
+  void aSplitIndexBuildVerifyAndVacuumAnswerTheSameOnEitherRunner() {
+    String root = SharedSpark.newHubRoot();
+    EmbeddingHub hub = EmbeddingHub.open(root);
+    Map<String, float[]> rows = new HashMap<>();
+    SparkDistributedOpsTest.clustered(new Random(9), 3_000, DIMS).values()
+        .forEach(v -> rows.put(String.format("k%05d", rows.size()), v));
+    List<String> doomed = new ArrayList<>(rows.keySet()).subList(0, 40);
+    for (String name : List.of("local", "spark")) {
+      // 16 KiB partitions: the 3,000 rows' 96 KB of vectors split into routed partitions (a shuffle)
+      Space space = hub.createSpace(SpaceSpec.builder(name, DIMS).buckets(2)
+          .indexParams(io.embeddinghub.IndexParams.DEFAULT.withPartitionBytes(16 << 10)).build());
+      space.multiset(rows);
+      space.multidelete(new ArrayList<>(doomed));
+    }
+    new ArrayList<>(doomed).forEach(rows::remove);
+
+    io.embeddinghub.IndexResult localBuild = hub.getSpace("local").buildIndex();
+    io.embeddinghub.IndexResult sparkBuild = EmbeddingHubSpark.open(spark, root).buildIndex("spark");
+
+    assertThat(sparkBuild.partitionsAdded()).as("a split build").isGreaterThan(1)
+        .isEqualTo(localBuild.partitionsAdded());
+    EmbeddingHub fresh = EmbeddingHub.open(root);
+    Space local = fresh.getSpace("local");
+    Space sparkRun = fresh.getSpace("spark");
+    assertThat(partitionRows(sparkRun.indexPartitions())).as("the same rows in each partition (same seeded routing)")
+        .isEqualTo(partitionRows(local.indexPartitions()));
+    assertThat(partitionRows(local.indexPartitions()).stream().mapToLong(Long::longValue).sum()).isEqualTo(rows.size());
+    float[] query = rows.values().iterator().next();
+    Set<String> truth = bruteForce(rows, query, 10);
+    assertThat(local.nearestNeighbors(10, query, io.embeddinghub.SearchOptions.withEf(200).withNprobe(64)))
+        .extracting(Neighbor::key).containsExactlyInAnyOrderElementsOf(truth);
+    assertThat(sparkRun.nearestNeighbors(10, query, io.embeddinghub.SearchOptions.withEf(200).withNprobe(64)))
+        .extracting(Neighbor::key).containsExactlyInAnyOrderElementsOf(truth);
+
+    io.embeddinghub.VerifyResult localCheck = local.verify();
+    io.embeddinghub.VerifyResult sparkCheck = EmbeddingHubSpark.open(spark, root).verify("spark");
+    assertThat(sparkCheck.ok()).isTrue();
+    assertThat(localCheck.ok()).isTrue();
+    assertThat(sparkCheck.filesChecked()).isEqualTo(localCheck.filesChecked());
+    assertThat(sparkCheck.rowsChecked()).isEqualTo(localCheck.rowsChecked());
+
+    // optimize on each runner, then a vacuum (dry run, then for real) finds the same replaced files
+    local.optimize();
+    EmbeddingHubSpark.open(spark, root).optimize("spark");
+    io.embeddinghub.VacuumOptions now = io.embeddinghub.VacuumOptions.withoutRetentionCheck();
+    long sparkWould = EmbeddingHubSpark.open(spark, root).vacuum("spark", java.time.Duration.ZERO, now.asDryRun()).filesDeleted();
+    assertThat(sparkWould).as("the files optimize replaced").isPositive()
+        .isEqualTo(local.vacuum(java.time.Duration.ZERO, now.asDryRun()).filesDeleted());
+    assertThat(EmbeddingHubSpark.open(spark, root).vacuum("spark", java.time.Duration.ZERO, now).filesDeleted())
+        .isEqualTo(sparkWould).isEqualTo(local.vacuum(java.time.Duration.ZERO, now).filesDeleted());
+    assertThat(fresh.getSpace("spark").multiget(new ArrayList<>(rows.keySet())))
+        .usingRecursiveFieldByFieldElementComparator()
+        .isEqualTo(new ArrayList<>(rows.values()));
+  }
+
   /** Each file as bucket, rows, live rows and key range, in the listing's order. */
   private static List<String> layout(List<DataFileInfo> files) {
     return files.stream()

@@ -7,7 +7,7 @@ import org.apache.parquet.column.values.bloomfilter.BlockSplitBloomFilter;
  * The layout that lets {@link ParquetPointReads} open only the parts of a data file that can hold
  * a key, while the file stays plain Parquet any reader reads: a split-block bloom filter on the key
  * column in every row group, sized for the rows that row group actually holds at a 1%
- * false-positive rate ({@link #bloomFilterBytes}), pages of at most {@value #PAGE_ROWS} rows, and
+ * false-positive rate ({@link #bloomFilter}), pages of at most {@value #PAGE_ROWS} rows, and
  * the page index (column and offset indexes, which parquet-hadoop writes by default; the tests
  * check they are there). {@link ColumnFileWriter} writes the bloom filters itself when it closes a
  * row group, so every writer of data files (embedded bulk loads, Spark tasks, compaction) produces
