@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -192,6 +193,7 @@ class FaultMatrixTest {
   }
 
   @Test
+  @Tag("slow")
   void everyWritePathSurvivesEveryFault() throws IOException {
     deleteTree(BASE);
     long started = System.nanoTime();
@@ -269,6 +271,7 @@ class FaultMatrixTest {
    * right once the fault is gone.
    */
   @Test
+  @Tag("slow")
   void readsUnderOpenFaultsReportIoErrorsNotCorruption() throws IOException {
     Path sandbox = Path.of("target", "fault-matrix-reads").toAbsolutePath();
     deleteTree(sandbox);
@@ -342,6 +345,7 @@ class FaultMatrixTest {
 
   /** The write paths on a slow file system (every call delayed): same results, nothing times out. */
   @Test
+  @Tag("slow")
   void writesOnASlowFileSystem() throws IOException {
     Path sandbox = Path.of("target", "fault-matrix-slow").toAbsolutePath();
     deleteTree(sandbox);

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -71,6 +72,7 @@ class IndexLayerTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({"L2,clustered", "COSINE,clustered", "INNER_PRODUCT,clustered",
       "L2,uniform", "COSINE,uniform", "INNER_PRODUCT,uniform"})
+  @Tag("slow")
   void defaultSettingsAndSplitPartitionsKeepRecallWithAnUnindexedTail(Metric metric, String data) {
     Random random = new Random(3);
     Map<String, float[]> model = data.equals("clustered") ? clustered(random, 2000, DIMS, 20) : uniform(random, 2000, 8);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ abstract class SpaceModelContract {
     this.steps = steps;
   }
 
+  @Tag("slow")
   @Test
   void randomOperationsMatchAHashMapModelAtEveryVersion() {
     long seed = new Random().nextLong();

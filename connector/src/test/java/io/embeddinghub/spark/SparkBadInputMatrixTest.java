@@ -34,6 +34,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * of the sandbox as it was, the space's data files (read by Spark's own Parquet reader) holding the
  * same rows, and the space the same size.
  */
+@Tag("slow")
 class SparkBadInputMatrixTest {
   private static final List<String> HOSTILE_VALUES =
       List.of("abc", "", "-1", "0", "1e99", "NaN", "99999999999", "\u0000");

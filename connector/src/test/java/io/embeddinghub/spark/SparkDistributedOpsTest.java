@@ -32,6 +32,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Distributed multiget / multiset / multidelete / kNN against the embedded API and brute force. */
@@ -194,6 +195,7 @@ class SparkDistributedOpsTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void aMultideleteRacingAConcurrentUpsertFindsItsRowsAgain() {
     String root = SharedSpark.newHubRoot();
@@ -283,6 +285,7 @@ class SparkDistributedOpsTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void queriesSplitIntoPartitionsMatchBruteForceWithOneBucketPerTask() {
     String root = SharedSpark.newHubRoot();

@@ -31,6 +31,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,7 @@ class SparkIndexTest {
 
   private final SparkSession spark = SharedSpark.session();
 
+  @Tag("slow")
   @Test
   void aSparkBuildIndexesTheTailAndRoutedQueriesMatchTheEmbeddedApi() {
     String root = SharedSpark.newHubRoot();

@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dreliability.seed}. Long run:
  * {@code mvn -o -pl store test -Dtest=ConcurrencySoakTest -Dreliability.soak.seconds=600}.
  */
+@Tag("slow")
 class ConcurrencySoakTest {
   private static final int THREAD_WRITERS = 3;
   private static final int CHILD_WRITERS = 2;

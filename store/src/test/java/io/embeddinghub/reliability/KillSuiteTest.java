@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * opened the space and acknowledged 0..6 operations, both seeded; a writer that makes no progress
  * in two minutes fails the suite). Long run: {@code mvn -o -pl store test -Dtest=KillSuiteTest -Dreliability.kills=150}.
  */
+@Tag("slow")
 class KillSuiteTest {
   private static final int K = 10;
   /** The kill comes after 0..this many acknowledgements of the new writer, then 0..maxDelayMs. */
