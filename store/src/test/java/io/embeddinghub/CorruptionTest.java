@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every read path either answers as the HashMap model says or throws a {@link
  * CorruptFileException} naming the file; never a wrong answer, never a raw exception.
  */
+@Tag("slow")
 class CorruptionTest {
   private static final TestHubs HUBS = TestHubs.local();
   private static final int DIMS = 4;

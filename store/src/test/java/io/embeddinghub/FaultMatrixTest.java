@@ -1,7 +1,9 @@
 package io.embeddinghub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.embeddinghub.testing.BruteForceKnn;
 import io.embeddinghub.testing.FsFaults;
 import io.embeddinghub.testing.FsFaults.Kind;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,6 +28,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,6 +181,19 @@ class FaultMatrixTest {
   }
 
   @Test
+  void aSelectionOfWritePathsNamesOnlyKnownPaths() {
+    assertThat(selectedPaths("")).hasSizeGreaterThan(5);
+    assertThat(selectedPaths(" set, delete ,")).extracting(WritePath::name).containsExactly("set", "delete");
+    for (String bad : List.of("nonsense", "set,Delete", ",")) {
+      assertThatThrownBy(() -> selectedPaths(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("names no write path")
+          .hasMessageContaining("the write paths are [set, multiset");
+    }
+  }
+
+  @Test
+  @Tag("slow")
   void everyWritePathSurvivesEveryFault() throws IOException {
     deleteTree(BASE);
     long started = System.nanoTime();
@@ -184,11 +201,8 @@ class FaultMatrixTest {
     Map<String, Map<Kind, Integer>> casesRun = new LinkedHashMap<>();
     Map<String, Map<Kind, Integer>> callCounts = new LinkedHashMap<>();
     int total = 0;
-    String only = System.getProperty("faultMatrix.paths", "");
-    for (WritePath path : paths()) {
-      if (!only.isEmpty() && !List.of(only.split(",")).contains(path.name())) {
-        continue;
-      }
+    List<WritePath> selected = selectedPaths(System.getProperty("faultMatrix.paths", ""));
+    for (WritePath path : selected) {
       long pathStarted = System.nanoTime();
       Path template = BASE.resolve(path.name()).resolve("template");
       Map<String, float[]> before = setupModel(path.name());
@@ -220,6 +234,34 @@ class FaultMatrixTest {
     report("faults survived (best effort) " + BEST_EFFORT);
     failures.forEach(f -> report("FAILED " + f));
     assertThat(failures).as("fault cases that failed (of %s)", total).isEmpty();
+    assertThat(casesRun).as("fault cases run per selected path").allSatisfy((name, ran) ->
+        assertThat(ran.values().stream().mapToInt(Integer::intValue).sum()).as("fault cases of %s", name).isPositive());
+    assertThat(total).as("fault cases run (a matrix that ran none tested nothing)").isPositive();
+  }
+
+  /**
+   * The write paths named by {@code -DfaultMatrix.paths} (comma-separated), or all when it is
+   * empty; a name that is no write path fails the test rather than selecting nothing.
+   */
+  private static List<WritePath> selectedPaths(String selection) {
+    List<WritePath> all = paths();
+    if (selection.isBlank()) {
+      return all;
+    }
+    Set<String> known = all.stream().map(WritePath::name).collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String name : selection.split(",")) {
+      if (!name.isBlank()) {
+        wanted.add(name.trim());
+      }
+    }
+    Set<String> unknown = new TreeSet<>(wanted);
+    unknown.removeAll(known);
+    if (!unknown.isEmpty() || wanted.isEmpty()) {
+      throw new IllegalArgumentException("-DfaultMatrix.paths=" + selection + " names no write path " + unknown
+          + "; the write paths are " + known);
+    }
+    return all.stream().filter(p -> wanted.contains(p.name())).toList();
   }
 
   /**
@@ -229,6 +271,7 @@ class FaultMatrixTest {
    * right once the fault is gone.
    */
   @Test
+  @Tag("slow")
   void readsUnderOpenFaultsReportIoErrorsNotCorruption() throws IOException {
     Path sandbox = Path.of("target", "fault-matrix-reads").toAbsolutePath();
     deleteTree(sandbox);
@@ -271,6 +314,7 @@ class FaultMatrixTest {
       faults.close();
     }
     report("reads: " + cases + " open/list-fault cases passed");
+    assertThat(cases).as("open/list-fault cases run").isPositive();
     deleteTree(sandbox);
   }
 
@@ -301,6 +345,7 @@ class FaultMatrixTest {
 
   /** The write paths on a slow file system (every call delayed): same results, nothing times out. */
   @Test
+  @Tag("slow")
   void writesOnASlowFileSystem() throws IOException {
     Path sandbox = Path.of("target", "fault-matrix-slow").toAbsolutePath();
     deleteTree(sandbox);
@@ -593,7 +638,7 @@ class FaultMatrixTest {
     for (int i = 0; i < 2; i++) {
       float[] q = Oracles.vector(random, DIMS);
       List<String> expected =
-          Oracles.bruteForce(space.metric(), model, q, 10, null).stream().map(Oracles.Hit::key).toList();
+          BruteForceKnn.nearestKeys(space.metric(), model, q, 10, null);
       assertThat(Oracles.keysOf(space.nearestNeighbors(10, q, SearchOptions.exactSearch())))
           .as("%s: exact kNN", context).containsExactlyElementsOf(expected);
       assertThat(Oracles.keysOf(space.nearestNeighbors(10, q)))

@@ -1,6 +1,5 @@
 package io.embeddinghub;
 
-import static io.embeddinghub.NearestNeighborsTest.bruteForce;
 import static io.embeddinghub.NearestNeighborsTest.clustered;
 import static io.embeddinghub.NearestNeighborsTest.keys;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +11,7 @@ import io.embeddinghub.log.IndexBuild;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.LogJson;
 import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.testing.BruteForceKnn;
 import io.embeddinghub.testing.FaultyFileIO;
 import io.embeddinghub.testing.TestHubs;
 import java.net.URI;
@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,13 +65,14 @@ class IndexLayerTest {
     for (int q = 0; q < 20; q++) {
       float[] query = model.get(keys.get(random.nextInt(keys.size())));
       assertThat(keys(space.nearestNeighbors(10, query)))
-          .as("the tail is searched exactly").containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+          .as("the tail is searched exactly").containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
     }
   }
 
   @ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({"L2,clustered", "COSINE,clustered", "INNER_PRODUCT,clustered",
       "L2,uniform", "COSINE,uniform", "INNER_PRODUCT,uniform"})
+  @Tag("slow")
   void defaultSettingsAndSplitPartitionsKeepRecallWithAnUnindexedTail(Metric metric, String data) {
     Random random = new Random(3);
     Map<String, float[]> model = data.equals("clustered") ? clustered(random, 2000, DIMS, 20) : uniform(random, 2000, 8);
@@ -283,13 +285,13 @@ class IndexLayerTest {
         .isInstanceOf(CorruptFileException.class).hasMessageContaining(info.path());
     Space fresh = hubs.reopen(hub).getSpace("s");
     float[] query = model.values().iterator().next();
-    assertThat(keys(fresh.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+    assertThat(keys(fresh.nearestNeighbors(10, query))).containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
     // a truncated file
     hubs.write(hub, info.path(), java.util.Arrays.copyOf(bytes, bytes.length - 100));
     assertThatThrownBy(() -> IndexFile.read(io, entry, build, Metric.L2, DIMS))
         .isInstanceOf(CorruptFileException.class).hasMessageContaining(info.path()).hasMessageContaining("bytes");
     Space fresh2 = hubs.reopen(hub).getSpace("s");
-    assertThat(keys(fresh2.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+    assertThat(keys(fresh2.nearestNeighbors(10, query))).containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
   }
 
   @Test
@@ -355,7 +357,7 @@ class IndexLayerTest {
     Space old = hubs.reopen(hub).getSpace("s");
     assertThat(old.unindexedRows()).as("a format-1 index does not cover its file").isEqualTo(400);
     float[] query = model.values().iterator().next();
-    assertThat(keys(old.nearestNeighbors(10, query))).containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+    assertThat(keys(old.nearestNeighbors(10, query))).containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
     assertThat(old.buildIndex().partitionsAdded()).isEqualTo(1);
     assertThat(old.unindexedRows()).isZero();
     assertThat(recall(old, model, Metric.L2, new Random(19), 20)).isGreaterThanOrEqualTo(0.95);
@@ -450,7 +452,7 @@ class IndexLayerTest {
   private static double measuredRecall(Space space, Map<String, float[]> model, List<float[]> queries, SearchOptions options) {
     double hits = 0;
     for (float[] q : queries) {
-      Set<String> truth = new HashSet<>(keys(bruteForce(model, Metric.L2, q, 10, null)));
+      Set<String> truth = new HashSet<>(BruteForceKnn.nearestKeys(Metric.L2, model, q, 10, null));
       hits += space.nearestNeighbors(10, q, options).stream().filter(n -> truth.contains(n.key())).count();
     }
     return hits / (10.0 * queries.size());
@@ -477,7 +479,7 @@ class IndexLayerTest {
       for (int d = 0; d < query.length; d++) {
         query[d] += (float) (random.nextGaussian() * 0.05);
       }
-      Set<String> truth = new HashSet<>(keys(bruteForce(model, metric, query, 10, null)));
+      Set<String> truth = new HashSet<>(BruteForceKnn.nearestKeys(metric, model, query, 10, null));
       List<Neighbor> found = space.nearestNeighbors(10, query);
       assertThat(found).hasSize(Math.min(10, model.size()));
       hits += found.stream().filter(n -> truth.contains(n.key())).count();

@@ -1,12 +1,12 @@
 package io.embeddinghub;
 
 import static io.embeddinghub.Oracles.batch;
-import static io.embeddinghub.Oracles.bruteForce;
 import static io.embeddinghub.Oracles.keysOf;
 import static io.embeddinghub.Oracles.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embeddinghub.table.StateReader;
+import io.embeddinghub.testing.BruteForceKnn;
 import io.embeddinghub.testing.TestHubs;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +54,7 @@ class LargeKTest {
 
   private static List<Neighbor> bruteForceNeighbors(Metric metric, Map<String, float[]> model, float[] q, String excluded) {
     List<Neighbor> out = new ArrayList<>();
-    bruteForce(metric, model, q, model.size(), excluded).forEach(h -> out.add(new Neighbor(h.key(), (float) h.distance())));
+    BruteForceKnn.nearest(metric, model, q, model.size(), excluded).forEach(h -> out.add(new Neighbor(h.key(), (float) h.distance())));
     return out;
   }
 

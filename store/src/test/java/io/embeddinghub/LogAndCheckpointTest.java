@@ -36,6 +36,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -141,6 +142,7 @@ class LogAndCheckpointTest {
     assertContents(hubs.reopen(hub).getSpace("s"), t.model, "version 24 on the trimmed log");
   }
 
+  @Tag("slow")
   @Test
   void aSpaceWith200VersionsOpensFromItsCheckpoints() {
     Random random = new Random(32);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and kNN run in a JVM whose heap is under a third of the space's vectors ({@link MemoryBoundWorkload},
  * checked there against its own generator).
  */
+@Tag("slow")
 class MemoryBoundsTest {
   private static final String HEAP = "-Xmx64m";
   private static final int ROWS = 400_000;

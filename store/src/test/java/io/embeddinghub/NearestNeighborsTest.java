@@ -11,6 +11,7 @@ import io.embeddinghub.index.RowHit;
 import io.embeddinghub.index.ScalarKernels;
 import io.embeddinghub.index.VectorKernels;
 import io.embeddinghub.io.HadoopFileIO;
+import io.embeddinghub.testing.BruteForceKnn;
 import io.embeddinghub.testing.TestHubs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -18,7 +19,6 @@ import java.io.ObjectOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,7 +69,7 @@ class NearestNeighborsTest {
     food.multiset(data);
     assertThat(keys(food.nearestNeighbors(1, "apple"))).containsExactly("orange");
     assertThat(keys(food.nearestNeighbors(10, "apple")))
-        .containsExactlyElementsOf(keys(bruteForce(data, Metric.L2, data.get("apple"), 10, "apple")))
+        .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, data, data.get("apple"), 10, "apple"))
         .hasSize(3);
     assertThat(keys(food.downloadSnapshot().nearestNeighbors(3, "potato"))).doesNotContain("potato").hasSize(3);
     assertThatThrownBy(() -> food.nearestNeighbors(1, "banana")).isInstanceOf(KeyNotFoundException.class);
@@ -102,7 +102,7 @@ class NearestNeighborsTest {
     for (int q = 0; q < queries; q++) {
       float[] query = data.get(keys.get(random.nextInt(keys.size()))).clone();
       query[random.nextInt(dims)] += 0.05f;
-      Set<String> truth = new HashSet<>(keys(bruteForce(data, metric, query, 10, null)));
+      Set<String> truth = new HashSet<>(BruteForceKnn.nearestKeys(metric, data, query, 10, null));
       spaceHits += keys(space.nearestNeighbors(10, query)).stream().filter(truth::contains).count();
       localHits += keys(local.nearestNeighbors(10, query)).stream().filter(truth::contains).count();
     }
@@ -119,12 +119,12 @@ class NearestNeighborsTest {
     Space space = hubs.newHub().createSpace(SpaceSpec.builder("x", 6).metric(metric).buckets(3).build());
     space.multiset(data);
     float[] query = {3, 3, 3, 3, 3, 2.9f};
-    List<Neighbor> expected = bruteForce(data, metric, query, 15, null);
-    assertThat(keys(space.nearestNeighbors(15, query, SearchOptions.exactSearch()))).containsExactlyElementsOf(keys(expected));
+    List<String> expected = BruteForceKnn.nearestKeys(metric, data, query, 15, null);
+    assertThat(keys(space.nearestNeighbors(15, query, SearchOptions.exactSearch()))).containsExactlyElementsOf(expected);
     assertThat(keys(space.downloadSnapshot().nearestNeighbors(15, query, SearchOptions.exactSearch())))
-        .containsExactlyElementsOf(keys(expected));
+        .containsExactlyElementsOf(expected);
     List<Neighbor> byKey = space.nearestNeighbors(15, "tie-a", SearchOptions.exactSearch());
-    assertThat(keys(byKey)).containsExactlyElementsOf(keys(bruteForce(data, metric, data.get("tie-a"), 15, "tie-a")));
+    assertThat(keys(byKey)).containsExactlyElementsOf(BruteForceKnn.nearestKeys(metric, data, data.get("tie-a"), 15, "tie-a"));
     if (metric != Metric.INNER_PRODUCT) { // identical vectors are nearest under L2 and cosine
       assertThat(byKey.get(0).key()).isEqualTo("tie-b");
     }
@@ -169,7 +169,7 @@ class NearestNeighborsTest {
     SpaceSnapshot old = space.snapshot(firstVersion);
     float[] query = firstModel.get(keys.get(5));
     assertThat(keys(old.nearestNeighbors(10, query, SearchOptions.exactSearch())))
-        .containsExactlyElementsOf(keys(bruteForce(firstModel, Metric.L2, query, 10, null)));
+        .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, firstModel, query, 10, null));
     assertThat(old.nearestNeighbors(2500, query)).hasSize(2000);
   }
 
@@ -189,7 +189,7 @@ class NearestNeighborsTest {
     assertThat(result.filesAdded()).isEqualTo(2);
     float[] query = model.get(keys.get(500));
     assertThat(keys(space.nearestNeighbors(10, query, SearchOptions.exactSearch())))
-        .containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+        .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
     assertThat(hubs.listFiles(space.hub(), "o/index")).isNotEmpty();
   }
 
@@ -216,7 +216,7 @@ class NearestNeighborsTest {
     for (int q = 0; q < 10; q++) {
       float[] query = model.get(keys.get(random.nextInt(keys.size())));
       assertThat(keys(fresh.nearestNeighbors(10, query)))
-          .containsExactlyElementsOf(keys(bruteForce(model, Metric.L2, query, 10, null)));
+          .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
     }
     // optimize writes new files with new indexes; answers stay right
     space.set(keys.get(0), model.get(keys.get(0)));
@@ -310,36 +310,6 @@ class NearestNeighborsTest {
 
   static List<String> keys(List<Neighbor> neighbors) {
     return neighbors.stream().map(Neighbor::key).collect(Collectors.toList());
-  }
-
-  /** Brute force in double precision, written independently of the store's code. */
-  static List<Neighbor> bruteForce(Map<String, float[]> data, Metric metric, float[] q, int k, String excluded) {
-    List<Neighbor> all = new ArrayList<>();
-    for (Map.Entry<String, float[]> e : data.entrySet()) {
-      if (e.getKey().equals(excluded)) {
-        continue;
-      }
-      float[] v = e.getValue();
-      double dot = 0;
-      double nq = 0;
-      double nv = 0;
-      double sq = 0;
-      for (int i = 0; i < q.length; i++) {
-        dot += (double) q[i] * v[i];
-        nq += (double) q[i] * q[i];
-        nv += (double) v[i] * v[i];
-        sq += ((double) q[i] - v[i]) * ((double) q[i] - v[i]);
-      }
-      double d =
-          switch (metric) {
-            case L2 -> Math.sqrt(sq);
-            case COSINE -> 1 - dot / (Math.sqrt(nq) * Math.sqrt(nv));
-            case INNER_PRODUCT -> 1 - dot;
-          };
-      all.add(new Neighbor(e.getKey(), (float) d));
-    }
-    all.sort(Comparator.comparingDouble(Neighbor::distance).thenComparing(Neighbor::key));
-    return all.subList(0, Math.min(k, all.size()));
   }
 
   static Map<String, float[]> clustered(Random random, int n, int dims, int clusters) {

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +60,7 @@ class NullArgumentsTest {
     receivers.put(Metric.class, Metric.L2);
   }
 
+  @Tag("slow")
   @Test
   void everyPublicMethodRejectsNullArgumentsNamingThem() throws Exception {
     Map<String, byte[]> before = snapshotFiles();

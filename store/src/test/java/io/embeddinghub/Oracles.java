@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.embeddinghub.testing.BruteForceKnn;
 import io.embeddinghub.testing.TestHubs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 
 /**
  * Independent oracles shared by the snapshot, vacuum and log suites: HashMap models, brute-force
- * nearest neighbors, a plain Parquet reader for data files (no EmbeddingHub code involved) and a
+ * nearest neighbors ({@link BruteForceKnn}), a plain Parquet reader for data files (no EmbeddingHub code involved) and a
  * from-the-reference MurmurHash3 for the bucket rule.
  */
 final class Oracles {
@@ -95,41 +95,6 @@ final class Oracles {
     }
   }
 
-  /** Distance written from the README's definitions, in double precision. */
-  static double distance(Metric metric, float[] q, float[] v) {
-    double dot = 0;
-    double nq = 0;
-    double nv = 0;
-    double l2 = 0;
-    for (int i = 0; i < q.length; i++) {
-      dot += (double) q[i] * v[i];
-      nq += (double) q[i] * q[i];
-      nv += (double) v[i] * v[i];
-      l2 += ((double) q[i] - v[i]) * ((double) q[i] - v[i]);
-    }
-    switch (metric) {
-      case L2:
-        return Math.sqrt(l2);
-      case COSINE:
-        return 1 - dot / (Math.sqrt(nq) * Math.sqrt(nv));
-      default:
-        return 1 - dot;
-    }
-  }
-
-  record Hit(String key, double distance) {}
-
-  static List<Hit> bruteForce(Metric metric, Map<String, float[]> model, float[] q, int k, String excluded) {
-    List<Hit> all = new ArrayList<>();
-    model.forEach((key, v) -> {
-      if (!key.equals(excluded)) {
-        all.add(new Hit(key, distance(metric, q, v)));
-      }
-    });
-    all.sort(Comparator.comparingDouble(Hit::distance).thenComparing(Hit::key));
-    return all.subList(0, Math.min(k, all.size()));
-  }
-
   static List<String> keysOf(List<Neighbor> neighbors) {
     return neighbors.stream().map(Neighbor::key).collect(Collectors.toList());
   }
@@ -143,8 +108,8 @@ final class Oracles {
     for (int i = 0; i < 3; i++) {
       float[] q = vector(random, space.dimensions());
       List<Neighbor> exact = space.nearestNeighbors(10, q, SearchOptions.exactSearch());
-      List<Hit> expected = bruteForce(metric, model, q, 10, null);
-      assertThat(keysOf(exact)).as("%s: exact kNN", why).containsExactlyElementsOf(expected.stream().map(Hit::key).toList());
+      List<BruteForceKnn.Hit> expected = BruteForceKnn.nearest(metric, model, q, 10, null);
+      assertThat(keysOf(exact)).as("%s: exact kNN", why).containsExactlyElementsOf(BruteForceKnn.keys(expected));
       for (int j = 0; j < exact.size(); j++) {
         assertThat((double) exact.get(j).distance()).as(why).isCloseTo(expected.get(j).distance(), within(1e-4));
       }
@@ -157,7 +122,7 @@ final class Oracles {
       String key = keys.get(random.nextInt(keys.size()));
       assertThat(keysOf(space.nearestNeighbors(5, key, SearchOptions.exactSearch())))
           .as("%s: exact kNN by key %s", why, key)
-          .containsExactlyElementsOf(bruteForce(metric, model, model.get(key), 5, key).stream().map(Hit::key).toList());
+          .containsExactlyElementsOf(BruteForceKnn.nearestKeys(metric, model, model.get(key), 5, key));
     }
   }
 

@@ -3,10 +3,10 @@ package io.embeddinghub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.embeddinghub.testing.BruteForceKnn;
 import io.embeddinghub.testing.TestHubs;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ abstract class SpaceModelContract {
     this.steps = steps;
   }
 
+  @Tag("slow")
   @Test
   void randomOperationsMatchAHashMapModelAtEveryVersion() {
     long seed = new Random().nextLong();
@@ -227,35 +229,19 @@ abstract class SpaceModelContract {
       float[] query = vector(random);
       assertThat(names(space.nearestNeighbors(7, query, SearchOptions.exactSearch())))
           .as("%s: exact kNN", why)
-          .containsExactlyElementsOf(names(bruteForce(model, query, 7, null)));
+          .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 7, null));
       List<Neighbor> approx = space.nearestNeighbors(7, query);
       assertThat(approx).as(why).hasSize(Math.min(7, model.size()));
       approx.forEach(n -> assertThat(model).as("%s: kNN returned a deleted key", why).containsKey(n.key()));
       String byKey = present.get(random.nextInt(present.size()));
       assertThat(names(space.nearestNeighbors(5, byKey, SearchOptions.exactSearch())))
           .as("%s: exact kNN by key", why)
-          .containsExactlyElementsOf(names(bruteForce(model, model.get(byKey), 5, byKey)));
+          .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, model.get(byKey), 5, byKey));
     }
   }
 
   private static List<String> names(List<Neighbor> neighbors) {
     return neighbors.stream().map(Neighbor::key).collect(Collectors.toList());
-  }
-
-  private static List<Neighbor> bruteForce(Map<String, float[]> model, float[] q, int k, String excluded) {
-    List<Neighbor> all = new ArrayList<>();
-    model.forEach(
-        (key, v) -> {
-          if (!key.equals(excluded)) {
-            double sum = 0;
-            for (int i = 0; i < q.length; i++) {
-              sum += ((double) q[i] - v[i]) * ((double) q[i] - v[i]);
-            }
-            all.add(new Neighbor(key, (float) Math.sqrt(sum)));
-          }
-        });
-    all.sort(Comparator.comparingDouble(Neighbor::distance).thenComparing(Neighbor::key));
-    return all.subList(0, Math.min(k, all.size()));
   }
 
   private static String key(Random random) {

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.IndexParams;
 import io.embeddinghub.IndexResult;
+import io.embeddinghub.Metric;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VacuumOptions;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -184,7 +186,7 @@ class SparkClusterIT {
     }
     List<List<String>> truth = new ArrayList<>();
     for (float[] q : queries) {
-      truth.add(SparkDistributedOpsTest.bruteForce(model, q, 10, null));
+      truth.add(BruteForceKnn.nearestKeys(Metric.L2, model, q, 10, null));
     }
 
     List<Row> exactRows = hub.nearestNeighbors(name, vectorQueries(queries), 10, SearchOptions.exactSearch()).collectAsList();
@@ -193,7 +195,7 @@ class SparkClusterIT {
       assertThat(exact.get((long) q)).as("exact search, query %d", q).isEqualTo(truth.get(q));
     }
     for (Row r : exactRows) {
-      double expected = Math.sqrt(squaredL2(queries.get((int) r.getLong(0)), model.get(r.getString(2))));
+      double expected = BruteForceKnn.distance(Metric.L2, queries.get((int) r.getLong(0)), model.get(r.getString(2)));
       assertThat((double) r.getFloat(3)).as("distance of %s", r.getString(2)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4 * (1 + expected)));
     }
 
@@ -283,10 +285,7 @@ class SparkClusterIT {
     }
     SparkDataFrameTest.assertSameContents(plain, model);
     float[] query = randomVector(random);
-    List<String> truth = model.entrySet().stream()
-        .sorted(Comparator.comparingDouble((Map.Entry<String, float[]> e) -> squaredL2(query, e.getValue()))
-            .thenComparing(Map.Entry::getKey))
-        .limit(10).map(Map.Entry::getKey).toList();
+    List<String> truth = BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null);
     List<String> exact = reopened.nearestNeighbors(10, query, SearchOptions.exactSearch()).stream()
         .map(io.embeddinghub.Neighbor::key).toList();
     assertThat(exact).isEqualTo(truth);
@@ -381,7 +380,7 @@ class SparkClusterIT {
     Map<Long, List<String>> exact =
         keysByQuery(hub.nearestNeighbors("c", vectorQueries(queries), 5, SearchOptions.exactSearch()).collectAsList());
     for (int q = 0; q < queries.size(); q++) {
-      assertThat(exact.get((long) q)).as("query %d", q).isEqualTo(SparkDistributedOpsTest.bruteForce(model, queries.get(q), 5, null));
+      assertThat(exact.get((long) q)).as("query %d", q).isEqualTo(BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(q), 5, null));
     }
   }
 
@@ -538,15 +537,6 @@ class SparkClusterIT {
       hits += answers.getOrDefault((long) q, List.of()).stream().filter(expected::contains).count();
     }
     return hits / (10.0 * truth.size());
-  }
-
-  private static double squaredL2(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = (double) a[i] - b[i];
-      s += d * d;
-    }
-    return s;
   }
 
   private static void awaitExecutors(int count, Duration timeout) throws InterruptedException {

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * write. Readers meanwhile only ever saw whole operations: when a marker is visible in a snapshot,
  * all of its operation's keys are, with its values.
  */
+@Tag("slow")
 class SparkConcurrentWritersTest {
   private static final int DIMS = 4;
   private static final int OWN_KEYS = 12;

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.Metric;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.engine.EngineKeys;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URI;
@@ -30,6 +32,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Distributed multiget / multiset / multidelete / kNN against the embedded API and brute force. */
@@ -67,23 +70,6 @@ class SparkDistributedOpsTest {
       rows.put("k" + j, v);
     }
     return rows;
-  }
-
-  /** Brute force L2 kNN in double precision, ties by key. */
-  static List<String> bruteForce(Map<String, float[]> model, float[] q, int k, String excluded) {
-    return model.entrySet().stream()
-        .filter(e -> !e.getKey().equals(excluded))
-        .map(e -> {
-          double s = 0;
-          for (int i = 0; i < q.length; i++) {
-            s += ((double) q[i] - e.getValue()[i]) * ((double) q[i] - e.getValue()[i]);
-          }
-          return Map.entry(e.getKey(), (float) Math.sqrt(s));
-        })
-        .sorted(Map.Entry.<String, Float>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-        .limit(k)
-        .map(Map.Entry::getKey)
-        .collect(Collectors.toList());
   }
 
   private static Map<Object, List<String>> answers(Dataset<Row> result) {
@@ -209,6 +195,7 @@ class SparkDistributedOpsTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void aMultideleteRacingAConcurrentUpsertFindsItsRowsAgain() {
     String root = SharedSpark.newHubRoot();
@@ -279,7 +266,7 @@ class SparkDistributedOpsTest {
     Map<Object, List<String>> approx = answers(hub.nearestNeighbors("nn", vectorQueries(queries), 10));
     double hits = 0;
     for (int i = 0; i < queries.size(); i++) {
-      List<String> truth = bruteForce(model, queries.get(i), 10, null);
+      List<String> truth = BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(i), 10, null);
       assertThat(exact.get((long) i)).as("exact query %d", i).containsExactlyElementsOf(truth);
       assertThat(approx.get((long) i)).hasSize(10).allMatch(model::containsKey);
       hits += approx.get((long) i).stream().filter(truth::contains).count();
@@ -294,10 +281,11 @@ class SparkDistributedOpsTest {
     Map<Object, List<String>> byKeyExact = answers(hub.nearestNeighbors("nn", byKey, 5, SearchOptions.exactSearch()));
     for (int i = 0; i < 20; i++) {
       String key = keys.get(i * 7);
-      assertThat(byKeyExact.get("q" + i)).as(key).containsExactlyElementsOf(bruteForce(model, model.get(key), 5, key));
+      assertThat(byKeyExact.get("q" + i)).as(key).containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, model.get(key), 5, key));
     }
   }
 
+  @Tag("slow")
   @Test
   void queriesSplitIntoPartitionsMatchBruteForceWithOneBucketPerTask() {
     String root = SharedSpark.newHubRoot();
@@ -313,7 +301,7 @@ class SparkDistributedOpsTest {
     DistributedSearchOptions exact = DistributedSearchOptions.of(SearchOptions.exactSearch()).withQueryPartitions(3);
     Map<Object, List<String>> answers = answers(hub.nearestNeighbors("split", vectorQueries(queries), 7, exact));
     for (int i = 0; i < queries.size(); i++) {
-      assertThat(answers.get((long) i)).as("query %d", i).containsExactlyElementsOf(bruteForce(model, queries.get(i), 7, null));
+      assertThat(answers.get((long) i)).as("query %d", i).containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(i), 7, null));
     }
 
     // the search tasks: 4 buckets x 3 query partitions, each task one bucket, each query once per bucket

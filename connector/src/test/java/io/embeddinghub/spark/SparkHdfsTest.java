@@ -11,9 +11,11 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The connector on HDFS (a MiniDFSCluster): Spark and the embedded API on the same space. */
+@Tag("slow")
 class SparkHdfsTest {
   private final SparkSession spark = SharedSpark.session();
 

@@ -13,6 +13,7 @@ import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +45,7 @@ class SparkIndexTest {
 
   private final SparkSession spark = SharedSpark.session();
 
+  @Tag("slow")
   @Test
   void aSparkBuildIndexesTheTailAndRoutedQueriesMatchTheEmbeddedApi() {
     String root = SharedSpark.newHubRoot();
@@ -84,7 +87,7 @@ class SparkIndexTest {
       for (int q = 0; q < queries.size(); q++) {
         List<String> embedded = space.nearestNeighbors(10, queries.get(q), options).stream().map(Neighbor::key).toList();
         assertThat(distributed.get((long) q)).as("query %d, %s: same probes, same answer", q, options).isEqualTo(embedded);
-        Set<String> truth = new HashSet<>(bruteForce(model, queries.get(q), 10));
+        Set<String> truth = new HashSet<>(BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(q), 10, null));
         hits += embedded.stream().filter(truth::contains).count();
       }
       if (options == SearchOptions.DEFAULT) {
@@ -93,7 +96,7 @@ class SparkIndexTest {
     }
     Map<Long, List<String>> exact = answers(sparkHub.nearestNeighbors("s", queries(queries), 10, SearchOptions.exactSearch()));
     for (int q = 0; q < queries.size(); q++) {
-      assertThat(exact.get((long) q)).isEqualTo(bruteForce(model, queries.get(q), 10));
+      assertThat(exact.get((long) q)).isEqualTo(BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(q), 10, null));
     }
   }
 
@@ -128,7 +131,7 @@ class SparkIndexTest {
       List<String> keys = new ArrayList<>(model.keySet());
       for (int q = 0; q < 20; q++) {
         float[] query = model.get(keys.get(q * 37));
-        Set<String> truth = new HashSet<>(bruteForce(model, query, 10));
+        Set<String> truth = new HashSet<>(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
         hits += reopened.nearestNeighbors(10, query).stream().map(Neighbor::key).filter(truth::contains).count();
       }
       assertThat(hits / 200).as("recall@10, built on Spark: %s", onSpark).isGreaterThanOrEqualTo(0.9);
@@ -182,7 +185,7 @@ class SparkIndexTest {
     double hits = 0;
     for (int i = 0; i < queries.size(); i++) {
       assertThat(byQuery.get(i)).hasSize(10);
-      Set<String> truth = new HashSet<>(bruteForce(model, queries.get(i), 10));
+      Set<String> truth = new HashSet<>(BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(i), 10, null));
       hits += byQuery.get(i).stream().filter(truth::contains).count();
     }
     assertThat(hits / (10.0 * queries.size())).isGreaterThanOrEqualTo(0.93);
@@ -229,12 +232,4 @@ class SparkIndexTest {
     return out;
   }
 
-  private static List<String> bruteForce(Map<String, float[]> model, float[] q, int k) {
-    return model.entrySet().stream()
-        .sorted(Comparator.<Map.Entry<String, float[]>>comparingDouble(e -> Metric.L2.distance(q, e.getValue()))
-            .thenComparing(Map.Entry::getKey))
-        .limit(k)
-        .map(Map.Entry::getKey)
-        .toList();
-  }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.Metric;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,7 @@ class SparkLargeKTest {
     List<Row> rows =
         spark.sql("SELECT rank, key FROM nearest_neighbors('hub.lk_tf', ARRAY(0.1, 0.2, 0.3), 2147483647)").collectAsList();
     assertThat(rows.stream().map(r -> r.getString(1)).collect(Collectors.toList()))
-        .containsExactlyElementsOf(SparkDistributedOpsTest.bruteForce(model, q, K, null));
+        .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, q, K, null));
     assertThat(rows.get(rows.size() - 1).getInt(0)).isEqualTo(model.size());
     assertThat(spark.sql("SELECT key FROM nearest_neighbors('hub.lk_tf', 'k2', 2147483647)").count())
         .isEqualTo(model.size() - 1);
@@ -68,7 +70,7 @@ class SparkLargeKTest {
     List<Row> rows = EmbeddingHubSpark.open(spark, SharedSpark.catalogRoot())
         .nearestNeighbors("lk_dist", queries, K).orderBy("rank").collectAsList();
     assertThat(rows.stream().map(r -> r.getString(2)).collect(Collectors.toList()))
-        .containsExactlyElementsOf(SparkDistributedOpsTest.bruteForce(model, q, K, null));
+        .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, q, K, null));
   }
 
   /**
@@ -92,6 +94,6 @@ class SparkLargeKTest {
     List<Row> rows = probe.collectAsList();
     List<String> keys = new ArrayList<>();
     rows.forEach(r -> keys.add(r.getString(1)));
-    assertThat(keys).containsExactlyInAnyOrderElementsOf(SparkDistributedOpsTest.bruteForce(model, q, K, null));
+    assertThat(keys).containsExactlyInAnyOrderElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, q, K, null));
   }
 }

@@ -7,6 +7,7 @@ import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.Metric;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -109,7 +110,7 @@ class SparkNearestByTest {
     assertThat(answers).hasSize(queries.size());
     double hits = 0;
     for (int i = 0; i < queries.size(); i++) {
-      List<String> truth = SparkDistributedOpsTest.bruteForce(model, queries.get(i), 10, null);
+      List<String> truth = BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(i), 10, null);
       assertThat(answers.get(i)).as("query %d", i).hasSize(10).doesNotHaveDuplicates();
       hits += answers.get(i).stream().filter(truth::contains).count();
     }
@@ -122,7 +123,7 @@ class SparkNearestByTest {
     Map<Integer, Set<String>> exactAnswers = asSets(keysByQuery(exact));
     for (int i = 0; i < queries.size(); i++) {
       assertThat(exactAnswers.get(i)).as("Spark's exact answer to query %d", i)
-          .isEqualTo(new HashSet<>(SparkDistributedOpsTest.bruteForce(model, queries.get(i), 10, null)));
+          .isEqualTo(new HashSet<>(BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(i), 10, null)));
     }
 
     // a larger ef and the query partitions from the relation's options reach the search
@@ -159,9 +160,9 @@ class SparkNearestByTest {
     assertThat(plan(keysOnly)).contains("EmbeddingHubNearestNeighbors").doesNotContain("EmbeddingHubLookup");
     Map<Integer, List<String>> answers = keysByQuery(keysOnly);
     assertThat(answers.get(0)).containsExactlyInAnyOrderElementsOf(
-        SparkDistributedOpsTest.bruteForce(model, new float[] {0.5f, 0.5f}, 7, null));
+        BruteForceKnn.nearestKeys(Metric.L2, model, new float[] {0.5f, 0.5f}, 7, null));
     assertThat(answers.get(1)).containsExactlyInAnyOrderElementsOf(
-        SparkDistributedOpsTest.bruteForce(model, new float[] {-1, 2}, 7, null));
+        BruteForceKnn.nearestKeys(Metric.L2, model, new float[] {-1, 2}, 7, null));
   }
 
   @Test
@@ -215,7 +216,7 @@ class SparkNearestByTest {
         "SELECT q.id, s.key FROM nb_mq q JOIN hub.nb_cos s APPROX NEAREST 5 BY DISTANCE vector_l2_distance(q.v, s.embedding)");
     assertThat(plan(mismatch)).contains("min_by").doesNotContain("EmbeddingHubNearestNeighbors");
     assertThat(keysByQuery(mismatch).get(0))
-        .containsExactlyInAnyOrderElementsOf(SparkDistributedOpsTest.bruteForce(model, queries.get(0), 5, null));
+        .containsExactlyInAnyOrderElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(0), 5, null));
   }
 
   @Test
@@ -231,7 +232,7 @@ class SparkNearestByTest {
         .select("id", "key");
     assertThat(plan(joined)).contains("EmbeddingHubNearestNeighbors");
     assertThat(keysByQuery(joined).get(0))
-        .containsExactlyInAnyOrderElementsOf(SparkDistributedOpsTest.bruteForce(model, new float[] {0.1f, 0.9f}, 4, null));
+        .containsExactlyInAnyOrderElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, new float[] {0.1f, 0.9f}, 4, null));
 
     queriesView("nb_bad", List.of(new float[] {1, 2, 3}));
     assertThatThrownBy(() -> spark.sql(

@@ -3,11 +3,13 @@ package io.embeddinghub.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.Metric;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.DataFileInfo;
 import io.embeddinghub.engine.EngineKeys;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,7 +107,7 @@ class SparkOptimizeTest {
 
     float[] query = model.values().iterator().next();
     assertThat(space.nearestNeighbors(10, query).stream().map(n -> n.key()).toList())
-        .containsExactlyElementsOf(SparkDistributedOpsTest.bruteForce(model, query, 10, null));
+        .containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
   }
 
   @Test

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.embeddinghub.DataFileInfo;
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.IndexPartitionInfo;
+import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VersionInfo;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * One engine, two runners: the same job run by the local runner (the embedded API) and by the
  * Spark runner (the connector) makes the same layout, and a DataFrame write applies the same
  * after-write policy as an embedded write (its tail indexed once past the threshold). Oracles: a
- * HashMap model of the rows and a brute-force kNN written here, independent of the store's
- * metric code.
+ * HashMap model of the rows and the shared brute-force kNN ({@code BruteForceKnn}), independent
+ * of the store's metric code.
  */
 class SparkRunnerParityTest {
   private static final int DIMS = 8;
@@ -183,22 +184,8 @@ class SparkRunnerParityTest {
     return partitions.stream().map(IndexPartitionInfo::rows).sorted().toList();
   }
 
-  /** The {@code k} keys nearest {@code query} by Euclidean distance, in double precision. */
+  /** The {@code k} keys nearest {@code query} by Euclidean distance (the shared brute-force oracle). */
   private static Set<String> bruteForce(Map<String, float[]> rows, float[] query, int k) {
-    List<Map.Entry<String, float[]>> all = new ArrayList<>(rows.entrySet());
-    all.sort(Comparator.comparingDouble((Map.Entry<String, float[]> e) -> squaredL2(e.getValue(), query))
-        .thenComparing(Map.Entry::getKey));
-    Set<String> out = new HashSet<>();
-    all.subList(0, Math.min(k, all.size())).forEach(e -> out.add(e.getKey()));
-    return out;
-  }
-
-  private static double squaredL2(float[] a, float[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = (double) a[i] - b[i];
-      sum += d * d;
-    }
-    return sum;
+    return new HashSet<>(BruteForceKnn.nearestKeys(Metric.L2, rows, query, k, null));
   }
 }

@@ -13,6 +13,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import io.embeddinghub.EmbeddingHubException;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * (docs/ARCHITECTURE.md). Checked on the compiled classes, main and test, so a call through a
  * returned internal type counts as much as an import.
  */
+@Tag("slow")
 class StoreBoundaryTest {
   /** Packages of the store a module outside it may depend on. */
   static final String[] STORE_API = {"io.embeddinghub", "io.embeddinghub.engine"};

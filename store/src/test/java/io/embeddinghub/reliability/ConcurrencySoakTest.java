@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSnapshot;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VersionInfo;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dreliability.seed}. Long run:
  * {@code mvn -o -pl store test -Dtest=ConcurrencySoakTest -Dreliability.soak.seconds=600}.
  */
+@Tag("slow")
 class ConcurrencySoakTest {
   private static final int THREAD_WRITERS = 3;
   private static final int CHILD_WRITERS = 2;
@@ -299,10 +303,10 @@ class ConcurrencySoakTest {
           assertThat(nn).hasSize(Math.min(5, rows.size()));
           for (Neighbor n : nn) {
             assertThat(rows).as("reader %d: kNN answered %s at version %d", reader, n.key(), snap.version()).containsKey(n.key());
-            assertThat((double) n.distance()).isCloseTo(Brute.l2(query, rows.get(n.key())), org.assertj.core.data.Offset.offset(1e-2));
+            assertThat((double) n.distance()).isCloseTo(BruteForceKnn.distance(Metric.L2, query, rows.get(n.key())), org.assertj.core.data.Offset.offset(1e-2));
           }
-          List<String> exact = Brute.nearest(rows, query, 5, null);
-          assertThat(Brute.keys(snap.nearestNeighbors(5, query, io.embeddinghub.SearchOptions.exactSearch())))
+          List<String> exact = BruteForceKnn.nearestKeys(Metric.L2, rows, query, 5, null);
+          assertThat(keys(snap.nearestNeighbors(5, query, io.embeddinghub.SearchOptions.exactSearch())))
               .as("reader %d: exact kNN at version %d", reader, snap.version()).containsExactlyElementsOf(exact);
           knnQueries.incrementAndGet();
         }
@@ -339,5 +343,9 @@ class ConcurrencySoakTest {
     });
     assertThat(missingMarkers).as("values at version %d whose operation's marker is not there (a partial commit)", snap.version()).isEmpty();
     return rows;
+  }
+
+  private static List<String> keys(List<Neighbor> neighbors) {
+    return neighbors.stream().map(Neighbor::key).toList();
   }
 }

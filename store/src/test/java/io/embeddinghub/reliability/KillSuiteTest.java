@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSnapshot;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VersionInfo;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -24,6 +27,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * opened the space and acknowledged 0..6 operations, both seeded; a writer that makes no progress
  * in two minutes fails the suite). Long run: {@code mvn -o -pl store test -Dtest=KillSuiteTest -Dreliability.kills=150}.
  */
+@Tag("slow")
 class KillSuiteTest {
   private static final int K = 10;
   /** The kill comes after 0..this many acknowledgements of the new writer, then 0..maxDelayMs. */
@@ -189,24 +194,24 @@ class KillSuiteTest {
     // nearest neighbors: exact search is brute force; approximate search answers live rows with true distances
     for (int q = 0; q < 4; q++) {
       float[] query = KillOps.value(seed, -1 - latest, q);
-      List<String> expected = Brute.nearest(model, query, K, null);
+      List<String> expected = BruteForceKnn.nearestKeys(Metric.L2, model, query, K, null);
       List<Neighbor> exact = space.nearestNeighbors(K, query, SearchOptions.exactSearch());
-      assertThat(Brute.keys(exact)).as("%s: exact kNN", context).containsExactlyElementsOf(expected);
+      assertThat(keys(exact)).as("%s: exact kNN", context).containsExactlyElementsOf(expected);
       List<Neighbor> approx = space.nearestNeighbors(K, query);
       assertThat(approx).as("%s: approximate kNN size", context).hasSize(expected.size());
-      assertThat(approx).as("%s: approximate kNN order", context).isSortedAccordingTo(Brute.order());
+      assertThat(approx).as("%s: approximate kNN order", context).isSortedAccordingTo(Comparator.comparingDouble(Neighbor::distance));
       for (Neighbor n : approx) {
         assertThat(model).as("%s: kNN answered %s", context, n.key()).containsKey(n.key());
         assertThat((double) n.distance()).as("%s: distance of %s", context, n.key())
-            .isCloseTo(Brute.l2(query, model.get(n.key())), org.assertj.core.data.Offset.offset(1e-4));
+            .isCloseTo(BruteForceKnn.distance(Metric.L2, query, model.get(n.key())), org.assertj.core.data.Offset.offset(1e-4));
       }
       approxQueries += expected.size();
-      approxHits += Brute.keys(approx).stream().filter(expected::contains).count();
+      approxHits += keys(approx).stream().filter(expected::contains).count();
     }
     if (!model.isEmpty()) {
       String byKey = new TreeSet<>(model.keySet()).first();
-      List<String> expected = Brute.nearest(model, model.get(byKey), K, byKey);
-      assertThat(Brute.keys(space.nearestNeighbors(K, byKey, SearchOptions.exactSearch())))
+      List<String> expected = BruteForceKnn.nearestKeys(Metric.L2, model, model.get(byKey), K, byKey);
+      assertThat(keys(space.nearestNeighbors(K, byKey, SearchOptions.exactSearch())))
           .as("%s: exact kNN by key", context).containsExactlyElementsOf(expected);
     }
     return latest;
@@ -302,5 +307,9 @@ class KillSuiteTest {
       }
       return new Log(acked, open, last);
     }
+  }
+
+  private static List<String> keys(List<Neighbor> neighbors) {
+    return neighbors.stream().map(Neighbor::key).toList();
   }
 }

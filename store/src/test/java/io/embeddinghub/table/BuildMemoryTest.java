@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * whose heap is well under it must run out of memory (so the harness sees a too-small heap and the
  * estimate is not vacuously generous).
  */
+@Tag("slow") // forks JVMs that build partitions at their estimated heap: about 2 minutes
 class BuildMemoryTest {
   private static final int KEY_BYTES = 13; // the driver's "key-%09d"
   private static final int THREADS = 2;

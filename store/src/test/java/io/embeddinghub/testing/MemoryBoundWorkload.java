@@ -3,6 +3,7 @@ package io.embeddinghub.testing;
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.HubProperties;
 import io.embeddinghub.IndexParams;
+import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.SearchOptions;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
@@ -138,39 +138,23 @@ public final class MemoryBoundWorkload {
         .iterator();
   }
 
-  /** The true k nearest of each query by L2, ties by key, streaming over the generator. */
+  /** The true k nearest of each query by L2 ({@link BruteForceKnn}), streaming over the generator. */
   private static List<List<String>> bruteForce(float[][] queries, int rows, int dims) {
-    List<PriorityQueue<double[]>> heaps = new ArrayList<>();
-    for (int q = 0; q < queries.length; q++) {
-      heaps.add(new PriorityQueue<>((a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(b[1], a[1])));
+    List<BruteForceKnn.TopK> tops = new ArrayList<>();
+    for (float[] query : queries) {
+      tops.add(new BruteForceKnn.TopK(Metric.L2, query, K));
     }
     for (int n = 0; n < rows; n++) {
       if (n % 100 == 50) {
         continue;
       }
+      String key = key(n);
       float[] v = current(n, dims);
-      for (int q = 0; q < queries.length; q++) {
-        double d = 0;
-        for (int i = 0; i < dims; i++) {
-          double diff = (double) queries[q][i] - v[i];
-          d += diff * diff;
-        }
-        PriorityQueue<double[]> heap = heaps.get(q);
-        if (heap.size() < K) {
-          heap.add(new double[] {d, n});
-        } else if (d < heap.peek()[0]) {
-          heap.poll();
-          heap.add(new double[] {d, n});
-        }
+      for (BruteForceKnn.TopK top : tops) {
+        top.offer(key, v);
       }
     }
-    List<List<String>> out = new ArrayList<>();
-    for (PriorityQueue<double[]> heap : heaps) {
-      List<double[]> sorted = new ArrayList<>(heap);
-      sorted.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
-      out.add(sorted.stream().map(e -> key((int) e[1])).toList());
-    }
-    return out;
+    return tops.stream().map(BruteForceKnn.TopK::keys).toList();
   }
 
   private static void check(boolean ok, String what) {
