@@ -33,6 +33,11 @@ public final class SparkDefaultsBench {
 
   private SparkDefaultsBench() {}
 
+  private static String nearestBy(String space) {
+    return "SELECT q.id, s.key FROM all_queries q JOIN eh." + space
+        + " s APPROX NEAREST 10 BY DISTANCE vector_l2_distance(q.vector, s.embedding)";
+  }
+
   public static void main(String[] args) throws Exception {
     float[][] base = FashionMnist.read(Path.of(args[0]), 60_000);
     Path results = Path.of(args[2]);
@@ -78,19 +83,30 @@ public final class SparkDefaultsBench {
     queryDf.count();
     queryDf.createOrReplaceTempView("all_queries");
     List<String> rows = new ArrayList<>();
+    List<String> names = List.of("by_spark", "by_embedded");
+    List<String> labels = List.of("a DataFrame write", "the embedded bulk load");
+    double[][] seconds = new double[2][3];
+    List<List<Row>> answers = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int n = 0; n < 2; n++) { // first runs (the executors' caches fill), reported apart
+      String sql = nearestBy(names.get(n));
+      rows.add(SparkBench.row("NEAREST BY on the space written by " + labels.get(n) + ", first run", queries.length,
+          SparkBench.time(() -> spark.sql(sql).collectAsList()), Double.NaN));
+    }
+    for (int round = 0; round < 3; round++) { // then 3 rounds, alternating which space goes first
+      for (int j = 0; j < 2; j++) {
+        int n = (round + j) % 2;
+        String sql = nearestBy(names.get(n));
+        List<Row> got = answers.get(n);
+        got.clear();
+        seconds[n][round] = SparkBench.time(() -> got.addAll(spark.sql(sql).collectAsList()));
+      }
+    }
     double[] qps = new double[2];
-    int i = 0;
-    for (String name : List.of("by_spark", "by_embedded")) {
-      String sql = "SELECT q.id, s.key FROM all_queries q JOIN eh." + name
-          + " s APPROX NEAREST 10 BY DISTANCE vector_l2_distance(q.vector, s.embedding)";
-      double cold = SparkBench.time(() -> spark.sql(sql).collectAsList());
-      List<Row> answers = new ArrayList<>();
-      double warm = SparkBench.time(() -> answers.addAll(spark.sql(sql).collectAsList()));
-      qps[i++] = queries.length / warm;
-      rows.add(SparkBench.row("NEAREST BY on the space written " + (name.equals("by_spark") ? "by a DataFrame write" : "by the embedded bulk load")
-          + ", first run", queries.length, cold, Double.NaN));
-      rows.add(SparkBench.row("NEAREST BY on the space written " + (name.equals("by_spark") ? "by a DataFrame write" : "by the embedded bulk load"),
-          queries.length, warm, SparkBench.recall(answers, truth, 1)));
+    for (int n = 0; n < 2; n++) {
+      java.util.Arrays.sort(seconds[n]);
+      qps[n] = queries.length / seconds[n][1];
+      rows.add(SparkBench.row("NEAREST BY on the space written by " + labels.get(n) + " (median of 3)", queries.length,
+          seconds[n][1], SparkBench.recall(answers.get(n), truth, 1)));
     }
     Dataset<Row> few = SparkBench.queries(spark, queries, slowCount).cache();
     few.count();
