@@ -432,7 +432,7 @@ public final class FlatHnswBuilder implements GraphBuilder {
             links0[j] = oldToNew[links0[j]];
           }
         }
-        permuteSlots(links0, stride, order);
+        Permutation.inPlace(links0, stride, order);
       }
       int[] offsets0 = new int[n + 1];
       int write = 0;
@@ -484,32 +484,6 @@ public final class FlatHnswBuilder implements GraphBuilder {
     }
   }
 
-  /**
-   * Permutes fixed-size slots in place: slot {@code i} becomes the old slot {@code order[i]}
-   * (cycle by cycle, one slot of scratch and a bit per slot).
-   */
-  static void permuteSlots(int[] a, int stride, int[] order) {
-    int n = order.length;
-    long[] done = new long[(n + 63) >>> 6];
-    int[] held = new int[stride];
-    for (int start = 0; start < n; start++) {
-      if ((done[start >>> 6] & (1L << start)) != 0) {
-        continue;
-      }
-      System.arraycopy(a, start * stride, held, 0, stride);
-      int i = start;
-      while (true) {
-        done[i >>> 6] |= 1L << i;
-        int from = order[i];
-        if (from == start) {
-          System.arraycopy(held, 0, a, i * stride, stride);
-          break;
-        }
-        System.arraycopy(a, from * stride, a, i * stride, stride);
-        i = from;
-      }
-    }
-  }
 
   /** Per-thread construction state. */
   private static final class Scratch {

@@ -14,6 +14,7 @@ import io.embeddinghub.index.HnswGraph;
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.index.IndexedRows;
 import io.embeddinghub.index.PartitionIndex;
+import io.embeddinghub.index.Permutation;
 import io.embeddinghub.index.RecallSample;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.IndexPartition;
@@ -524,9 +525,9 @@ public final class IndexBuilder {
         graphs.buildInBreadthFirstOrder(prepared, dims, metric, params, ctx.settings().indexBuildThreads());
     ctx.countGraphBuild();
     int[] order = built.order();
-    permuteRows(prepared, order, dims);
-    permute(rows.rowFile(), order);
-    permute(rows.rowPosition(), order);
+    Permutation.inPlace(prepared, dims, order);
+    Permutation.inPlace(rows.rowFile(), 1, order);
+    Permutation.inPlace(rows.rowPosition(), 1, order);
     int[] orderedKeyOffsets = permutedOffsets(keyOffsets, order);
     keyBytes = permutedBytes(keyBytes, keyOffsets, orderedKeyOffsets, order);
     FlatHnswIndex flat = new FlatHnswIndex(built.graph(), prepared, dims, metric);
@@ -569,49 +570,6 @@ public final class IndexBuilder {
       }
     }
     return rows;
-  }
-
-  /** Permutes rows of {@code dims} floats in place: row {@code i} becomes the old row {@code order[i]}. */
-  private static void permuteRows(float[] rows, int[] order, int dims) {
-    long[] done = new long[(order.length + 63) >>> 6];
-    float[] held = new float[dims];
-    for (int start = 0; start < order.length; start++) {
-      if ((done[start >>> 6] & (1L << start)) != 0) {
-        continue;
-      }
-      System.arraycopy(rows, start * dims, held, 0, dims);
-      for (int i = start; ; ) {
-        done[i >>> 6] |= 1L << i;
-        int from = order[i];
-        if (from == start) {
-          System.arraycopy(held, 0, rows, i * dims, dims);
-          break;
-        }
-        System.arraycopy(rows, from * dims, rows, i * dims, dims);
-        i = from;
-      }
-    }
-  }
-
-  /** Permutes {@code values} in place: value {@code i} becomes the old value {@code order[i]}. */
-  private static void permute(int[] values, int[] order) {
-    long[] done = new long[(order.length + 63) >>> 6];
-    for (int start = 0; start < order.length; start++) {
-      if ((done[start >>> 6] & (1L << start)) != 0) {
-        continue;
-      }
-      int held = values[start];
-      for (int i = start; ; ) {
-        done[i >>> 6] |= 1L << i;
-        int from = order[i];
-        if (from == start) {
-          values[i] = held;
-          break;
-        }
-        values[i] = values[from];
-        i = from;
-      }
-    }
   }
 
   /** Offsets of the keys' UTF-8 bytes laid end to end ({@code keys.length + 1}). */
