@@ -39,6 +39,14 @@ public final class HubProperties {
   public static final int COMMIT_MAX_ATTEMPTS_DEFAULT = 100;
 
   /**
+   * Declares that one writer at a time commits to the hub, so that a file system without an atomic
+   * create-if-absent (an object store whose connector offers no conditional create) accepts
+   * commits; default false: such a file system refuses them with {@link UnsafeStoreException}.
+   * Read by the file layer ({@link io.embeddinghub.io.AtomicCreate}).
+   */
+  public static final String COMMIT_SINGLE_WRITER = io.embeddinghub.io.AtomicCreate.SINGLE_WRITER;
+
+  /**
    * An index build leaves an unindexed tail of fewer live rows alone: an exact scan of it is as
    * fast as a graph search.
    */

@@ -32,6 +32,7 @@ class ErrorsInOnePlaceTest {
       VersionNotFoundException.class.getName(),
       CommitConflictException.class.getName(),
       CorruptFileException.class.getName(),
+      UnsafeStoreException.class.getName(),
       EmbeddingHubException.class.getName());
 
   /** A class listed in {@code names}, or nested (at any depth) in one. */

@@ -152,6 +152,8 @@ abstract class VacuumContract {
 
   @Test
   void retentionKeepsTheVersionCurrentAtTheCutoffAndYoungUnreferencedFiles() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(hubs.setsModificationTimes(),
+        "the young orphan's age comes from the test clock, which an object store cannot set");
     Random random = new Random(23);
     EmbeddingHub hub = newHub();
     TrackedSpace t = new TrackedSpace(hub.createSpace(SpaceSpec.builder("w", DIMS).buckets(2).build()));

@@ -9,6 +9,7 @@ import io.embeddinghub.KeyNotFoundException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceAlreadyExistsException;
 import io.embeddinghub.SpaceNotFoundException;
+import io.embeddinghub.UnsafeStoreException;
 import io.embeddinghub.VersionNotFoundException;
 import java.io.IOException;
 import java.time.Duration;
@@ -292,6 +293,12 @@ public final class Errors {
     return new EmbeddingHubException(
         "Commit of version " + version + " of space " + quote(space)
             + " failed with an unknown outcome; re-read the space to see whether it landed", cause);
+  }
+
+  /** A write refused because the hub's file system has no atomic create-if-absent. */
+  public static UnsafeStoreException unsafeStore(String space, io.embeddinghub.io.NoAtomicCreateException cause) {
+    return new UnsafeStoreException(
+        "Write to space " + quote(space) + " refused, nothing was committed: " + cause.getMessage(), cause);
   }
 
   /** A retry interrupted while it waited. */

@@ -33,8 +33,18 @@ public interface FileIO {
    *
    * @return false if the file already existed (the content was not written)
    * @throws java.io.FileNotFoundException if the parent directory does not exist
+   * @throws NoAtomicCreateException if commits are refused on this file system ({@link #checkCommitsSafe})
    */
   boolean putIfAbsent(String relativePath, byte[] content) throws IOException;
+
+  /** How {@link #putIfAbsent} is made atomic on this file system. */
+  AtomicCreate atomicCreate();
+
+  /**
+   * Throws when a commit must be refused: the file system has no atomic create-if-absent and the
+   * hub is not declared single-writer. Writers call it before they write anything.
+   */
+  void checkCommitsSafe() throws NoAtomicCreateException;
 
   /** Writes a file, replacing any previous one, never visible half-written. */
   void overwrite(String relativePath, byte[] content) throws IOException;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,17 +31,23 @@ import org.apache.parquet.io.PositionOutputStream;
 /**
  * {@link FileIO} over a Hadoop {@link FileSystem}.
  *
- * <p>Atomic put-if-absent: on the local file system a temporary file is hard-linked to the
- * target name ({@code link(2)} fails if the name exists, across processes too); elsewhere the
- * temporary file is renamed with {@link Options.Rename#NONE}, which HDFS performs atomically and
- * refuses when the target exists. Object stores without atomic rename (S3) need a conditional
- * write; see docs/ARCHITECTURE.md. The local file system is used raw (no {@code .crc} side files).
+ * <p>Atomic put-if-absent, by the file system's {@link AtomicCreate}: on the local file system a
+ * temporary file is hard-linked to the target name ({@code link(2)} fails if the name exists,
+ * across processes too); on HDFS the temporary file is renamed with {@link Options.Rename#NONE},
+ * which HDFS performs atomically; on object stores that declare
+ * {@value AtomicCreate#CONDITIONAL_OVERWRITE} (S3A) the file is written with one conditional PUT.
+ * Elsewhere commits are refused ({@link NoAtomicCreateException}) unless the hub is declared
+ * single-writer ({@value AtomicCreate#SINGLE_WRITER}). The local file system is used raw (no
+ * {@code .crc} side files).
  */
 public final class HadoopFileIO implements FileIO {
   private final Path root;
   private final FileSystem fs;
   private final Configuration conf;
   private final boolean local;
+  private final AtomicCreate atomicCreate;
+  /** Whether commits are accepted on a file system without an atomic create ({@link AtomicCreate#SINGLE_WRITER}). */
+  private final boolean singleWriter;
   /** The root as a java.nio path on the local file system, else null. */
   private final java.nio.file.Path localRoot;
   /** For atomic renames on non-local file systems; created once (on HDFS each is a client). */
@@ -56,6 +63,24 @@ public final class HadoopFileIO implements FileIO {
     this.local = fileSystem instanceof RawLocalFileSystem;
     this.root = fs.makeQualified(new Path(rootUri));
     this.localRoot = local ? java.nio.file.Path.of(root.toUri()) : null;
+    this.atomicCreate = AtomicCreate.of(fs, root);
+    this.singleWriter = conf.getBoolean(AtomicCreate.SINGLE_WRITER, false);
+  }
+
+  @Override
+  public AtomicCreate atomicCreate() {
+    return atomicCreate;
+  }
+
+  @Override
+  public void checkCommitsSafe() throws NoAtomicCreateException {
+    if (!atomicCreate.isAtomic() && !singleWriter) {
+      throw new NoAtomicCreateException(
+          "Refusing to commit to the hub at " + root + ": its file system (" + fs.getClass().getName()
+              + ", scheme " + fs.getScheme() + ") has no atomic create-if-absent, so two concurrent writers "
+              + "could both write the same version and one of their commits would be lost. To write, "
+              + AtomicCreate.remedy(fs.getScheme()) + ". Reading needs neither.");
+    }
   }
 
   public Configuration conf() {
@@ -89,7 +114,10 @@ public final class HadoopFileIO implements FileIO {
 
   @Override
   public byte[] read(String relativePath) throws IOException {
-    Path path = resolve(relativePath);
+    return readWhole(resolve(relativePath));
+  }
+
+  private byte[] readWhole(Path path) throws IOException {
     long length = fs.getFileStatus(path).getLen();
     if (length > Integer.MAX_VALUE - 16) {
       throw new IOException("File too large to read whole: " + path + " (" + length + " bytes)");
@@ -103,7 +131,19 @@ public final class HadoopFileIO implements FileIO {
 
   @Override
   public boolean putIfAbsent(String relativePath, byte[] content) throws IOException {
+    checkCommitsSafe();
     Path target = resolve(relativePath);
+    switch (atomicCreate) {
+      case CONDITIONAL_PUT:
+        return conditionalPut(target, content);
+      case NONE:
+        return checkThenWrite(target, content);
+      default:
+        return linkOrRename(target, content);
+    }
+  }
+
+  private boolean linkOrRename(Path target, byte[] content) throws IOException {
     Path tmp = tempSibling(target);
     writeNonRecursive(tmp, content);
     try {
@@ -126,9 +166,70 @@ public final class HadoopFileIO implements FileIO {
     }
   }
 
+  /**
+   * One PUT with {@code If-None-Match: *}: the object appears whole or not at all, and the store
+   * refuses it (HTTP 412, raised by {@code close()}) when the name is taken. Any failure is settled
+   * by reading what the name holds: our own bytes mean an earlier attempt of this PUT landed (a
+   * retried request whose first response was lost), other bytes mean another writer won, and no
+   * object leaves the outcome unknown, so the failure propagates.
+   */
+  private boolean conditionalPut(Path target, byte[] content) throws IOException {
+    requireDirectory(target.getParent());
+    try (FSDataOutputStream out = createFile(target, false)) {
+      out.write(content);
+    } catch (IOException failed) {
+      return holdsAfterFailure(target, content, failed);
+    }
+    return true;
+  }
+
+  /** A {@code createFile} stream; without {@code overwrite}, the conditional create of {@link AtomicCreate#CONDITIONAL_PUT}. */
+  private FSDataOutputStream createFile(Path target, boolean overwrite) throws IOException {
+    FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(target);
+    builder.overwrite(overwrite);
+    if (!overwrite) {
+      builder.must(AtomicCreate.CONDITIONAL_OVERWRITE, true);
+    }
+    return builder.build();
+  }
+
+  private boolean holdsAfterFailure(Path target, byte[] content, IOException failed) throws IOException {
+    byte[] existing;
+    try {
+      existing = readWhole(target);
+    } catch (FileNotFoundException absent) {
+      throw failed;
+    } catch (IOException unreadable) {
+      failed.addSuppressed(unreadable);
+      throw failed;
+    }
+    return java.util.Arrays.equals(existing, content);
+  }
+
+  /** Single-writer mode on a file system without an atomic create: not safe against a concurrent writer. */
+  private boolean checkThenWrite(Path target, byte[] content) throws IOException {
+    requireDirectory(target.getParent());
+    if (fs.exists(target)) {
+      return false;
+    }
+    try (FSDataOutputStream out = fs.create(target, false)) {
+      out.write(content);
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      return false;
+    }
+    return true;
+  }
+
   @Override
   public void overwrite(String relativePath, byte[] content) throws IOException {
     Path target = resolve(relativePath);
+    if (atomicCreate == AtomicCreate.CONDITIONAL_PUT) { // one PUT: the object is replaced whole
+      requireDirectory(target.getParent());
+      try (FSDataOutputStream out = createFile(target, true)) {
+        out.write(content);
+      }
+      return;
+    }
     Path tmp = tempSibling(target);
     writeNonRecursive(tmp, content);
     try {
@@ -173,10 +274,14 @@ public final class HadoopFileIO implements FileIO {
     return new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
   }
 
-  private void writeNonRecursive(Path path, byte[] content) throws IOException {
-    if (!fs.exists(path.getParent())) {
-      throw new FileNotFoundException("Directory does not exist: " + path.getParent());
+  private void requireDirectory(Path dir) throws IOException {
+    if (!fs.exists(dir)) {
+      throw new FileNotFoundException("Directory does not exist: " + dir);
     }
+  }
+
+  private void writeNonRecursive(Path path, byte[] content) throws IOException {
+    requireDirectory(path.getParent());
     try (FSDataOutputStream out =
         fs.createNonRecursive(
             path,

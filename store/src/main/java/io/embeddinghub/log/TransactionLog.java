@@ -6,6 +6,7 @@ import io.embeddinghub.EmbeddingHubException;
 import io.embeddinghub.SpaceNotFoundException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
+import io.embeddinghub.io.NoAtomicCreateException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -172,12 +173,28 @@ public final class TransactionLog {
    *
    * @return false if that version already exists (a concurrent writer won it)
    * @throws SpaceNotFoundException if the space was dropped
+   * @throws io.embeddinghub.UnsafeStoreException if the file system cannot make the commit atomic
    */
   public boolean tryCommit(LogEntry entry) throws IOException {
+    checkCommitsSafe();
     try {
       return io.putIfAbsent(entryPath(entry.version()), LogJson.encodeEntry(entry));
     } catch (FileNotFoundException e) {
       throw missingSpace();
+    } catch (NoAtomicCreateException e) {
+      throw Errors.unsafeStore(space, e);
+    }
+  }
+
+  /**
+   * Throws {@link io.embeddinghub.UnsafeStoreException} when commits to this log would be refused
+   * (no atomic create-if-absent, not declared single-writer): writers call it before writing files.
+   */
+  public void checkCommitsSafe() {
+    try {
+      io.checkCommitsSafe();
+    } catch (NoAtomicCreateException e) {
+      throw Errors.unsafeStore(space, e);
     }
   }
 

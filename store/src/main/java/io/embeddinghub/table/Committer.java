@@ -1,5 +1,6 @@
 package io.embeddinghub.table;
 
+import io.embeddinghub.UnsafeStoreException;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.LogEntry;
 import io.embeddinghub.log.SpaceState;
@@ -38,6 +39,12 @@ final class Committer {
    * @return the state after the commit, or the latest state when the plan was empty
    */
   SpaceState commit(SpaceState start, Function<SpaceState, CommitPlan> planner, Runnable onKnownFailure) {
+    try {
+      log.checkCommitsSafe();
+    } catch (UnsafeStoreException refused) {
+      onKnownFailure.run();
+      throw refused;
+    }
     SpaceState state = log.update(start);
     int maxAttempts = ctx.settings().commitMaxAttempts();
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {

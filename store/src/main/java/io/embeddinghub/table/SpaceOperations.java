@@ -88,6 +88,7 @@ public final class SpaceOperations {
     if (log.exists()) {
       throw Errors.spaceExists(name, ctx.io().root());
     }
+    log.checkCommitsSafe(); // before the directory is made: a refused create leaves nothing behind
     try {
       log.createDirectory();
       if (!log.tryCommit(first)) {

@@ -55,6 +55,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class ConcurrencySoakTest {
+  /** Where the hub lives; subclasses move it to another store. */
+  String hubUri(Path dir) {
+    return dir.resolve("hub").toUri().toString();
+  }
+
+  /** Settings every participant (threads, readers, child JVMs) opens the hub with. */
+  Map<String, String> storeSettings() {
+    return Map.of();
+  }
+
+  private org.apache.hadoop.conf.Configuration conf() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    storeSettings().forEach(conf::set);
+    return conf;
+  }
+
   private static final int THREAD_WRITERS = 3;
   private static final int CHILD_WRITERS = 2;
   private static final int READERS = 2;
@@ -77,8 +93,8 @@ class ConcurrencySoakTest {
   @Test
   void writersAndReadersOnOneSpaceLoseNothingAndSeeOnlyCommittedVersions(@TempDir Path dir) throws Exception {
     long started = System.nanoTime();
-    String hubUri = dir.resolve("hub").toUri().toString();
-    EmbeddingHub.open(hubUri).createSpace(SpaceSpec.builder(SoakOps.SPACE, SoakOps.DIMS).buckets(4).build());
+    String hubUri = hubUri(dir);
+    EmbeddingHub.open(hubUri, conf()).createSpace(SpaceSpec.builder(SoakOps.SPACE, SoakOps.DIMS).buckets(4).build());
     int writers = THREAD_WRITERS + CHILD_WRITERS;
 
     List<Process> children = new ArrayList<>();
@@ -86,7 +102,8 @@ class ConcurrencySoakTest {
       int w = THREAD_WRITERS + c;
       children.add(ChildJvm.start("-Xmx256m", SoakWriter.class, dir.resolve("writer-" + w + ".log"),
           hubUri, Integer.toString(w), Long.toString(seed), Long.toString(seconds), Integer.toString(maxOps),
-          Integer.toString(attempts), dir.resolve("results-" + w + ".txt").toString()));
+          Integer.toString(attempts), dir.resolve("results-" + w + ".txt").toString(),
+          SoakWriter.encodeSettings(storeSettings())));
     }
     ExecutorService pool = Executors.newFixedThreadPool(THREAD_WRITERS + READERS);
     List<Future<List<String>>> threadWriters = new ArrayList<>();
@@ -95,7 +112,7 @@ class ConcurrencySoakTest {
       int writer = w;
       threadWriters.add(pool.submit(() -> {
         List<String> lines = new ArrayList<>();
-        Space space = EmbeddingHub.open(hubUri, SoakWriter.conf(attempts)).getSpace(SoakOps.SPACE);
+        Space space = EmbeddingHub.open(hubUri, SoakWriter.conf(attempts, storeSettings())).getSpace(SoakOps.SPACE);
         SoakWriter.run(space, writer, seed, deadline, maxOps, lines::add);
         return lines;
       }));
@@ -180,7 +197,7 @@ class ConcurrencySoakTest {
     }
 
     // ---- the space, read by a fresh hub ----
-    Space space = EmbeddingHub.open(hubUri).getSpace(SoakOps.SPACE);
+    Space space = EmbeddingHub.open(hubUri, conf()).getSpace(SoakOps.SPACE);
     SpaceSnapshot last = space.snapshot();
     Map<String, float[]> actual = contents(last);
     Set<String> expectedKeys = new HashSet<>(own.keySet());
@@ -273,7 +290,7 @@ class ConcurrencySoakTest {
 
   /** A reader: scans, point reads, old snapshots and kNN until the writers are done; checks each read is whole. */
   private Void read(String hubUri, int reader, AtomicBoolean writing) {
-    Space space = EmbeddingHub.open(hubUri).getSpace(SoakOps.SPACE);
+    Space space = EmbeddingHub.open(hubUri, conf()).getSpace(SoakOps.SPACE);
     Random r = new Random(seed + 17 * reader);
     long lastSeen = -1;
     List<String> shared = new ArrayList<>();

@@ -17,7 +17,8 @@ import org.apache.hadoop.conf.Configuration;
  * other exception propagates. As a child JVM ({@link #main}) it writes the lines to a file, then
  * {@code DONE}; other failures end it with exit code 2.
  *
- * <p>Arguments: hub URI, writer number, seed, seconds, max operations, commit attempts, result file.
+ * <p>Arguments: hub URI, writer number, seed, seconds, max operations, commit attempts, result file,
+ * hub settings ({@link #encodeSettings}).
  */
 public final class SoakWriter {
   private SoakWriter() {}
@@ -31,7 +32,7 @@ public final class SoakWriter {
           throw new java.io.UncheckedIOException(e);
         }
       };
-      Space space = EmbeddingHub.open(args[0], conf(Integer.parseInt(args[5]))).getSpace(SoakOps.SPACE);
+      Space space = EmbeddingHub.open(args[0], conf(Integer.parseInt(args[5]), decodeSettings(args[7]))).getSpace(SoakOps.SPACE);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[3]));
       run(space, Integer.parseInt(args[1]), Long.parseLong(args[2]), deadline, Integer.parseInt(args[4]), sink);
       sink.accept("DONE");
@@ -43,8 +44,30 @@ public final class SoakWriter {
     System.exit(0);
   }
 
-  static Configuration conf(int commitAttempts) {
+  /** Settings as one argument: {@code key=value} pairs joined by newlines ("-" for none). */
+  static String encodeSettings(java.util.Map<String, String> settings) {
+    if (settings.isEmpty()) {
+      return "-";
+    }
+    StringBuilder b = new StringBuilder();
+    settings.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+    return b.toString();
+  }
+
+  static java.util.Map<String, String> decodeSettings(String encoded) {
+    java.util.Map<String, String> settings = new java.util.TreeMap<>();
+    if (!encoded.equals("-")) {
+      for (String line : encoded.split("\n")) {
+        int eq = line.indexOf('=');
+        settings.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return settings;
+  }
+
+  static Configuration conf(int commitAttempts, java.util.Map<String, String> settings) {
     Configuration conf = new Configuration();
+    settings.forEach(conf::set);
     conf.setInt(HubProperties.COMMIT_MAX_ATTEMPTS, commitAttempts);
     return conf;
   }

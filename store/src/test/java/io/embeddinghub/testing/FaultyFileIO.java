@@ -65,6 +65,16 @@ public final class FaultyFileIO implements FileIO {
   }
 
   @Override
+  public io.embeddinghub.io.AtomicCreate atomicCreate() {
+    return delegate.atomicCreate();
+  }
+
+  @Override
+  public void checkCommitsSafe() throws io.embeddinghub.io.NoAtomicCreateException {
+    delegate.checkCommitsSafe();
+  }
+
+  @Override
   public String root() {
     return delegate.root();
   }

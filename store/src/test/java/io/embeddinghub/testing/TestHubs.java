@@ -17,8 +17,9 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * Where a test's hubs live: the local file system or a shared MiniDFSCluster. Contract test
- * classes take one of these, so the same suite runs on {@code file:} and {@code hdfs:}. Also gives
+ * Where a test's hubs live: the local file system, a shared MiniDFSCluster or an in-process S3
+ * server. Contract test classes take one of these, so the same suite runs on {@code file:},
+ * {@code hdfs:} and {@code s3a:}. Also gives
  * raw file access (bypassing EmbeddingHub) for crash and corruption tests.
  */
 public final class TestHubs {
@@ -51,6 +52,11 @@ public final class TestHubs {
     return new TestHubs("hdfs", () -> MiniHdfs.uri() + "/hubs/" + UUID.randomUUID());
   }
 
+  /** Hubs under fresh prefixes of one bucket of an in-process S3 server ({@link MiniS3}), through S3A. */
+  public static TestHubs s3() {
+    return new TestHubs("s3", () -> MiniS3.bucketUri() + "/hubs/" + UUID.randomUUID());
+  }
+
   public String name() {
     return name;
   }
@@ -61,7 +67,22 @@ public final class TestHubs {
   }
 
   public Configuration conf() {
-    return name.equals("hdfs") ? MiniHdfs.conf() : new Configuration();
+    switch (name) {
+      case "hdfs":
+        return MiniHdfs.conf();
+      case "s3":
+        return MiniS3.conf();
+      default:
+        return new Configuration();
+    }
+  }
+
+  /**
+   * Whether {@link #write} gives files the test clock's time: not on S3, whose objects carry the
+   * server's upload time ({@code setTimes} does nothing there).
+   */
+  public boolean setsModificationTimes() {
+    return !name.equals("s3");
   }
 
   /** A new, empty hub. */

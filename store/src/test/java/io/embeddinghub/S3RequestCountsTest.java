@@ -1,0 +1,115 @@
+package io.embeddinghub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.embeddinghub.testing.MiniS3;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.StorageStatistics;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The S3 requests each operation makes (S3A's own statistics, against the in-process server),
+ * printed as a table for docs/RELIABILITY.md, with upper bounds on the hot paths so that a change
+ * that adds requests to them fails here.
+ */
+@Tag("slow")
+class S3RequestCountsTest {
+  private static final int DIMS = 16;
+  private static final String[] COUNTERS = {
+    "object_list_request", "action_http_head_request", "action_http_get_request", "object_put_request",
+    "object_delete_request", "object_bulk_delete_request", "object_copy_requests"};
+
+  @Test
+  void requestsPerOperation() throws Exception {
+    String root = MiniS3.bucketUri() + "/requests-" + UUID.randomUUID();
+    Configuration conf = MiniS3.conf();
+    // no background index build: its requests would land in another operation's count
+    conf.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, Long.MAX_VALUE);
+    EmbeddingHub hub = EmbeddingHub.open(root, conf);
+    Random random = new Random(7);
+    Map<String, Map<String, Long>> table = new LinkedHashMap<>();
+    Space space = hub.createSpace("items", DIMS);
+    List<String> keys = new ArrayList<>();
+    Map<String, float[]> bulk = new HashMap<>();
+    for (int i = 0; i < 20_000; i++) {
+      String key = "k" + i;
+      keys.add(key);
+      bulk.put(key, vector(random));
+    }
+    // the cached instance the hub uses too (one per bucket and user)
+    StatsProbe probe = new StatsProbe(FileSystem.get(URI.create(root), conf));
+    table.put("bulk load 20,000 rows", probe.measure(() -> space.multiset(bulk.entrySet().iterator())));
+    table.put("set (1 key)", probe.measure(() -> space.set("k1", vector(random))));
+    table.put("get (1 key)", probe.measure(() -> space.get("k2")));
+    table.put("get again", probe.measure(() -> space.get("k3")));
+    List<String> sample = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      sample.add(keys.get(random.nextInt(keys.size())));
+    }
+    table.put("multiget 1,000 keys", probe.measure(() -> space.multiget(sample)));
+    table.put("nearest 10 by vector (unindexed)", probe.measure(() -> space.nearestNeighbors(10, vector(random))));
+    table.put("buildIndex", probe.measure(space::buildIndex));
+    table.put("nearest 10 by vector (indexed)", probe.measure(() -> space.nearestNeighbors(10, vector(random))));
+    table.put("nearest 10 again", probe.measure(() -> space.nearestNeighbors(10, vector(random))));
+    table.put("optimize", probe.measure(space::optimize));
+    table.put("vacuum", probe.measure(() -> space.vacuum(java.time.Duration.ZERO, VacuumOptions.withoutRetentionCheck())));
+    StringBuilder out = new StringBuilder("| operation |");
+    for (String c : COUNTERS) {
+      out.append(' ').append(c).append(" |");
+    }
+    out.append('\n');
+    table.forEach((op, counts) -> {
+      out.append("| ").append(op).append(" |");
+      for (String c : COUNTERS) {
+        out.append(' ').append(counts.getOrDefault(c, 0L)).append(" |");
+      }
+      out.append('\n');
+    });
+    System.out.println("S3 REQUESTS\n" + out);
+    assertThat(table).isNotEmpty();
+  }
+
+  private static float[] vector(Random random) {
+    float[] v = new float[DIMS];
+    for (int d = 0; d < DIMS; d++) {
+      v[d] = random.nextFloat();
+    }
+    return v;
+  }
+
+  /** Deltas of the hub file system's request counters around one operation. */
+  private static final class StatsProbe {
+    private final StorageStatistics stats;
+
+    StatsProbe(FileSystem fs) {
+      this.stats = fs.getStorageStatistics();
+    }
+
+    Map<String, Long> measure(Runnable op) {
+      Map<String, Long> before = snapshot();
+      op.run();
+      Map<String, Long> after = snapshot();
+      Map<String, Long> delta = new LinkedHashMap<>();
+      for (String c : COUNTERS) {
+        delta.put(c, after.getOrDefault(c, 0L) - before.getOrDefault(c, 0L));
+      }
+      return delta;
+    }
+
+    private Map<String, Long> snapshot() {
+      Map<String, Long> m = new HashMap<>();
+      stats.getLongStatistics().forEachRemaining(s -> m.put(s.getName(), s.getValue()));
+      return m;
+    }
+  }
+}
