@@ -75,8 +75,46 @@ class S3RequestCountsTest {
       }
       out.append('\n');
     });
+    FileSystem fs = FileSystem.get(URI.create(root), conf);
+    org.apache.hadoop.fs.Path probe0 = new org.apache.hadoop.fs.Path(root + "/absent");
+    out.append("\nlatency against the loopback server, median of 20 (ms): one raw S3A HEAD ")
+        .append(medianMillis(() -> {
+          try {
+            fs.getFileStatus(probe0);
+          } catch (java.io.FileNotFoundException expected) {
+            // the HEAD (and LIST) of an absent object
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }))
+        .append(" (HEAD + LIST)");
+    out.append(", ");
+    out.append("get ").append(medianMillis(() -> space.get(keys.get(random.nextInt(keys.size())))));
+    out.append(", set ").append(medianMillis(() -> space.set("k" + random.nextInt(100), vector(random))));
+    out.append(", multiget 1,000 keys ").append(medianMillis(() -> space.multiget(sample)));
     System.out.println("S3 REQUESTS\n" + out);
-    assertThat(table).isNotEmpty();
+
+    // reads: one HEAD (the probe for a newer version), no LIST, nothing else once cached
+    for (String read : List.of("get again", "multiget 1,000 keys", "nearest 10 again")) {
+      assertThat(table.get(read)).as(read)
+          .containsEntry("object_list_request", 0L).containsEntry("action_http_head_request", 1L)
+          .containsEntry("action_http_get_request", 0L);
+    }
+    // a single-key write: the data file and the log entry, two PUTs, and few probes
+    Map<String, Long> set = table.get("set (1 key)");
+    assertThat(set).containsEntry("object_put_request", 2L);
+    assertThat(set.get("object_list_request") + set.get("action_http_head_request")).isLessThanOrEqualTo(5);
+  }
+
+  private static String medianMillis(Runnable op) {
+    long[] nanos = new long[20];
+    for (int i = 0; i < nanos.length; i++) {
+      long t = System.nanoTime();
+      op.run();
+      nanos[i] = System.nanoTime() - t;
+    }
+    java.util.Arrays.sort(nanos);
+    return String.format("%.1f", nanos[nanos.length / 2] / 1e6);
   }
 
   private static float[] vector(Random random) {

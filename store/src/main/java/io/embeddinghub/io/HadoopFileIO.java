@@ -41,6 +41,9 @@ import org.apache.parquet.io.PositionOutputStream;
  * {@code .crc} side files).
  */
 public final class HadoopFileIO implements FileIO {
+  /** S3A's per-file option to create without probing for an existing object or parent "directories". */
+  private static final String S3A_CREATE_PERFORMANCE = "fs.s3a.create.performance";
+
   private final Path root;
   private final FileSystem fs;
   private final Configuration conf;
@@ -109,7 +112,16 @@ public final class HadoopFileIO implements FileIO {
       return java.nio.file.Files.exists(
           RelativePaths.isRoot(relativePath) ? localRoot : localRoot.resolve(RelativePaths.check(relativePath)));
     }
-    return fs.exists(resolve(relativePath));
+    return fileExists(resolve(relativePath));
+  }
+
+  /**
+   * Whether a file is at {@code path}: on S3A one HEAD ({@code isFile} probes only for a file,
+   * where {@code exists} adds a LIST for a directory of that name).
+   */
+  @SuppressWarnings("deprecation")
+  private boolean fileExists(Path path) throws IOException {
+    return fs.isFile(path);
   }
 
   @Override
@@ -117,16 +129,11 @@ public final class HadoopFileIO implements FileIO {
     return readWhole(resolve(relativePath));
   }
 
+  /** Log files are small: read to their end, without a status call first (one request fewer on S3). */
   private byte[] readWhole(Path path) throws IOException {
-    long length = fs.getFileStatus(path).getLen();
-    if (length > Integer.MAX_VALUE - 16) {
-      throw new IOException("File too large to read whole: " + path + " (" + length + " bytes)");
-    }
-    byte[] content = new byte[(int) length];
     try (var in = fs.open(path)) {
-      in.readFully(0, content);
+      return in.readAllBytes();
     }
-    return content;
   }
 
   @Override
@@ -181,6 +188,19 @@ public final class HadoopFileIO implements FileIO {
       return holdsAfterFailure(target, content, failed);
     }
     return true;
+  }
+
+  /**
+   * A data or index file: its name is new (a UUID), so on S3A the create skips the probes for an
+   * existing file and parent directories ({@value #S3A_CREATE_PERFORMANCE}); other file systems
+   * ignore the option and refuse an existing name as {@code create(path, false)} does.
+   */
+  private FSDataOutputStream createNewFile(Path path) throws IOException {
+    FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(path);
+    builder.overwrite(false);
+    builder.recursive();
+    builder.opt(S3A_CREATE_PERFORMANCE, true);
+    return builder.build();
   }
 
   /** A {@code createFile} stream; without {@code overwrite}, the conditional create of {@link AtomicCreate#CONDITIONAL_PUT}. */
@@ -381,7 +401,7 @@ public final class HadoopFileIO implements FileIO {
     return new OutputFile() {
       @Override
       public PositionOutputStream create(long blockSizeHint) throws IOException {
-        return HadoopStreams.wrap(fs.create(path, false));
+        return HadoopStreams.wrap(createNewFile(path));
       }
 
       @Override
