@@ -68,10 +68,20 @@ class SparkConcurrentWritersTest {
     return new Op(writer, number, rows);
   }
 
+  /** A new hub root; subclasses move it to another store. */
+  String newHubRoot() {
+    return SharedSpark.newHubRoot();
+  }
+
+  /** Settings the embedded writers and readers open the hub with (the store's own). */
+  org.apache.hadoop.conf.Configuration storeConf() {
+    return new org.apache.hadoop.conf.Configuration();
+  }
+
   @Test
   void sparkAppendsEmbeddedWritersAndReadersOnOneSpace() throws Exception {
-    String root = SharedSpark.newHubRoot();
-    EmbeddingHub.open(root).createSpace(SpaceSpec.builder("soak", DIMS).buckets(4).build());
+    String root = newHubRoot();
+    EmbeddingHub.open(root, storeConf()).createSpace(SpaceSpec.builder("soak", DIMS).buckets(4).build());
     Map<String, Op> acknowledged = new ConcurrentHashMap<>();
     Map<String, Op> refused = new ConcurrentHashMap<>();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
@@ -119,7 +129,7 @@ class SparkConcurrentWritersTest {
       }));
     }
     Future<?> reader = pool.submit(() -> {
-      Space space = EmbeddingHub.open(root).getSpace("soak");
+      Space space = EmbeddingHub.open(root, storeConf()).getSpace("soak");
       while (!stop.get()) {
         SpaceSnapshot snapshot = space.snapshot();
         for (Op op : new ArrayList<>(acknowledged.values())) {
@@ -152,7 +162,7 @@ class SparkConcurrentWritersTest {
     pool.shutdown();
 
     assertThat(problems).isEmpty();
-    Space fresh = EmbeddingHub.open(root).getSpace("soak");
+    Space fresh = EmbeddingHub.open(root, storeConf()).getSpace("soak");
     // one version per acknowledged write after the create, no gaps
     List<VersionInfo> history = fresh.history();
     assertThat(history).extracting(VersionInfo::version)
@@ -192,8 +202,8 @@ class SparkConcurrentWritersTest {
   }
 
   /** Writers here commit exactly one version per acknowledged write: no background index builds. */
-  private static org.apache.hadoop.conf.Configuration noBackgroundIndexing() {
-    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+  private org.apache.hadoop.conf.Configuration noBackgroundIndexing() {
+    org.apache.hadoop.conf.Configuration conf = storeConf();
     conf.setLong(io.embeddinghub.HubProperties.INDEX_AUTO_TAIL_ROWS, 0);
     return conf;
   }

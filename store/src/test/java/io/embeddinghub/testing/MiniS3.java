@@ -13,7 +13,7 @@ import org.gaul.s3proxy.blobstore.options.CreateContainerOptions;
  * One in-process S3 protocol server (s3proxy on its in-memory {@code transient-nio2} back end,
  * which implements {@code If-None-Match: *} atomically) on a loopback port for the whole test JVM,
  * started on first use, stopped at JVM exit; hubs reach it through Hadoop S3A. Child JVMs reach
- * the same server through {@link #conf()}'s settings.
+ * the same server through {@link #conf()}'s settings. {@link S3Faults} makes it answer errors.
  */
 public final class MiniS3 {
   /** The bucket every test hub lives in. */
@@ -64,7 +64,7 @@ public final class MiniS3 {
         store = BlobStores.create("transient-nio2", props);
         store.createContainer(BUCKET, new CreateContainerOptions(false));
         S3Proxy started = S3Proxy.builder()
-            .blobStore(store)
+            .blobStore(S3Faults.wrap(store))
             .endpoint(URI.create("http://127.0.0.1:0"))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .build();

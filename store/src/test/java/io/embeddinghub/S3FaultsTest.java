@@ -1,0 +1,89 @@
+package io.embeddinghub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.embeddinghub.testing.MiniS3;
+import io.embeddinghub.testing.S3Faults;
+import io.embeddinghub.testing.S3Faults.When;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commits on S3 when the server answers errors: throttling (503 SlowDown) and server errors are
+ * retried, a response lost after the log entry was stored still reports the commit (the entry
+ * read back holds this writer's bytes), and a refused PUT whose entry is absent reports an
+ * unknown outcome without losing or half-applying anything. Each case checks the space against
+ * what was acknowledged, from a fresh hub.
+ */
+@Tag("slow")
+class S3FaultsTest {
+  private static final String ENTRY = ".*/_log/\\d{20}\\.json";
+  private static final String DATA = ".*/data/.*\\.parquet";
+
+  @AfterEach
+  void clearFaults() {
+    S3Faults.clear();
+  }
+
+  private static Configuration conf() {
+    Configuration conf = MiniS3.conf();
+    conf.setInt("fs.s3a.attempts.maximum", 1); // the SDK's own retries off: S3A's policy decides
+    return conf;
+  }
+
+  private static Space newSpace() {
+    String root = MiniS3.bucketUri() + "/faults-" + UUID.randomUUID();
+    Space space = EmbeddingHub.open(root, conf()).createSpace("s", 2);
+    space.set("base", new float[] {0, 0});
+    return space;
+  }
+
+  private static Space reopened(Space space) {
+    return EmbeddingHub.open(space.hub().root(), conf()).getSpace("s");
+  }
+
+  @Test
+  void throttledAndFailingPutsAreRetried() {
+    Space space = newSpace();
+    int before = S3Faults.injected();
+    S3Faults.failPuts(ENTRY, 503, When.INSTEAD_OF_PUT, 2);
+    S3Faults.failPuts(DATA, 500, When.INSTEAD_OF_PUT, 1);
+    space.set("a", new float[] {1, 2});
+    assertThat(S3Faults.injected() - before).isEqualTo(3);
+    Space fresh = reopened(space);
+    assertThat(fresh.get("a")).containsExactly(1, 2);
+    assertThat(fresh.history()).hasSize(3);
+  }
+
+  @Test
+  void aCommitWhoseResponseWasLostIsReportedAndAppliedOnce() {
+    Space space = newSpace();
+    int before = S3Faults.injected();
+    S3Faults.failPuts(ENTRY, 500, When.AFTER_PUT, 1);
+    space.set("a", new float[] {1, 2});
+    assertThat(S3Faults.injected() - before).isEqualTo(1);
+    space.set("b", new float[] {3, 4});
+    Space fresh = reopened(space);
+    assertThat(fresh.get("a")).containsExactly(1, 2);
+    assertThat(fresh.get("b")).containsExactly(3, 4);
+    assertThat(fresh.history()).extracting(VersionInfo::version).containsExactly(0L, 1L, 2L, 3L);
+  }
+
+  @Test
+  void aRefusedPutWithNoEntryStoredIsAnUnknownOutcomeAndNothingIsApplied() {
+    Space space = newSpace();
+    S3Faults.failPuts(ENTRY, 412, When.INSTEAD_OF_PUT, 1);
+    assertThatThrownBy(() -> space.set("a", new float[] {1, 2}))
+        .isInstanceOf(EmbeddingHubException.class)
+        .hasMessageContaining("unknown outcome");
+    Space fresh = reopened(space);
+    assertThat(fresh.find("a")).isEmpty();
+    assertThat(fresh.history()).hasSize(2);
+    fresh.set("a", new float[] {5, 6}); // the next write takes the version
+    assertThat(reopened(space).get("a")).containsExactly(5, 6);
+  }
+}
