@@ -48,12 +48,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class KillSuiteTest {
+  /** Where the hub lives; subclasses move it to another store. */
+  String hubUri(Path dir) {
+    return dir.resolve("hub").toUri().toString();
+  }
+
+  /** Kills at CI size. */
+  int defaultKills() {
+    return 20;
+  }
+
+  /** Settings the writers and the checks open the hub with. */
+  java.util.Map<String, String> storeSettings() {
+    return java.util.Map.of();
+  }
+
+  private org.apache.hadoop.conf.Configuration conf() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    storeSettings().forEach(conf::set);
+    return conf;
+  }
+
   private static final int K = 10;
   /** The kill comes after 0..this many acknowledgements of the new writer, then 0..maxDelayMs. */
   private static final int MAX_ACKS_BEFORE_KILL = 6;
   private static final int PROGRESS_TIMEOUT_S = 120;
 
-  private final int kills = Integer.getInteger("reliability.kills", 20);
+  private final int kills = Integer.getInteger("reliability.kills", defaultKills());
   private final long seed = Long.getLong("reliability.seed", 20261204L);
   private final int maxDelayMs = Integer.getInteger("reliability.maxDelayMs", 1500);
 
@@ -67,8 +88,8 @@ class KillSuiteTest {
   @Test
   void sigkilledWritersLoseNoAcknowledgedOperationAndLeaveNoPartialOne(@TempDir Path dir) throws Exception {
     long started = System.nanoTime();
-    String hubUri = dir.resolve("hub").toUri().toString();
-    EmbeddingHub.open(hubUri).createSpace(SpaceSpec.builder(KillOps.SPACE, KillOps.DIMS)
+    String hubUri = hubUri(dir);
+    EmbeddingHub.open(hubUri, conf()).createSpace(SpaceSpec.builder(KillOps.SPACE, KillOps.DIMS)
         .buckets(KillOps.BUCKETS).targetFileRows(KillOps.TARGET_FILE_ROWS).build());
     Map<String, float[]> model = new HashMap<>();
     Random timing = new Random(seed);
@@ -79,7 +100,8 @@ class KillSuiteTest {
       Path ack = dir.resolve("ack-" + kill + ".txt");
       Path out = dir.resolve("writer-" + kill + ".log");
       Process writer = ChildJvm.start("-Xmx256m", KillWriter.class, out,
-          hubUri, ack.toString(), Long.toString(seed), Long.toString(nextId));
+          hubUri, ack.toString(), Long.toString(seed), Long.toString(nextId),
+          SoakWriter.encodeSettings(storeSettings()));
       int waitForAcks = timing.nextInt(MAX_ACKS_BEFORE_KILL + 1);
       awaitAcks(writer, ack, out, waitForAcks, kill);
       int delay = timing.nextInt(maxDelayMs + 1);
@@ -107,7 +129,7 @@ class KillSuiteTest {
     }
 
     // the next writer starts and commits fine, on the space every kill left behind
-    Space space = EmbeddingHub.open(hubUri).getSpace(KillOps.SPACE);
+    Space space = EmbeddingHub.open(hubUri, conf()).getSpace(KillOps.SPACE);
     float[] v = KillOps.value(seed, nextId, 0);
     space.set("after-kills", v);
     space.optimize();
@@ -127,7 +149,7 @@ class KillSuiteTest {
 
   /** Checks the space against the model; returns the version found. Applies {@code inFlight} to the model if it landed. */
   private long check(String hubUri, Map<String, float[]> model, KillOps.Op inFlight, long lastVersion, String context) {
-    Space space = EmbeddingHub.open(hubUri).getSpace(KillOps.SPACE); // fresh hub: no shared caches
+    Space space = EmbeddingHub.open(hubUri, conf()).getSpace(KillOps.SPACE); // fresh hub: no shared caches
     SpaceSnapshot snap = space.snapshot();
     Map<String, float[]> actual = new HashMap<>();
     for (Iterator<Map.Entry<String, float[]>> it = snap.entries(); it.hasNext(); ) {

@@ -16,7 +16,7 @@ import java.util.Map;
  * written and forced to disk before going on (a third of the acknowledgements come up to 100 ms
  * late, so that kills also land between a commit and its acknowledgement). Any exception ends the process with exit code 2.
  *
- * <p>Arguments: hub URI, ack file, seed, first operation id.
+ * <p>Arguments: hub URI, ack file, seed, first operation id, hub settings ({@link SoakWriter#encodeSettings}).
  */
 public final class KillWriter {
   private KillWriter() {}
@@ -26,7 +26,9 @@ public final class KillWriter {
     long seed = Long.parseLong(args[2]);
     long id = Long.parseLong(args[3]);
     try (FileOutputStream ack = new FileOutputStream(args[1], true)) {
-      Space space = EmbeddingHub.open(hubUri).getSpace(KillOps.SPACE);
+      org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+      SoakWriter.decodeSettings(args[4]).forEach(conf::set);
+      Space space = EmbeddingHub.open(hubUri, conf).getSpace(KillOps.SPACE);
       line(ack, "S " + space.version());
       java.util.Random slowAcks = new java.util.Random(seed + id);
       while (true) {
