@@ -5,33 +5,20 @@ import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.KeyOrder;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.PrimitiveIterator;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.HadoopReadOptions;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.apache.parquet.filter2.predicate.Operators;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnPath;
-import org.apache.parquet.internal.column.columnindex.BoundaryOrder;
-import org.apache.parquet.internal.column.columnindex.ColumnIndex;
-import org.apache.parquet.internal.column.columnindex.OffsetIndex;
-import org.apache.parquet.internal.filter2.columnindex.ColumnIndexStore;
-import org.apache.parquet.internal.filter2.columnindex.RowRanges;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.MessageColumnIO;
-import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.InitContext;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -43,17 +30,18 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /**
- * Reads the rows of a few keys from one data file without reading the file whole: row groups are
- * dropped by their key statistics and the key column's bloom filter (parquet-hadoop, given the
- * predicate {@code key = k1 OR key = k2 ...}); inside a kept row group, the key column's page index
- * gives the pages whose min/max hold one of the keys ({@link #pagesOfKeys}: a binary search per
- * key), and only those pages, with the pages of the embedding column covering the same rows (by the
- * offset index), are fetched and decoded. Keys are unique and sorted in a data file, so a key's row
- * lies in at most one page: a lookup decodes at most one page per key and file, whoever wrote it.
- * The rows of the kept pages are matched here against a hash set of the keys. Each found row comes
- * with its row position in the file (deletion vectors are by position). Files written before
- * {@link PointReadLayout} (no bloom filter, no page index, larger pages) are read correctly, only
- * with less skipping. Stateless and thread-safe.
+ * Reads the rows of a few keys from one data file without reading the file whole: parquet-hadoop
+ * is given the predicate {@code key = k1 OR key = k2 ...} and drops row groups by their min/max
+ * statistics and the key column's bloom filter, then, inside a row group, keeps only the pages
+ * whose column-index range holds one of the keys (and the pages of the embedding column covering
+ * the same rows, by the offset index); only those pages are fetched and decoded. Keys are unique
+ * and sorted in a data file, so a key's row lies in at most one page: a lookup decodes at most one
+ * page per key and file, whoever wrote it. Parquet's record-level filter is off (its {@code IN}
+ * compares every decoded value with every key of the set, and an {@code OR} of equalities updates
+ * every leaf per value); the rows of the kept pages are matched here against a hash set of the
+ * keys. Each found row comes with its row position in the file (deletion vectors are by position).
+ * Files written before {@link PointReadLayout} (no bloom filter, larger pages) are read correctly,
+ * only with less skipping. Stateless and thread-safe.
  */
 public final class ParquetPointReads {
   private static final MessageType KEYS_ONLY =
@@ -91,53 +79,29 @@ public final class ParquetPointReads {
     }
     ParquetDataFiles.checkLength(io, file, location);
     Set<String> distinct = new HashSet<>(keys);
-    List<byte[]> sorted = sortedUtf8(distinct);
+    FilterPredicate wanted = keyPredicate(distinct);
     Collector collector = new Collector(withVectors ? dimensions : 0, distinct);
-    MessageType requested = withVectors ? ParquetDataFiles.SCHEMA : KEYS_ONLY;
     List<Hit> hits = new ArrayList<>();
-    // the predicate only drops row groups here (statistics, bloom filter); pages are chosen below
-    ParquetReadOptions options = HadoopReadOptions.builder(conf)
-        .withRecordFilter(FilterCompat.get(keyPredicate(distinct)))
-        .useStatsFilter(true)
-        .useDictionaryFilter(false)
-        .useBloomFilter(true)
-        .useColumnIndexFilter(true)
-        .useRecordFilter(false)
-        .build();
-    try (ParquetFileReader reader = ParquetFileReader.open(io.newInputFile(file.path()), options)) {
-      MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-      ParquetDataFiles.checkSchema(fileSchema, withVectors);
-      reader.setRequestedSchema(requested);
-      MessageColumnIO columnIO = new ColumnIOFactory(reader.getFooter().getFileMetaData().getCreatedBy())
-          .getColumnIO(requested, fileSchema, true);
-      List<BlockMetaData> blocks = reader.getRowGroups();
-      for (int b = 0; b < blocks.size(); b++) {
-        BlockMetaData block = blocks.get(b);
-        RowRanges ranges = pagesOfKeys(reader.getColumnIndexStore(b), block, sorted);
-        if (ranges.rowCount() == 0) {
+    try (ParquetReader<Hit> reader =
+        new Builder(io.newInputFile(file.path()), conf, collector, withVectors ? ParquetDataFiles.SCHEMA : KEYS_ONLY)
+            .withConf(conf)
+            .withFilter(FilterCompat.get(wanted))
+            .useStatsFilter(true)
+            .useDictionaryFilter(false)
+            .useBloomFilter(true)
+            .useColumnIndexFilter(true)
+            .useRecordFilter(false)
+            .build()) {
+      for (Hit hit = reader.read(); hit != null; hit = reader.read()) {
+        if (hit == Collector.OTHER_KEY) {
           continue;
         }
-        // the kept pages of the key column, and the embedding column's pages covering the same rows
-        PageReadStore pages = reader.readFilteredRowGroup(b, ranges);
-        if (pages == null) {
-          continue;
+        long position = reader.getCurrentRowIndex();
+        if (position < 0 || position >= file.rows()) {
+          throw new CorruptRowException("row of key '" + hit.key() + "' has position " + position
+              + ", the log records " + file.rows() + " rows");
         }
-        long offset = block.getRowIndexOffset();
-        PrimitiveIterator.OfLong rowIndexes = pages.getRowIndexes().orElse(null);
-        RecordReader<Hit> records = columnIO.getRecordReader(pages, collector, FilterCompat.NOOP);
-        long count = pages.getRowCount();
-        for (long i = 0; i < count; i++) {
-          Hit hit = records.read();
-          long position = offset + (rowIndexes == null ? i : rowIndexes.nextLong());
-          if (hit == null || hit == Collector.OTHER_KEY) {
-            continue;
-          }
-          if (position < 0 || position >= file.rows()) {
-            throw new CorruptRowException("row of key '" + hit.key() + "' has position " + position
-                + ", the log records " + file.rows() + " rows");
-          }
-          hits.add(new Hit((int) position, hit.key(), hit.vector()));
-        }
+        hits.add(new Hit((int) position, hit.key(), hit.vector()));
       }
     } catch (CorruptRowException e) {
       throw Errors.corrupt(location, e.getMessage(), e);
@@ -145,98 +109,6 @@ public final class ParquetPointReads {
       throw ParquetDataFiles.unreadable(location, e);
     }
     return new Result(hits, collector.rowsDecoded);
-  }
-
-  /** The keys as UTF-8 bytes in key order (= unsigned byte order, Parquet's order of strings). */
-  private static List<byte[]> sortedUtf8(Set<String> keys) {
-    List<String> sorted = new ArrayList<>(keys);
-    sorted.sort(KeyOrder.COMPARATOR);
-    List<byte[]> out = new ArrayList<>(sorted.size());
-    for (String key : sorted) {
-      out.add(key.getBytes(StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  /**
-   * The rows of the key column's pages whose min/max hold one of {@code sorted} keys; every row of
-   * the row group when the file has no page index. parquet-hadoop's own column-index filter does
-   * the same for an {@code OR} of equalities but converts every page's min value of the row group
-   * once per key (a key's check calls {@code getMinValues()}): keys × pages buffers; here the
-   * bounds are taken once and each key binary-searched in them (the pages of a sorted file are in
-   * ascending key order).
-   */
-  static RowRanges pagesOfKeys(ColumnIndexStore store, BlockMetaData block, List<byte[]> sorted) {
-    long rows = block.getRowCount();
-    ColumnPath keyPath = ColumnPath.get(ParquetDataFiles.KEY);
-    ColumnIndex index = store.getColumnIndex(keyPath);
-    OffsetIndex offsets = store.getOffsetIndex(keyPath);
-    if (index == null || offsets == null) {
-      return RowRanges.createSingle(rows);
-    }
-    List<ByteBuffer> mins = index.getMinValues();
-    List<ByteBuffer> maxes = index.getMaxValues();
-    List<Boolean> nullPages = index.getNullPages();
-    int pageCount = offsets.getPageCount();
-    if (mins.size() != pageCount || maxes.size() != pageCount) {
-      return RowRanges.createSingle(rows);
-    }
-    boolean ascending = index.getBoundaryOrder() == BoundaryOrder.ASCENDING;
-    java.util.BitSet kept = new java.util.BitSet(pageCount);
-    for (byte[] key : sorted) {
-      if (ascending) {
-        // pages whose max >= key start at lo; those whose min <= key end before hi; keep lo..hi-1
-        int lo = firstPage(maxes, nullPages, key, false);
-        int hi = firstPage(mins, nullPages, key, true);
-        for (int p = lo; p < hi; p++) {
-          if (!nullPages.get(p)) {
-            kept.set(p);
-          }
-        }
-      } else {
-        for (int p = 0; p < pageCount; p++) {
-          if (!nullPages.get(p) && compare(mins.get(p), key) <= 0 && compare(maxes.get(p), key) >= 0) {
-            kept.set(p);
-          }
-        }
-      }
-    }
-    return RowRanges.create(rows, kept.stream().iterator(), offsets);
-  }
-
-  /**
-   * In ascending bounds, the first page whose bound is {@code > key} (when {@code strictlyAbove})
-   * or {@code >= key}; null pages (no bound) take the bound of no page and are skipped by the
-   * caller.
-   */
-  private static int firstPage(List<ByteBuffer> bounds, List<Boolean> nullPages, byte[] key, boolean strictlyAbove) {
-    int lo = 0;
-    int hi = bounds.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = nullPages.get(mid) ? 0 : compare(bounds.get(mid), key);
-      boolean above = strictlyAbove ? c > 0 : c >= 0;
-      if (above) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
-  }
-
-  /** Unsigned lexicographic comparison of a page bound with a key's bytes. */
-  private static int compare(ByteBuffer bound, byte[] key) {
-    int start = bound.position();
-    int length = bound.remaining();
-    int n = Math.min(length, key.length);
-    for (int i = 0; i < n; i++) {
-      int c = Integer.compare(bound.get(start + i) & 0xff, key[i] & 0xff);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(length, key.length);
   }
 
   /**
@@ -263,6 +135,36 @@ public final class ParquetPointReads {
     }
     int mid = (from + to) >>> 1;
     return FilterApi.or(balancedOr(parts, from, mid), balancedOr(parts, mid, to));
+  }
+
+  private static final class Builder extends ParquetReader.Builder<Hit> {
+    private final Collector collector;
+    private final MessageType requested;
+
+    /** With the hub's configuration from the start: Parquet would otherwise load a new default one per file. */
+    Builder(org.apache.parquet.io.InputFile in, Configuration conf, Collector collector, MessageType requested) {
+      super(in, new org.apache.parquet.conf.HadoopParquetConfiguration(conf));
+      this.collector = collector;
+      this.requested = requested;
+    }
+
+    @Override
+    protected ReadSupport<Hit> getReadSupport() {
+      return new ReadSupport<>() {
+        @Override
+        public ReadContext init(InitContext context) {
+          ParquetDataFiles.checkSchema(context.getFileSchema(), requested == ParquetDataFiles.SCHEMA);
+          return new ReadContext(requested);
+        }
+
+        @Override
+        public RecordMaterializer<Hit> prepareForRead(
+            Configuration configuration, Map<String, String> keyValueMetaData, MessageType fileSchema,
+            ReadContext readContext) {
+          return collector;
+        }
+      };
+    }
   }
 
   /**
