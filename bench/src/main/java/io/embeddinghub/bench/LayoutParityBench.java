@@ -37,8 +37,11 @@ import org.apache.spark.sql.types.StructType;
  * plain Parquet. The embedded API reads through a freshly opened hub each time (empty caches:
  * point reads); the Spark API through the connector's hub of this JVM.
  *
- * <p>Arguments: {@code [rows] [dims] [keys] [repeats] [results-dir]}, defaults 500,000 / 16 /
- * 1,000 / 3 / bench/results (report: {@code layout-parity-report.md}).
+ * <p>Arguments: {@code [rows] [dims] [keys] [repeats] [results-dir] [index]}, defaults 500,000 /
+ * 16 / 1,000 / 3 / bench/results / auto (report: {@code layout-parity-report.md}). {@code index}
+ * is the DataFrame write's {@code index} option: {@code auto} (the default: the write's action
+ * indexes the rows) or {@code defer} (the data files are the same; at 10^7 rows the action's
+ * index build would take most of an hour on 2 cores and multiget does not use the index).
  */
 public final class LayoutParityBench {
   private LayoutParityBench() {}
@@ -49,8 +52,10 @@ public final class LayoutParityBench {
     int keyCount = arg(args, 2, 1_000);
     int repeats = arg(args, 3, 3);
     Path results = Path.of(args.length > 4 ? args[4] : "bench/results");
+    String indexing = args.length > 5 ? args[5] : "auto";
     Path dir = Files.createTempDirectory("eh-layout-bench");
     String root = dir.toUri().toString();
+    String load = loadAverage();
     SparkSession spark = SparkSession.builder().master("local[2]").appName("embeddinghub-layout-bench")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8").getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
@@ -60,19 +65,25 @@ public final class LayoutParityBench {
 
     Dataset<Row> frame = spark.range(0, rows, 1, 4).selectExpr(
         "format_string('id-%d', id) AS key",
-        "transform(sequence(1, " + dims + "), i -> CAST(sin(id * 0.7 + i * 1.3) AS FLOAT)) AS embedding");
+        "transform(sequence(1, " + dims + "), i -> CAST(sin(id * 0.7 + i * 1.3) AS FLOAT)) AS embedding")
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
+    // generated once (Spark interprets the lambda: minutes at 10^7 rows), so both writes read the same cached rows
+    System.out.printf(Locale.ROOT, "%,d rows cached%n", frame.count());
     double sparkWrite = time(() -> {
       frame.write().format("embeddinghub").option("path", root).option("space", "spark")
-          .option("dimensions", Integer.toString(dims)).mode("append").save();
+          .option("dimensions", Integer.toString(dims)).option("index", indexing).mode("append").save();
       return null;
     });
+    System.out.printf(Locale.ROOT, "DataFrame write (index=%s): %.1f s%n", indexing, sparkWrite);
     Space embedded = EmbeddingHub.open(root, noIndex).createSpace(SpaceSpec.builder("embedded", dims).build());
     double embeddedWrite = time(() -> {
       embedded.multiset(rowsOf(rows, dims));
       return null;
     });
+    System.out.printf(Locale.ROOT, "multiset(Iterator): %.1f s%n", embeddedWrite);
     String parquet = dir.resolve("plain-parquet").toUri().toString();
     frame.write().parquet(parquet);
+    frame.unpersist();
     Dataset<Row> plain = spark.read().parquet(parquet);
 
     List<String> lines = new ArrayList<>();
@@ -98,6 +109,8 @@ public final class LayoutParityBench {
         viaSpark[r] = time(() -> hub.multiget(space, df).collectAsList());
         join[r] = time(() -> df.join(plain, "key").collectAsList());
         df.unpersist();
+        System.out.printf(Locale.ROOT, "%s run %d: embedded %.3f s, Spark API %.3f s, Parquet join %.3f s%n",
+            space, r, own[r], viaSpark[r], join[r]);
       }
       lines.add(String.format(Locale.ROOT,
           "| %s | embedded `Space.multiget` (empty caches) | %.3f s (first %.3f s) | – |",
@@ -109,8 +122,9 @@ public final class LayoutParityBench {
           "| %s | Spark join with the rows as plain Parquet | %.3f s | 1.0× |", space, median(join)));
     }
     String header = String.format(Locale.ROOT,
-        "Layout parity: %,d rows x %d-d (8 buckets, no index), multiget of %,d random keys, median of %d, local[2]",
-        rows, dims, keyCount, repeats);
+        "Layout parity: %,d rows x %d-d (8 buckets; DataFrame write index=%s, bulk load not indexed), multiget of %,d"
+            + " random keys, median of %d, local[2]; load average at start %s, at end %s",
+        rows, dims, indexing, keyCount, repeats, load, loadAverage());
     Files.createDirectories(results);
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results.resolve("layout-parity-report.md")))) {
       out.println(header);
@@ -191,6 +205,11 @@ public final class LayoutParityBench {
     long t0 = System.nanoTime();
     body.get();
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static String loadAverage() throws IOException {
+    String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return parts[0] + " (5-min " + parts[1] + ")";
   }
 
   private static int arg(String[] args, int i, int fallback) {
