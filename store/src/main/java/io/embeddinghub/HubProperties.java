@@ -46,6 +46,9 @@ public final class HubProperties {
    */
   public static final String COMMIT_SINGLE_WRITER = io.embeddinghub.io.AtomicCreate.SINGLE_WRITER;
 
+  /** Default of {@link #COMMIT_SINGLE_WRITER}. */
+  public static final boolean COMMIT_SINGLE_WRITER_DEFAULT = false;
+
   /**
    * An index build leaves an unindexed tail of fewer live rows alone: an exact scan of it is as
    * fast as a graph search.

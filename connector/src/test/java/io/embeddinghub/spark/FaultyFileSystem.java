@@ -83,6 +83,13 @@ public final class FaultyFileSystem extends FilterFileSystem {
     return SCHEME;
   }
 
+  /** Commits by rename, as on HDFS (the store trusts a declared atomic rename; this one is a test's). */
+  @Override
+  public boolean hasPathCapability(Path path, String capability) throws IOException {
+    return capability.equals(io.embeddinghub.io.AtomicCreate.ATOMIC_RENAME_CAPABILITY)
+        || super.hasPathCapability(path, capability);
+  }
+
   @Override
   public boolean rename(Path src, Path dst) throws IOException {
     runBeforeCommitHook(dst);

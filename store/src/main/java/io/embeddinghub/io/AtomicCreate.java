@@ -15,7 +15,10 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 public enum AtomicCreate {
   /** {@code link(2)} of a written temporary file: fails when the name exists, across processes. */
   HARD_LINK("a hard link of a written temporary file"),
-  /** A rename with {@code Options.Rename.NONE}, which HDFS performs atomically. */
+  /**
+   * A rename with {@code Options.Rename.NONE}, which HDFS performs atomically (and file systems
+   * that declare {@link #ATOMIC_RENAME_CAPABILITY}).
+   */
   RENAME_NO_OVERWRITE("a rename without overwrite (atomic on HDFS)"),
   /**
    * A conditional PUT ({@code If-None-Match: *}) through Hadoop's {@code createFile} builder with
@@ -36,6 +39,12 @@ public enum AtomicCreate {
    * system with {@link #NONE} accepts commits; default false: such a file system refuses them.
    */
   public static final String SINGLE_WRITER = "embeddinghub.commit.single-writer";
+
+  /**
+   * A path capability a file system may declare when its rename with {@code Options.Rename.NONE}
+   * is atomic, as on HDFS (a wrapper of HDFS, say): such a file system commits by rename.
+   */
+  public static final String ATOMIC_RENAME_CAPABILITY = "embeddinghub.capability.atomic-rename-no-overwrite";
 
   /** S3A's switch for conditional creates (default on), named in the refusal on {@code s3a:}. */
   static final String S3A_CONDITIONAL_ENABLED = "fs.s3a.create.conditional.enabled";
@@ -63,7 +72,7 @@ public enum AtomicCreate {
     if (fs.hasPathCapability(root, CONDITIONAL_OVERWRITE)) {
       return CONDITIONAL_PUT;
     }
-    if ("hdfs".equals(fs.getScheme().toLowerCase(Locale.ROOT))) {
+    if ("hdfs".equals(fs.getScheme().toLowerCase(Locale.ROOT)) || fs.hasPathCapability(root, ATOMIC_RENAME_CAPABILITY)) {
       return RENAME_NO_OVERWRITE;
     }
     return NONE;

@@ -191,11 +191,14 @@ public final class HadoopFileIO implements FileIO {
   }
 
   /**
-   * A data or index file: its name is new (a UUID), so on S3A the create skips the probes for an
-   * existing file and parent directories ({@value #S3A_CREATE_PERFORMANCE}); other file systems
-   * ignore the option and refuse an existing name as {@code create(path, false)} does.
+   * A data or index file: its name is new (a UUID), so on an object store (S3A) the create skips
+   * the probes for an existing file and parent directories ({@value #S3A_CREATE_PERFORMANCE});
+   * elsewhere it is {@code create(path, false)}.
    */
   private FSDataOutputStream createNewFile(Path path) throws IOException {
+    if (atomicCreate != AtomicCreate.CONDITIONAL_PUT) {
+      return fs.create(path, false); // what wrappers of a file system (FilterFileSystem) override
+    }
     FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(path);
     builder.overwrite(false);
     builder.recursive();
