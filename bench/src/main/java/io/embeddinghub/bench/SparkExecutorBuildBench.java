@@ -111,8 +111,8 @@ public final class SparkExecutorBuildBench {
         actionSeconds, writeSeconds, indexSeconds, files, partitions, stored, unindexed);
     System.out.printf(Locale.ROOT, "tasks %d ended (%d failed), executors added %d, removed %d%s%n",
         events.tasks.get(), events.failedTasks.get(), events.added.get(), events.removed.get(), events.reasons);
-    GcPeaks write = GcPeaks.read(gcDir, start, dataCommitted);
-    GcPeaks index = GcPeaks.read(gcDir, dataCommitted, end);
+    GcLog write = GcLog.read(gcDir, start, dataCommitted);
+    GcLog index = GcLog.read(gcDir, dataCommitted, end);
     System.out.printf(Locale.ROOT, "executor heap during the write: %s%nexecutor heap during the index build: %s%n", write, index);
     spark.stop();
 
@@ -149,8 +149,8 @@ public final class SparkExecutorBuildBench {
     System.out.printf(Locale.ROOT,
         "| %,d × %d-d, executor %s × %d slots | write %.0f s | index build %.0f s | %d partitions, %,d unindexed | executor heap max after GC %d MiB, max before GC %d MiB (%d GCs, %d full) | recall@10 %.3f | executors lost %d |%n",
         rows, dims, executorMemory, executorCores, writeSeconds, indexSeconds, partitions, unindexed,
-        Math.max(write.maxAfter, index.maxAfter), Math.max(write.maxBefore, index.maxBefore), write.count + index.count,
-        write.full + index.full, recall, events.removed.get());
+        Math.max(write.maxAfter(), index.maxAfter()), Math.max(write.maxBefore(), index.maxBefore()), write.count() + index.count(),
+        write.full() + index.full(), recall, events.removed.get());
     boolean ok = unindexed == 0 && stored == rows && recall >= 0.9 && events.removed.get() == 0;
     System.out.println(ok ? "OK" : "FAILED");
     System.exit(ok ? 0 : 1);
@@ -269,49 +269,6 @@ public final class SparkExecutorBuildBench {
         }
       }
       return v;
-    }
-  }
-
-  /** Largest heap occupancy before and after a collection, from {@code -Xlog:gc:…:time} lines in a window. */
-  record GcPeaks(long maxBefore, long maxAfter, long committed, int count, int full) {
-    private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile(
-        "^\\[([^\\]]+)\\].*GC\\(\\d+\\) (Pause [^\\d]*?) ?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
-
-    static GcPeaks read(Path dir, Instant from, Instant to) throws IOException {
-      long before = 0;
-      long after = 0;
-      long committed = 0;
-      int count = 0;
-      int full = 0;
-      java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : files.toList()) {
-          for (String line : Files.readAllLines(f)) {
-            java.util.regex.Matcher m = LINE.matcher(line);
-            if (!m.find()) {
-              continue;
-            }
-            Instant at = java.time.OffsetDateTime.parse(m.group(1), format).toInstant();
-            if (at.isBefore(from) || at.isAfter(to)) {
-              continue;
-            }
-            count++;
-            if (m.group(2).contains("Full")) {
-              full++;
-            }
-            before = Math.max(before, Long.parseLong(m.group(3)));
-            after = Math.max(after, Long.parseLong(m.group(4)));
-            committed = Math.max(committed, Long.parseLong(m.group(5)));
-          }
-        }
-      }
-      return new GcPeaks(before, after, committed, count, full);
-    }
-
-    @Override
-    public String toString() {
-      return String.format(Locale.ROOT, "max before GC %d MiB, max after GC %d MiB, committed up to %d MiB (%d GCs, %d full)",
-          maxBefore, maxAfter, committed, count, full);
     }
   }
 
