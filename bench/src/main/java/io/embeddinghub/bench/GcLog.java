@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  */
 public record GcLog(long maxBefore, long maxAfter, long committed, int count, int full) {
   private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile(
-      "^\\[([^\\]]+)\\].*GC\\(\\d+\\) (Pause [^\\d]*?) ?(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+      "^\\[([^\\]]+)\\].*GC\\(\\d+\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
   private static final java.time.format.DateTimeFormatter TIME =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
