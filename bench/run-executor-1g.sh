@@ -5,11 +5,12 @@
 # own JVM (-Xmx1g through spark.executor.memory). Checks 0 unindexed rows and recall@10 against
 # brute force; reports wall times, partitions and the executor's peak heap from its GC log.
 # Usage: bench/run-executor-1g.sh [rows] [dims] [queries]   defaults 4000000 128 100
-# Builds in the reactor (package, no install). Data under a temporary directory in /tmp.
+# Builds in the reactor (package, no install; NO_BUILD=1 runs the classes as they are). Data under a
+# temporary directory in /tmp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-4000000}; dims=${2:-128}; queries=${3:-100}
-mvn -o -B -q -pl store,connector,bench -am package -DskipTests -Dmaven.javadoc.skip=true
+[ -n "${NO_BUILD:-}" ] || mvn -o -B -q -pl store,connector,bench -am package -DskipTests -Dmaven.javadoc.skip=true
 work=$(mktemp -d /tmp/eh-executor-1g.XXXXXX)
 # a frozen copy of the classes: the executor loads classes lazily, so a rebuild during the run
 # must not reach it
