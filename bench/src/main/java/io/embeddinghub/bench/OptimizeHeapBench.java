@@ -4,9 +4,8 @@ import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.Space;
 import io.embeddinghub.SpaceSpec;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -17,14 +16,17 @@ import java.util.stream.IntStream;
  * was started with (the script: {@code -Xmx1g}), every setting at its default but the bucket
  * count. The keys arrive scrambled, so the bulk load's files overlap and optimize rewrites the
  * whole bucket (a streaming merge) and re-indexes it. Prints load and optimize times, what
- * optimize did and the peak heap of each phase.
+ * optimize did and the peak heap of each phase: the largest heap occupancy after a collection and
+ * before one, from the collector's log (the script starts this JVM with
+ * {@code -Xlog:gc:file=<log>:time} and passes the log as {@code -Dbench.gc.log=<log>}; see
+ * {@link GcLog}).
  *
  * <p>Arguments: {@code <hub-dir> [rows] [dims]}.
  */
 public final class OptimizeHeapBench {
   private OptimizeHeapBench() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
     String root = args[0];
     int rows = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
     int dims = args.length > 2 ? Integer.parseInt(args[2]) : 128;
@@ -38,7 +40,8 @@ public final class OptimizeHeapBench {
         c[d] = (float) (seed.nextDouble() * 8 - 4);
       }
     }
-    resetPeaks();
+    System.gc();
+    Instant loadStart = Instant.now();
     long t0 = System.nanoTime();
     space.multiset(IntStream.range(0, rows).mapToObj(i -> {
       SplittableRandom r = new SplittableRandom(i);
@@ -51,37 +54,26 @@ public final class OptimizeHeapBench {
       return Map.entry(String.format("k%09d", (i * 7919L) % rows), v);
     }));
     space.awaitIndexed();
-    long loadPeak = peakHeap();
     long t1 = System.nanoTime();
-    resetPeaks();
+    Instant loadEnd = Instant.now();
+    System.gc();
+    Instant optimizeStart = Instant.now();
     OptimizeResult result = space.optimize();
     long t2 = System.nanoTime();
-    long optimizePeak = peakHeap();
+    Instant optimizeEnd = Instant.now();
+    String log = System.getProperty("bench.gc.log");
+    String loadPeak = log == null ? "n/a (no -Dbench.gc.log)" : peak(GcLog.read(Path.of(log), loadStart, loadEnd));
+    String optimizePeak = log == null ? "n/a" : peak(GcLog.read(Path.of(log), optimizeStart, optimizeEnd));
     System.out.printf(java.util.Locale.ROOT,
-        "| %,d × %d-d, 1 bucket, -Xmx%d MiB | load + background index %.0f s, peak heap %d MiB | optimize %.0f s, peak heap %d MiB"
+        "| %,d × %d-d, 1 bucket, -Xmx%d MiB | load + background index %.0f s, heap %s | optimize %.0f s, heap %s"
             + " | %d files removed, %d added, %d partitions built; now %d partitions, %d unindexed |%n",
-        rows, dims, heap >> 20, (t1 - t0) / 1e9, loadPeak >> 20, (t2 - t1) / 1e9, optimizePeak >> 20,
+        rows, dims, heap >> 20, (t1 - t0) / 1e9, loadPeak, (t2 - t1) / 1e9, optimizePeak,
         result.filesRemoved(), result.filesAdded(), result.partitionsBuilt(), space.indexPartitions().size(),
         space.unindexedRows());
   }
 
-  private static void resetPeaks() {
-    System.gc();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-      }
-    }
-  }
-
-  /** The sum of the heap pools' peaks since the last reset: an upper bound of the live peak. */
-  private static long peakHeap() {
-    long sum = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        sum += pool.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
+  private static String peak(GcLog gc) {
+    return String.format(java.util.Locale.ROOT, "max after GC %d MiB, max before GC %d MiB (%d pauses, %d full)",
+        gc.maxAfter(), gc.maxBefore(), gc.count(), gc.full());
   }
 }

@@ -95,6 +95,11 @@ final class HubRef implements Serializable {
     return contextKey;
   }
 
+  /** {@return the configuration entry {@code name} shipped with this hub, or null} */
+  String setting(String name) {
+    return conf.get(name);
+  }
+
   private EngineHub open() {
     Configuration hadoopConf = new Configuration(false);
     conf.forEach(hadoopConf::set);

@@ -1,5 +1,6 @@
 package io.embeddinghub.spark;
 
+import io.embeddinghub.HubProperties;
 import io.embeddinghub.engine.EngineHub;
 import io.embeddinghub.engine.JobRunner;
 import java.io.Serializable;
@@ -54,9 +55,14 @@ final class SparkJobRunner implements JobRunner {
   }
 
   /**
-   * An executor's user memory (what Spark's unified memory leaves: the heap less Spark's reserve,
-   * times {@code 1 - spark.memory.fraction}) divided among its task slots. In local mode the
-   * driver is the executor and every local thread a slot.
+   * The heap one task may hold on an executor: the smaller of Spark's user memory (the heap less
+   * Spark's reserve, times {@code 1 - spark.memory.fraction}) and what the store's own budget
+   * leaves a JVM's tasks once the executor's caches are counted (as {@code MemoryBudget} does
+   * for the embedded API: half of the heap the data file cache, the index cache and the write
+   * buffer leave, at least an eighth of the heap), divided among the executor's task slots. The
+   * caches are the executor's: their settings as shipped with the hub, or their defaults for the
+   * executor's heap (a quarter of it each), since the executor's hub keeps them beside its tasks.
+   * In local mode the driver is the executor and every local thread a slot.
    */
   @Override
   public long taskMemoryBytes() {
@@ -66,8 +72,34 @@ final class SparkJobRunner implements JobRunner {
     long heap = local ? Runtime.getRuntime().maxMemory() : jsc.sc().executorMemory() * (1L << 20);
     int slots = local ? Math.max(1, jsc.defaultParallelism()) : Math.max(1, conf.getInt("spark.executor.cores", 1)
         / Math.max(1, conf.getInt("spark.task.cpus", 1)));
-    double userFraction = 1 - conf.getDouble("spark.memory.fraction", 0.6);
-    return Math.max(16L << 20, (long) ((heap - SPARK_RESERVED_BYTES) * userFraction / slots));
+    return taskMemoryBytes(heap, slots, conf.getDouble("spark.memory.fraction", 0.6), hub::setting);
+  }
+
+  /**
+   * {@link #taskMemoryBytes()} for an executor of {@code heap} bytes and {@code slots} task slots.
+   *
+   * @param setting the hub's configuration entry of a name, or null when unset
+   */
+  static long taskMemoryBytes(long heap, int slots, double memoryFraction,
+      java.util.function.Function<String, String> setting) {
+    long sparkUser = (long) ((heap - SPARK_RESERVED_BYTES) * (1 - memoryFraction));
+    long caches = bytesSetting(setting, HubProperties.CACHE_MAX_BYTES, Math.min(heap / 4, 2L << 30))
+        + bytesSetting(setting, HubProperties.INDEX_CACHE_MAX_BYTES, Math.min(heap / 4, 2L << 30))
+        + bytesSetting(setting, HubProperties.WRITE_BUFFER_BYTES, Math.min(64L << 20, heap / 8));
+    long store = Math.max(heap / 8, (heap - caches) / 2);
+    return Math.max(16L << 20, Math.min(sparkUser, store) / Math.max(1, slots));
+  }
+
+  private static long bytesSetting(java.util.function.Function<String, String> setting, String name, long dflt) {
+    String value = setting.apply(name);
+    if (value == null || value.isBlank()) {
+      return dflt;
+    }
+    try {
+      return Math.max(0, Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return dflt; // the hub's own resolution reports a bad value when it opens
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.IndexBuilder;
+import io.embeddinghub.table.RoutedRows;
 import io.embeddinghub.table.SpaceOperations;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -130,9 +131,7 @@ public final class IndexBuildJob implements Serializable {
 
     @Override
     public WrittenPartition reduce(EngineHub hub, int partition, java.util.Iterator<RoutedRow> rows) {
-      List<RoutedRow> received = new ArrayList<>();
-      rows.forEachRemaining(received::add);
-      return job.buildPartition(hub, partition, received);
+      return job.buildPartition(hub, partition, rows);
     }
 
     @Override
@@ -368,26 +367,20 @@ public final class IndexBuildJob implements Serializable {
    * @param rows every row routed to the partition
    * @return the written partition; empty when {@code rows} is
    */
-  public WrittenPartition buildPartition(EngineHub hub, int partition, List<RoutedRow> rows) {
+  public WrittenPartition buildPartition(EngineHub hub, int partition, java.util.Iterator<RoutedRow> rows) {
     HubContext ctx = hub.context();
-    List<RoutedRow> ordered = new ArrayList<>(rows);
-    ordered.sort(Comparator.comparingInt(RoutedRow::tailFile).thenComparingInt(RoutedRow::position));
-    int dims = plan.spec().dimensions();
-    int n = ordered.size();
-    int[] tailFile = new int[n];
-    int[] positions = new int[n];
-    String[] keys = new String[n];
-    float[] vectors = new float[Math.multiplyExact(n, dims)];
-    for (int i = 0; i < n; i++) {
-      RoutedRow row = ordered.get(i);
-      tailFile[i] = row.tailFile();
-      positions[i] = row.position();
-      keys[i] = row.key();
-      System.arraycopy(row.vector(), 0, vectors, i * dims, dims);
+    // gathered through a spool file into exact-size sorted arrays: the rows are never held both as
+    // objects and as the build's flat arrays (index.BuildMemory counts only the arrays)
+    RoutedRows.Sorted sorted;
+    try (RoutedRows gathered = new RoutedRows(plan.spec().dimensions(), null)) {
+      while (rows.hasNext()) {
+        RoutedRow row = rows.next();
+        gathered.add(row.tailFile(), row.position(), row.key(), row.vector());
+      }
+      sorted = gathered.sorted();
     }
-    ordered.clear();
-    return new WrittenPartition(
-        new IndexBuilder(ctx, space).buildRoutedPartition(plan, partition, tailFile, positions, keys, vectors));
+    return new WrittenPartition(new IndexBuilder(ctx, space).buildRoutedPartition(
+        plan, partition, sorted.tailFile(), sorted.positions(), sorted.keys(), sorted.vectors()));
   }
 
   /**

@@ -50,6 +50,23 @@ class BuildMemoryTest {
     assertThat(out).as("build in -Xmx%d", heap).contains("OutOfMemoryError").doesNotContain("OK rows=");
   }
 
+  /**
+   * A split build's reduce receives its partition's rows one at a time: gathered by {@link
+   * RoutedRows} they fit the same estimate; kept as a list of row objects beside the arrays made
+   * of them (what the reduce did before), they do not.
+   */
+  @Test
+  void routedRowsFromAStreamFitTheEstimateAndAHeldListDoesNot(@TempDir Path dir) throws Exception {
+    int rows = 60000;
+    int dims = 128;
+    IndexParams params = new IndexParams(16, 32, 64);
+    long estimate = BuildMemory.peakBytes(rows, dims, params, KEY_BYTES, THREADS);
+    assertThat(build(dir.resolve("stream"), estimate, rows, dims, "l2", 16, "stream"))
+        .as("streamed rows in -Xmx%d", estimate).contains("OK rows=" + rows);
+    assertThat(build(dir.resolve("list"), estimate, rows, dims, "l2", 16, "list"))
+        .as("a held list of rows in -Xmx%d", estimate).contains("OutOfMemoryError").doesNotContain("OK rows=");
+  }
+
   @Test
   void maxRowsForInvertsPeakBytes() {
     IndexParams params = IndexParams.DEFAULT;
@@ -68,12 +85,18 @@ class BuildMemoryTest {
   }
 
   private static String build(Path dir, long heapBytes, int rows, int dims, String metric, int m) throws Exception {
+    return build(dir, heapBytes, rows, dims, metric, m, "arrays");
+  }
+
+  private static String build(Path dir, long heapBytes, int rows, int dims, String metric, int m, String gather)
+      throws Exception {
+    Files.createDirectories(dir);
     Path out = dir.resolve("out.txt");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapBytes, "-XX:+UseG1GC",
         "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
         PartitionBuildDriver.class.getName(), dir.resolve("work").toString(), Integer.toString(rows),
-        Integer.toString(dims), metric, Integer.toString(m), "32", Integer.toString(THREADS)));
+        Integer.toString(dims), metric, Integer.toString(m), "32", Integer.toString(THREADS), gather));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
