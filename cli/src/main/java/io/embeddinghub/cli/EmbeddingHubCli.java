@@ -93,6 +93,8 @@ public final class EmbeddingHubCli implements Runnable {
     EmbeddingHubCli root = new EmbeddingHubCli();
     root.terminal = terminal;
     CommandLine cl = new CommandLine(root);
+    // metric names as the rest of the product takes them: any case, and the same aliases
+    cl.registerConverter(io.embeddinghub.Metric.class, io.embeddinghub.Metric::parse);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(EmbeddingHubCli::exitCode);

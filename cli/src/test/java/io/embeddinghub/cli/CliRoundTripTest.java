@@ -55,6 +55,18 @@ class CliRoundTripTest {
   }
 
   @Test
+  void metricsAreTakenInAnyCaseAsTheGuideWritesThem() {
+    assertThat(Cli.run("create", "--hub", hub(), "c", "--dims", "2", "--metric", "cosine").exit()).isZero();
+    assertThat(Cli.run("create", "--hub", hub(), "d", "--dims", "2", "--metric", "Inner_Product").exit()).isZero();
+    assertThat(EmbeddingHub.open(hub()).getSpace("c").spec().metric()).isEqualTo(io.embeddinghub.Metric.COSINE);
+    assertThat(EmbeddingHub.open(hub()).getSpace("d").spec().metric()).isEqualTo(io.embeddinghub.Metric.INNER_PRODUCT);
+    Cli.Result bad = Cli.run("create", "--hub", hub(), "e", "--dims", "2", "--metric", "manhattan");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("manhattan");
+    assertThat(EmbeddingHub.open(hub()).exists("e")).isFalse();
+  }
+
+  @Test
   void createListInfoHistory() {
     assertThat(Cli.run("create", "--hub", hub(), "a", "--dims", "3").exit()).isZero();
     assertThat(Cli.run("create", "--hub", hub(), "b", "--dims", "4", "--metric", "COSINE", "--buckets", "2").exit()).isZero();

@@ -75,7 +75,9 @@ public final class RoutedRows implements Closeable {
     try {
       out.writeInt(tailFile);
       out.writeInt(position);
-      out.writeUTF(key);
+      byte[] utf8 = key.getBytes(java.nio.charset.StandardCharsets.UTF_8); // any length (writeUTF stops at 64 KiB)
+      out.writeInt(utf8.length);
+      out.write(utf8);
       for (float v : vector) {
         out.writeFloat(v);
       }
@@ -113,7 +115,9 @@ public final class RoutedRows implements Closeable {
           int slot = Arrays.binarySearch(order, sortKey(file, position));
           tailFile[slot] = file;
           positions[slot] = position;
-          keys[slot] = in.readUTF();
+          byte[] utf8 = new byte[in.readInt()];
+          in.readFully(utf8);
+          keys[slot] = new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
           int base = slot * dims;
           for (int d = 0; d < dims; d++) {
             vectors[base + d] = in.readFloat();

@@ -62,6 +62,18 @@ class RoutedRowsTest {
   }
 
   @Test
+  void keysOfAnyLengthAndScriptComeBackWhole(@TempDir Path dir) throws Exception {
+    String longKey = "k".repeat(100_000) + "\u00e9\u4e2d\uD83D\uDE00"; // past writeUTF's 64 KiB
+    float[] vector = new float[DIMS];
+    try (RoutedRows rows = new RoutedRows(DIMS, dir)) {
+      rows.add(1, 0, "short", vector);
+      rows.add(0, 5, longKey, vector);
+      RoutedRows.Sorted sorted = rows.sorted();
+      assertThat(sorted.keys()).containsExactly(longKey, "short");
+    }
+  }
+
+  @Test
   void noRowsGiveEmptyArrays(@TempDir Path dir) throws Exception {
     try (RoutedRows rows = new RoutedRows(DIMS, dir)) {
       RoutedRows.Sorted sorted = rows.sorted();
