@@ -13,7 +13,6 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.StorageStatistics;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +34,11 @@ class S3RequestCountsTest {
     Configuration conf = MiniS3.conf();
     // no background index build: its requests would land in another operation's count
     conf.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, Long.MAX_VALUE);
-    EmbeddingHub hub = EmbeddingHub.open(root, conf);
+    // a file system instance of the hub's own, so that no other test's requests are counted
+    conf.setBoolean("fs.s3a.impl.disable.cache", true);
+    io.embeddinghub.io.HadoopFileIO io = new io.embeddinghub.io.HadoopFileIO(URI.create(root), conf);
+    io.mkdirs("");
+    EmbeddingHub hub = EmbeddingHub.open(io, conf);
     Random random = new Random(7);
     Map<String, Map<String, Long>> table = new LinkedHashMap<>();
     Space space = hub.createSpace("items", DIMS);
@@ -46,8 +49,7 @@ class S3RequestCountsTest {
       keys.add(key);
       bulk.put(key, vector(random));
     }
-    // the cached instance the hub uses too (one per bucket and user)
-    StatsProbe probe = new StatsProbe(FileSystem.get(URI.create(root), conf));
+    StatsProbe probe = new StatsProbe(io.fileSystem());
     table.put("bulk load 20,000 rows", probe.measure(() -> space.multiset(bulk.entrySet().iterator())));
     table.put("set (1 key)", probe.measure(() -> space.set("k1", vector(random))));
     table.put("get (1 key)", probe.measure(() -> space.get("k2")));
@@ -75,7 +77,7 @@ class S3RequestCountsTest {
       }
       out.append('\n');
     });
-    FileSystem fs = FileSystem.get(URI.create(root), conf);
+    FileSystem fs = io.fileSystem();
     org.apache.hadoop.fs.Path probe0 = new org.apache.hadoop.fs.Path(root + "/absent");
     out.append("\nlatency against the loopback server, median of 20 (ms): one raw S3A HEAD ")
         .append(medianMillis(() -> {
@@ -125,12 +127,15 @@ class S3RequestCountsTest {
     return v;
   }
 
-  /** Deltas of the hub file system's request counters around one operation. */
+  /**
+   * Deltas of the hub file system's request counters around one operation: the instance's own
+   * IOStatistics (its storage statistics may be another instance's, registered first in the JVM).
+   */
   private static final class StatsProbe {
-    private final StorageStatistics stats;
+    private final org.apache.hadoop.fs.statistics.IOStatistics stats;
 
     StatsProbe(FileSystem fs) {
-      this.stats = fs.getStorageStatistics();
+      this.stats = org.apache.hadoop.fs.statistics.IOStatisticsSupport.retrieveIOStatistics(fs);
     }
 
     Map<String, Long> measure(Runnable op) {
@@ -145,9 +150,7 @@ class S3RequestCountsTest {
     }
 
     private Map<String, Long> snapshot() {
-      Map<String, Long> m = new HashMap<>();
-      stats.getLongStatistics().forEachRemaining(s -> m.put(s.getName(), s.getValue()));
-      return m;
+      return new HashMap<>(stats.counters());
     }
   }
 }

@@ -62,11 +62,11 @@ class SparkS3Test {
   private static Map<String, Long> requestCounts(String root) {
     try {
       Map<String, Long> counts = new java.util.TreeMap<>();
-      org.apache.hadoop.fs.FileSystem.get(java.net.URI.create(root), MiniS3.conf()).getStorageStatistics()
-          .getLongStatistics().forEachRemaining(s -> {
-            if (s.getName().matches("object_list_request|action_http_head_request|action_http_get_request"
+      org.apache.hadoop.fs.statistics.IOStatisticsSupport.retrieveIOStatistics(
+          org.apache.hadoop.fs.FileSystem.get(java.net.URI.create(root), MiniS3.conf())).counters().forEach((name, value) -> {
+            if (name.matches("object_list_request|action_http_head_request|action_http_get_request"
                 + "|object_put_request|object_delete_request|object_bulk_delete_request|object_copy_requests")) {
-              counts.put(s.getName(), s.getValue());
+              counts.put(name, value);
             }
           });
       return counts;

@@ -86,6 +86,11 @@ public final class HadoopFileIO implements FileIO {
     }
   }
 
+  /** The file system under the hub root (for its statistics: requests made, bytes read). */
+  public FileSystem fileSystem() {
+    return fs;
+  }
+
   public Configuration conf() {
     return conf;
   }
