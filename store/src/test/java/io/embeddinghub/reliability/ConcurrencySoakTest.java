@@ -65,6 +65,18 @@ class ConcurrencySoakTest {
     return Map.of();
   }
 
+  /** Every thread's stack, for a writer that does not finish. */
+  private static String threadDump() {
+    StringBuilder dump = new StringBuilder();
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+      for (StackTraceElement frame : stack) {
+        dump.append("    at ").append(frame).append('\n');
+      }
+    });
+    return dump.toString();
+  }
+
   private org.apache.hadoop.conf.Configuration conf() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
     storeSettings().forEach(conf::set);
@@ -126,7 +138,11 @@ class ConcurrencySoakTest {
 
     Map<Integer, List<String>> results = new TreeMap<>();
     for (int w = 0; w < THREAD_WRITERS; w++) {
-      results.put(w, threadWriters.get(w).get(seconds + 300, TimeUnit.SECONDS));
+      try {
+        results.put(w, threadWriters.get(w).get(seconds + 300, TimeUnit.SECONDS));
+      } catch (java.util.concurrent.TimeoutException stuck) {
+        fail("writer thread %d did not finish 300 s after its deadline; threads:%n%s", w, threadDump());
+      }
     }
     for (int c = 0; c < CHILD_WRITERS; c++) {
       int w = THREAD_WRITERS + c;
