@@ -30,7 +30,7 @@ class MemoryBoundsTest {
     Path out = dir.resolve("out.txt");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(List.of(
-            java, HEAP, "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+            java, HEAP, "--add-modules=jdk.incubator.vector", "-cp", io.embeddinghub.testing.TestClasspath.withoutObjectStores(),
             MemoryBoundWorkload.class.getName(), dir.resolve("hub").toUri().toString(), Integer.toString(ROWS),
             Integer.toString(DIMS)))
         .redirectErrorStream(true)

@@ -42,7 +42,7 @@ final class ClusterSpark {
       throw new IllegalStateException("System property " + EXECUTOR_FLAGS
           + " (the executors' --add-opens flags) is not set: run this suite through Maven (failsafe)");
     }
-    List<String> directories = prepareSparkHome(Path.of(sparkHome), System.getProperty("java.class.path"));
+    List<String> directories = prepareSparkHome(Path.of(sparkHome), io.embeddinghub.testing.TestClasspath.withoutObjectStores());
     SparkSession spark =
         SparkSession.builder()
             .master(MASTER)

@@ -94,7 +94,7 @@ class BuildMemoryTest {
     Path out = dir.resolve("out.txt");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapBytes, "-XX:+UseG1GC",
-        "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+        "--add-modules=jdk.incubator.vector", "-cp", io.embeddinghub.testing.TestClasspath.withoutObjectStores(),
         PartitionBuildDriver.class.getName(), dir.resolve("work").toString(), Integer.toString(rows),
         Integer.toString(dims), metric, Integer.toString(m), "32", Integer.toString(THREADS), gather));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
