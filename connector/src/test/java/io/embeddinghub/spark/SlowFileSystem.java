@@ -46,6 +46,13 @@ public final class SlowFileSystem extends FilterFileSystem {
     return SCHEME;
   }
 
+  /** Commits by rename, as on HDFS (the store trusts a declared atomic rename; this one is a test's). */
+  @Override
+  public boolean hasPathCapability(org.apache.hadoop.fs.Path path, String capability) throws java.io.IOException {
+    return capability.equals(io.embeddinghub.io.AtomicCreate.ATOMIC_RENAME_CAPABILITY)
+        || super.hasPathCapability(path, capability);
+  }
+
   @Override
   public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
       short replication, long blockSize, Progressable progress) throws IOException {
