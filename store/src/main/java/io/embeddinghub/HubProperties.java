@@ -178,6 +178,16 @@ public final class HubProperties {
   /** Default of {@link #POINT_LOOKUP_LOAD_AFTER}. */
   public static final int POINT_LOOKUP_LOAD_AFTER_DEFAULT = 16;
 
+  /**
+   * The point reads of one Key-Value lookup run on up to this many threads, the caller's
+   * included: each thread reads the files of one bucket at a time. More threads than cores pay
+   * off where a read waits on the network (object stores); 1 reads file after file.
+   */
+  public static final String READ_THREADS = "embeddinghub.read.threads";
+
+  /** Default of {@link #READ_THREADS}: twice the available processors, at least 4. */
+  public static final int READ_THREADS_DEFAULT = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
   private HubProperties() {}
 
   /**
@@ -200,6 +210,7 @@ public final class HubProperties {
    * @param contextsMax {@link #CONTEXTS_MAX}
    * @param pointLookupMaxKeys {@link #POINT_LOOKUP_MAX_KEYS}
    * @param pointLookupLoadAfter {@link #POINT_LOOKUP_LOAD_AFTER}
+   * @param readThreads {@link #READ_THREADS}
    */
   public record Resolved(
       long cacheMaxBytes,
@@ -218,7 +229,8 @@ public final class HubProperties {
       Duration vacuumMinRetention,
       int contextsMax,
       int pointLookupMaxKeys,
-      int pointLookupLoadAfter) {
+      int pointLookupLoadAfter,
+      int readThreads) {
     /**
      * Reads every setting from {@code conf}, falling back to the defaults, and validates them.
      *
@@ -246,7 +258,8 @@ public final class HubProperties {
                   VACUUM_MIN_RETENTION, VACUUM_MIN_RETENTION_DEFAULT.toMillis(), TimeUnit.MILLISECONDS)),
               conf.getInt(CONTEXTS_MAX, CONTEXTS_MAX_DEFAULT),
               conf.getInt(POINT_LOOKUP_MAX_KEYS, POINT_LOOKUP_MAX_KEYS_DEFAULT),
-              conf.getInt(POINT_LOOKUP_LOAD_AFTER, POINT_LOOKUP_LOAD_AFTER_DEFAULT));
+              conf.getInt(POINT_LOOKUP_LOAD_AFTER, POINT_LOOKUP_LOAD_AFTER_DEFAULT),
+              conf.getInt(READ_THREADS, READ_THREADS_DEFAULT));
       if (r.cacheMaxBytes < 0) {
         throw Errors.mustBe(CACHE_MAX_BYTES, ">= 0", r.cacheMaxBytes);
       }
@@ -264,6 +277,9 @@ public final class HubProperties {
       }
       if (r.pointLookupLoadAfter < 0) {
         throw Errors.mustBe(POINT_LOOKUP_LOAD_AFTER, ">= 0 (0 = never)", r.pointLookupLoadAfter);
+      }
+      if (r.readThreads < 1) {
+        throw Errors.mustBe(READ_THREADS, ">= 1", r.readThreads);
       }
       if (r.contextsMax < 1) {
         throw Errors.mustBe(CONTEXTS_MAX, ">= 1", r.contextsMax);

@@ -3,22 +3,34 @@ package io.embeddinghub.format;
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.io.FileIO;
 import io.embeddinghub.log.DataFile;
-import io.embeddinghub.log.KeyOrder;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.PrimitiveIterator;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.filter2.compat.FilterCompat;
-import org.apache.parquet.filter2.predicate.FilterApi;
-import org.apache.parquet.filter2.predicate.FilterPredicate;
-import org.apache.parquet.filter2.predicate.Operators;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.api.InitContext;
-import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.filter2.columnindex.ColumnIndexStore;
+import org.apache.parquet.internal.filter2.columnindex.RowRanges;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -30,18 +42,18 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /**
- * Reads the rows of a few keys from one data file without reading the file whole: parquet-hadoop
- * is given the predicate {@code key = k1 OR key = k2 ...} and drops row groups by their min/max
- * statistics and the key column's bloom filter, then, inside a row group, keeps only the pages
- * whose column-index range holds one of the keys (and the pages of the embedding column covering
- * the same rows, by the offset index); only those pages are fetched and decoded. Keys are unique
- * and sorted in a data file, so a key's row lies in at most one page: a lookup decodes at most one
- * page per key and file, whoever wrote it. Parquet's record-level filter is off (its {@code IN}
- * compares every decoded value with every key of the set, and an {@code OR} of equalities updates
- * every leaf per value); the rows of the kept pages are matched here against a hash set of the
- * keys. Each found row comes with its row position in the file (deletion vectors are by position).
- * Files written before {@link PointReadLayout} (no bloom filter, larger pages) are read correctly,
- * only with less skipping. Stateless and thread-safe.
+ * Reads the rows of a few keys from one data file without reading the file whole. For each row
+ * group it keeps the keys inside the key column's min/max statistics and its bloom filter (a row
+ * group left with none is not read at all); then, by the key column's page index, the page whose
+ * range holds each remaining key (a binary search: keys are unique and sorted in a data file, so
+ * a key's row lies in at most one page), and the pages of the embedding column covering the same
+ * rows; only those pages are fetched and decoded, and their rows matched against a hash set of
+ * the keys. A lookup decodes at most one page per key and file, whoever wrote it. The selection is
+ * done here rather than by parquet-hadoop's filters: given the keys as one predicate, those
+ * convert every page bound of a row group once per key, the most expensive part of a lookup.
+ * Each found row comes with its row position in the file (deletion vectors are by position).
+ * Files written before {@link PointReadLayout} (no bloom filter, no page index, larger pages)
+ * are read correctly, only with less skipping. Stateless and thread-safe.
  */
 public final class ParquetPointReads {
   private static final MessageType KEYS_ONLY =
@@ -50,6 +62,10 @@ public final class ParquetPointReads {
           .as(LogicalTypeAnnotation.stringType())
           .named(ParquetDataFiles.KEY)
           .named("spark_schema");
+
+  private static final ColumnPath KEY_PATH = ColumnPath.get(ParquetDataFiles.KEY);
+
+  private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
   private ParquetPointReads() {}
 
@@ -79,92 +95,147 @@ public final class ParquetPointReads {
     }
     ParquetDataFiles.checkLength(io, file, location);
     Set<String> distinct = new HashSet<>(keys);
-    FilterPredicate wanted = keyPredicate(distinct);
+    List<byte[]> sorted = new ArrayList<>(distinct.size());
+    distinct.forEach(k -> sorted.add(k.getBytes(StandardCharsets.UTF_8)));
+    sorted.sort(UNSIGNED);
     Collector collector = new Collector(withVectors ? dimensions : 0, distinct);
+    MessageType requested = withVectors ? ParquetDataFiles.SCHEMA : KEYS_ONLY;
     List<Hit> hits = new ArrayList<>();
-    try (ParquetReader<Hit> reader =
-        new Builder(io.newInputFile(file.path()), conf, collector, withVectors ? ParquetDataFiles.SCHEMA : KEYS_ONLY)
-            .withConf(conf)
-            .withFilter(FilterCompat.get(wanted))
-            .useStatsFilter(true)
-            .useDictionaryFilter(false)
-            .useBloomFilter(true)
-            .useColumnIndexFilter(true)
-            .useRecordFilter(false)
-            .build()) {
-      for (Hit hit = reader.read(); hit != null; hit = reader.read()) {
-        if (hit == Collector.OTHER_KEY) {
-          continue;
+    DirectPageRows direct = new DirectPageRows(
+        requested.getColumnDescription(new String[] {ParquetDataFiles.KEY}),
+        withVectors ? requested.getColumns().get(1) : null,
+        dimensions);
+    ParquetReadOptions options = HadoopReadOptions.builder(conf).build();
+    try (ParquetFileReader reader = ParquetFileReader.open(io.newInputFile(file.path()), options)) {
+      MessageType fileSchema = reader.getFileMetaData().getSchema();
+      ParquetDataFiles.checkSchema(fileSchema, withVectors);
+      reader.setRequestedSchema(requested);
+      MessageColumnIO columns = new ColumnIOFactory(reader.getFileMetaData().getCreatedBy())
+          .getColumnIO(requested, fileSchema);
+      List<BlockMetaData> rowGroups = reader.getRowGroups();
+      long firstRow = 0;
+      for (int g = 0; g < rowGroups.size(); g++) {
+        BlockMetaData rowGroup = rowGroups.get(g);
+        RowRanges rows = rowsToRead(reader, g, rowGroup, sorted);
+        if (rows.rowCount() > 0) {
+          PageReadStore pages = pages(reader, g, rowGroup, rows);
+          try {
+            readDirect(direct, pages, collector.wanted, firstRow, file, hits);
+          } catch (DirectPageRows.NotDirect e) {
+            readRows(columns, pages(reader, g, rowGroup, rows), collector, firstRow, file, hits);
+          }
         }
-        long position = reader.getCurrentRowIndex();
-        if (position < 0 || position >= file.rows()) {
-          throw new CorruptRowException("row of key '" + hit.key() + "' has position " + position
-              + ", the log records " + file.rows() + " rows");
-        }
-        hits.add(new Hit((int) position, hit.key(), hit.vector()));
+        firstRow += rowGroup.getRowCount();
       }
     } catch (CorruptRowException e) {
       throw Errors.corrupt(location, e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       throw ParquetDataFiles.unreadable(location, e);
     }
-    return new Result(hits, collector.rowsDecoded);
+    return new Result(hits, collector.rowsDecoded + direct.rowsDecoded());
+  }
+
+  private static PageReadStore pages(ParquetFileReader reader, int g, BlockMetaData rowGroup, RowRanges rows)
+      throws IOException {
+    return rows.rowCount() == rowGroup.getRowCount() ? reader.readRowGroup(g) : reader.readFilteredRowGroup(g, rows);
+  }
+
+  /** Finds the keys' rows by reading the pages directly ({@link DirectPageRows}). */
+  private static void readDirect(
+      DirectPageRows direct, PageReadStore pages, Set<Binary> wanted, long firstRow, DataFile file, List<Hit> hits)
+      throws IOException, DirectPageRows.NotDirect {
+    List<float[]> vectors = new ArrayList<>();
+    List<DirectPageRows.Found> found = direct.read(pages, wanted, vectors);
+    for (int i = 0; i < found.size(); i++) {
+      DirectPageRows.Found row = found.get(i);
+      hits.add(new Hit(position(firstRow + row.row(), row.key(), file), row.key(), vectors.isEmpty() ? null : vectors.get(i)));
+    }
+  }
+
+  private static int position(long position, String key, DataFile file) {
+    if (position < 0 || position >= file.rows()) {
+      throw new CorruptRowException("row of key '" + key + "' has position " + position
+          + ", the log records " + file.rows() + " rows");
+    }
+    return (int) position;
+  }
+
+  /** Matches the rows of {@code pages} (those of the row ranges read) against the keys. */
+  private static void readRows(
+      MessageColumnIO columns, PageReadStore pages, Collector collector, long firstRow, DataFile file, List<Hit> hits) {
+    RecordReader<Hit> records = columns.getRecordReader(pages, collector, FilterCompat.NOOP);
+    PrimitiveIterator.OfLong rowIndexes = pages.getRowIndexes().orElse(null);
+    long count = pages.getRowCount();
+    for (long r = 0; r < count; r++) {
+      Hit hit = records.read();
+      long inRowGroup = rowIndexes == null ? r : rowIndexes.nextLong();
+      if (hit == Collector.OTHER_KEY) {
+        continue;
+      }
+      hits.add(new Hit(position(firstRow + inRowGroup, hit.key(), file), hit.key(), hit.vector()));
+    }
   }
 
   /**
-   * {@code key = k1 OR key = k2 ...} over the distinct keys in key order, as a balanced tree:
-   * parquet-hadoop's column-index filter keeps, for an equality, the pages whose min/max hold the
-   * key (a binary search, the keys being sorted), and for an {@code OR} the union of its sides'
-   * pages, so the pages kept are those that can hold one of the keys. (For an {@code IN} it would
-   * keep every page between the set's smallest and largest value.)
+   * The rows of row group {@code g} that can hold one of {@code keys} (sorted unsigned, as Parquet
+   * orders binary values): none when its statistics or bloom filter rule every key out, the
+   * rows of the key pages that can hold one when it has a page index, else all of them.
    */
-  static FilterPredicate keyPredicate(Collection<String> keys) {
-    Operators.BinaryColumn column = FilterApi.binaryColumn(ParquetDataFiles.KEY);
-    List<String> sorted = new ArrayList<>(new HashSet<>(keys));
-    sorted.sort(KeyOrder.COMPARATOR);
-    List<FilterPredicate> parts = new ArrayList<>(sorted.size());
-    for (String key : sorted) {
-      parts.add(FilterApi.eq(column, Binary.fromString(key)));
+  static RowRanges rowsToRead(ParquetFileReader reader, int g, BlockMetaData rowGroup, List<byte[]> keys)
+      throws IOException {
+    ColumnChunkMetaData keyChunk = keyChunk(rowGroup);
+    List<byte[]> candidates = withinStatistics(keyChunk.getStatistics(), keys);
+    BloomFilter bloom = candidates.isEmpty() ? null : reader.readBloomFilter(keyChunk);
+    if (bloom != null) {
+      List<byte[]> maybe = new ArrayList<>(candidates.size());
+      for (byte[] key : candidates) {
+        if (bloom.findHash(bloom.hash(Binary.fromConstantByteArray(key)))) {
+          maybe.add(key);
+        }
+      }
+      candidates = maybe;
     }
-    return balancedOr(parts, 0, parts.size());
+    if (candidates.isEmpty()) {
+      return RowRanges.EMPTY;
+    }
+    ColumnIndexStore pageIndex = reader.getColumnIndexStore(g);
+    ColumnIndex bounds = pageIndex.getColumnIndex(KEY_PATH);
+    OffsetIndex offsets;
+    try {
+      offsets = bounds == null ? null : pageIndex.getOffsetIndex(KEY_PATH);
+    } catch (ColumnIndexStore.MissingOffsetIndexException e) {
+      offsets = null;
+    }
+    if (offsets == null) {
+      return RowRanges.createSingle(rowGroup.getRowCount());
+    }
+    int[] pages = KeyPages.holding(bounds, candidates);
+    return RowRanges.create(rowGroup.getRowCount(), Arrays.stream(pages).iterator(), offsets);
   }
 
-  private static FilterPredicate balancedOr(List<FilterPredicate> parts, int from, int to) {
-    if (to - from == 1) {
-      return parts.get(from);
+  private static ColumnChunkMetaData keyChunk(BlockMetaData rowGroup) {
+    for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+      if (chunk.getPath().equals(KEY_PATH)) {
+        return chunk;
+      }
     }
-    int mid = (from + to) >>> 1;
-    return FilterApi.or(balancedOr(parts, from, mid), balancedOr(parts, mid, to));
+    throw new CorruptRowException("a row group has no column '" + ParquetDataFiles.KEY + "'");
   }
 
-  private static final class Builder extends ParquetReader.Builder<Hit> {
-    private final Collector collector;
-    private final MessageType requested;
-
-    /** With the hub's configuration from the start: Parquet would otherwise load a new default one per file. */
-    Builder(org.apache.parquet.io.InputFile in, Configuration conf, Collector collector, MessageType requested) {
-      super(in, new org.apache.parquet.conf.HadoopParquetConfiguration(conf));
-      this.collector = collector;
-      this.requested = requested;
+  /** The keys inside the chunk's min/max, or all of them when it has no statistics. */
+  private static List<byte[]> withinStatistics(Statistics<?> statistics, List<byte[]> keys) {
+    if (statistics == null || statistics.isEmpty() || !statistics.hasNonNullValue()) {
+      return keys;
     }
-
-    @Override
-    protected ReadSupport<Hit> getReadSupport() {
-      return new ReadSupport<>() {
-        @Override
-        public ReadContext init(InitContext context) {
-          ParquetDataFiles.checkSchema(context.getFileSchema(), requested == ParquetDataFiles.SCHEMA);
-          return new ReadContext(requested);
-        }
-
-        @Override
-        public RecordMaterializer<Hit> prepareForRead(
-            Configuration configuration, Map<String, String> keyValueMetaData, MessageType fileSchema,
-            ReadContext readContext) {
-          return collector;
-        }
-      };
+    byte[] min = statistics.getMinBytes();
+    byte[] max = statistics.getMaxBytes();
+    List<byte[]> inside = new ArrayList<>();
+    for (byte[] key : keys) {
+      if (Arrays.compareUnsigned(key, min) >= 0 && Arrays.compareUnsigned(key, max) <= 0) {
+        inside.add(key);
+      }
     }
+    return inside;
   }
 
   /**
@@ -176,7 +247,7 @@ public final class ParquetPointReads {
     static final Hit OTHER_KEY = new Hit(-1, "", null);
 
     private final int dimensions;
-    private final Set<Binary> wanted = new HashSet<>();
+    final Set<Binary> wanted = new HashSet<>();
     private final float[] vector;
     private Binary key;
     private int floats;

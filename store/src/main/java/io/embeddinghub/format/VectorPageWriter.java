@@ -91,19 +91,30 @@ final class VectorPageWriter {
   }
 
   /** The repetition then definition levels of a page of {@code pageRows} rows, length-prefixed. */
-  private BytesInput levelsFor(int pageRows) throws IOException {
+  private BytesInput levelsFor(int pageRows) {
     if (pageRows != levelsRows) {
-      byte[] repetition = encode(pageRows, true);
-      byte[] definition = encode(pageRows, false);
-      levels = BytesInput.from(BytesInput.concat(
-          BytesInput.fromInt(repetition.length), BytesInput.from(repetition),
-          BytesInput.fromInt(definition.length), BytesInput.from(definition)).toByteArray());
+      levels = BytesInput.from(levels(pageRows, dimensions));
       levelsRows = pageRows;
     }
     return levels;
   }
 
-  private byte[] encode(int pageRows, boolean repetition) throws IOException {
+  /**
+   * The levels that open a v1 data page of {@code pageRows} rows of {@code dimensions} floats: the
+   * repetition levels, then the definition levels, each RLE/bit-packed and prefixed with its
+   * length (4 bytes, little-endian). What this writer puts before every page's floats; a reader
+   * that finds exactly these bytes knows where each row's floats start.
+   */
+  static byte[] levels(int pageRows, int dimensions) {
+    byte[] repetition = encode(pageRows, dimensions, true);
+    byte[] definition = encode(pageRows, dimensions, false);
+    byte[] out = new byte[8 + repetition.length + definition.length];
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(repetition.length).put(repetition).putInt(definition.length).put(definition);
+    return out;
+  }
+
+  private static byte[] encode(int pageRows, int dimensions, boolean repetition) {
     try (RunLengthBitPackingHybridEncoder encoder =
         new RunLengthBitPackingHybridEncoder(1, 64, 1 << 20, HeapByteBufferAllocator.getInstance())) {
       for (int r = 0; r < pageRows; r++) {
@@ -112,6 +123,8 @@ final class VectorPageWriter {
         }
       }
       return encoder.toBytes().toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // in-memory encoding: not expected
     }
   }
 

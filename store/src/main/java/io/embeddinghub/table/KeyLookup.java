@@ -1,11 +1,13 @@
 package io.embeddinghub.table;
 
+import io.embeddinghub.HubProperties;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.format.ParquetPointReads;
 import io.embeddinghub.log.KeyOrder;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
+import io.embeddinghub.internal.ReadThreads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 
 /**
  * The live rows of a small batch of keys in one version, looked up file by file: each key only in
@@ -34,7 +37,11 @@ final class KeyLookup {
     return keys <= ctx.settings().pointLookupMaxKeys();
   }
 
-  /** The live rows of {@code keys} in {@code state}, by key; absent keys are left out. */
+  /**
+   * The live rows of {@code keys} in {@code state}, by key; absent keys are left out. Buckets are
+   * looked up side by side ({@link HubProperties#READ_THREADS}); a bucket's files one after the
+   * other, each only for the keys still unresolved.
+   */
   static Map<String, Found> find(HubContext ctx, SpaceState state, Collection<String> keys, boolean withVectors) {
     int dims = state.metadata().spec().dimensions();
     int buckets = state.metadata().spec().buckets();
@@ -42,25 +49,39 @@ final class KeyLookup {
     for (String key : keys) {
       byBucket.computeIfAbsent(KeyBuckets.bucketOf(key, buckets), b -> new TreeSet<>(KeyOrder.COMPARATOR)).add(key);
     }
-    Map<String, Found> found = new HashMap<>();
+    List<Callable<List<Found>>> lookups = new ArrayList<>(byBucket.size());
     for (Map.Entry<Integer, TreeSet<String>> bucket : byBucket.entrySet()) {
-      TreeSet<String> unresolved = bucket.getValue();
-      for (LiveFile f : state.filesInBucket(bucket.getKey())) {
-        if (unresolved.isEmpty()) {
-          break;
-        }
-        if (f.liveRows() == 0) {
-          continue;
-        }
-        NavigableSet<String> inRange = unresolved.subSet(f.file().minKey(), true, f.file().maxKey(), true);
-        if (inRange.isEmpty()) {
-          continue;
-        }
-        List<String> candidates = new ArrayList<>(inRange);
-        for (Found hit : inFile(ctx, f, candidates, dims, withVectors)) {
-          found.put(hit.key(), hit);
-        }
-        unresolved.removeAll(found.keySet());
+      List<LiveFile> files = state.filesInBucket(bucket.getKey());
+      lookups.add(() -> inBucket(ctx, files, bucket.getValue(), dims, withVectors));
+    }
+    Map<String, Found> found = new HashMap<>();
+    for (List<Found> hits : ReadThreads.map(lookups, ctx.settings().readThreads())) {
+      for (Found hit : hits) {
+        found.put(hit.key(), hit);
+      }
+    }
+    return found;
+  }
+
+  /** The live rows of {@code unresolved} (one bucket's keys, consumed) in {@code files}. */
+  private static List<Found> inBucket(
+      HubContext ctx, List<LiveFile> files, TreeSet<String> unresolved, int dims, boolean withVectors) {
+    List<Found> found = new ArrayList<>();
+    for (LiveFile f : files) {
+      if (unresolved.isEmpty()) {
+        break;
+      }
+      if (f.liveRows() == 0) {
+        continue;
+      }
+      NavigableSet<String> inRange = unresolved.subSet(f.file().minKey(), true, f.file().maxKey(), true);
+      if (inRange.isEmpty()) {
+        continue;
+      }
+      List<String> candidates = new ArrayList<>(inRange);
+      for (Found hit : inFile(ctx, f, candidates, dims, withVectors)) {
+        found.add(hit);
+        unresolved.remove(hit.key());
       }
     }
     return found;
