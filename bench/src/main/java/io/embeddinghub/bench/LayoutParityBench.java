@@ -42,6 +42,8 @@ import org.apache.spark.sql.types.StructType;
  * is the DataFrame write's {@code index} option: {@code auto} (the default: the write's action
  * indexes the rows) or {@code defer} (the data files are the same; at 10^7 rows the action's
  * index build would take most of an hour on 2 cores and multiget does not use the index).
+ * A seventh argument names the directory of an earlier run with the same rows (this bench leaves
+ * it in the temp directory): its spaces and plain Parquet are measured again without writing them.
  */
 public final class LayoutParityBench {
   private LayoutParityBench() {}
@@ -53,7 +55,8 @@ public final class LayoutParityBench {
     int repeats = arg(args, 3, 3);
     Path results = Path.of(args.length > 4 ? args[4] : "bench/results");
     String indexing = args.length > 5 ? args[5] : "auto";
-    Path dir = Files.createTempDirectory("eh-layout-bench");
+    Path reused = args.length > 6 ? Path.of(args[6]) : null;
+    Path dir = reused != null ? reused : Files.createTempDirectory("eh-layout-bench");
     String root = dir.toUri().toString();
     String load = loadAverage();
     SparkSession spark = SparkSession.builder().master("local[2]").appName("embeddinghub-layout-bench")
@@ -63,27 +66,31 @@ public final class LayoutParityBench {
     noIndex.setLong(HubProperties.INDEX_AUTO_TAIL_ROWS, 0);
     noIndex.setInt(HubProperties.INDEX_MIN_ROWS, Integer.MAX_VALUE);
 
-    Dataset<Row> frame = spark.range(0, rows, 1, 4).selectExpr(
-        "format_string('id-%d', id) AS key",
-        "transform(sequence(1, " + dims + "), i -> CAST(sin(id * 0.7 + i * 1.3) AS FLOAT)) AS embedding")
-        .persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
-    // generated once (Spark interprets the lambda: minutes at 10^7 rows), so both writes read the same cached rows
-    System.out.printf(Locale.ROOT, "%,d rows cached%n", frame.count());
-    double sparkWrite = time(() -> {
-      frame.write().format("embeddinghub").option("path", root).option("space", "spark")
-          .option("dimensions", Integer.toString(dims)).option("index", indexing).mode("append").save();
-      return null;
-    });
-    System.out.printf(Locale.ROOT, "DataFrame write (index=%s): %.1f s%n", indexing, sparkWrite);
-    Space embedded = EmbeddingHub.open(root, noIndex).createSpace(SpaceSpec.builder("embedded", dims).build());
-    double embeddedWrite = time(() -> {
-      embedded.multiset(rowsOf(rows, dims));
-      return null;
-    });
-    System.out.printf(Locale.ROOT, "multiset(Iterator): %.1f s%n", embeddedWrite);
     String parquet = dir.resolve("plain-parquet").toUri().toString();
-    frame.write().parquet(parquet);
-    frame.unpersist();
+    double sparkWrite = Double.NaN;
+    double embeddedWrite = Double.NaN;
+    if (reused == null) {
+      Dataset<Row> frame = spark.range(0, rows, 1, 4).selectExpr(
+          "format_string('id-%d', id) AS key",
+          "transform(sequence(1, " + dims + "), i -> CAST(sin(id * 0.7 + i * 1.3) AS FLOAT)) AS embedding")
+          .persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
+      // generated once (Spark interprets the lambda: minutes at 10^7 rows), so both writes read the same cached rows
+      System.out.printf(Locale.ROOT, "%,d rows cached%n", frame.count());
+      sparkWrite = time(() -> {
+        frame.write().format("embeddinghub").option("path", root).option("space", "spark")
+            .option("dimensions", Integer.toString(dims)).option("index", indexing).mode("append").save();
+        return null;
+      });
+      System.out.printf(Locale.ROOT, "DataFrame write (index=%s): %.1f s%n", indexing, sparkWrite);
+      Space embedded = EmbeddingHub.open(root, noIndex).createSpace(SpaceSpec.builder("embedded", dims).build());
+      embeddedWrite = time(() -> {
+        embedded.multiset(rowsOf(rows, dims));
+        return null;
+      });
+      System.out.printf(Locale.ROOT, "multiset(Iterator): %.1f s%n", embeddedWrite);
+      frame.write().parquet(parquet);
+      frame.unpersist();
+    }
     Dataset<Row> plain = spark.read().parquet(parquet);
 
     List<String> lines = new ArrayList<>();

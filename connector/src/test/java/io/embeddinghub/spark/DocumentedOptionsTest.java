@@ -36,7 +36,7 @@ class DocumentedOptionsTest {
   /** Defaults that depend on the JVM (heap, processors): documented as a rule, not a number. */
   private static final Set<String> MACHINE_DEPENDENT_DEFAULTS = Set.of(
       HubProperties.CACHE_MAX_BYTES, HubProperties.INDEX_CACHE_MAX_BYTES,
-      HubProperties.WRITE_BUFFER_BYTES, HubProperties.INDEX_BUILD_THREADS);
+      HubProperties.WRITE_BUFFER_BYTES, HubProperties.INDEX_BUILD_THREADS, HubProperties.READ_THREADS);
 
   @Test
   void everyDataFrameOptionIsDocumentedWithTheCodesDefault() throws Exception {
