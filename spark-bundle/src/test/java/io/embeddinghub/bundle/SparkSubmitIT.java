@@ -82,6 +82,70 @@ class SparkSubmitIT {
     assertThat(output).contains("BUNDLE OK");
   }
 
+  /**
+   * examples/spark-shell/quickstart.scala runs, statement by statement, as {@code spark-shell -i}
+   * (or {@code :load}) runs it: in the Scala 2.13 REPL that spark-shell is, with the session and
+   * imports spark-shell defines before it loads a file, on the Spark jars and the bundle only, with
+   * the configuration the script's header gives. Not through Spark's own launcher: the spark-repl
+   * module (a few classes that start the REPL with those definitions) is not fetched by the build.
+   */
+  @Test
+  void theSparkShellQuickstartRunsWithOnlyTheJar(@TempDir Path dir) throws Exception {
+    Path script = Path.of("..", "examples", "spark-shell", "quickstart.scala").toAbsolutePath().normalize();
+    assertThat(script).isRegularFile();
+    Path init = dir.resolve("spark-shell-init.scala");
+    // what org.apache.spark.repl.Main runs before the user's input
+    Files.writeString(init, String.join("\n",
+        "@transient val spark = org.apache.spark.sql.SparkSession.builder().getOrCreate()",
+        "@transient val sc = spark.sparkContext",
+        "import org.apache.spark.SparkContext._",
+        "import spark.implicits._",
+        "import spark.sql",
+        "import org.apache.spark.sql.functions._",
+        ""));
+    Path input = Files.writeString(dir.resolve("input"), ":load " + init + "\n:load " + script + "\n:quit\n");
+    String root = dir.resolve("hub").toUri().toString();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.addAll(Arrays.asList(System.getProperty("embeddinghub.test.spark.jvm.flags").trim().split("\\s+")));
+    command.addAll(List.of(
+        "-Dspark.master=local[2]",
+        "-Dspark.ui.enabled=false",
+        "-Dspark.driver.host=127.0.0.1",
+        "-Dspark.sql.extensions=io.embeddinghub.spark.EmbeddingHubExtensions",
+        "-Dspark.sql.catalog.hub=io.embeddinghub.spark.EmbeddingHubCatalog",
+        "-Dspark.sql.catalog.hub.path=" + root,
+        "-cp", sparkClasspath() + File.pathSeparator + BUNDLE,
+        "scala.tools.nsc.MainGenericRunner", "-usejavacp"));
+    Path out = dir.resolve("repl.out");
+    Path err = dir.resolve("repl.err");
+    Process p = new ProcessBuilder(command).redirectInput(input.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    boolean finished = p.waitFor(5, TimeUnit.MINUTES);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    String output = Files.readString(out, StandardCharsets.UTF_8);
+    String all = output + "\n---- stderr ----\n" + Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(finished).as("the REPL finished; output:%n%s", all).isTrue();
+    assertThat(p.exitValue()).as("exit code; output:%n%s", all).isZero();
+    // the REPL reports a statement that does not compile or throws, and goes on with the next one
+    assertThat(output).as(all).doesNotContain("error:", "Exception", "warning:");
+    assertThat(output).as(all).contains(
+        "|k0042|[42.0, 0.0, 1.0]|",                   // read back
+        "|     1000|",                                // count(*)
+        "|k0042|[0.5, 0.5, 0.5]|",                    // upsert
+        "== Time travel: version 1 still has the old k0042",
+        "|3      |1               |1000        |",     // build_index: version 3, 1 partition, 1000 rows
+        "|1   |k0010|0.19999981|",                    // nearest_neighbors by vector
+        "|1   |k0099|1.4142135|",                     // by stored key (left out of its answer)
+        "|2  |k0500|",                                // APPROX NEAREST join
+        "|      998|");                               // after DELETE
+    assertThat(output.split("\\|k0042\\|\\[42\\.0, 0\\.0, 1\\.0\\]\\|", -1)).as("k0042 before the upsert: read, then two time travels")
+        .hasSize(4);
+  }
+
   /** This JVM's classpath without anything holding our classes and without what the jar shades. */
   private static String sparkClasspath() throws IOException {
     List<String> kept = new ArrayList<>();
