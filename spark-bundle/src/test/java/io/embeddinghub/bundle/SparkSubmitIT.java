@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,21 @@ class SparkSubmitIT {
     assertThat(names).noneMatch(n -> n.startsWith("org/apache/spark/") || n.startsWith("org/apache/hadoop/")
         || n.startsWith("org/apache/parquet/") || n.startsWith("scala/") || n.startsWith("com/fasterxml/")
         || n.startsWith("com/github/jelmerk/") || n.startsWith("org/eclipse/collections/") || n.startsWith("org/slf4j/"));
+  }
+
+  /** Every page that tells how to add EmbeddingHub to Spark names this jar, where the build writes it. */
+  @Test
+  void theDocumentedJarIsTheOneTheBuildWrites() throws IOException {
+    Path repo = Path.of("..").toAbsolutePath().normalize();
+    String jar = "spark-bundle/target/" + BUNDLE.getFileName();
+    assertThat(repo.resolve(jar)).isEqualTo(BUNDLE.toAbsolutePath().normalize());
+    SoftAssertions pages = new SoftAssertions();
+    for (String page : List.of("README.md", "docs/SPARK.md", "examples/spark-shell/quickstart.scala",
+        "examples/pyspark/quickstart.py", "examples/src/main/java/io/embeddinghub/examples/SparkQuickstart.java")) {
+      String text = Files.readString(repo.resolve(page), StandardCharsets.UTF_8);
+      pages.assertThat(text).as(page).contains("--jars " + jar).doesNotContain("embeddinghub-connector-", "hnswlib-core-");
+    }
+    pages.assertAll();
   }
 
   @Test
