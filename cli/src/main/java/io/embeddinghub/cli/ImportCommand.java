@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = "Bulk-load FILE (.csv key,f1,..; .parquet with key and embedding columns; .npy 2-D float32; .fvecs) into a space as one version.")
+    description = "Bulk-load FILE (.csv lines key,f1,f2,... with no header row; .parquet with key and embedding columns; .npy 2-D float32; .fvecs) into a space as one version.")
 final class ImportCommand implements Callable<Integer> {
   @Mixin HubOption hub;
   @Spec CommandSpec spec;

@@ -78,6 +78,7 @@ final class VectorFiles {
     BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
     return new Base(reader) {
       long line;
+      boolean first = true;
 
       @Override
       Map.Entry<String, float[]> read() throws IOException {
@@ -91,12 +92,34 @@ final class VectorFiles {
         } while (text.isBlank());
         int comma = text.indexOf(',');
         if (comma < 0) {
-          throw new UserException(file + " line " + line + ": expected key,f1,f2,... got '" + text + "'");
+          throw new UserException(file + " line " + line + ": expected " + CSV_FORMAT + " got '" + text + "'");
         }
         String key = text.substring(0, comma);
-        return entry(key, Vectors.parse(text.substring(comma + 1), file + " line " + line));
+        String values = text.substring(comma + 1);
+        if (first) {
+          first = false;
+          rejectHeader(file, line, values);
+        }
+        return entry(key, Vectors.parse(values, file + " line " + line));
       }
     };
+  }
+
+  /** A CSV line: the key, then the vector's values; there is no header row. */
+  static final String CSV_FORMAT = "key,f1,f2,... (a key, then the vector's floats)";
+
+  /** The first row of a CSV file whose values are not all numbers is taken for a header row. */
+  private static void rejectHeader(Path file, long line, String values) {
+    String[] parts = values.split(",", -1);
+    for (int i = 0; i < parts.length && !parts[i].isBlank(); i++) {
+      try {
+        Float.parseFloat(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new UserException(file + " line " + line + ", value " + (i + 1) + ": '" + parts[i]
+            + "' is not a number; the first line looks like a header row, but the CSV format has no header row:"
+            + " every line is " + CSV_FORMAT + "; remove the header line");
+      }
+    }
   }
 
   private static Source fvecs(Path file, Iterator<String> keys) throws IOException {

@@ -59,6 +59,21 @@ class CliBadInputTest {
   }
 
   @Test
+  void aHeaderRowIsNamedAsOneAndTheFormatIsGiven() throws IOException {
+    Path csv = Files.writeString(dir.resolve("header.csv"), "\nid,x0,x1,x2\nb,1,2,3\n");
+    assertUserError(Cli.run("import", "--hub", hub, "s", csv.toString()),
+        "header.csv line 2", "'x0'", "looks like a header", "no header row", "key,f1,f2,...");
+  }
+
+  @Test
+  void aBadNumberAfterTheFirstRowIsNotCalledAHeader() throws IOException {
+    Path csv = Files.writeString(dir.resolve("bad.csv"), "b,1,2,3\nid,x0,x1,x2\n");
+    Cli.Result r = Cli.run("import", "--hub", hub, "s", csv.toString());
+    assertUserError(r, "line 2", "'x0'");
+    assertThat(r.err()).doesNotContain("header");
+  }
+
+  @Test
   void missingFileSpaceAndKey() throws IOException {
     assertUserError(Cli.run("import", "--hub", hub, "s", dir.resolve("nope.csv").toString()), "nope.csv");
     assertUserError(Cli.run("import", "--hub", hub, "t", dir.resolve("nope.csv").toString(), "--dims", "3"), "nope.csv");

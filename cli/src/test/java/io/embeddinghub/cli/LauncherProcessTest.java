@@ -29,8 +29,14 @@ class LauncherProcessTest {
   }
 
   private Proc run(List<String> command) throws IOException, InterruptedException {
+    return run(command, Map.of());
+  }
+
+  private Proc run(List<String> command, Map<String, String> extraEnv) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
     Map<String, String> env = pb.environment();
+    env.remove("JAVA_OPTS");
+    env.putAll(extraEnv);
     env.put("EMBEDDINGHUB_CLASSPATH", System.getProperty("java.class.path"));
     env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     env.put("EMBEDDINGHUB_HUB", dir.resolve("hub").toString());
@@ -49,6 +55,13 @@ class LauncherProcessTest {
     command.add(launcher().toString());
     command.addAll(List.of(args));
     return run(command);
+  }
+
+  private Proc cliWithJavaOpts(String javaOpts, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(launcher().toString());
+    command.addAll(List.of(args));
+    return run(command, Map.of("JAVA_OPTS", javaOpts));
   }
 
   private Path bigCsv(int rows) throws IOException {
@@ -74,6 +87,40 @@ class LauncherProcessTest {
     assertThat(missing.err()).contains("error: ", "nope").doesNotContain("\tat ");
 
     assertThat(cli("get").exit()).isEqualTo(2);
+  }
+
+  /**
+   * The JVM prints "WARNING: Using incubator modules: jdk.incubator.vector" on stderr whenever it
+   * starts with the Vector API module; the launcher keeps the module (the store's SIMD kernels)
+   * and drops that line only: stderr is empty after a successful command, and our errors and the
+   * JVM's own still reach it, with their exit codes.
+   */
+  @Test
+  void aSuccessfulCommandPrintsNothingOnStderrAndTheVectorApiIsStillLoaded() throws Exception {
+    Proc created = cli("create", "s", "--dims", "3");
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.err()).isEmpty();
+    Path csv = Files.writeString(dir.resolve("s.csv"), "a,1,0,0\nb,0,1,0\nc,0,0,1\n");
+    Proc imported = cli("import", "s", csv.toString());
+    assertThat(imported.exit()).as(imported.err()).isZero();
+    assertThat(imported.err()).isEmpty();
+    Proc nn = cli("nn", "s", "--key", "a", "-k", "2");
+    assertThat(nn.exit()).as(nn.err()).isZero();
+    assertThat(nn.err()).isEmpty();
+    assertThat(nn.out()).contains("b", "c");
+
+    Proc modules = cliWithJavaOpts("--show-module-resolution", "list");
+    assertThat(modules.exit()).as(modules.err()).isZero();
+    assertThat(modules.out()).as("the JVM resolves the Vector API module").contains("root jdk.incubator.vector");
+    assertThat(modules.err()).isEmpty();
+
+    Proc missing = cli("get", "nope", "k5");
+    assertThat(missing.exit()).isEqualTo(EmbeddingHubCli.USER_ERROR);
+    assertThat(missing.err()).startsWith("error: ").contains("nope").doesNotContain("incubator");
+
+    Proc badJvm = cliWithJavaOpts("-XX:+NoSuchOptionForTheTest", "list");
+    assertThat(badJvm.exit()).isEqualTo(1);
+    assertThat(badJvm.err()).contains("NoSuchOptionForTheTest", "Could not create the Java Virtual Machine");
   }
 
   @Test

@@ -18,10 +18,12 @@ import org.apache.spark.sql.types.StructType;
  * embedded API), upsert, time travel, delete through SQL.
  *
  * <p>From Maven (local[*]): {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java
- * -Dexec.mainClass=io.embeddinghub.examples.SparkQuickstart}. On a cluster: {@code spark-submit
- * --class io.embeddinghub.examples.SparkQuickstart --jars
- * embeddinghub-connector.jar,embeddinghub-store.jar,hnswlib-core-1.2.1.jar,eclipse-collections-9.2.0.jar,eclipse-collections-api-9.2.0.jar
- * embeddinghub-examples.jar hdfs:///hubs/demo}.
+ * -Dexec.mainClass=io.embeddinghub.examples.SparkQuickstart}. On a Spark 4.2 installation, after
+ * {@code mvn -B -q package -DskipTests} in the repository root, the Spark bundle is the only jar to
+ * add (store, connector and their shaded dependencies):
+ * {@code spark-submit --jars spark-bundle/target/embeddinghub-spark-bundle-0.1.0-SNAPSHOT.jar
+ * --class io.embeddinghub.examples.SparkQuickstart examples/target/embeddinghub-examples-0.1.0-SNAPSHOT.jar
+ * hdfs:///hubs/demo}.
  */
 public final class SparkQuickstart {
   private SparkQuickstart() {}

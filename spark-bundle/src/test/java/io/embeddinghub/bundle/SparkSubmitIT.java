@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,21 @@ class SparkSubmitIT {
     assertThat(names).noneMatch(n -> n.startsWith("org/apache/spark/") || n.startsWith("org/apache/hadoop/")
         || n.startsWith("org/apache/parquet/") || n.startsWith("scala/") || n.startsWith("com/fasterxml/")
         || n.startsWith("com/github/jelmerk/") || n.startsWith("org/eclipse/collections/") || n.startsWith("org/slf4j/"));
+  }
+
+  /** Every page that tells how to add EmbeddingHub to Spark names this jar, where the build writes it. */
+  @Test
+  void theDocumentedJarIsTheOneTheBuildWrites() throws IOException {
+    Path repo = Path.of("..").toAbsolutePath().normalize();
+    String jar = "spark-bundle/target/" + BUNDLE.getFileName();
+    assertThat(repo.resolve(jar)).isEqualTo(BUNDLE.toAbsolutePath().normalize());
+    SoftAssertions pages = new SoftAssertions();
+    for (String page : List.of("README.md", "docs/SPARK.md", "examples/spark-shell/quickstart.scala",
+        "examples/pyspark/quickstart.py", "examples/src/main/java/io/embeddinghub/examples/SparkQuickstart.java")) {
+      String text = Files.readString(repo.resolve(page), StandardCharsets.UTF_8);
+      pages.assertThat(text).as(page).contains("--jars " + jar).doesNotContain("embeddinghub-connector-", "hnswlib-core-");
+    }
+    pages.assertAll();
   }
 
   @Test
@@ -80,6 +96,70 @@ class SparkSubmitIT {
     assertThat(finished).as("spark-submit finished; output:%n%s", output).isTrue();
     assertThat(p.exitValue()).as("exit code; output:%n%s", output).isZero();
     assertThat(output).contains("BUNDLE OK");
+  }
+
+  /**
+   * examples/spark-shell/quickstart.scala runs, statement by statement, as {@code spark-shell -i}
+   * (or {@code :load}) runs it: in the Scala 2.13 REPL that spark-shell is, with the session and
+   * imports spark-shell defines before it loads a file, on the Spark jars and the bundle only, with
+   * the configuration the script's header gives. Not through Spark's own launcher: the spark-repl
+   * module (a few classes that start the REPL with those definitions) is not fetched by the build.
+   */
+  @Test
+  void theSparkShellQuickstartRunsWithOnlyTheJar(@TempDir Path dir) throws Exception {
+    Path script = Path.of("..", "examples", "spark-shell", "quickstart.scala").toAbsolutePath().normalize();
+    assertThat(script).isRegularFile();
+    Path init = dir.resolve("spark-shell-init.scala");
+    // what org.apache.spark.repl.Main runs before the user's input
+    Files.writeString(init, String.join("\n",
+        "@transient val spark = org.apache.spark.sql.SparkSession.builder().getOrCreate()",
+        "@transient val sc = spark.sparkContext",
+        "import org.apache.spark.SparkContext._",
+        "import spark.implicits._",
+        "import spark.sql",
+        "import org.apache.spark.sql.functions._",
+        ""));
+    Path input = Files.writeString(dir.resolve("input"), ":load " + init + "\n:load " + script + "\n:quit\n");
+    String root = dir.resolve("hub").toUri().toString();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.addAll(Arrays.asList(System.getProperty("embeddinghub.test.spark.jvm.flags").trim().split("\\s+")));
+    command.addAll(List.of(
+        "-Dspark.master=local[2]",
+        "-Dspark.ui.enabled=false",
+        "-Dspark.driver.host=127.0.0.1",
+        "-Dspark.sql.extensions=io.embeddinghub.spark.EmbeddingHubExtensions",
+        "-Dspark.sql.catalog.hub=io.embeddinghub.spark.EmbeddingHubCatalog",
+        "-Dspark.sql.catalog.hub.path=" + root,
+        "-cp", sparkClasspath() + File.pathSeparator + BUNDLE,
+        "scala.tools.nsc.MainGenericRunner", "-usejavacp"));
+    Path out = dir.resolve("repl.out");
+    Path err = dir.resolve("repl.err");
+    Process p = new ProcessBuilder(command).redirectInput(input.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    boolean finished = p.waitFor(5, TimeUnit.MINUTES);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    String output = Files.readString(out, StandardCharsets.UTF_8);
+    String all = output + "\n---- stderr ----\n" + Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(finished).as("the REPL finished; output:%n%s", all).isTrue();
+    assertThat(p.exitValue()).as("exit code; output:%n%s", all).isZero();
+    // the REPL reports a statement that does not compile or throws, and goes on with the next one
+    assertThat(output).as(all).doesNotContain("error:", "Exception", "warning:");
+    assertThat(output).as(all).contains(
+        "|k0042|[42.0, 0.0, 1.0]|",                   // read back
+        "|     1000|",                                // count(*)
+        "|k0042|[0.5, 0.5, 0.5]|",                    // upsert
+        "== Time travel: version 1 still has the old k0042",
+        "|3      |1               |1000        |",     // build_index: version 3, 1 partition, 1000 rows
+        "|1   |k0010|0.19999981|",                    // nearest_neighbors by vector
+        "|1   |k0099|1.4142135|",                     // by stored key (left out of its answer)
+        "|2  |k0500|",                                // APPROX NEAREST join
+        "|      998|");                               // after DELETE
+    assertThat(output.split("\\|k0042\\|\\[42\\.0, 0\\.0, 1\\.0\\]\\|", -1)).as("k0042 before the upsert: read, then two time travels")
+        .hasSize(4);
   }
 
   /** This JVM's classpath without anything holding our classes and without what the jar shades. */
