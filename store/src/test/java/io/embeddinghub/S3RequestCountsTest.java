@@ -59,6 +59,10 @@ class S3RequestCountsTest {
       sample.add(keys.get(random.nextInt(keys.size())));
     }
     table.put("multiget 1,000 keys", probe.measure(() -> space.multiget(sample)));
+    // a newly opened hub: empty caches, so the data files are point-read
+    table.put("get (1 key), new hub", probe.measure(() -> EmbeddingHub.open(io, conf).getSpace("items").get("k4")));
+    table.put("multiget 1,000 keys, new hub",
+        probe.measure(() -> EmbeddingHub.open(io, conf).getSpace("items").multiget(sample)));
     table.put("nearest 10 by vector (unindexed)", probe.measure(() -> space.nearestNeighbors(10, vector(random))));
     table.put("buildIndex", probe.measure(space::buildIndex));
     table.put("nearest 10 by vector (indexed)", probe.measure(() -> space.nearestNeighbors(10, vector(random))));

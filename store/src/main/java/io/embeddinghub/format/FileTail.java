@@ -12,6 +12,7 @@ import java.util.zip.CRC32;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
 /**
@@ -36,7 +37,7 @@ public final class FileTail {
         offset = Math.max(offset, column.getStartingPos() + column.getTotalSize());
       }
     }
-    return new DataFile.Tail(offset, crc(io, path, offset, length));
+    return new DataFile.Tail(offset, crc(io.newInputFile(path), offset, length));
   }
 
   /**
@@ -51,7 +52,7 @@ public final class FileTail {
     ParquetDataFiles.checkLength(io, file, location);
     long crc;
     try {
-      crc = crc(io, file.path(), tail.offset(), file.sizeBytes());
+      crc = crc(io.newInputFile(file.path(), file.sizeBytes()), tail.offset(), file.sizeBytes());
     } catch (IOException e) {
       if (StorageIOException.isCauseOf(e)) { // the file system failed, not the file
         throw Errors.cannotRead(location, e);
@@ -86,10 +87,10 @@ public final class FileTail {
     checked.paths.add(id);
   }
 
-  private static long crc(FileIO io, String path, long from, long to) throws IOException {
+  private static long crc(InputFile file, long from, long to) throws IOException {
     CRC32 crc = new CRC32();
     byte[] buffer = new byte[CHUNK];
-    try (SeekableInputStream in = io.newInputFile(path).newStream()) {
+    try (SeekableInputStream in = file.newStream()) {
       in.seek(from);
       for (long left = to - from; left > 0; ) {
         int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));

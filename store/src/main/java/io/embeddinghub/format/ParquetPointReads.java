@@ -86,14 +86,22 @@ public final class ParquetPointReads {
    * The rows of {@code file} whose key is in {@code keys} (absent keys are left out).
    *
    * @param withVectors read the embeddings too; otherwise only the key column is read
+   * @param checked the files whose length and tail were found intact before: a file with a
+   *     recorded tail is checked once ({@link FileTail#checkOnce}), one without has its length
+   *     checked every time
    */
   public static Result read(
-      FileIO io, Configuration conf, DataFile file, int dimensions, Collection<String> keys, boolean withVectors) {
+      FileIO io, Configuration conf, DataFile file, int dimensions, Collection<String> keys, boolean withVectors,
+      FileTail.Checked checked) {
     String location = io.location(file.path());
     if (keys.isEmpty()) {
       return new Result(List.of(), 0);
     }
-    ParquetDataFiles.checkLength(io, file, location);
+    if (file.tail() == null) {
+      ParquetDataFiles.checkLength(io, file, location);
+    } else {
+      FileTail.checkOnce(io, file, checked); // checks the length too
+    }
     Set<String> distinct = new HashSet<>(keys);
     List<byte[]> sorted = new ArrayList<>(distinct.size());
     distinct.forEach(k -> sorted.add(k.getBytes(StandardCharsets.UTF_8)));
@@ -106,7 +114,7 @@ public final class ParquetPointReads {
         withVectors ? requested.getColumns().get(1) : null,
         dimensions);
     ParquetReadOptions options = HadoopReadOptions.builder(conf).build();
-    try (ParquetFileReader reader = ParquetFileReader.open(io.newInputFile(file.path()), options)) {
+    try (ParquetFileReader reader = ParquetFileReader.open(io.newInputFile(file.path(), file.sizeBytes()), options)) {
       MessageType fileSchema = reader.getFileMetaData().getSchema();
       ParquetDataFiles.checkSchema(fileSchema, withVectors);
       reader.setRequestedSchema(requested);

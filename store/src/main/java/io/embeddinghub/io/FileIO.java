@@ -71,6 +71,16 @@ public interface FileIO {
 
   InputFile newInputFile(String relativePath) throws IOException;
 
+  /**
+   * A Parquet input file of a known length (the log records every data file's), opened for
+   * random reads without asking the store for its status: on an object store one request fewer
+   * per open. A file shorter than {@code length} fails on the first read past its end; a missing
+   * one with {@link java.io.FileNotFoundException} when opened or first read.
+   */
+  default InputFile newInputFile(String relativePath, long length) throws IOException {
+    return newInputFile(relativePath);
+  }
+
   /** A file or directory found by a listing. */
   record FileEntry(String relativePath, boolean isDirectory, long length, long modificationTime) {
     /** Last path segment. */

@@ -104,10 +104,9 @@ final class KeyLookup {
       }
       return out;
     }
-    // the point read's filters trust the file's bloom filters and page indexes: check their CRC first
-    io.embeddinghub.format.FileTail.checkOnce(ctx.io(), f.file(), ctx.tailsChecked());
+    // the point read trusts the file's bloom filters and page indexes: it checks their CRC once per file
     ParquetPointReads.Result read =
-        ParquetPointReads.read(ctx.io(), ctx.conf(), f.file(), dims, candidates, withVectors);
+        ParquetPointReads.read(ctx.io(), ctx.conf(), f.file(), dims, candidates, withVectors, ctx.tailsChecked());
     ctx.pointReads().recordRead(path, read.rowsDecoded());
     for (ParquetPointReads.Hit hit : read.hits()) {
       if (f.isLive(hit.position())) {

@@ -97,7 +97,7 @@ class ParquetPointReadsRowGroupsTest {
           expected.add(POSITION.get(k));
         }
       }
-      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, asked, true);
+      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, asked, true, new FileTail.Checked());
       assertThat(result.hits()).extracting(ParquetPointReads.Hit::position).containsExactlyElementsOf(expected);
       for (ParquetPointReads.Hit hit : result.hits()) {
         assertThat(MODEL).containsKey(hit.key());
@@ -107,7 +107,7 @@ class ParquetPointReadsRowGroupsTest {
       if (round % 2 == 0) { // (a long key's page bounds are its truncated prefix, shared by many pages)
         assertThat(result.rowsDecoded()).isLessThanOrEqualTo((long) distinct.size() * PointReadLayout.PAGE_ROWS);
       }
-      ParquetPointReads.Result keysOnly = ParquetPointReads.read(io, CONF, file, DIMS, asked, false);
+      ParquetPointReads.Result keysOnly = ParquetPointReads.read(io, CONF, file, DIMS, asked, false, new FileTail.Checked());
       assertThat(keysOnly.hits()).extracting(ParquetPointReads.Hit::position).containsExactlyElementsOf(expected);
       assertThat(keysOnly.hits()).allSatisfy(h -> assertThat(h.vector()).isNull());
     }
@@ -121,7 +121,7 @@ class ParquetPointReadsRowGroupsTest {
       if (keys[row].length() > 64) {
         continue;
       }
-      ParquetPointReads.Result one = ParquetPointReads.read(io, CONF, file, DIMS, List.of(keys[row]), true);
+      ParquetPointReads.Result one = ParquetPointReads.read(io, CONF, file, DIMS, List.of(keys[row]), true, new FileTail.Checked());
       assertThat(one.hits()).extracting(ParquetPointReads.Hit::position).containsExactly(row);
       assertThat(one.rowsDecoded()).isBetween(1L, (long) PointReadLayout.PAGE_ROWS);
     }

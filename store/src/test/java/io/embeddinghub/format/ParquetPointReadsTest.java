@@ -79,7 +79,7 @@ class ParquetPointReadsTest {
       for (int i = 0; i < n; i++) {
         asked.add(random.nextBoolean() ? keys[random.nextInt(ROWS)] : "k" + random.nextInt(10_000_000) + "x");
       }
-      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, asked, true);
+      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, asked, true, new FileTail.Checked());
       TreeSet<Integer> expected = new TreeSet<>();
       for (String k : asked) {
         if (POSITION.containsKey(k)) {
@@ -91,7 +91,7 @@ class ParquetPointReadsTest {
         assertThat(hit.key()).isEqualTo(keys[hit.position()]);
         assertThat(hit.vector()).containsExactly(vectorOf(hit.position()));
       }
-      ParquetPointReads.Result keysOnly = ParquetPointReads.read(io, CONF, file, DIMS, asked, false);
+      ParquetPointReads.Result keysOnly = ParquetPointReads.read(io, CONF, file, DIMS, asked, false, new FileTail.Checked());
       assertThat(keysOnly.hits()).extracting(ParquetPointReads.Hit::position).containsExactlyElementsOf(expected);
       assertThat(keysOnly.hits()).allSatisfy(h -> assertThat(h.vector()).isNull());
     }
@@ -102,7 +102,7 @@ class ParquetPointReadsTest {
     Random random = new Random(3);
     for (int i = 0; i < 50; i++) {
       int row = random.nextInt(ROWS);
-      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, List.of(keys[row]), true);
+      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, List.of(keys[row]), true, new FileTail.Checked());
       assertThat(result.hits()).extracting(ParquetPointReads.Hit::position).containsExactly(row);
       assertThat(result.rowsDecoded()).isBetween(1L, (long) PointReadLayout.PAGE_ROWS);
     }
@@ -115,7 +115,7 @@ class ParquetPointReadsTest {
     int tries = 200;
     for (int i = 0; i < tries; i++) {
       String absent = keys[random.nextInt(ROWS - 1)] + "0absent"; // inside the file's key range
-      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, List.of(absent), true);
+      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, List.of(absent), true, new FileTail.Checked());
       assertThat(result.hits()).isEmpty();
       if (result.rowsDecoded() == 0) {
         decodedNothing++;
@@ -123,7 +123,7 @@ class ParquetPointReadsTest {
     }
     // without the bloom filter every lookup would decode the key's page (FPP 1%)
     assertThat(decodedNothing).isGreaterThanOrEqualTo(tries * 9 / 10);
-    ParquetPointReads.Result outside = ParquetPointReads.read(io, CONF, file, DIMS, List.of("zzz"), true);
+    ParquetPointReads.Result outside = ParquetPointReads.read(io, CONF, file, DIMS, List.of("zzz"), true, new FileTail.Checked());
     assertThat(outside.rowsDecoded()).isZero();
   }
 
@@ -171,12 +171,12 @@ class ParquetPointReadsTest {
   @Test
   void aTruncatedFileIsCorruptNamingIt() throws IOException {
     DataFile wrongLength = new DataFile(file.path(), 0, file.rows(), file.sizeBytes() + 1, file.minKey(), file.maxKey(), null);
-    assertThatThrownBy(() -> ParquetPointReads.read(io, CONF, wrongLength, DIMS, List.of(keys[0]), true))
+    assertThatThrownBy(() -> ParquetPointReads.read(io, CONF, wrongLength, DIMS, List.of(keys[0]), true, new FileTail.Checked()))
         .isInstanceOf(CorruptFileException.class)
         .hasMessageContaining("f.parquet")
         .hasMessageContaining("length");
     DataFile missing = new DataFile("data/bucket=0000/gone.parquet", 0, 1, 10, "a", "b", null);
-    assertThatThrownBy(() -> ParquetPointReads.read(io, CONF, missing, DIMS, List.of("a"), true))
+    assertThatThrownBy(() -> ParquetPointReads.read(io, CONF, missing, DIMS, List.of("a"), true, new FileTail.Checked()))
         .isInstanceOf(CorruptFileException.class)
         .hasMessageContaining("gone.parquet");
   }

@@ -111,7 +111,7 @@ class PointReadsAnyLayoutTest {
           asked.add("key-" + random.nextInt(1_000_000) + "-absent");
         }
       }
-      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, asked, true);
+      ParquetPointReads.Result result = ParquetPointReads.read(io, CONF, file, DIMS, asked, true, new FileTail.Checked());
       assertThat(result.hits()).extracting(ParquetPointReads.Hit::position).containsExactlyElementsOf(expected);
       for (ParquetPointReads.Hit hit : result.hits()) {
         assertThat(hit.key()).isEqualTo(keys[hit.position()]);
@@ -119,7 +119,7 @@ class PointReadsAnyLayoutTest {
         System.arraycopy(vectors, hit.position() * DIMS, v, 0, DIMS);
         assertThat(hit.vector()).containsExactly(v);
       }
-      assertThat(ParquetPointReads.read(io, CONF, file, DIMS, asked, false).hits())
+      assertThat(ParquetPointReads.read(io, CONF, file, DIMS, asked, false, new FileTail.Checked()).hits())
           .extracting(ParquetPointReads.Hit::position).containsExactlyElementsOf(expected);
     }
   }
