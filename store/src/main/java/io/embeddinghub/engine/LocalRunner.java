@@ -80,6 +80,7 @@ final class LocalRunner implements JobRunner {
         }
         sides.add(mapped.side());
       }
+      spill.endOfMap();
       List<O> reduced = new ArrayList<>(partitions);
       for (int p = 0; p < partitions; p++) {
         reduced.add(shuffle.reduce(hub, p, spill.records(p)));
@@ -136,10 +137,24 @@ final class LocalRunner implements JobRunner {
               file(p), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             buffers[p].writeTo(file);
           }
-          buffers[p].reset();
         }
+        // dropped, not reset: a reset buffer keeps its grown array, and those arrays of every
+        // partition together could hold several budgets
+        buffers[p] = null;
+        outs[p] = null;
       }
       buffered = 0;
+    }
+
+    /**
+     * Once every record is in: if records were spilled, the buffers' rest goes to the files too,
+     * so that a partition's reduce does not hold the other partitions' buffered records (up to a
+     * budget) beside its own rows; a shuffle that never spilled keeps its records in memory.
+     */
+    void endOfMap() throws IOException {
+      if (dir != null) {
+        flush();
+      }
     }
 
     private Path file(int partition) {
