@@ -22,6 +22,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +58,7 @@ class BoundedFilesTest {
     Oracles.assertContents(space, model, "after a bulk write cut into files");
   }
 
+  @Tag("slow") // many small files compacted
   @Test
   void optimizeMergesManySmallFilesIntoNonOverlappingFilesOfTheTarget() {
     EmbeddingHub hub = hubs.newHub();

@@ -14,6 +14,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import io.embeddinghub.internal.Errors;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * constructor of one of the store's exception types; an exception class's own constructor calling
  * {@code super(...)} or {@code this(...)} is not a construction site.
  */
+@Tag("slow") // imports and checks every class (ArchUnit), like StoreBoundaryTest
 class ErrorsInOnePlaceTest {
   /** The store's user-facing exception types, by fully qualified name. */
   static final Set<String> EXCEPTIONS = Set.of(

@@ -163,6 +163,7 @@ class IndexLayerTest {
     assertThat(fork.indexPartitions()).isEqualTo(old.indexPartitions());
   }
 
+  @Tag("slow") // compaction and a rebuild
   @Test
   void optimizeRewritesTheIndexOfCompactedFilesInTheSameVersion() {
     Map<String, float[]> model = clustered(new Random(8), 1200, DIMS, 10);
@@ -187,6 +188,7 @@ class IndexLayerTest {
     assertThat(recall(space, model, Metric.L2, new Random(9), 50)).isGreaterThanOrEqualTo(0.95);
   }
 
+  @Tag("slow") // five builds in steps, then optimize
   @Test
   void optimizeMergesSmallBuildsLeftByIndexingInSteps() {
     Map<String, float[]> model = clustered(new Random(20), 900, DIMS, 9);
@@ -209,6 +211,7 @@ class IndexLayerTest {
     assertThat(space.optimize().version()).as("nothing left to do").isEqualTo(before + 1);
   }
 
+  @Tag("slow") // many builds of a growing space
   @Test
   void indexBuildsAreTieredSoAGrowingSpaceKeepsFewGraphs() {
     Map<String, float[]> model = clustered(new Random(22), 1000, DIMS, 10);
@@ -228,6 +231,7 @@ class IndexLayerTest {
     assertThat(recall(space, model, Metric.L2, new Random(23), 30)).isGreaterThanOrEqualTo(0.95);
   }
 
+  @Tag("slow") // failure injection
   @Test
   void aBuildWhoseCommitFailsLeavesThePreviousIndexInForce() throws Exception {
     EmbeddingHub plain = hubs.newHub();
@@ -294,6 +298,7 @@ class IndexLayerTest {
     assertThat(keys(fresh2.nearestNeighbors(10, query))).containsExactlyElementsOf(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
   }
 
+  @Tag("slow") // waits for a background build
   @Test
   void embeddedWritesPastTheAutoThresholdAreIndexedInTheBackground() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
@@ -365,6 +370,7 @@ class IndexLayerTest {
     assertThat(hubs.exists(hub, legacy)).as("still named by the live data file").isTrue();
   }
 
+  @Tag("slow") // builds with each graph builder
   @Test
   void theGraphBuilderIsSelectableAndNamedInTheFileHeader() {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
@@ -388,6 +394,7 @@ class IndexLayerTest {
     assertThatThrownBy(() -> hubs.newHub(bad)).isInstanceOf(InvalidInputException.class).hasMessageContaining("faiss");
   }
 
+  @Tag("slow") // recall estimate over held-out queries
   @Test
   void estimatedRecallIsWithinAFewPointsOfMeasuredRecallOnHeldOutQueries() {
     Random random = new Random(15);
@@ -500,6 +507,7 @@ class IndexLayerTest {
     return space;
   }
 
+  @Tag("slow") // a split build
   @Test
   void aSplitBuildListsEachCoveredDataFileOnceInTheLog() throws Exception {
     EmbeddingHub hub = hubs.newHub();
@@ -529,6 +537,7 @@ class IndexLayerTest {
     assertThat(listed).isGreaterThan(covered.size());
   }
 
+  @Tag("slow") // builds a split index per format
   @ParameterizedTest(name = "read from the {0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"log entry", "checkpoint"})
   void aFormatTwoLogWithPerPartitionFileListsOpensAsTheSameIndex(String from) throws Exception {
@@ -578,6 +587,7 @@ class IndexLayerTest {
   }
 
 
+  @Tag("slow") // a skewed split build
   @Test
   void aCentroidThatWouldOverfillAPartitionGetsSeveralSoNoPartitionOutgrowsItsTarget() {
     EmbeddingHub hub = hubs.newHub();

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code k = Integer.MAX_VALUE} on every nearest-neighbor path: nothing is sized by k, and each
  * answer is every live row (min(k, n)), in brute force's order.
  */
+@Tag("slow") // k larger than the space on every path, per metric
 class LargeKTest {
   private static final int DIMS = 4;
   private static final int K = Integer.MAX_VALUE;

@@ -176,6 +176,7 @@ class LogAndCheckpointTest {
     }
   }
 
+  @Tag("slow") // damaged hints, one by one
   @Test
   void aMissingStaleOrGarbledCheckpointHintStillOpensTheLatestVersion() {
     Random random = new Random(33);
@@ -197,6 +198,7 @@ class LogAndCheckpointTest {
     }
   }
 
+  @Tag("slow") // a model check at every version
   @Test
   void logEntriesAndCheckpointsReplayedFromJsonAndParquetGiveTheModelAtEveryVersion() {
     Random random = new Random(34);

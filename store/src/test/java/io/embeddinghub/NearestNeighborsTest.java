@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -77,6 +78,7 @@ class NearestNeighborsTest {
 
   // ---- recall against brute force ----
 
+  @Tag("slow") // recall per metric; the fast tier keeps recallAtTenOnRandomData
   @ParameterizedTest
   @EnumSource(Metric.class)
   void recallAtTenOnClusteredData(Metric metric) {
@@ -173,6 +175,7 @@ class NearestNeighborsTest {
     assertThat(old.nearestNeighbors(2500, query)).hasSize(2000);
   }
 
+  @Tag("slow") // compaction and a rebuild
   @Test
   void optimizeKeepsAnswersAndRebuildsIndexes() {
     Map<String, float[]> model = clustered(new Random(2), 1500, 8, 15);
@@ -195,6 +198,7 @@ class NearestNeighborsTest {
 
   // ---- corrupt and missing index files ----
 
+  @Tag("slow") // damaged index files, one by one (as CorruptionTest)
   @Test
   void corruptOrMissingIndexFallsBackToExactResults() {
     Map<String, float[]> model = clustered(new Random(9), 1000, 8, 10);
@@ -226,6 +230,7 @@ class NearestNeighborsTest {
 
   // ---- index internals against their exact twin ----
 
+  @Tag("slow") // filtered searches over two layouts
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"embeddinghub-flat", "hnswlib-core"})
   void hnswIndexAgreesWithItsExactTwinUnderAFilter(String builder) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ class PointLookupTest {
     return conf;
   }
 
+  @Tag("slow") // a model over many files per bucket
   @Test
   void smallLookupsMatchTheModelAcrossOverwritesDeletesAndManyFiles() {
     String root = newRoot();

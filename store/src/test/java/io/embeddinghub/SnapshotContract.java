@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,6 +140,7 @@ abstract class SnapshotContract {
     }
   }
 
+  @Tag("slow") // several forks written in turn
   @Test
   void forksAreIndependentOfTheirParentAndOfEachOther() {
     Random random = new Random(13);

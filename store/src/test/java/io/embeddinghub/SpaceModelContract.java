@@ -74,6 +74,7 @@ abstract class SpaceModelContract {
     }
   }
 
+  @Tag("slow") // a model check of every version, fork and download
   @Test
   void snapshotsForksAndDownloadsFollowTheModel() {
     Random random = new Random(99);

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -125,6 +126,7 @@ abstract class VacuumContract {
     assertContents(hubs.reopen(hub).getSpace("v").snapshot(latest), t.at(latest), "last vacuumed version");
   }
 
+  @Tag("slow") // many versions
   @Test
   void longRetentionDeletesNothingAndKeepsEveryVersion() {
     Random random = new Random(22);
@@ -200,6 +202,7 @@ abstract class VacuumContract {
     assertContents(hubs.reopen(hub).getSpace("w"), t.model, "latest after vacuum ZERO");
   }
 
+  @Tag("slow") // forks and drops
   @Test
   void aForksFilesSurviveTheParentsVacuumAndDropUntilTheForkIsDroppedToo() {
     Random random = new Random(24);
@@ -259,6 +262,7 @@ abstract class VacuumContract {
     assertThat(hubs.listFiles(hub, "child")).isEmpty();
   }
 
+  @Tag("slow") // forks and drops
   @Test
   void aForkOfAForkSurvivesTheDropOfBothAncestors() {
     Random random = new Random(25);
@@ -305,6 +309,7 @@ abstract class VacuumContract {
     }
   }
 
+  @Tag("slow") // several spaces
   @Test
   void vacuumNeverTouchesOtherSpacesFiles() {
     Random random = new Random(26);

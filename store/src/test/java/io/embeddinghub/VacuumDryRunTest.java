@@ -13,10 +13,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A dry-run vacuum touches no file, and lists exactly what the real vacuum then deletes. */
+@Tag("slow") // many versions and files; the connector's SparkVacuumTest keeps a dry run in the fast tier
 class VacuumDryRunTest {
   @TempDir Path dir;
 

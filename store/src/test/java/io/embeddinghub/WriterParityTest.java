@@ -27,6 +27,7 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * decodes exactly the pages that hold the asked keys, never more than one page per key and file.
  * The pages are read from the files with parquet-mr, not with the store's code.
  */
+@Tag("slow") // byte parity of two writers over large files
 class WriterParityTest {
   private static final int DIMS = 16;
   private static final int BUCKETS = 2;

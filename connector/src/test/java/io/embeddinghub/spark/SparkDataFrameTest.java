@@ -28,6 +28,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2ScanRelation;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The DataFrame API against HashMap models and the embedded API as oracles. */
@@ -254,6 +255,7 @@ class SparkDataFrameTest {
     assertThat(keys.count()).isEqualTo(400);
   }
 
+  @Tag("slow") // aggregation plans
   @Test
   void theScanReportsItsBucketingSoAggregationsOnKeyDoNotShuffleTheSpace() {
     String root = SharedSpark.newHubRoot();
@@ -337,6 +339,7 @@ class SparkDataFrameTest {
     assertThat(after.size()).isEqualTo(1);
   }
 
+  @Tag("slow") // racing Spark jobs
   @Test
   void concurrentAppendsFromTwoThreadsAllLand() throws Exception {
     String root = SharedSpark.newHubRoot();

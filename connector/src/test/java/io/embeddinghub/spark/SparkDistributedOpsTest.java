@@ -149,6 +149,7 @@ class SparkDistributedOpsTest {
         SparkDataFrameTest.collect(EmbeddingHubSpark.open(spark, root).multiget("few", keys(three))), expected);
   }
 
+  @Tag("slow") // three rounds of Spark writes
   @Test
   void multisetAndMultideleteEqualTheEmbeddedApi() {
     String root = SharedSpark.newHubRoot();
@@ -233,6 +234,7 @@ class SparkDistributedOpsTest {
     assertThat(EmbeddingHub.open(root).getSpace("race").size()).isEqualTo(model.size());
   }
 
+  @Tag("slow") // brute force over several query sets
   @Test
   void nearestNeighborsByVectorAndByKeyMatchBruteForce() {
     String root = SharedSpark.newHubRoot();
@@ -326,6 +328,7 @@ class SparkDistributedOpsTest {
     assertThatThrownBy(() -> DistributedSearchOptions.DEFAULT.withQueryPartitions(-1)).hasMessageContaining("-1");
   }
 
+  @Tag("slow") // a matrix of edge cases, each a Spark job
   @Test
   void edgeCases() {
     String root = SharedSpark.newHubRoot();

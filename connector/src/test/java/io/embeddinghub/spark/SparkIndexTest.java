@@ -100,6 +100,7 @@ class SparkIndexTest {
     }
   }
 
+  @Tag("slow") // a split build on both runners
   @Test
   void aSparkSplitBuildShufflesRowsToTheSamePartitionsAsAnEmbeddedBuild() {
     Map<String, float[]> model = SparkDistributedOpsTest.clustered(new Random(7), 2000, DIMS);
@@ -154,6 +155,7 @@ class SparkIndexTest {
     assertThat(s.unindexedRows()).isZero();
   }
 
+  @Tag("slow") // a split build and recall
   @Test
   void aNearestByJoinOnAnIndexedSpaceProbesItsPartitionsAtATargetRecall() {
     String name = "nbi_" + System.nanoTime();

@@ -19,12 +19,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code k = 2147483647} on every Spark nearest-neighbor path: nothing is sized by k, and each
  * query gets every live row (min(k, n)), in brute force's order.
  */
+@Tag("slow") // k larger than the space on every path; the store keeps a quick case
 class SparkLargeKTest {
   private static final int K = Integer.MAX_VALUE;
 

@@ -23,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +66,7 @@ class SparkNearestByTest {
     return out;
   }
 
+  @Tag("slow") // recall and Spark's exact cross-product plan
   @Test
   void approxNearestOnASpaceIsAnsweredByTheIndexProbe() {
     Space space = hub.createSpace(SpaceSpec.builder("nb_l2", 8).buckets(4).build());
@@ -165,6 +167,7 @@ class SparkNearestByTest {
         BruteForceKnn.nearestKeys(Metric.L2, model, new float[] {-1, 2}, 7, null));
   }
 
+  @Tag("slow") // eight joins against Spark's exact plan
   @Test
   void outerJoinsNullQueriesSmallSpacesAndEmptySpacesMatchSparksOwnPlan() {
     Space tiny = hub.createSpace(SpaceSpec.builder("nb_tiny", 2).buckets(3).build());
@@ -195,6 +198,7 @@ class SparkNearestByTest {
     assertThat(outer).containsEntry(1, java.util.Arrays.asList((String) null));
   }
 
+  @Tag("slow") // a space per metric
   @Test
   void theRankingFunctionMustMatchTheSpaceMetric() {
     Space cosine = hub.createSpace(SpaceSpec.builder("nb_cos", 3).metric(Metric.COSINE).buckets(2).build());

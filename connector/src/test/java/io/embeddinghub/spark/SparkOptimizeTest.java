@@ -20,6 +20,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,7 @@ class SparkOptimizeTest {
 
   private final SparkSession spark = SharedSpark.session();
 
+  @Tag("slow") // compaction and an index build; the fast tier keeps the procedure test
   @Test
   void aSparkOptimizeRewritesEachBucketInATaskAndIndexesTheResultInOneVersion() throws Exception {
     String root = SharedSpark.newHubRoot();

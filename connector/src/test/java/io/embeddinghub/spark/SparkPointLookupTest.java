@@ -19,6 +19,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ class SparkPointLookupTest {
     }
   }
 
+  @Tag("slow") // a model over many key sets
   @Test
   void smallAndLargeKeySetsAnswerAsTheModel() {
     String root = SharedSpark.newHubRoot();

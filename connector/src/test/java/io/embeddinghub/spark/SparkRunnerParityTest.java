@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * HashMap model of the rows and the shared brute-force kNN ({@code BruteForceKnn}), independent
  * of the store's metric code.
  */
+@Tag("slow") // every job on both runners
 class SparkRunnerParityTest {
   private static final int DIMS = 8;
 

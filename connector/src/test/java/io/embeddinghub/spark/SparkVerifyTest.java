@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ class SparkVerifyTest {
     return space;
   }
 
+  @Tag("slow") // damaged files checked by both runners; the fast tier keeps the procedure test
   @Test
   void aSparkVerifyFindsWhatTheEmbeddedVerifyFinds() throws Exception {
     String root = SharedSpark.newHubRoot();

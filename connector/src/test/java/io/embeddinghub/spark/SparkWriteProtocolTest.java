@@ -33,6 +33,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * what it could not clean up is removed by vacuum; a commit with an unknown outcome keeps its
  * files (the version may have landed); files made for other space settings are never committed.
  */
+@Tag("slow") // the write protocol under injected faults
 class SparkWriteProtocolTest {
   private final SparkSession spark = SharedSpark.session();
 

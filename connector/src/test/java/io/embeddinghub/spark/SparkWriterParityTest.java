@@ -25,6 +25,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * it holds (not for the space's target rows per file) and holding them, a column and an offset
  * index on both columns, and pages of at most 256 rows; both APIs read both spaces alike.
  */
+@Tag("slow") // layout parity of two writers over large files
 class SparkWriterParityTest {
   private static final int ROWS = 20_000;
   private static final int DIMS = 4;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * Hadoop's {@code Configuration}. One class is exempt: {@code EmbeddedApi}, through which the
  * public API runs the jobs on its own internal state.
  */
+@Tag("slow") // imports and checks every class (ArchUnit), like StoreBoundaryTest
 class EngineApiSurfaceTest {
   private static final JavaClasses ENGINE = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

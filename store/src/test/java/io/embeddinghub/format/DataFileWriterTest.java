@@ -21,6 +21,8 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.api.Binary;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,8 +38,15 @@ class DataFileWriterTest {
 
   @TempDir Path dir;
 
+  /** The fourth case of {@link #parquetMrReadsBackEveryKeyAndFloat}: page-sized vectors, several row groups. */
+  @Tag("slow") // an 18 MB file
+  @Test
+  void parquetMrReadsBackEveryKeyAndFloatOfPageSizedVectorsInSeveralRowGroups() throws IOException {
+    parquetMrReadsBackEveryKeyAndFloat(3000, 1500);
+  }
+
   @ParameterizedTest(name = "{0} rows x {1}-d")
-  @CsvSource({"1, 1", "257, 3", "5000, 16", "3000, 1500"})
+  @CsvSource({"1, 1", "257, 3", "5000, 16"})
   void parquetMrReadsBackEveryKeyAndFloat(int rows, int dims) throws IOException {
     HadoopFileIO io = new HadoopFileIO(dir.toUri(), CONF);
     Random random = new Random(rows * 31L + dims);

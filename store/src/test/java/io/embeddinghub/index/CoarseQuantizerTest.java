@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.embeddinghub.Metric;
 import io.embeddinghub.testing.BruteForceKnn;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -60,6 +61,7 @@ class CoarseQuantizerTest {
     }
   }
 
+  @Tag("slow") // 1,024+ centroids per metric
   @ParameterizedTest
   @EnumSource(Metric.class)
   void fromTheThresholdTheCentroidGraphFindsTheNearestCentroidOfAlmostEveryRow(Metric metric) {

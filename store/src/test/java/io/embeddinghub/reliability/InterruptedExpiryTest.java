@@ -10,6 +10,7 @@ import io.embeddinghub.VersionInfo;
 import io.embeddinghub.testing.TestHubs;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * next vacuum must finish the job. (Found by reading the expiry path while building the kill suite,
  * whose vacuum kills rarely land in this window.)
  */
+@Tag("slow") // a killed expiry (reliability suite)
 class InterruptedExpiryTest {
   private final TestHubs hubs = TestHubs.local();
 
