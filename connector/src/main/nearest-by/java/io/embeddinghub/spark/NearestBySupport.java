@@ -7,8 +7,8 @@ import org.apache.spark.sql.catalyst.rules.Rule;
 import scala.runtime.AbstractFunction1;
 
 /**
- * Spark-line shim (Spark 4.2): the NEAREST BY join ({@code NearestByJoin}) exists, so the session
- * extensions install {@link NearestByRewrite}. The Spark 4.1 variant of this class installs nothing.
+ * Spark-line shim (NEAREST BY, Spark 4.2): the NEAREST BY join ({@code NearestByJoin}) exists, so the session
+ * extensions install {@link NearestByRewrite}. The variant for Spark before 4.2 (directory no-nearest-by) installs nothing.
  */
 final class NearestBySupport {
   /** The setting that turns the rewrite off. */

@@ -2,7 +2,7 @@ package io.embeddinghub.spark;
 
 /**
  * Test-side Spark-line shim: which features of the Spark line the tests run on exist.
- * Spark 4.1: no NEAREST BY join (it is Spark 4.2's), so the tests of its rewrite are skipped.
+ * Spark before 4.2: no NEAREST BY join (it is Spark 4.2's), so the tests of its rewrite are skipped.
  */
 final class SparkLine {
   private SparkLine() {}
