@@ -18,8 +18,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Routes rows to the tasks of a bucket-wise job. Partition ids are passed straight through
- * ({@code Dataset.repartitionById}), not hashed: a hash of the bucket numbers would put several
- * buckets in one task and leave others idle (with 2 buckets, Spark's hash sends both to one
+ * ({@link PartitionRouting}, a Spark-line shim: {@code Dataset.repartitionById} from Spark 4.1),
+ * not hashed: a hash of the bucket numbers would put several buckets in one task and leave others idle (with 2 buckets, Spark's hash sends both to one
  * partition). So each task holds exactly one bucket, and for searches one query partition.
  */
 final class BucketRouting {
@@ -41,7 +41,7 @@ final class BucketRouting {
     for (int i = 1; i < columns.length; i++) {
       withBucket.add(rows.col(columns[i]));
     }
-    return rows.select(withBucket.toArray(Column[]::new)).repartitionById(buckets, col(BUCKET));
+    return PartitionRouting.byId(rows.select(withBucket.toArray(Column[]::new)), buckets, col(BUCKET));
   }
 
   private static UserDefinedFunction bucketOf(int buckets) {
@@ -73,9 +73,10 @@ final class BucketRouting {
     }
     Column queryPartition = functions.pmod(functions.hash(col(queryId)), lit(queryPartitions));
     Column partition = queryPartition.multiply(units).plus(col(BUCKET));
-    return queries.withColumn(BUCKET, functions.explode(route.apply(queries.col(columns[1]))))
-        .select(ordered.toArray(Column[]::new))
-        .repartitionById(units * queryPartitions, partition);
+    return PartitionRouting.byId(
+        queries.withColumn(BUCKET, functions.explode(route.apply(queries.col(columns[1]))))
+            .select(ordered.toArray(Column[]::new)),
+        units * queryPartitions, partition);
   }
 
   /** The units a query vector probes, computed on executors from the pinned state. */

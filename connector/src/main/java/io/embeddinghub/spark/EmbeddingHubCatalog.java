@@ -204,7 +204,7 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     throw SparkErrors.unknownProcedure(ident, name, procedures.keySet());
   }
 
-  @Override
+  // no @Override: ProcedureCatalog declares it from Spark 4.1 on (4.0 has only loadProcedure)
   public Identifier[] listProcedures(String[] namespace) {
     return new Identifier[] {
       Identifier.of(new String[] {"system"}, "build_index"), Identifier.of(new String[] {"system"}, "optimize"),

@@ -3,16 +3,15 @@ package io.embeddinghub.spark;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.catalyst.rules.Rule;
 import scala.Tuple3;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.BoxedUnit;
 
 /**
  * Session extensions: {@code spark.sql.extensions = io.embeddinghub.spark.EmbeddingHubExtensions}
- * adds the {@code nearest_neighbors} table function and rewrites {@code APPROX NEAREST} joins on a
- * space into its index probe ({@link NearestByRewrite}).
+ * adds the {@code nearest_neighbors} table function and, on Spark 4.2, rewrites {@code APPROX NEAREST}
+ * joins on a space into its index probe ({@code NearestByRewrite}, installed by the Spark-line shim
+ * {@code NearestBySupport}).
  */
 public final class EmbeddingHubExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
   @Override
@@ -23,16 +22,7 @@ public final class EmbeddingHubExtensions extends AbstractFunction1<SparkSession
             new ExpressionInfo(NearestNeighborsTableFunction.class.getName(), null, NearestNeighborsTableFunction.NAME,
                 NearestNeighborsTableFunction.USAGE, ""),
             new NearestNeighborsTableFunction()));
-    extensions.injectPostHocResolutionRule(new NearestByRewriteBuilder());
+    NearestBySupport.install(extensions); // a Spark-line shim: the rewrite on Spark 4.2, nothing before
     return BoxedUnit.UNIT;
-  }
-
-  /** Makes the rewrite rule for a session. */
-  private static final class NearestByRewriteBuilder
-      extends AbstractFunction1<org.apache.spark.sql.SparkSession, Rule<LogicalPlan>> {
-    @Override
-    public Rule<LogicalPlan> apply(org.apache.spark.sql.SparkSession spark) {
-      return new NearestByRewrite(spark);
-    }
   }
 }

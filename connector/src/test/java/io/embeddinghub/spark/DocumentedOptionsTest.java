@@ -89,8 +89,8 @@ class DocumentedOptionsTest {
   void sparkSettingsIncludeTheExtensionsSwitch() throws Exception {
     Map<String, List<String>> rows = table("### Spark settings");
 
-    assertThat(rows).containsKey(NearestByRewrite.ENABLED);
-    assertThat(leadingValue(rows.get(NearestByRewrite.ENABLED).get(0))).isEqualTo("true");
+    assertThat(rows).containsKey(NearestBySupport.ENABLED);
+    assertThat(leadingValue(rows.get(NearestBySupport.ENABLED).get(0))).isEqualTo("true");
     assertThat(rows.keySet()).contains("spark.sql.catalog.<name>.path", "spark.sql.extensions");
   }
 

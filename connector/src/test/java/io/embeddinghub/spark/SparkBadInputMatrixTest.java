@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * Every DataFrame option with every hostile value, and hostile SQL arguments (VERSION AS OF,
@@ -168,6 +169,7 @@ class SparkBadInputMatrixTest {
   }
 
   @Test
+  @EnabledIf("io.embeddinghub.spark.SparkLine#nearestBy") // Spark 4.2's NEAREST BY join
   void everySearchOptionWithEveryHostileValue() {
     Path sandbox = copyOfTemplate();
     spark.conf().set("spark.sql.catalog.badhub", EmbeddingHubCatalog.class.getName());

@@ -33,6 +33,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * Index builds as Spark jobs (one task per partition) and distributed kNN routed to the probed
@@ -157,6 +158,7 @@ class SparkIndexTest {
 
   @Tag("slow") // a split build and recall
   @Test
+  @EnabledIf("io.embeddinghub.spark.SparkLine#nearestBy") // Spark 4.2's NEAREST BY join
   void aNearestByJoinOnAnIndexedSpaceProbesItsPartitionsAtATargetRecall() {
     String name = "nbi_" + System.nanoTime();
     EmbeddingHub hub = EmbeddingHub.open(SharedSpark.catalogRoot());

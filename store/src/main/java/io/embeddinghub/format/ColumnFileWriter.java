@@ -17,6 +17,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 
 /**
@@ -45,6 +46,8 @@ final class ColumnFileWriter implements Closeable {
   private final CodecFactory codecs;
   private final CodecFactory.BytesCompressor compressor;
   private final ParquetFileWriter file;
+  /** The stream {@link #file} writes to, closed without a footer by {@link #close()}. */
+  private final StreamTrackingOutputFile output;
   private final ColumnDescriptor keyColumn;
   private final ColumnDescriptor elementColumn;
   private final VectorPageWriter vectors;
@@ -72,9 +75,10 @@ final class ColumnFileWriter implements Closeable {
     this.codecs = CodecFactory.createDirectCodecFactory(
         conf, new DirectByteBufferAllocator(), properties.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
+    this.output = new StreamTrackingOutputFile(out);
     ParquetFileWriter created = null;
     try {
-      created = new ParquetFileWriter(out, ParquetDataFiles.SCHEMA, ParquetFileWriter.Mode.CREATE,
+      created = new ParquetFileWriter(output, ParquetDataFiles.SCHEMA, ParquetFileWriter.Mode.CREATE,
           rowGroupBytes, ParquetWriter.MAX_PADDING_SIZE_DEFAULT, null, properties);
       created.start();
     } catch (IOException | RuntimeException e) {
@@ -118,7 +122,9 @@ final class ColumnFileWriter implements Closeable {
     try {
       if (!ended) {
         ended = true;
-        file.abort();
+        // ParquetFileWriter.abort() closes its stream without a footer; it exists from
+        // parquet-hadoop 1.17 on, so the stream is closed here (same effect on 1.15 and 1.16).
+        output.closeStream();
       }
     } finally {
       release();
@@ -172,6 +178,49 @@ final class ColumnFileWriter implements Closeable {
     if (!released) {
       released = true;
       codecs.release();
+    }
+  }
+
+  /** Delegates to an output file and remembers the stream it creates. */
+  private static final class StreamTrackingOutputFile implements OutputFile {
+    private final OutputFile delegate;
+    private PositionOutputStream stream;
+
+    StreamTrackingOutputFile(OutputFile delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) throws IOException {
+      stream = delegate.create(blockSizeHint);
+      return stream;
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+      stream = delegate.createOrOverwrite(blockSizeHint);
+      return stream;
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return delegate.supportsBlockSize();
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return delegate.defaultBlockSize();
+    }
+
+    @Override
+    public String getPath() {
+      return delegate.getPath();
+    }
+
+    void closeStream() throws IOException {
+      if (stream != null) {
+        stream.close();
+      }
     }
   }
 }
