@@ -72,10 +72,11 @@ public interface FileIO {
   InputFile newInputFile(String relativePath) throws IOException;
 
   /**
-   * A Parquet input file of a known length (the log records every data file's), opened for
-   * random reads without asking the store for its status: on an object store one request fewer
-   * per open. A file shorter than {@code length} fails on the first read past its end; a missing
-   * one with {@link java.io.FileNotFoundException} when opened or first read.
+   * A Parquet input file of a known length (the log records every data file's). An implementation
+   * may use the length to open the file without asking the store for its status; this one asks.
+   * (Opening on S3A with only the length, through {@code openFile}, saved a HEAD per file, but the
+   * S3A input stream then served an overwritten object's earlier bytes, so a damaged file went
+   * unnoticed: not done until the log records what identifies an object's version.)
    */
   default InputFile newInputFile(String relativePath, long length) throws IOException {
     return newInputFile(relativePath);

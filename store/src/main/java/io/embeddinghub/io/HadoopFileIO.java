@@ -434,40 +434,6 @@ public final class HadoopFileIO implements FileIO {
     };
   }
 
-  /** Opened with {@code openFile}, the length and the random read policy given: no status request. */
-  @Override
-  public InputFile newInputFile(String relativePath, long length) {
-    Path path = resolve(relativePath);
-    return new InputFile() {
-      @Override
-      public long getLength() {
-        return length;
-      }
-
-      @Override
-      public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
-        try {
-          org.apache.hadoop.fs.FSDataInputStream in = org.apache.hadoop.util.functional.FutureIO.awaitFuture(
-              fs.openFile(path)
-                  .opt(Options.OpenFileOptions.FS_OPTION_OPENFILE_LENGTH, length)
-                  .opt(Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY,
-                      Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_RANDOM)
-                  .build());
-          return new StorageInputStream(HadoopStreams.wrap(in), path.toString());
-        } catch (FileNotFoundException e) {
-          throw e;
-        } catch (IOException e) {
-          throw new StorageIOException("Cannot open " + path + ": " + e.getMessage(), e);
-        }
-      }
-
-      @Override
-      public String toString() {
-        return path.toString();
-      }
-    };
-  }
-
   /**
    * A Parquet input file whose open and read failures are {@link StorageIOException}s, so that
    * readers tell a file system failure from a corrupt file. A missing file stays a
