@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 rows=${1:-2000000}; dims=${2:-128}; heap=${3:-1g}
 mvn -o -B -q -pl store,connector,bench -am package -DskipTests -Dmaven.javadoc.skip=true
 work=$(mktemp -d /tmp/eh-optimize-1g.XXXXXX)
+# the classes are copied first, so that a rebuild beside a run does not reach it
+mkdir -p "$work/classes" && for m in bench store connector; do cp -r "$m/target/classes" "$work/classes/$m"; done
 # shellcheck disable=SC2046
 java "-Xmx$heap" $(tr '\n' ' ' < .mvn/jvm.config) "-Xlog:gc:file=$work/gc.log:time" "-Dbench.gc.log=$work/gc.log" \
-  -cp "bench/target/classes:store/target/classes:connector/target/classes:bench/target/lib/*" \
+  -cp "$work/classes/bench:$work/classes/store:$work/classes/connector:bench/target/lib/*" \
   io.embeddinghub.bench.OptimizeHeapBench "$work/hub" "$rows" "$dims" 2>&1 | grep -v -E 'WARN|incubator'
 cp "$work/gc.log" /tmp/eh-optimize-1g-gc.log && echo "GC log: /tmp/eh-optimize-1g-gc.log"
 rm -rf "$work"

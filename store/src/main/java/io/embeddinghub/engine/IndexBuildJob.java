@@ -1,12 +1,12 @@
 package io.embeddinghub.engine;
 
 import io.embeddinghub.IndexResult;
-import io.embeddinghub.format.FileContents;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
 import io.embeddinghub.table.HubContext;
 import io.embeddinghub.table.IndexBuilder;
+import io.embeddinghub.table.LiveRowCursor;
 import io.embeddinghub.table.RoutedRows;
 import io.embeddinghub.table.SpaceOperations;
 import java.io.Serializable;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -116,8 +115,8 @@ public final class IndexBuildJob implements Serializable {
   /** Task: the one partition of a build that does not split. */
   private record BuildWhole(IndexBuildJob job) implements JobRunner.Task<Integer, WrittenPartition> {
     @Override
-    public WrittenPartition run(EngineHub hub, Integer partition) {
-      return job.buildPartition(hub, partition);
+    public WrittenPartition run(EngineHub hub, Integer onlyPartition) {
+      return job.buildWhole(hub);
     }
   }
 
@@ -217,38 +216,56 @@ public final class IndexBuildJob implements Serializable {
   }
 
   /**
-   * One tail file routed by {@link #route}: its live rows, each with the partition its nearest
-   * centroid names, made one at a time from the file's contents (so a task hands them on, say to a
-   * shuffle, without holding them all), and the file's probe share. Opaque to engines beyond these
-   * methods; not thread-safe.
+   * One tail file routed by {@link #route}: its live rows, read one at a time from the file (or
+   * the data file cache), each with the partition its nearest centroid names, so that a task hands
+   * them on, say to a shuffle, without holding them or the file; and, once they are walked, the
+   * file's probe share. Opaque to engines beyond these methods; not thread-safe.
    */
   public static final class RoutedFile implements JobRunner.Mapped<RoutedRow, ProbeShare> {
     private final int file;
-    private final int[] partitionOfRow;
-    private final FileContents contents;
-    private final int dims;
-    private final ProbeShare share;
-    private int current = -1;
+    private final String path;
+    private final LiveRowCursor rows;
+    private final IndexBuilder.Router router;
+    private RoutedRow current;
+    private int partition;
+    private boolean closed;
 
-    RoutedFile(int file, int[] partitionOfRow, FileContents contents, int dims, ProbeShare share) {
+    RoutedFile(int file, String path, LiveRowCursor rows, IndexBuilder.Router router) {
       this.file = file;
-      this.partitionOfRow = partitionOfRow;
-      this.contents = contents;
-      this.dims = dims;
-      this.share = share;
+      this.path = path;
+      this.rows = rows;
+      this.router = router;
     }
 
     /**
-     * Moves to the next live row.
+     * Moves to the next live row; closes the file after the last.
      *
      * @return false when there is none left
      */
     @Override
     public boolean next() {
-      do {
-        current++;
-      } while (current < partitionOfRow.length && partitionOfRow[current] < 0);
-      return current < partitionOfRow.length;
+      if (closed) {
+        return false;
+      }
+      try {
+        if (!rows.next()) {
+          close();
+          return false;
+        }
+        float[] vector = rows.vector();
+        partition = router.route(path, rows.position(), rows.key(), vector);
+        current = new RoutedRow(file, rows.position(), rows.key(), vector);
+        return true;
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    private void close() {
+      closed = true;
+      current = null;
+      rows.close();
     }
 
     /**
@@ -258,50 +275,47 @@ public final class IndexBuildJob implements Serializable {
      */
     @Override
     public int partition() {
-      return partitionOfRow[current];
+      return partition;
     }
 
     /**
      * The current row.
      *
-     * @return the row, with a copy of its vector
+     * @return the row, with its own vector
      */
     @Override
     public RoutedRow record() {
-      float[] vectors = contents.flatVectors();
-      return new RoutedRow(file, current, contents.key(current),
-          Arrays.copyOfRange(vectors, current * dims, (current + 1) * dims));
+      return current;
     }
 
     /**
      * The file's share of the routing probe.
      *
      * @return the share, for {@link #routingRecall}
+     * @throws IllegalStateException before the last row was walked
      */
     @Override
     public ProbeShare side() {
-      return share;
+      if (!closed) {
+        throw new IllegalStateException("The probe share of " + path + " is known only after its last row");
+      }
+      return new ProbeShare(router.assignment(new int[0]));
     }
   }
 
   /**
    * Routes tail file {@code file} (0 .. {@link #tailFiles()} - 1): assigns each live row the
    * partition its nearest centroid names and measures the file's probe share. The file is read
-   * once; its rows are made one at a time as the caller walks them.
+   * once, one row at a time as the caller walks them.
    *
    * @param hub the hub, opened in this JVM
    * @param file the tail file's index, in 0 .. {@link #tailFiles()} - 1
    * @return the file's live rows with their partitions, and its probe share
    */
   public RoutedFile route(EngineHub hub, int file) {
-    HubContext ctx = hub.context();
     LiveFile f = plan.tail().get(file);
-    int dims = plan.spec().dimensions();
-    IndexBuilder.Assignment assignment = new IndexBuilder(ctx, space).assign(plan, f);
-    FileContents contents = ctx.cache().full(f.file(), dims);
-    ProbeShare share = new ProbeShare(new IndexBuilder.Assignment(
-        new int[0], assignment.neighbourScores(), assignment.neighbourPartitions()));
-    return new RoutedFile(file, assignment.partitionOfRow(), contents, dims, share);
+    LiveRowCursor rows = LiveRowCursor.open(hub.context(), f, plan.spec().dimensions());
+    return new RoutedFile(file, f.file().path(), rows, new IndexBuilder.Router(plan));
   }
 
   /**
@@ -342,20 +356,15 @@ public final class IndexBuildJob implements Serializable {
   }
 
   /**
-   * Builds and writes partition {@code partition} (0 .. {@link #partitions()} - 1) of a build
-   * that does not split (every live tail row, read from the tail files).
+   * Builds and writes the one partition of a build that does not split (every live tail row,
+   * streamed from the tail files).
    *
    * @param hub the hub, opened in this JVM
-   * @param partition the partition's index, in 0 .. {@link #partitions()} - 1
    * @return the written partition
    * @throws IllegalStateException if the build is {@linkplain #routed() routed}
    */
-  public WrittenPartition buildPartition(EngineHub hub, int partition) {
-    HubContext ctx = hub.context();
-    if (routed()) {
-      throw new IllegalStateException("A split build's partitions are built from their routed rows: " + this);
-    }
-    return new WrittenPartition(new IndexBuilder(ctx, space).buildPartition(plan, partition, Map.of(), null));
+  public WrittenPartition buildWhole(EngineHub hub) {
+    return new WrittenPartition(new IndexBuilder(hub.context(), space).buildWhole(plan));
   }
 
   /**

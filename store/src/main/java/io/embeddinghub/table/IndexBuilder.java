@@ -5,7 +5,6 @@ import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.DataFileReader;
 import io.embeddinghub.index.BuildMemory;
-import io.embeddinghub.format.FileContents;
 import io.embeddinghub.index.CoarseQuantizer;
 import io.embeddinghub.index.FlatHnswIndex;
 import io.embeddinghub.index.GraphBuilder;
@@ -23,18 +22,17 @@ import io.embeddinghub.log.SpaceState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * Builds the index of a version's unindexed tail: one partition when its vectors fit
  * {@link IndexParams#partitionBytes()}, otherwise a coarse quantizer (k-means on a sample) splits
  * the rows into about that size each. The work comes in three steps so that an engine can spread
- * it: {@link #plan} (which files, how many partitions, the centroids), {@link #assign} (one tail
- * file's rows to partitions) and {@link #buildPartition} (one partition: its rows' vectors, graph
- * and file), which holds one partition in memory (plus the data file cache). Each partition file
+ * it: {@link #plan} (which files, how many partitions, the centroids), {@link Router} (one tail
+ * file's rows to partitions, one row at a time) and {@link #buildRoutedPartition} (one partition:
+ * its rows' vectors, graph and file), or {@link #buildWhole} when the tail is one partition. A
+ * build holds one partition in memory; tail files are streamed, never loaded whole. Each partition file
  * holds its graph, its rows' prepared vectors renumbered in breadth-first order (rows searched
  * together sit together in memory), their keys and row references. Nothing is visible until
  * {@link SpaceOperations#commitRewrite} commits it.
@@ -73,7 +71,7 @@ public final class IndexBuilder {
       return centroids == null ? 1 : centroids.length;
     }
 
-    /** Whether rows are split by centroid (then each tail file needs {@link #assign}). */
+    /** Whether rows are split by centroid (then each tail file's rows go through a {@link Router}). */
     public boolean routed() {
       return centroids != null;
     }
@@ -353,35 +351,52 @@ public final class IndexBuilder {
     partitions[i] = partition;
   }
 
-  /** Assigns the rows of tail file {@code f} to partitions under a routed plan (see {@link Assignment}). */
-  public Assignment assign(Plan plan, LiveFile f) {
-    return assign(plan, new CoarseQuantizer(plan.groupCentroids(), plan.spec().metric()), f);
-  }
+  /**
+   * Routes the live rows of a routed plan's tail one at a time: each row's partition (its nearest
+   * group centroid, then the plan's split of that group), and, for each routing probe query, the
+   * {@value #NEIGHBOURS} nearest rows routed so far with their partitions. Holds no row; not
+   * thread-safe.
+   */
+  public static final class Router {
+    private final Plan plan;
+    private final CoarseQuantizer quantizer;
+    private final float[] scores;
+    private final int[] partitions;
+    private final float[] bestScores = new float[NEIGHBOURS];
+    private final int[] bestPartitions = new int[NEIGHBOURS];
 
-  /** {@link #assign(Plan, LiveFile)} with the quantizer over the plan's group centroids already made. */
-  private Assignment assign(Plan plan, CoarseQuantizer quantizer, LiveFile f) {
-    int dims = plan.spec().dimensions();
-    Metric metric = plan.spec().metric();
-    RoutingProbe probe = plan.probe();
-    FileContents contents = ctx.cache().full(f.file(), dims);
-    int[] partitionOfRow = new int[contents.rows()];
-    float[] scores = new float[probe.size() * NEIGHBOURS];
-    int[] partitions = new int[probe.size() * NEIGHBOURS];
-    java.util.Arrays.fill(scores, Float.POSITIVE_INFINITY);
-    java.util.Arrays.fill(partitions, -1);
-    float[] bestScores = new float[NEIGHBOURS];
-    int[] bestPartitions = new int[NEIGHBOURS];
-    String path = f.file().path();
-    for (int r = 0; r < contents.rows(); r++) {
-      if (!f.isLive(r)) {
-        partitionOfRow[r] = -1;
-        continue;
-      }
-      float[] row = IndexedRows.prepareQuery(java.util.Arrays.copyOfRange(contents.flatVectors(), r * dims, (r + 1) * dims), metric);
-      int partition = plan.partitionOf(quantizer.nearest(row, 0), contents.key(r));
-      partitionOfRow[r] = partition;
+    /**
+     * A router with no row routed yet.
+     *
+     * @param plan a routed plan
+     */
+    public Router(Plan plan) {
+      this.plan = plan;
+      this.quantizer = new CoarseQuantizer(plan.groupCentroids(), plan.spec().metric());
+      int probes = plan.probe().size();
+      this.scores = new float[probes * NEIGHBOURS];
+      this.partitions = new int[probes * NEIGHBOURS];
+      java.util.Arrays.fill(scores, Float.POSITIVE_INFINITY);
+      java.util.Arrays.fill(partitions, -1);
+    }
+
+    /**
+     * Routes one live row.
+     *
+     * @param path the path of the tail file holding it
+     * @param position its position in that file
+     * @param key its key
+     * @param vector its embedding, left unchanged
+     * @return its partition
+     */
+    public int route(String path, int position, String key, float[] vector) {
+      int dims = plan.spec().dimensions();
+      Metric metric = plan.spec().metric();
+      RoutingProbe probe = plan.probe();
+      float[] row = IndexedRows.prepareQuery(vector, metric);
+      int partition = plan.partitionOf(quantizer.nearest(row, 0), key);
       for (int q = 0; q < probe.size(); q++) {
-        if (probe.positions()[q] == r && probe.files()[q].equals(path)) {
+        if (probe.positions()[q] == position && probe.files()[q].equals(path)) {
           continue; // the query's own row
         }
         float score = CoarseQuantizer.score(metric, probe.queries(), q * dims, row);
@@ -393,21 +408,33 @@ public final class IndexBuilder {
           System.arraycopy(bestPartitions, 0, partitions, q * NEIGHBOURS, NEIGHBOURS);
         }
       }
+      return partition;
     }
-    return new Assignment(partitionOfRow, scores, partitions);
+
+    /**
+     * What was routed, as one file's assignment.
+     *
+     * @param partitionOfRow the partition of each of the file's rows (-1 for deleted rows); empty
+     *     when only the probe's nearest rows are wanted
+     * @return the assignment, with the probe's nearest rows routed so far
+     */
+    public Assignment assignment(int[] partitionOfRow) {
+      return new Assignment(partitionOfRow, scores.clone(), partitions.clone());
+    }
   }
 
   /**
-   * Builds and writes partition {@code partition} of {@code plan}: the live tail rows
-   * {@code assignment} (tail file path to {@link #assign}'s partitions) gives it, or all of them
-   * for a plan with one partition; null when none are. {@code routingRecall} ({@link
-   * #routingRecall}, null for one partition) goes into its log entry.
+   * Builds and writes the one partition of a plan that does not split: every live tail row, read
+   * one file at a time; null when there is none.
+   *
+   * @throws IllegalStateException if the plan is routed (its partitions are built from routed rows)
    */
-  public IndexPartition buildPartition(
-      Plan plan, int partition, Map<String, int[]> assignment, float[] routingRecall) {
-    return writePartition(plan.spec(), plan.id(), partition, plan.tail(),
-        plan.routed() ? plan.centroids()[partition] : null, plan.routed() ? assignment : null, partition,
-        routingRecall);
+  public IndexPartition buildWhole(Plan plan) {
+    if (plan.routed()) {
+      throw new IllegalStateException("A split build's partitions are built from their routed rows: " + plan.id());
+    }
+    PartitionRows rows = gather(plan.spec().dimensions(), plan.tail());
+    return rows == null ? null : writePartition(plan.spec(), plan.id(), 0, null, rows, null);
   }
 
   /**
@@ -423,17 +450,6 @@ public final class IndexBuilder {
     }
     PartitionRows rows = PartitionRows.of(vectors, tailFile, positions, keys, plan.tail());
     return writePartition(plan.spec(), plan.id(), partition, plan.centroids()[partition], rows, null);
-  }
-
-  /**
-   * Builds and writes one partition over the live tail rows assigned to {@code partition} (all of
-   * them when {@code assignment} is null); null when none are.
-   */
-  private IndexPartition writePartition(
-      SpaceSpec spec, String build, int partition, List<LiveFile> tail, float[] centroid,
-      Map<String, int[]> assignment, int wanted, float[] routingRecall) {
-    PartitionRows rows = gather(spec.dimensions(), tail, assignment, wanted);
-    return rows == null ? null : writePartition(spec, build, partition, centroid, rows, routingRecall);
   }
 
   /** A partition's rows: vectors, keys, and where each is (a number into {@code files}, a position). */
@@ -460,45 +476,37 @@ public final class IndexBuilder {
     }
   }
 
-  /** Reads the rows {@code assignment} gives to {@code wanted} from every tail file; null when none. */
-  private PartitionRows gather(int dims, List<LiveFile> tail, Map<String, int[]> assignment, int wanted) {
-    List<String> files = new ArrayList<>();
-    int count = 0;
+  /** Reads every live row of the tail files, one file at a time; null when there is none. */
+  private PartitionRows gather(int dims, List<LiveFile> tail) {
+    long live = 0;
     for (LiveFile f : tail) {
-      int[] of = assignment == null ? null : assignment.get(f.file().path());
-      int n = 0;
-      for (int r = 0; r < f.file().rows(); r++) {
-        if (of == null ? f.isLive(r) : of[r] == wanted) {
-          n++;
-        }
-      }
-      count += n;
+      live += f.liveRows();
     }
-    if (count == 0) {
+    if (live == 0) {
       return null;
     }
+    int count = Math.toIntExact(live);
+    List<String> files = new ArrayList<>();
     float[] vectors = new float[Math.multiplyExact(count, dims)];
     int[] rowFile = new int[count];
     int[] rowPosition = new int[count];
     String[] keys = new String[count];
     int next = 0;
     for (LiveFile f : tail) {
-      int[] of = assignment == null ? null : assignment.get(f.file().path());
-      FileContents contents = ctx.cache().full(f.file(), dims);
-      int ordinal = -1;
-      for (int r = 0; r < contents.rows(); r++) {
-        if (of == null ? !f.isLive(r) : of[r] != wanted) {
-          continue;
+      if (f.liveRows() == 0) {
+        continue;
+      }
+      int ordinal = files.size();
+      files.add(f.file().path());
+      // streamed: the partition's arrays are all this holds, never a whole tail file beside them
+      try (LiveRowCursor rows = LiveRowCursor.open(ctx, f, dims)) {
+        while (rows.next()) {
+          System.arraycopy(rows.vector(), 0, vectors, next * dims, dims);
+          rowFile[next] = ordinal;
+          rowPosition[next] = rows.position();
+          keys[next] = rows.key();
+          next++;
         }
-        if (ordinal < 0) {
-          ordinal = files.size();
-          files.add(f.file().path());
-        }
-        System.arraycopy(contents.flatVectors(), r * dims, vectors, next * dims, dims);
-        rowFile[next] = ordinal;
-        rowPosition[next] = r;
-        keys[next] = contents.key(r);
-        next++;
       }
     }
     return new PartitionRows(files, vectors, rowFile, rowPosition, keys);
