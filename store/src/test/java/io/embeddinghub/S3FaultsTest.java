@@ -86,4 +86,60 @@ class S3FaultsTest {
     fresh.set("a", new float[] {5, 6}); // the next write takes the version
     assertThat(reopened(space).get("a")).containsExactly(5, 6);
   }
+
+  @Test
+  void aCommitAnsweredAfterTheRequestTimeoutIsReportedAndAppliedOnce() {
+    Configuration conf = conf();
+    conf.set("fs.s3a.connection.request.timeout", "15s"); // S3A's floor for request timeouts
+    conf.setBoolean("fs.s3a.impl.disable.cache", true); // a file system of its own, with this timeout
+    String root = MiniS3.bucketUri() + "/faults-" + UUID.randomUUID();
+    Space space = EmbeddingHub.open(root, conf).createSpace("s", 2);
+    space.set("base", new float[] {0, 0});
+    int before = S3Faults.injected();
+    S3Faults.answerLate(ENTRY, 25_000, 1); // stored at once, answered after the client gave up
+    long start = System.nanoTime();
+    space.set("a", new float[] {1, 2});
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertThat(S3Faults.injected() - before).isEqualTo(1);
+    assertThat(seconds).as("the client timed out instead of waiting for the answer").isLessThan(24);
+    space.set("b", new float[] {3, 4});
+    Space fresh = reopened(space);
+    assertThat(fresh.get("a")).containsExactly(1, 2);
+    assertThat(fresh.get("b")).containsExactly(3, 4);
+    assertThat(fresh.history()).extracting(VersionInfo::version).containsExactly(0L, 1L, 2L, 3L);
+  }
+
+  @Test
+  void aDataFileWhoseMultipartUploadFailsFailsTheWriteAndLeavesTheSpaceAsItWas() {
+    Configuration conf = conf();
+    conf.set("fs.s3a.multipart.threshold", "5M"); // S3A's smallest part size: a 7 MB file goes in two parts
+    conf.set("fs.s3a.multipart.size", "5M");
+    conf.setInt("fs.s3a.retry.limit", 2);
+    conf.setBoolean("fs.s3a.impl.disable.cache", true); // a file system of its own, with these part sizes
+    String root = MiniS3.bucketUri() + "/faults-" + UUID.randomUUID();
+    Space space = EmbeddingHub.open(root, conf).createSpace(SpaceSpec.builder("s", 64).buckets(1).build());
+    space.set("base", new float[64]);
+    java.util.Map<String, float[]> rows = new java.util.LinkedHashMap<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 30_000; i++) {
+      float[] v = new float[64];
+      for (int d = 0; d < v.length; d++) {
+        v[d] = random.nextFloat();
+      }
+      rows.put("k" + i, v);
+    }
+    int before = S3Faults.injected();
+    S3Faults.failParts(DATA, 500, 1_000); // every attempt at every part
+    assertThatThrownBy(() -> space.multiset(rows)).isInstanceOf(EmbeddingHubException.class);
+    assertThat(S3Faults.injected() - before).isPositive();
+    S3Faults.clear();
+    Space fresh = EmbeddingHub.open(root, conf).getSpace("s");
+    assertThat(fresh.size()).isEqualTo(1);
+    assertThat(fresh.find("k0")).isEmpty();
+    assertThat(fresh.history()).hasSize(2);
+    fresh.multiset(rows); // the same write, once the store accepts parts again
+    Space after = EmbeddingHub.open(root, conf).getSpace("s");
+    assertThat(after.size()).isEqualTo(30_001);
+    assertThat(after.get("k29999")).containsExactly(rows.get("k29999"));
+  }
 }
