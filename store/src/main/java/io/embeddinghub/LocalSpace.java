@@ -211,20 +211,30 @@ public final class LocalSpace implements EmbeddingSpace {
 
   private synchronized List<Neighbor> search(int k, float[] query, SearchOptions options, String excludedKey) {
     TopK top = new TopK(k);
+    KeyFilter filter = options.filter();
+    if (filter instanceof KeyFilter.In allowed) { // every vector is at hand: rank the allowed ones exactly
+      for (String key : allowed.keys()) {
+        float[] v = vectors.get(key);
+        if (v != null && !key.equals(excludedKey)) {
+          top.offer(key, spec.metric().distanceToRow(query, v, 0));
+        }
+      }
+      return top.result();
+    }
     if (options.exact() || vectors.size() < INDEX_MIN_ROWS || index == null) {
       vectors.forEach(
           (key, v) -> {
-            if (!key.equals(excludedKey)) {
+            if (!key.equals(excludedKey) && (filter == null || filter.test(key))) {
               top.offer(key, spec.metric().distanceToRow(query, v, 0));
             }
           });
       return top.result();
     }
     int ef = options.ef() > 0 ? options.ef() : spec.indexParams().ef();
-    index.search(query, k, ef, false, changedSinceIndex, excludedKey, top);
+    index.search(query, k, ef, false, changedSinceIndex, excludedKey, filter, top);
     for (String key : changedSinceIndex) {
       float[] v = vectors.get(key);
-      if (v != null && !key.equals(excludedKey)) {
+      if (v != null && !key.equals(excludedKey) && (filter == null || filter.test(key))) {
         top.offer(key, spec.metric().distanceToRow(query, v, 0));
       }
     }

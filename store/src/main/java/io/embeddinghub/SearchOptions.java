@@ -16,9 +16,12 @@ import io.embeddinghub.internal.Errors;
  * @param targetRecall when above 0, the space chooses ef and nprobe: the cheapest whose estimated
  *     recall@10 (measured at build time on each partition's recall sample, and for split builds on
  *     the routing of the training sample) reaches this value; see {@link Space#searchPlan}
+ * @param filter the keys the answer may hold, or null for every key: the search returns exactly
+ *     {@code min(k, matching live rows)} neighbors (see {@link #withFilter})
  * @serial exclude Serialized by its components, documented above.
  */
-public record SearchOptions(int ef, boolean exact, int nprobe, double targetRecall) implements java.io.Serializable {
+public record SearchOptions(int ef, boolean exact, int nprobe, double targetRecall, KeyFilter filter)
+    implements java.io.Serializable {
   /** The space's default ef and nprobe, approximate search. */
   public static final SearchOptions DEFAULT = new SearchOptions(0, false, 0, 0);
 
@@ -29,6 +32,7 @@ public record SearchOptions(int ef, boolean exact, int nprobe, double targetReca
    * @param exact brute-force search over every live row
    * @param nprobe partitions probed per index build, in [0, 100000]; 0 = the space's default
    * @param targetRecall in [0, 1); above 0, the space chooses ef and nprobe
+   * @param filter the keys the answer may hold, or null for every key
    * @throws InvalidInputException if a value is out of range, or a target recall is combined with
    *     ef, nprobe or exact
    */
@@ -45,6 +49,19 @@ public record SearchOptions(int ef, boolean exact, int nprobe, double targetReca
     if (targetRecall > 0 && (ef > 0 || nprobe > 0 || exact)) {
       throw Errors.targetRecallWithOtherOptions();
     }
+  }
+
+  /**
+   * Options without a filter.
+   *
+   * @param ef candidate list size, in [0, 100000]; 0 = the space's default
+   * @param exact brute-force search over every live row
+   * @param nprobe partitions probed per index build, in [0, 100000]; 0 = the space's default
+   * @param targetRecall in [0, 1); above 0, the space chooses ef and nprobe
+   * @throws InvalidInputException as the canonical constructor
+   */
+  public SearchOptions(int ef, boolean exact, int nprobe, double targetRecall) {
+    this(ef, exact, nprobe, targetRecall, null);
   }
 
   /**
@@ -83,6 +100,22 @@ public record SearchOptions(int ef, boolean exact, int nprobe, double targetReca
    *     target recall and {@code probes} is above 0
    */
   public SearchOptions withNprobe(int probes) {
-    return new SearchOptions(ef, exact, probes, targetRecall);
+    return new SearchOptions(ef, exact, probes, targetRecall, filter);
+  }
+
+  /**
+   * These options answering only with keys {@code keys} allows. The search still returns exactly
+   * {@code min(k, matching live rows)} neighbors, nearest first. How it finds them depends on the
+   * filter and the space: a set of few allowed keys is answered exactly, their embeddings fetched
+   * by key; otherwise the index walk passes through rows the filter rejects and keeps only those
+   * it allows (at least the recall of an unfiltered search with the same ef), and a partition
+   * where the walk finds fewer than {@code k} allowed rows has its allowed rows ranked exactly.
+   * {@link Space#searchPlan} names the strategy.
+   *
+   * @param keys the filter, or null for none
+   * @return the new options
+   */
+  public SearchOptions withFilter(KeyFilter keys) {
+    return new SearchOptions(ef, exact, nprobe, targetRecall, keys);
   }
 }

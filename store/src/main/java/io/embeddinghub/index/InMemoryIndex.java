@@ -59,12 +59,15 @@ public final class InMemoryIndex {
 
   /**
    * Offers to {@code top} the indexed rows nearest to {@code query} that are not in
-   * {@code changed} and are not {@code excludedKey}: {@code k} of them, or all if fewer exist.
+   * {@code changed} and are not {@code excludedKey}, among those {@code filter} passes: {@code k}
+   * of them, or all if fewer exist (the walk passes through rows the filter rejects; when it finds
+   * fewer than {@code k}, every row is ranked exactly).
    *
    * @param exact scan every row instead of searching the graph
+   * @param filter the keys the answer may hold, or null for all
    */
-  public void search(
-      float[] query, int k, int ef, boolean exact, Set<String> changed, String excludedKey, TopK top) {
+  public void search(float[] query, int k, int ef, boolean exact, Set<String> changed, String excludedKey,
+      io.embeddinghub.KeyFilter filter, TopK top) {
     long rejected = changed.stream().filter(rowOf::containsKey).count();
     if (excludedKey != null && rowOf.containsKey(excludedKey) && !changed.contains(excludedKey)) {
       rejected++;
@@ -73,7 +76,8 @@ public final class InMemoryIndex {
     if (need <= 0) {
       return;
     }
-    IntPredicate accept = row -> !changed.contains(keys[row]) && !keys[row].equals(excludedKey);
+    IntPredicate accept = row -> !changed.contains(keys[row]) && !keys[row].equals(excludedKey)
+        && (filter == null || filter.test(keys[row]));
     List<RowHit> hits =
         exact ? List.of() : index.search(IndexedRows.prepareQuery(query, metric), need, ef, accept);
     if (hits.size() >= need) {

@@ -17,8 +17,12 @@ import java.util.List;
 public final class RecallEstimate {
   private RecallEstimate() {}
 
-  /** The plan {@code options} resolve to on {@code state}. */
+  /** The plan {@code options} resolve to on {@code state}, with the strategy of its filter. */
   public static SearchPlan plan(SpaceState state, SearchOptions options) {
+    return unfilteredPlan(state, options).withFilter(io.embeddinghub.FilterStrategy.of(options, state.size()));
+  }
+
+  private static SearchPlan unfilteredPlan(SpaceState state, SearchOptions options) {
     if (options.exact()) {
       return new SearchPlan(0, 0, true, 1.0);
     }
@@ -55,8 +59,8 @@ public final class RecallEstimate {
     if (options.targetRecall() <= 0) {
       return options;
     }
-    SearchPlan plan = plan(state, options);
-    return new SearchOptions(plan.ef(), false, plan.nprobe(), 0);
+    SearchPlan plan = unfilteredPlan(state, options);
+    return new SearchOptions(plan.ef(), false, plan.nprobe(), 0, options.filter());
   }
 
   /** Predicted recall@10 at {@code ef} and {@code nprobe} (0: each build's automatic nprobe). */

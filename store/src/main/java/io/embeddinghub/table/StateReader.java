@@ -1,6 +1,8 @@
 package io.embeddinghub.table;
 
 import io.embeddinghub.CorruptFileException;
+import io.embeddinghub.FilterStrategy;
+import io.embeddinghub.KeyFilter;
 import io.embeddinghub.Metric;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
@@ -211,6 +213,10 @@ public final class StateReader {
   /** The unchecked search behind {@link #nearestToKey} and {@link #nearestToVector}. */
   public List<Neighbor> nearest(int k, float[] query, SearchOptions requested, String excludedKey) {
     SearchOptions options = RecallEstimate.resolve(state, requested);
+    KeyFilter filter = options.filter();
+    if (filter instanceof KeyFilter.In allowed && FilterStrategy.of(options, state.size()) == FilterStrategy.ALLOWED_KEYS_EXACTLY) {
+      return nearestAmong(allowed, k, query, excludedKey);
+    }
     RowRef excluded = excludedKey == null ? null : locate(excludedKey);
     long candidates = state.size() - (excluded != null ? 1 : 0);
     int need = (int) Math.min(k, candidates);
@@ -220,7 +226,7 @@ public final class StateReader {
     TopK top = new TopK(need);
     if (options.exact()) {
       for (LiveFile f : state.files()) {
-        scanExactly(f, query, excludedKey, top);
+        scanExactly(f, query, excludedKey, filter, top);
       }
       return top.result();
     }
@@ -316,7 +322,7 @@ public final class StateReader {
     }
     for (LiveFile f : state.filesInBucket(unit - partitions.size())) {
       if (options.exact()) {
-        scanExactly(f, query, excludedKey, top);
+        scanExactly(f, query, excludedKey, options.filter(), top);
       } else if (state.buildCovering(f.file().path()) == null) {
         q.scanTail(f);
       }
@@ -324,11 +330,34 @@ public final class StateReader {
     return top.result();
   }
 
-  /** Offers every live row of {@code f} but {@code excludedKey}, by exact distance. */
-  private void scanExactly(LiveFile f, float[] query, String excludedKey, TopK top) {
+  /**
+   * The {@code k} nearest of the live rows whose keys {@code allowed} names, leaving out {@code
+   * excludedKey}: their embeddings fetched by key (point reads when they are few), ranked exactly.
+   */
+  private List<Neighbor> nearestAmong(KeyFilter.In allowed, int k, float[] query, String excludedKey) {
+    List<String> keys = new ArrayList<>(allowed.keys());
+    if (excludedKey != null) {
+      keys.remove(excludedKey);
+    }
+    Map<String, float[]> found = KeyReads.findAll(keys, lookupOf(keys));
+    int need = Math.min(k, found.size());
+    if (need <= 0) {
+      return List.of();
+    }
+    Metric metric = state.metadata().spec().metric();
+    TopK top = new TopK(need);
+    for (Map.Entry<String, float[]> row : found.entrySet()) {
+      top.offer(row.getKey(), metric.distanceToRow(query, row.getValue(), 0));
+    }
+    return top.result();
+  }
+
+  /** Offers every live row of {@code f} but {@code excludedKey} that {@code filter} (if any) passes, by exact distance. */
+  private void scanExactly(LiveFile f, float[] query, String excludedKey, KeyFilter filter, TopK top) {
     FileContents contents = ctx.cache().full(f.file(), dimensions);
     top.offerRows(state.metadata().spec().metric(), query, contents.flatVectors(), contents.rows(), contents::key,
-        row -> f.isLive(row) && (excludedKey == null || !excludedKey.equals(contents.key(row))));
+        row -> f.isLive(row) && (excludedKey == null || !excludedKey.equals(contents.key(row)))
+            && (filter == null || filter.test(contents.key(row))));
   }
 
   /** One approximate query against this version. */
@@ -342,10 +371,13 @@ public final class StateReader {
     private final RowRef excluded;
     private final int need;
     private final TopK top;
+    /** The keys the answer may hold, or null for all. */
+    private final KeyFilter filter;
     private final java.util.Set<String> scannedBuilds = new java.util.HashSet<>();
 
     NearestQuery(float[] query, SearchOptions options, RowRef excluded, int need, TopK top) {
       SpaceSpec spec = state.metadata().spec();
+      this.filter = options.filter();
       this.query = query;
       this.metric = spec.metric();
       this.prepared = IndexedRows.prepareQuery(query, metric);
@@ -415,11 +447,14 @@ public final class StateReader {
       }
       int excludedPosition = excluded == null ? -1 : excluded.position();
       int exFile = excludedFile;
-      IntPredicate accept = !filter ? null : node -> {
+      IntPredicate live = !filter ? null : node -> {
         int file = p.fileOf(node);
         int position = p.positionOf(node);
         return !(file == exFile && position == excludedPosition) && !deleted[file].contains(position);
       };
+      // a filtered walk passes through every row but answers only with rows the filter passes
+      IntPredicate accept = this.filter == null ? live
+          : live == null ? node -> this.filter.test(p.key(node)) : node -> live.test(node) && this.filter.test(p.key(node));
       float[] vectors = p.index().vectors();
       List<RowHit> hits = p.index().search(prepared, need, ef, accept);
       if (hits.size() >= need) {
@@ -428,7 +463,7 @@ public final class StateReader {
         }
         return;
       }
-      for (int node = 0; node < p.rows(); node++) { // fewer live rows than k, or a walk cut off by deletions
+      for (int node = 0; node < p.rows(); node++) { // fewer live (or allowed) rows than k, or a walk cut off by deletions
         if (accept == null || accept.test(node)) {
           top.offer(p.key(node), metric.distanceToRow(query, vectors, node * dimensions));
         }
@@ -441,7 +476,7 @@ public final class StateReader {
       String excludedKey = excluded == null ? null : ctx.cache().keys(excluded.file().file(), dimensions).key(excluded.position());
       for (LiveFile f : state.files()) {
         if (build.equals(state.buildCovering(f.file().path()))) {
-          scanExactly(f, query, excludedKey, top);
+          scanExactly(f, query, excludedKey, filter, top);
         }
       }
     }
@@ -452,7 +487,9 @@ public final class StateReader {
       }
       FileContents contents = ctx.cache().full(f.file(), dimensions);
       int excludedRow = excluded != null && excluded.file().file().path().equals(f.file().path()) ? excluded.position() : -1;
-      IntPredicate accept = f.deleted().isEmpty() && excludedRow < 0 ? null : row -> row != excludedRow && f.isLive(row);
+      IntPredicate live = f.deleted().isEmpty() && excludedRow < 0 ? null : row -> row != excludedRow && f.isLive(row);
+      IntPredicate accept = filter == null ? live
+          : live == null ? row -> filter.test(contents.key(row)) : row -> live.test(row) && filter.test(contents.key(row));
       float[] flat = contents.flatVectors();
       for (int row : TailScan.best(prepared, metric, flat, dimensions, contents.rows(), accept, (int) Math.min((long) need + 8, contents.rows()))) {
         top.offer(contents.key(row), metric.distanceToRow(query, flat, row * dimensions));

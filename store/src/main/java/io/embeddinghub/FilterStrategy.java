@@ -1,0 +1,57 @@
+package io.embeddinghub;
+
+/**
+ * How a search with a {@link KeyFilter} finds its rows, as {@link SearchPlan#filter()} reports it.
+ * Every strategy returns exactly {@code min(k, matching live rows)} neighbors.
+ */
+public enum FilterStrategy {
+  /** No filter. */
+  NONE("no filter"),
+  /**
+   * The allowed keys are few (a {@link KeyFilter#in} set of at most {@value #ALLOWED_KEYS_EXACTLY_MAX}
+   * keys, or under a thousandth of the live rows): their embeddings are fetched by key and ranked
+   * exactly, so the answer is exact.
+   */
+  ALLOWED_KEYS_EXACTLY("allowed keys fetched by key and ranked exactly"),
+  /**
+   * The index walk passes through every row and answers only with allowed ones; a partition where
+   * it finds fewer than {@code k} has its allowed rows ranked exactly, and further partitions are
+   * searched while the answer is short. The unindexed tail is scanned with the filter.
+   */
+  FILTERED_WALK("filtered index walk, allowed rows of short partitions ranked exactly"),
+  /** Exact search ({@link SearchOptions#exactSearch()}) over the rows the filter passes. */
+  FILTERED_SCAN("exact scan of the rows the filter passes");
+
+  /** The most keys of an allowed-key set always answered by {@link #ALLOWED_KEYS_EXACTLY}. */
+  public static final int ALLOWED_KEYS_EXACTLY_MAX = 2048;
+
+  private final String description;
+
+  FilterStrategy(String description) {
+    this.description = description;
+  }
+
+  /**
+   * The strategy for {@code options} on a version of {@code liveRows} live rows.
+   *
+   * @param options the search's options
+   * @param liveRows the version's live rows
+   * @return the strategy
+   */
+  public static FilterStrategy of(SearchOptions options, long liveRows) {
+    KeyFilter filter = options.filter();
+    if (filter == null) {
+      return NONE;
+    }
+    if (filter instanceof KeyFilter.In allowed
+        && (allowed.keys().size() <= ALLOWED_KEYS_EXACTLY_MAX || allowed.keys().size() * 1000L <= liveRows)) {
+      return ALLOWED_KEYS_EXACTLY;
+    }
+    return options.exact() ? FILTERED_SCAN : FILTERED_WALK;
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+}

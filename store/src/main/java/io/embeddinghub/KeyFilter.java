@@ -1,0 +1,159 @@
+package io.embeddinghub;
+
+import io.embeddinghub.internal.Errors;
+import io.embeddinghub.log.KeyOrder;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Which keys a filtered nearest-neighbor search may answer with ({@link SearchOptions#withFilter}):
+ * a set of allowed keys, a key prefix, or a key range. Key order is the store's: Unicode code
+ * point order, which is the byte order of UTF-8 and the order of Spark's strings. Immutable.
+ *
+ * <p>A filtered search still returns exactly {@code min(k, matching live rows)} neighbors, nearest
+ * first: rows of the filter only, never fewer because non-matching rows were nearer.
+ */
+public sealed interface KeyFilter extends java.io.Serializable
+    permits KeyFilter.In, KeyFilter.Prefix, KeyFilter.Range {
+
+  /**
+   * Whether {@code key} passes.
+   *
+   * @param key a stored key
+   * @return true when a search may answer with it
+   */
+  boolean test(String key);
+
+  /**
+   * Only the keys of {@code keys} (an allowed-key set, say the in-stock products).
+   *
+   * @param keys the allowed keys; none allows nothing
+   * @return the filter
+   * @throws InvalidInputException if {@code keys} or one of them is null or not a valid key
+   */
+  static KeyFilter in(Collection<String> keys) {
+    return new In(Errors.checkNotNull(keys, "keys") instanceof Set<String> set ? set : new LinkedHashSet<>(keys));
+  }
+
+  /**
+   * Only {@code key}.
+   *
+   * @param key the one allowed key
+   * @return the filter
+   * @throws InvalidInputException if {@code key} is null or not a valid key
+   */
+  static KeyFilter equalTo(String key) {
+    Errors.checkKey(key);
+    return new In(Set.of(key));
+  }
+
+  /**
+   * Only keys starting with {@code prefix}.
+   *
+   * @param prefix the prefix; the empty prefix allows every key
+   * @return the filter
+   * @throws InvalidInputException if {@code prefix} is null
+   */
+  static KeyFilter prefix(String prefix) {
+    return new Prefix(prefix);
+  }
+
+  /**
+   * Only keys from {@code fromInclusive} up to but not including {@code toExclusive}.
+   *
+   * @param fromInclusive the smallest allowed key, or null for no lower bound
+   * @param toExclusive the first key past the range, or null for no upper bound
+   * @return the filter
+   * @throws InvalidInputException if both bounds are null, or {@code fromInclusive} sorts after
+   *     {@code toExclusive}
+   */
+  static KeyFilter range(String fromInclusive, String toExclusive) {
+    return new Range(fromInclusive, toExclusive);
+  }
+
+  /**
+   * Allowed keys named one by one.
+   *
+   * @param keys the allowed keys (unmodifiable)
+   * @serial exclude Serialized by its components, documented above.
+   */
+  record In(Set<String> keys) implements KeyFilter {
+    /** Checks every key and keeps an unmodifiable copy. */
+    public In {
+      Errors.checkNotNull(keys, "keys");
+      Set<String> copy = new LinkedHashSet<>(Math.max(16, keys.size() * 4 / 3 + 1));
+      for (String key : keys) {
+        Errors.checkKey(key);
+        copy.add(key);
+      }
+      keys = Collections.unmodifiableSet(copy);
+    }
+
+    @Override
+    public boolean test(String key) {
+      return keys.contains(key);
+    }
+
+    @Override
+    public String toString() {
+      return "key IN (" + keys.size() + " keys)";
+    }
+  }
+
+  /**
+   * Keys starting with a prefix.
+   *
+   * @param prefix the prefix
+   * @serial exclude Serialized by its components, documented above.
+   */
+  record Prefix(String prefix) implements KeyFilter {
+    /** Checks the prefix. */
+    public Prefix {
+      Errors.checkNotNull(prefix, "prefix");
+    }
+
+    @Override
+    public boolean test(String key) {
+      return key.startsWith(prefix);
+    }
+
+    @Override
+    public String toString() {
+      return "key LIKE " + Errors.quote(prefix + "%");
+    }
+  }
+
+  /**
+   * Keys in a half-open range.
+   *
+   * @param fromInclusive the smallest allowed key, or null
+   * @param toExclusive the first key past the range, or null
+   * @serial exclude Serialized by its components, documented above.
+   */
+  record Range(String fromInclusive, String toExclusive) implements KeyFilter {
+    /** Checks that the range is bounded and not inverted. */
+    public Range {
+      if (fromInclusive == null && toExclusive == null) {
+        throw Errors.mustBe("a key range", "bounded on at least one side (use no filter for every key)", "(null, null)");
+      }
+      if (fromInclusive != null && toExclusive != null && KeyOrder.compare(fromInclusive, toExclusive) > 0) {
+        throw Errors.mustBe("a key range", "from its lower bound up to an upper bound that does not sort before it",
+            "[" + Errors.quote(fromInclusive) + ", " + Errors.quote(toExclusive) + ")");
+      }
+    }
+
+    @Override
+    public boolean test(String key) {
+      return (fromInclusive == null || KeyOrder.compare(key, fromInclusive) >= 0)
+          && (toExclusive == null || KeyOrder.compare(key, toExclusive) < 0);
+    }
+
+    @Override
+    public String toString() {
+      return (fromInclusive == null ? "" : Errors.quote(fromInclusive) + " <= ") + "key"
+          + (toExclusive == null ? "" : " < " + Errors.quote(toExclusive));
+    }
+  }
+}
