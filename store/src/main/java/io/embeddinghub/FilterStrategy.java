@@ -9,8 +9,9 @@ public enum FilterStrategy {
   NONE("no filter"),
   /**
    * The allowed keys are few (a {@link KeyFilter#in} set of at most {@value #ALLOWED_KEYS_EXACTLY_MAX}
-   * keys, or under a thousandth of the live rows): their embeddings are fetched by key and ranked
-   * exactly, so the answer is exact.
+   * keys, or under a thousandth of the live rows while their embeddings take at most {@value
+   * #ALLOWED_ROWS_MAX_BYTES} bytes): their embeddings are fetched by key and ranked exactly, so the
+   * answer is exact.
    */
   ALLOWED_KEYS_EXACTLY("allowed keys fetched by key and ranked exactly"),
   /**
@@ -25,6 +26,9 @@ public enum FilterStrategy {
   /** The most keys of an allowed-key set always answered by {@link #ALLOWED_KEYS_EXACTLY}. */
   public static final int ALLOWED_KEYS_EXACTLY_MAX = 2048;
 
+  /** The most bytes of embeddings a larger allowed-key set may fetch to be ranked exactly. */
+  public static final long ALLOWED_ROWS_MAX_BYTES = 32L << 20;
+
   private final String description;
 
   FilterStrategy(String description) {
@@ -36,16 +40,20 @@ public enum FilterStrategy {
    *
    * @param options the search's options
    * @param liveRows the version's live rows
+   * @param dimensions the space's dimensions
    * @return the strategy
    */
-  public static FilterStrategy of(SearchOptions options, long liveRows) {
+  public static FilterStrategy of(SearchOptions options, long liveRows, int dimensions) {
     KeyFilter filter = options.filter();
     if (filter == null) {
       return NONE;
     }
-    if (filter instanceof KeyFilter.In allowed
-        && (allowed.keys().size() <= ALLOWED_KEYS_EXACTLY_MAX || allowed.keys().size() * 1000L <= liveRows)) {
-      return ALLOWED_KEYS_EXACTLY;
+    if (filter instanceof KeyFilter.In allowed) {
+      long keys = allowed.keys().size();
+      if (keys <= ALLOWED_KEYS_EXACTLY_MAX
+          || keys * 1000L <= liveRows && keys * dimensions * Float.BYTES <= ALLOWED_ROWS_MAX_BYTES) {
+        return ALLOWED_KEYS_EXACTLY;
+      }
     }
     return options.exact() ? FILTERED_SCAN : FILTERED_WALK;
   }

@@ -284,6 +284,40 @@ public final class EmbeddingHubSpark {
     return candidates.withColumn("rank", rank).where(col("rank").leq(k)).select("query_id", "rank", "key", "distance");
   }
 
+  /** The most distinct keys {@link #allowedKeys} collects to the driver. */
+  static final int MAX_ALLOWED_KEYS = 1_000_000;
+
+  /**
+   * A filter allowing only the keys in column {@code key} of {@code keys}, for {@link
+   * SearchOptions#withFilter}: the nearest in-stock products, say, from {@code
+   * spark.table("products").where("in_stock")}. The distinct keys are collected once on the driver
+   * (at most {@value #MAX_ALLOWED_KEYS}) and shipped with the search's tasks; every query then
+   * returns exactly {@code min(k, allowed live rows)} neighbors.
+   *
+   * <pre>{@code
+   * KeyFilter inStock = hub.allowedKeys(spark.table("products").where("in_stock"));
+   * hub.nearestNeighbors("items", queries, 10, SearchOptions.DEFAULT.withFilter(inStock));
+   * }</pre>
+   *
+   * @param keys a DataFrame with a string column {@code key} (nulls are ignored)
+   * @return the filter
+   * @throws InvalidInputException if {@code keys} has no {@code key} column, or more than {@value
+   *     #MAX_ALLOWED_KEYS} distinct keys
+   */
+  public io.embeddinghub.KeyFilter allowedKeys(Dataset<Row> keys) {
+    Validation.checkNotNull(keys, "keys");
+    List<String> columns = Arrays.asList(keys.columns());
+    if (!columns.contains("key")) {
+      throw SparkErrors.missingColumn("Allowed keys", "a 'key'", columns);
+    }
+    List<Row> rows = keys.select(col("key").cast(DataTypes.StringType)).where(col("key").isNotNull()).distinct()
+        .limit(MAX_ALLOWED_KEYS + 1).collectAsList();
+    if (rows.size() > MAX_ALLOWED_KEYS) {
+      throw SparkErrors.tooManyAllowedKeys(MAX_ALLOWED_KEYS);
+    }
+    return io.embeddinghub.KeyFilter.in(rows.stream().map(r -> r.getString(0)).toList());
+  }
+
   /**
    * Indexes the space's unindexed tail as a Spark job: one task per index partition, each holding
    * one partition in memory (for a split build, one task per tail file first assigns rows to

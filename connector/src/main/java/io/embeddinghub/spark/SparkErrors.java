@@ -54,6 +54,11 @@ final class SparkErrors {
   }
 
   /** A query partition count out of range. */
+  static InvalidInputException tooManyAllowedKeys(int max) {
+    return new InvalidInputException("Allowed keys are collected to the driver, at most " + max
+        + " distinct keys; got more: filter the table first, or search without a filter and join");
+  }
+
   static InvalidInputException badQueryPartitions(int queryPartitions, int max) {
     return new InvalidInputException(
         "Invalid query partition count " + queryPartitions + ": must be in [0, " + max + "] (0 = one task per core)");

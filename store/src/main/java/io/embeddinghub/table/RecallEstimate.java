@@ -19,7 +19,7 @@ public final class RecallEstimate {
 
   /** The plan {@code options} resolve to on {@code state}, with the strategy of its filter. */
   public static SearchPlan plan(SpaceState state, SearchOptions options) {
-    return unfilteredPlan(state, options).withFilter(io.embeddinghub.FilterStrategy.of(options, state.size()));
+    return unfilteredPlan(state, options).withFilter(io.embeddinghub.FilterStrategy.of(options, state.size(), state.metadata().spec().dimensions()));
   }
 
   private static SearchPlan unfilteredPlan(SpaceState state, SearchOptions options) {

@@ -44,6 +44,8 @@ public final class StateReader {
   private final HubContext ctx;
   private final SpaceState state;
   private final int dimensions;
+  /** The last allowed-key set searched and its rows: queries of one batch share their filter. */
+  private volatile AllowedRows lastAllowed;
 
   public StateReader(HubContext ctx, SpaceState state) {
     this.ctx = ctx;
@@ -214,7 +216,7 @@ public final class StateReader {
   public List<Neighbor> nearest(int k, float[] query, SearchOptions requested, String excludedKey) {
     SearchOptions options = RecallEstimate.resolve(state, requested);
     KeyFilter filter = options.filter();
-    if (filter instanceof KeyFilter.In allowed && FilterStrategy.of(options, state.size()) == FilterStrategy.ALLOWED_KEYS_EXACTLY) {
+    if (filter instanceof KeyFilter.In allowed && FilterStrategy.of(options, state.size(), dimensions) == FilterStrategy.ALLOWED_KEYS_EXACTLY) {
       return nearestAmong(allowed, k, query, excludedKey);
     }
     RowRef excluded = excludedKey == null ? null : locate(excludedKey);
@@ -270,6 +272,14 @@ public final class StateReader {
    */
   public static int[] probedUnits(SpaceState state, SearchOptions requested, float[] query) {
     SearchOptions options = RecallEstimate.resolve(state, requested);
+    switch (FilterStrategy.of(options, state.size(), state.metadata().spec().dimensions())) {
+      case ALLOWED_KEYS_EXACTLY: // the first tail unit ranks the allowed rows, fetched by key
+        return new int[] {firstTailUnit(state, options)};
+      case FILTERED_WALK, FILTERED_SCAN: // matching rows may be anywhere: min(k, matching) needs every unit
+        return java.util.stream.IntStream.range(0, searchUnits(state, options)).toArray();
+      default:
+        break;
+    }
     int partitionsCount = options.exact() ? 0 : state.partitions().size();
     int buckets = state.metadata().spec().buckets();
     java.util.TreeSet<Integer> units = new java.util.TreeSet<>();
@@ -306,6 +316,10 @@ public final class StateReader {
    */
   public List<Neighbor> nearestInUnit(int unit, int k, float[] query, SearchOptions requested, String excludedKey) {
     SearchOptions options = RecallEstimate.resolve(state, requested);
+    if (options.filter() instanceof KeyFilter.In allowed
+        && FilterStrategy.of(options, state.size(), dimensions) == FilterStrategy.ALLOWED_KEYS_EXACTLY) {
+      return unit == firstTailUnit(state, options) ? nearestAmong(allowed, k, query, excludedKey) : List.of();
+    }
     RowRef excluded = excludedKey == null ? null : locate(excludedKey);
     int need = (int) Math.min(k, state.size() - (excluded != null ? 1 : 0));
     if (need <= 0) {
@@ -335,22 +349,35 @@ public final class StateReader {
    * excludedKey}: their embeddings fetched by key (point reads when they are few), ranked exactly.
    */
   private List<Neighbor> nearestAmong(KeyFilter.In allowed, int k, float[] query, String excludedKey) {
-    List<String> keys = new ArrayList<>(allowed.keys());
-    if (excludedKey != null) {
-      keys.remove(excludedKey);
-    }
-    Map<String, float[]> found = KeyReads.findAll(keys, lookupOf(keys));
-    int need = Math.min(k, found.size());
+    Map<String, float[]> found = allowedRows(allowed);
+    int need = (int) Math.min(k, found.size() - (excludedKey != null && found.containsKey(excludedKey) ? 1 : 0));
     if (need <= 0) {
       return List.of();
     }
     Metric metric = state.metadata().spec().metric();
     TopK top = new TopK(need);
     for (Map.Entry<String, float[]> row : found.entrySet()) {
-      top.offer(row.getKey(), metric.distanceToRow(query, row.getValue(), 0));
+      if (!row.getKey().equals(excludedKey)) {
+        top.offer(row.getKey(), metric.distanceToRow(query, row.getValue(), 0));
+      }
     }
     return top.result();
   }
+
+  /** The live rows of an allowed-key set, fetched once for the queries that share the filter. */
+  private Map<String, float[]> allowedRows(KeyFilter.In allowed) {
+    AllowedRows last = lastAllowed;
+    if (last != null && last.filter() == allowed) {
+      return last.rows();
+    }
+    List<String> keys = new ArrayList<>(allowed.keys());
+    Map<String, float[]> rows = KeyReads.findAll(keys, lookupOf(keys));
+    lastAllowed = new AllowedRows(allowed, rows);
+    return rows;
+  }
+
+  /** An allowed-key set and its live rows (bounded by {@link FilterStrategy#ALLOWED_ROWS_MAX_BYTES}). */
+  private record AllowedRows(KeyFilter.In filter, Map<String, float[]> rows) {}
 
   /** Offers every live row of {@code f} but {@code excludedKey} that {@code filter} (if any) passes, by exact distance. */
   private void scanExactly(LiveFile f, float[] query, String excludedKey, KeyFilter filter, TopK top) {
