@@ -16,7 +16,7 @@ import java.util.Set;
  * first: rows of the filter only, never fewer because non-matching rows were nearer.
  */
 public sealed interface KeyFilter extends java.io.Serializable
-    permits KeyFilter.In, KeyFilter.Prefix, KeyFilter.Range {
+    permits KeyFilter.In, KeyFilter.Prefix, KeyFilter.Range, KeyFilter.Both {
 
   /**
    * Whether {@code key} passes.
@@ -71,6 +71,27 @@ public sealed interface KeyFilter extends java.io.Serializable
    */
   static KeyFilter range(String fromInclusive, String toExclusive) {
     return new Range(fromInclusive, toExclusive);
+  }
+
+  /**
+   * Keys both filters pass. With an allowed-key set on either side the result is the set of its
+   * keys the other passes, so it keeps the set's strategy ({@link FilterStrategy}).
+   *
+   * @param first a filter
+   * @param second another filter
+   * @return the conjunction
+   * @throws InvalidInputException if either is null
+   */
+  static KeyFilter and(KeyFilter first, KeyFilter second) {
+    Errors.checkNotNull(first, "first");
+    Errors.checkNotNull(second, "second");
+    if (first instanceof In set) {
+      return new In(set.keys().stream().filter(second::test).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
+    }
+    if (second instanceof In set) {
+      return new In(set.keys().stream().filter(first::test).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
+    }
+    return new Both(first, second);
   }
 
   /**
@@ -154,6 +175,31 @@ public sealed interface KeyFilter extends java.io.Serializable
     public String toString() {
       return (fromInclusive == null ? "" : Errors.quote(fromInclusive) + " <= ") + "key"
           + (toExclusive == null ? "" : " < " + Errors.quote(toExclusive));
+    }
+  }
+
+  /**
+   * Keys two filters pass ({@link #and}).
+   *
+   * @param first a filter
+   * @param second another filter
+   * @serial exclude Serialized by its components, documented above.
+   */
+  record Both(KeyFilter first, KeyFilter second) implements KeyFilter {
+    /** Checks both are present. */
+    public Both {
+      Errors.checkNotNull(first, "first");
+      Errors.checkNotNull(second, "second");
+    }
+
+    @Override
+    public boolean test(String key) {
+      return first.test(key) && second.test(key);
+    }
+
+    @Override
+    public String toString() {
+      return first + " AND " + second;
     }
   }
 }

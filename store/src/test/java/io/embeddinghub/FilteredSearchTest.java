@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * matching rows)} rows, all passing the filter and live, with their true distances, nearest first;
  * the exact strategies must equal brute force, the filtered walk reach recall 0.9 or more.
  */
+@org.junit.jupiter.api.Tag("slow") // a 6,500-row space with several index partitions, 26 cases against brute force: about 40 s
 class FilteredSearchTest {
   private static final int DIMS = 16;
   private static final int K = 10;

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import io.embeddinghub.KeyFilter;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.engine.EngineSnapshot;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.catalyst.plans.JoinType;
 import org.apache.spark.sql.catalyst.plans.LeftOuter$;
 import org.apache.spark.sql.catalyst.plans.NearestByDistance$;
 import org.apache.spark.sql.catalyst.plans.NearestBySimilarity$;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.NearestByJoin;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
@@ -56,11 +58,15 @@ import scala.runtime.AbstractPartialFunction;
  * <p>Applies when the ranking function matches the space's metric ({@code vector_l2_distance} BY
  * DISTANCE on an {@code l2} space, {@code vector_cosine_similarity} BY SIMILARITY on a {@code
  * cosine} one, {@code vector_inner_product} BY SIMILARITY on an {@code inner_product} one), one
- * argument is the space's embedding column and the other uses only the query side. {@code EXACT
- * NEAREST}, other right sides and {@code spark.embeddinghub.nearestBy.rewrite=false} keep Spark's
- * plan. The relation option {@code ef} ({@code hub.s WITH ('ef' = '128')}) sets the search's ef.
+ * argument is the space's embedding column and the other uses only the query side. The space side
+ * may carry a {@code WHERE} on the key ({@code (SELECT * FROM hub.s WHERE key IN (SELECT key FROM
+ * products WHERE in_stock)) s}, a prefix, a range; {@link SpaceSideFilter}): the probe then answers
+ * each query with exactly {@code min(k, matching rows)}. {@code EXACT NEAREST}, other right sides
+ * (a predicate on another column) and {@code spark.embeddinghub.nearestBy.rewrite=false} keep
+ * Spark's plan. The relation option {@code ef} ({@code hub.s WITH ('ef' = '128')}) sets the search's ef.
  */
 final class NearestByRewrite extends Rule<LogicalPlan> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NearestByRewrite.class);
   static final String ENABLED = "spark.embeddinghub.nearestBy.rewrite";
   private static final String QUERY_ID = "__qid";
   private static final String QUERY_ROW = "__query_row";
@@ -90,8 +96,16 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
             if (node instanceof NearestByJoin join) {
               Probe probe = Probe.of(join);
               if (probe != null) {
+                KeyFilter filter;
+                try {
+                  filter = SpaceSideFilter.of(probe.conditions(), probe.key(), spark, EmbeddingHubSpark.MAX_ALLOWED_KEYS);
+                } catch (SpaceSideFilter.TooManyKeys e) {
+                  LOG.warn("The space side's key subquery returns more than {} keys: Spark's own plan runs the join",
+                      EmbeddingHubSpark.MAX_ALLOWED_KEYS);
+                  return fallback.apply(node);
+                }
                 @SuppressWarnings("unchecked")
-                B1 rewritten = (B1) rewrite(join, probe, usesEmbedding(plan, probe));
+                B1 rewritten = (B1) rewrite(join, probe, filter, usesEmbedding(plan, probe));
                 return rewritten;
               }
             }
@@ -102,7 +116,7 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
 
   /** What the rewrite needs from a join it applies to. */
   private record Probe(SparkSpaceTable table, DataSourceV2Relation relation, Expression queryVector,
-      Attribute key, Attribute embedding) {
+      Attribute key, Attribute embedding, List<Expression> conditions) {
 
     /** The probe for {@code join}, or null when the join is not one this rule rewrites. */
     static Probe of(NearestByJoin join) {
@@ -110,8 +124,18 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
         return null;
       }
       LogicalPlan right = join.right();
-      while (right instanceof SubqueryAlias alias) {
-        right = alias.child();
+      List<Expression> conditions = new ArrayList<>();
+      while (true) { // aliases, a WHERE on the space, and projections that pass its columns through
+        if (right instanceof SubqueryAlias alias) {
+          right = alias.child();
+        } else if (right instanceof Filter filter) {
+          conditions.add(filter.condition());
+          right = filter.child();
+        } else if (right instanceof Project project && project.projectList().equals(project.child().output())) {
+          right = project.child();
+        } else {
+          break;
+        }
       }
       if (!(right instanceof DataSourceV2Relation relation) || !(relation.table() instanceof SparkSpaceTable table)) {
         return null;
@@ -119,6 +143,9 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
       List<? extends Attribute> out = CollectionConverters.asJava(relation.output());
       Attribute key = out.get(0);
       Attribute embedding = out.get(1);
+      if (!SpaceSideFilter.understands(conditions, key)) {
+        return null; // a predicate on anything but the key: Spark's plan
+      }
       Expression ranking = join.rankingExpression();
       Metric metric = metricOf(ranking, join);
       if (metric == null || ranking.children().size() != 2) {
@@ -134,7 +161,7 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
       if (spec == null || spec.metric() != metric) {
         return null;
       }
-      return new Probe(table, relation, query, key, embedding);
+      return new Probe(table, relation, query, key, embedding, conditions);
     }
 
     private static boolean isColumn(Expression e, Attribute column) {
@@ -177,12 +204,14 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
     return false;
   }
 
-  private LogicalPlan rewrite(NearestByJoin join, Probe probe, boolean withEmbeddings) {
+  private LogicalPlan rewrite(NearestByJoin join, Probe probe, KeyFilter filter, boolean withEmbeddings) {
     SparkSpaceTable table = probe.table();
     EngineSnapshot state = table.stateFor(probe.relation().options());
     int buckets = state.spec().buckets();
     boolean outer = join.joinType() == (JoinType) LeftOuter$.MODULE$;
-    DistributedSearchOptions options = SparkOptions.searchOptions(probe.relation().options());
+    DistributedSearchOptions unfiltered = SparkOptions.searchOptions(probe.relation().options());
+    DistributedSearchOptions options = filter == null ? unfiltered
+        : new DistributedSearchOptions(unfiltered.search().withFilter(filter), unfiltered.queryPartitions());
     int units = BucketSearch.units(state, options.search());
     int queryPartitions = options.queryPartitionsFor(units, spark.sparkContext().defaultParallelism());
 
