@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.row_number;
 
 import io.embeddinghub.KeyFilter;
 import io.embeddinghub.Metric;
+import io.embeddinghub.SearchOptions;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.engine.EngineSnapshot;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractPartialFunction;
 
 /**
- * Rewrites Spark's approximate nearest-neighbor join whose right side is an EmbeddingHub space,
+ * Rewrites Spark's nearest-neighbor join whose right side is an EmbeddingHub space,
  * {@code q JOIN space s APPROX NEAREST k BY DISTANCE vector_l2_distance(q.v, s.embedding)}, into
  * the index probe: every query is fanned out to the space's buckets, each bucket's task searches
  * its indexes and emits a local top-k, and a window keeps each query's global best k. Spark's own
@@ -61,9 +62,10 @@ import scala.runtime.AbstractPartialFunction;
  * argument is the space's embedding column and the other uses only the query side. The space side
  * may carry a {@code WHERE} on the key ({@code (SELECT * FROM hub.s WHERE key IN (SELECT key FROM
  * products WHERE in_stock)) s}, a prefix, a range; {@link SpaceSideFilter}): the probe then answers
- * each query with exactly {@code min(k, matching rows)}. {@code EXACT NEAREST}, other right sides
- * (a predicate on another column) and {@code spark.embeddinghub.nearestBy.rewrite=false} keep
- * Spark's plan. The relation option {@code ef} ({@code hub.s WITH ('ef' = '128')}) sets the search's ef.
+ * each query with exactly {@code min(k, matching rows)}. {@code EXACT NEAREST} is rewritten into an
+ * exact distributed scan (each bucket's live rows ranked exactly per query, no cross product).
+ * Other right sides (a predicate on another column) and {@code
+ * spark.embeddinghub.nearestBy.rewrite=false} keep Spark's plan. The relation option {@code ef} ({@code hub.s WITH ('ef' = '128')}) sets the search's ef.
  */
 final class NearestByRewrite extends Rule<LogicalPlan> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NearestByRewrite.class);
@@ -120,7 +122,7 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
 
     /** The probe for {@code join}, or null when the join is not one this rule rewrites. */
     static Probe of(NearestByJoin join) {
-      if (!join.approx() || !join.resolved()) {
+      if (!join.resolved()) {
         return null;
       }
       LogicalPlan right = join.right();
@@ -209,9 +211,11 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
     EngineSnapshot state = table.stateFor(probe.relation().options());
     int buckets = state.spec().buckets();
     boolean outer = join.joinType() == (JoinType) LeftOuter$.MODULE$;
-    DistributedSearchOptions unfiltered = SparkOptions.searchOptions(probe.relation().options());
-    DistributedSearchOptions options = filter == null ? unfiltered
-        : new DistributedSearchOptions(unfiltered.search().withFilter(filter), unfiltered.queryPartitions());
+    DistributedSearchOptions relationOptions = SparkOptions.searchOptions(probe.relation().options());
+    // EXACT NEAREST: every bucket's rows scanned exactly, one task per bucket and query partition
+    SearchOptions each = join.approx() ? relationOptions.search() : SearchOptions.exactSearch();
+    DistributedSearchOptions options =
+        new DistributedSearchOptions(filter == null ? each : each.withFilter(filter), relationOptions.queryPartitions());
     int units = BucketSearch.units(state, options.search());
     int queryPartitions = options.queryPartitionsFor(units, spark.sparkContext().defaultParallelism());
 

@@ -119,12 +119,12 @@ class SparkNearestByTest {
     assertThat(hits / (queries.size() * 10)).as("recall@10").isGreaterThanOrEqualTo(0.95);
     assertThat(answers.get(40)).containsExactlyInAnyOrder("k3", "k4", "k2", "k5", "k1", "k6", "k0", "k7", "k8", "k9");
 
-    // EXACT keeps Spark's plan (a cross product feeding min_by), and Spark's answers are brute force's
+    // EXACT is an exact distributed scan (no cross product, no min_by), and its answers are brute force's
     Dataset<Row> exact = spark.sql(String.format(L2_JOIN, "nb_q", "hub.nb_l2", "EXACT", 10));
-    assertThat(plan(exact)).contains("min_by").contains("BatchScan").doesNotContain("EmbeddingHubNearestNeighbors");
+    assertThat(plan(exact)).contains("EmbeddingHubNearestNeighbors(nb_l2@v3, k=10, exact").doesNotContain("min_by");
     Map<Integer, Set<String>> exactAnswers = asSets(keysByQuery(exact));
     for (int i = 0; i < queries.size(); i++) {
-      assertThat(exactAnswers.get(i)).as("Spark's exact answer to query %d", i)
+      assertThat(exactAnswers.get(i)).as("the exact answer to query %d", i)
           .isEqualTo(new HashSet<>(BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(i), 10, null)));
     }
 
@@ -146,6 +146,9 @@ class SparkNearestByTest {
     try {
       Dataset<Row> spark42 = spark.sql(String.format(L2_JOIN, "nb_q", "hub.nb_l2", "APPROX", 10));
       assertThat(plan(spark42)).contains("min_by").doesNotContain("EmbeddingHubNearestNeighbors");
+      Dataset<Row> sparkExact = spark.sql(String.format(L2_JOIN, "nb_q", "hub.nb_l2", "EXACT", 10));
+      assertThat(plan(sparkExact)).contains("min_by").contains("BatchScan");
+      assertThat(asSets(keysByQuery(sparkExact))).as("Spark's own exact plan agrees").isEqualTo(exactAnswers);
     } finally {
       spark.conf().unset(NearestByRewrite.ENABLED);
     }
