@@ -2,7 +2,7 @@
 the only added jar. From the repository root, after `mvn -B -q package -DskipTests`, with an empty
 hub directory:
 
-    spark-submit --jars spark-bundle/target/embeddinghub-spark-bundle-0.1.0-SNAPSHOT.jar \
+    spark-submit --jars spark-bundle/target/embeddinghub-spark-4.2_2.13-0.1.0-SNAPSHOT.jar \
         examples/pyspark/quickstart.py /tmp/embeddinghub-pyspark
 
 The script configures the session itself (extensions and the catalog `hub` on that directory), so

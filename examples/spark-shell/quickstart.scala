@@ -1,7 +1,7 @@
 // EmbeddingHub in spark-shell (Spark 4.2, Scala 2.13), with the Spark bundle as the only added jar.
 // From the repository root, after `mvn -B -q package -DskipTests`, with an empty hub directory:
 //
-//   spark-shell --jars spark-bundle/target/embeddinghub-spark-bundle-0.1.0-SNAPSHOT.jar \
+//   spark-shell --jars spark-bundle/target/embeddinghub-spark-4.2_2.13-0.1.0-SNAPSHOT.jar \
 //     --conf spark.sql.extensions=io.embeddinghub.spark.EmbeddingHubExtensions \
 //     --conf spark.sql.catalog.hub=io.embeddinghub.spark.EmbeddingHubCatalog \
 //     --conf spark.sql.catalog.hub.path=/tmp/embeddinghub-shell \

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * in the guide is the code's.
  */
 class DocumentedOptionsTest {
-  private static final Path GUIDE = Path.of("..", "docs", "GUIDE.md");
+  /** The repository root: the parent of connector/, or what a Spark-line module (connector-lines/) names. */
+  private static final Path GUIDE = Path.of(System.getProperty("embeddinghub.test.repo", ".."), "docs", "GUIDE.md");
   /** Defaults that depend on the JVM (heap, processors): documented as a rule, not a number. */
   private static final Set<String> MACHINE_DEPENDENT_DEFAULTS = Set.of(
       HubProperties.CACHE_MAX_BYTES, HubProperties.INDEX_CACHE_MAX_BYTES,

@@ -21,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
  * -Dexec.mainClass=io.embeddinghub.examples.SparkQuickstart}. On a Spark 4.2 installation, after
  * {@code mvn -B -q package -DskipTests} in the repository root, the Spark bundle is the only jar to
  * add (store, connector and their shaded dependencies):
- * {@code spark-submit --jars spark-bundle/target/embeddinghub-spark-bundle-0.1.0-SNAPSHOT.jar
+ * {@code spark-submit --jars spark-bundle/target/embeddinghub-spark-4.2_2.13-0.1.0-SNAPSHOT.jar
  * --class io.embeddinghub.examples.SparkQuickstart examples/target/embeddinghub-examples-0.1.0-SNAPSHOT.jar
  * hdfs:///hubs/demo}.
  */

@@ -18,17 +18,39 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded jar works with {@code spark-submit --jars} on a plain Spark: an application is
  * launched through Spark's own submit entry point ({@code org.apache.spark.deploy.SparkSubmit},
  * from the Spark jars on this JVM's classpath, without our modules or the libraries the jar
- * shades) with only the jar added, and writes, reads, joins NEAREST BY and deletes
- * ({@link BundleSmokeApp}).
+ * shades) with only the jar added, and writes, reads, searches, joins NEAREST BY (Spark 4.2) and
+ * deletes ({@link BundleSmokeApp}).
+ *
+ * <p>Every bundle module runs this class (spark-bundles/pom.xml): the Spark on the classpath is the
+ * one of the bundle's line, and the system properties name the jar, the repository root, the pages
+ * that must show the jar, and whether the line has the NEAREST BY join.
  */
 class SparkSubmitIT {
   private static final Path BUNDLE = Path.of(System.getProperty("embeddinghub.test.bundle"));
+  private static final Path REPO = Path.of(System.getProperty("embeddinghub.test.repo", "..")).toAbsolutePath().normalize();
+  /** Whether the bundle's Spark line parses {@code APPROX NEAREST k BY} joins (Spark 4.2). */
+  private static final boolean NEAREST_BY =
+      "nearest-by".equals(System.getProperty("embeddinghub.test.shims.nearest-by", "nearest-by"));
+
+  static boolean nearestBy() {
+    return NEAREST_BY;
+  }
+
+  /** The application below runs on this JVM's Spark and Hadoop: those of a stock installation of the line. */
+  @Test
+  void theTestRunsOnTheSparkAndHadoopOfTheBundlesLine() {
+    assertThat(org.apache.spark.package$.MODULE$.SPARK_VERSION())
+        .isEqualTo(System.getProperty("embeddinghub.test.spark.version"));
+    assertThat(org.apache.hadoop.util.VersionInfo.getVersion())
+        .isEqualTo(System.getProperty("embeddinghub.test.hadoop.version"));
+  }
 
   @Test
   void theJarHoldsOurClassesAndRelocatedDependenciesOnly() throws IOException {
@@ -47,17 +69,22 @@ class SparkSubmitIT {
         || n.startsWith("com/github/jelmerk/") || n.startsWith("org/eclipse/collections/") || n.startsWith("org/slf4j/"));
   }
 
-  /** Every page that tells how to add EmbeddingHub to Spark names this jar, where the build writes it. */
+  /**
+   * Every page that tells how to add EmbeddingHub to a Spark of this line names this jar, where the
+   * build writes it (the pages: the module's {@code bundle.documented.in}), and no page names an
+   * unshaded jar for {@code --jars}.
+   */
   @Test
   void theDocumentedJarIsTheOneTheBuildWrites() throws IOException {
-    Path repo = Path.of("..").toAbsolutePath().normalize();
-    String jar = "spark-bundle/target/" + BUNDLE.getFileName();
-    assertThat(repo.resolve(jar)).isEqualTo(BUNDLE.toAbsolutePath().normalize());
+    String jar = REPO.relativize(BUNDLE.toAbsolutePath().normalize()).toString().replace(File.separatorChar, '/');
+    assertThat(jar).matches("spark-bundles?/.*target/embeddinghub-spark-\\d\\.\\d_2\\.1[23]-[^/]+\\.jar");
+    List<String> documentedIn = List.of(System.getProperty("embeddinghub.test.bundle.documented.in").split(","));
+    assertThat(documentedIn).isNotEmpty();
     SoftAssertions pages = new SoftAssertions();
-    for (String page : List.of("README.md", "docs/SPARK.md", "examples/spark-shell/quickstart.scala",
-        "examples/pyspark/quickstart.py", "examples/src/main/java/io/embeddinghub/examples/SparkQuickstart.java")) {
-      String text = Files.readString(repo.resolve(page), StandardCharsets.UTF_8);
-      pages.assertThat(text).as(page).contains("--jars " + jar).doesNotContain("embeddinghub-connector-", "hnswlib-core-");
+    for (String page : documentedIn) {
+      String text = Files.readString(REPO.resolve(page.trim()), StandardCharsets.UTF_8);
+      pages.assertThat(text).as(page).contains("--jars " + jar)
+          .doesNotContainPattern("embeddinghub-connector-[^\\s`]*\\.jar").doesNotContain("hnswlib-core-");
     }
     pages.assertAll();
   }
@@ -85,7 +112,7 @@ class SparkSubmitIT {
         "--conf", "spark.sql.catalog.hub.path=" + root,
         "--jars", BUNDLE.toString(),
         "--class", BundleSmokeApp.class.getName(),
-        app.toString(), root));
+        app.toString(), root, NEAREST_BY ? "nearest-by" : "no-nearest-by"));
     Path log = dir.resolve("submit.log");
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean finished = p.waitFor(5, TimeUnit.MINUTES);
@@ -104,10 +131,12 @@ class SparkSubmitIT {
    * imports spark-shell defines before it loads a file, on the Spark jars and the bundle only, with
    * the configuration the script's header gives. Not through Spark's own launcher: the spark-repl
    * module (a few classes that start the REPL with those definitions) is not fetched by the build.
+   * The script is Spark 4.2's (it joins APPROX NEAREST): the 4.2 bundle only.
    */
   @Test
+  @EnabledIf("nearestBy")
   void theSparkShellQuickstartRunsWithOnlyTheJar(@TempDir Path dir) throws Exception {
-    Path script = Path.of("..", "examples", "spark-shell", "quickstart.scala").toAbsolutePath().normalize();
+    Path script = REPO.resolve("examples/spark-shell/quickstart.scala");
     assertThat(script).isRegularFile();
     Path init = dir.resolve("spark-shell-init.scala");
     // what org.apache.spark.repl.Main runs before the user's input
