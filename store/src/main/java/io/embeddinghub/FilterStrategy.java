@@ -15,11 +15,13 @@ public enum FilterStrategy {
    */
   ALLOWED_KEYS_EXACTLY("allowed keys fetched by key and ranked exactly"),
   /**
-   * The index walk passes through every row and answers only with allowed ones; a partition where
-   * it finds fewer than {@code k} has its allowed rows ranked exactly, and further partitions are
-   * searched while the answer is short. The unindexed tail is scanned with the filter.
+   * Per index partition, by how many of its rows pass (counted once per filter and partition): at
+   * most 2,048 or a fiftieth of them are ranked exactly; otherwise the index walk passes through
+   * every row and answers only with allowed ones, and a partition where it finds fewer than {@code
+   * k} has its allowed rows ranked exactly. Further partitions are searched while the answer is
+   * short; the unindexed tail is scanned with the filter.
    */
-  FILTERED_WALK("filtered index walk, allowed rows of short partitions ranked exactly"),
+  FILTERED_WALK("filtered index walk, or the allowed rows ranked exactly where a partition has few"),
   /** Exact search ({@link SearchOptions#exactSearch()}) over the rows the filter passes. */
   FILTERED_SCAN("exact scan of the rows the filter passes");
 

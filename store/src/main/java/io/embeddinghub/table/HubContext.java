@@ -19,6 +19,7 @@ public final class HubContext {
   private final MemoryBudget memory;
   private final io.embeddinghub.format.FileTail.Checked tailsChecked = new io.embeddinghub.format.FileTail.Checked();
   private final java.util.concurrent.atomic.AtomicLong graphBuilds = new java.util.concurrent.atomic.AtomicLong();
+  private final FilterMemo filterMemo = new FilterMemo();
 
   public HubContext(FileIO io, Configuration conf) {
     this(io, conf, Clock.systemUTC());
@@ -48,6 +49,11 @@ public final class HubContext {
   /** The data files whose tails (bloom filters, page indexes, footer) point reads found intact. */
   public io.embeddinghub.format.FileTail.Checked tailsChecked() {
     return tailsChecked;
+  }
+
+  /** What filtered searches learnt about the filter of their last batch. */
+  public FilterMemo filterMemo() {
+    return filterMemo;
   }
 
   /** What this hub's point reads of data files did. */

@@ -44,8 +44,6 @@ public final class StateReader {
   private final HubContext ctx;
   private final SpaceState state;
   private final int dimensions;
-  /** The last allowed-key set searched and its rows: queries of one batch share their filter. */
-  private volatile AllowedRows lastAllowed;
 
   public StateReader(HubContext ctx, SpaceState state) {
     this.ctx = ctx;
@@ -366,18 +364,11 @@ public final class StateReader {
 
   /** The live rows of an allowed-key set, fetched once for the queries that share the filter. */
   private Map<String, float[]> allowedRows(KeyFilter.In allowed) {
-    AllowedRows last = lastAllowed;
-    if (last != null && last.filter() == allowed) {
-      return last.rows();
-    }
-    List<String> keys = new ArrayList<>(allowed.keys());
-    Map<String, float[]> rows = KeyReads.findAll(keys, lookupOf(keys));
-    lastAllowed = new AllowedRows(allowed, rows);
-    return rows;
+    return ctx.filterMemo().allowedRows(allowed, state, () -> {
+      List<String> keys = new ArrayList<>(allowed.keys());
+      return KeyReads.findAll(keys, lookupOf(keys));
+    });
   }
-
-  /** An allowed-key set and its live rows (bounded by {@link FilterStrategy#ALLOWED_ROWS_MAX_BYTES}). */
-  private record AllowedRows(KeyFilter.In filter, Map<String, float[]> rows) {}
 
   /** Offers every live row of {@code f} but {@code excludedKey} that {@code filter} (if any) passes, by exact distance. */
   private void scanExactly(LiveFile f, float[] query, String excludedKey, KeyFilter filter, TopK top) {
@@ -389,6 +380,9 @@ public final class StateReader {
 
   /** One approximate query against this version. */
   private final class NearestQuery {
+    /** Up to this many allowed rows (or a fiftieth of a partition's) are ranked exactly, not walked. */
+    private static final int FEW_NODES = 2048;
+
     private final float[] query;
     private final float[] prepared;
     private final Metric metric;
@@ -483,6 +477,15 @@ public final class StateReader {
       IntPredicate accept = this.filter == null ? live
           : live == null ? node -> this.filter.test(p.key(node)) : node -> live.test(node) && this.filter.test(p.key(node));
       float[] vectors = p.index().vectors();
+      int[] few = this.filter == null ? null : ctx.filterMemo().fewNodes(this.filter, entry.path(), () -> fewNodes(p));
+      if (few != null) { // few rows pass: rank them exactly instead of walking a graph of rejections
+        for (int node : few) {
+          if (live == null || live.test(node)) {
+            top.offer(p.key(node), metric.distanceToRow(query, vectors, node * dimensions));
+          }
+        }
+        return;
+      }
       List<RowHit> hits = p.index().search(prepared, need, ef, accept);
       if (hits.size() >= need) {
         for (RowHit hit : hits) {
@@ -495,6 +498,26 @@ public final class StateReader {
           top.offer(p.key(node), metric.distanceToRow(query, vectors, node * dimensions));
         }
       }
+    }
+
+    /**
+     * The nodes of {@code p} the filter passes when they are at most {@value #FEW_NODES} or a
+     * fiftieth of its rows (then ranking them exactly is cheaper than a walk that mostly meets
+     * rejected rows), else null.
+     */
+    private int[] fewNodes(PartitionIndex p) {
+      int limit = Math.max(FEW_NODES, p.rows() / 50);
+      int[] nodes = new int[Math.min(limit, p.rows()) + 1];
+      int count = 0;
+      for (int node = 0; node < p.rows(); node++) {
+        if (filter.test(p.key(node))) {
+          if (count == limit) {
+            return null;
+          }
+          nodes[count++] = node;
+        }
+      }
+      return java.util.Arrays.copyOf(nodes, count);
     }
 
     /** Instead of a build whose partition cannot be read: its data files' rows, exactly. */
