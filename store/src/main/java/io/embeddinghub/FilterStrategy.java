@@ -47,7 +47,7 @@ public enum FilterStrategy {
    */
   public static FilterStrategy of(SearchOptions options, long liveRows, int dimensions) {
     KeyFilter filter = options.filter();
-    if (filter == null) {
+    if (!options.filtered()) {
       return NONE;
     }
     if (filter instanceof KeyFilter.In allowed) {

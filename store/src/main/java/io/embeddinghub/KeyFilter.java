@@ -16,13 +16,17 @@ import java.util.Set;
  * first: rows of the filter only, never fewer because non-matching rows were nearer.
  */
 public sealed interface KeyFilter extends java.io.Serializable
-    permits KeyFilter.In, KeyFilter.Prefix, KeyFilter.Range, KeyFilter.Both {
+    permits KeyFilter.Every, KeyFilter.In, KeyFilter.Prefix, KeyFilter.Range, KeyFilter.Both {
+
+  /** Every key: no filter (what {@link SearchOptions} hold unless given one). */
+  KeyFilter EVERY = new Every();
 
   /**
    * Whether {@code key} passes.
    *
    * @param key a stored key
    * @return true when a search may answer with it
+   * @throws InvalidInputException if {@code key} is null
    */
   boolean test(String key);
 
@@ -63,14 +67,36 @@ public sealed interface KeyFilter extends java.io.Serializable
   /**
    * Only keys from {@code fromInclusive} up to but not including {@code toExclusive}.
    *
-   * @param fromInclusive the smallest allowed key, or null for no lower bound
-   * @param toExclusive the first key past the range, or null for no upper bound
+   * @param fromInclusive the smallest allowed key
+   * @param toExclusive the first key past the range
    * @return the filter
-   * @throws InvalidInputException if both bounds are null, or {@code fromInclusive} sorts after
-   *     {@code toExclusive}
+   * @throws InvalidInputException if a bound is null, or {@code fromInclusive} sorts after {@code
+   *     toExclusive}
    */
   static KeyFilter range(String fromInclusive, String toExclusive) {
-    return new Range(fromInclusive, toExclusive);
+    return new Range(Errors.checkNotNull(fromInclusive, "fromInclusive"), Errors.checkNotNull(toExclusive, "toExclusive"));
+  }
+
+  /**
+   * Only keys from {@code fromInclusive} on.
+   *
+   * @param fromInclusive the smallest allowed key
+   * @return the filter
+   * @throws InvalidInputException if {@code fromInclusive} is null
+   */
+  static KeyFilter atLeast(String fromInclusive) {
+    return new Range(Errors.checkNotNull(fromInclusive, "fromInclusive"), null);
+  }
+
+  /**
+   * Only keys that sort before {@code toExclusive}.
+   *
+   * @param toExclusive the first key past the range
+   * @return the filter
+   * @throws InvalidInputException if {@code toExclusive} is null
+   */
+  static KeyFilter below(String toExclusive) {
+    return new Range(null, Errors.checkNotNull(toExclusive, "toExclusive"));
   }
 
   /**
@@ -85,6 +111,12 @@ public sealed interface KeyFilter extends java.io.Serializable
   static KeyFilter and(KeyFilter first, KeyFilter second) {
     Errors.checkNotNull(first, "first");
     Errors.checkNotNull(second, "second");
+    if (first instanceof Every) {
+      return second;
+    }
+    if (second instanceof Every) {
+      return first;
+    }
     if (first instanceof In set) {
       return new In(set.keys().stream().filter(second::test).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
     }
@@ -92,6 +124,24 @@ public sealed interface KeyFilter extends java.io.Serializable
       return new In(set.keys().stream().filter(first::test).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
     }
     return new Both(first, second);
+  }
+
+  /**
+   * Every key ({@link #EVERY}): a search without a filter.
+   *
+   * @serial exclude Serialized by its components, documented above.
+   */
+  record Every() implements KeyFilter {
+    @Override
+    public boolean test(String key) {
+      Errors.checkNotNull(key, "key");
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "every key";
+    }
   }
 
   /**
@@ -114,7 +164,7 @@ public sealed interface KeyFilter extends java.io.Serializable
 
     @Override
     public boolean test(String key) {
-      return keys.contains(key);
+      return keys.contains(Errors.checkNotNull(key, "key"));
     }
 
     @Override
@@ -137,7 +187,7 @@ public sealed interface KeyFilter extends java.io.Serializable
 
     @Override
     public boolean test(String key) {
-      return key.startsWith(prefix);
+      return Errors.checkNotNull(key, "key").startsWith(prefix);
     }
 
     @Override
@@ -167,6 +217,7 @@ public sealed interface KeyFilter extends java.io.Serializable
 
     @Override
     public boolean test(String key) {
+      Errors.checkNotNull(key, "key");
       return (fromInclusive == null || KeyOrder.compare(key, fromInclusive) >= 0)
           && (toExclusive == null || KeyOrder.compare(key, toExclusive) < 0);
     }
@@ -194,7 +245,7 @@ public sealed interface KeyFilter extends java.io.Serializable
 
     @Override
     public boolean test(String key) {
-      return first.test(key) && second.test(key);
+      return first.test(Errors.checkNotNull(key, "key")) && second.test(key);
     }
 
     @Override

@@ -211,7 +211,7 @@ public final class LocalSpace implements EmbeddingSpace {
 
   private synchronized List<Neighbor> search(int k, float[] query, SearchOptions options, String excludedKey) {
     TopK top = new TopK(k);
-    KeyFilter filter = options.filter();
+    KeyFilter filter = options.filtered() ? options.filter() : null;
     if (filter instanceof KeyFilter.In allowed) { // every vector is at hand: rank the allowed ones exactly
       for (String key : allowed.keys()) {
         float[] v = vectors.get(key);

@@ -16,8 +16,8 @@ import io.embeddinghub.internal.Errors;
  * @param targetRecall when above 0, the space chooses ef and nprobe: the cheapest whose estimated
  *     recall@10 (measured at build time on each partition's recall sample, and for split builds on
  *     the routing of the training sample) reaches this value; see {@link Space#searchPlan}
- * @param filter the keys the answer may hold, or null for every key: the search returns exactly
- *     {@code min(k, matching live rows)} neighbors (see {@link #withFilter})
+ * @param filter the keys the answer may hold ({@link KeyFilter#EVERY} for all): the search returns
+ *     exactly {@code min(k, matching live rows)} neighbors (see {@link #withFilter})
  * @serial exclude Serialized by its components, documented above.
  */
 public record SearchOptions(int ef, boolean exact, int nprobe, double targetRecall, KeyFilter filter)
@@ -32,11 +32,12 @@ public record SearchOptions(int ef, boolean exact, int nprobe, double targetReca
    * @param exact brute-force search over every live row
    * @param nprobe partitions probed per index build, in [0, 100000]; 0 = the space's default
    * @param targetRecall in [0, 1); above 0, the space chooses ef and nprobe
-   * @param filter the keys the answer may hold, or null for every key
-   * @throws InvalidInputException if a value is out of range, or a target recall is combined with
-   *     ef, nprobe or exact
+   * @param filter the keys the answer may hold; {@link KeyFilter#EVERY} for all
+   * @throws InvalidInputException if a value is out of range, a target recall is combined with
+   *     ef, nprobe or exact, or {@code filter} is null
    */
   public SearchOptions {
+    Errors.checkNotNull(filter, "filter");
     if (ef < 0 || ef > 100_000) {
       throw Errors.notInRange("ef", ef, "[0, 100000] (0 = the space's default)");
     }
@@ -61,7 +62,7 @@ public record SearchOptions(int ef, boolean exact, int nprobe, double targetReca
    * @throws InvalidInputException as the canonical constructor
    */
   public SearchOptions(int ef, boolean exact, int nprobe, double targetRecall) {
-    this(ef, exact, nprobe, targetRecall, null);
+    this(ef, exact, nprobe, targetRecall, KeyFilter.EVERY);
   }
 
   /**
@@ -112,10 +113,16 @@ public record SearchOptions(int ef, boolean exact, int nprobe, double targetReca
    * where the walk finds fewer than {@code k} allowed rows has its allowed rows ranked exactly.
    * {@link Space#searchPlan} names the strategy.
    *
-   * @param keys the filter, or null for none
+   * @param keys the filter; {@link KeyFilter#EVERY} for none
    * @return the new options
+   * @throws InvalidInputException if {@code keys} is null
    */
   public SearchOptions withFilter(KeyFilter keys) {
-    return new SearchOptions(ef, exact, nprobe, targetRecall, keys);
+    return new SearchOptions(ef, exact, nprobe, targetRecall, Errors.checkNotNull(keys, "keys"));
+  }
+
+  /** {@return whether these options restrict the keys (a filter other than {@link KeyFilter#EVERY})} */
+  public boolean filtered() {
+    return !(filter instanceof KeyFilter.Every);
   }
 }

@@ -126,7 +126,7 @@ class FilteredSearchTest {
         Arguments.of("one key", KeyFilter.equalTo(key(4242)), FilterStrategy.ALLOWED_KEYS_EXACTLY),
         Arguments.of("one deleted key", KeyFilter.equalTo(key(23)), FilterStrategy.ALLOWED_KEYS_EXACTLY),
         Arguments.of("no key matches (prefix z-)", KeyFilter.prefix("z-"), FilterStrategy.FILTERED_WALK),
-        Arguments.of("to the end: keys from j-06000", KeyFilter.range("j-06000", null), FilterStrategy.FILTERED_WALK));
+        Arguments.of("to the end: keys from j-06000", KeyFilter.atLeast("j-06000"), FilterStrategy.FILTERED_WALK));
   }
 
   private static Map<String, float[]> allowed(KeyFilter filter) {
@@ -200,8 +200,8 @@ class FilteredSearchTest {
 
   @Test
   void badFiltersAreRefusedWithTheOffendingValue() {
-    assertThatThrownBy(() -> KeyFilter.range(null, null)).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("bounded on at least one side");
+    assertThatThrownBy(() -> KeyFilter.range(null, "a")).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("fromInclusive must not be null");
     assertThatThrownBy(() -> KeyFilter.range("b", "a")).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("'b'").hasMessageContaining("'a'");
     assertThatThrownBy(() -> KeyFilter.in(java.util.Arrays.asList("a", null))).isInstanceOf(InvalidInputException.class);

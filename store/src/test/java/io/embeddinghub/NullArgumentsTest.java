@@ -57,6 +57,7 @@ class NullArgumentsTest {
     receivers.put(SpaceSpec.class, space.spec());
     receivers.put(SpaceSpec.Builder.class, SpaceSpec.builder("t", 3));
     receivers.put(SearchOptions.class, SearchOptions.DEFAULT);
+    receivers.put(KeyFilter.class, KeyFilter.prefix("a"));
     receivers.put(Metric.class, Metric.L2);
   }
 
@@ -143,6 +144,10 @@ class NullArgumentsTest {
       return 1L;
     } else if (type == boolean.class) {
       return false;
+    } else if (type == double.class) {
+      return 0.0;
+    } else if (type == KeyFilter.class) {
+      return KeyFilter.prefix("a");
     } else if (type == float[].class) {
       return new float[] {1, 2, 3};
     } else if (type == Map.class) {

@@ -60,7 +60,7 @@ public final class FilteredSearchBench {
     System.out.println("|---|---:|---|---|---:|---:|---:|---:|");
     for (int groups : new int[] {GROUPS, 100, 10, 1}) {
       String upper = groups == GROUPS ? null : String.format(Locale.ROOT, "g%03d-", groups);
-      KeyFilter range = KeyFilter.range("g000-", upper);
+      KeyFilter range = upper == null ? KeyFilter.atLeast("g000-") : KeyFilter.range("g000-", upper);
       List<String> allowed = new ArrayList<>();
       for (String k : rows.keySet()) {
         if (range.test(k)) {

@@ -187,7 +187,7 @@ class SparkFilteredSearchTest {
   void oneKeyAndNoKey() {
     String one = new java.util.TreeSet<>(model.keySet()).first();
     assertThat(searchAndCheck(KeyFilter.equalTo(one), FilterStrategy.ALLOWED_KEYS_EXACTLY)).isEqualTo(1.0);
-    assertThat(searchAndCheck(KeyFilter.range("z-", null), FilterStrategy.FILTERED_WALK)).isEqualTo(1.0);
+    assertThat(searchAndCheck(KeyFilter.atLeast("z-"), FilterStrategy.FILTERED_WALK)).isEqualTo(1.0);
   }
 
   @Test

@@ -213,7 +213,7 @@ public final class StateReader {
   /** The unchecked search behind {@link #nearestToKey} and {@link #nearestToVector}. */
   public List<Neighbor> nearest(int k, float[] query, SearchOptions requested, String excludedKey) {
     SearchOptions options = RecallEstimate.resolve(state, requested);
-    KeyFilter filter = options.filter();
+    KeyFilter filter = options.filtered() ? options.filter() : null;
     if (filter instanceof KeyFilter.In allowed && FilterStrategy.of(options, state.size(), dimensions) == FilterStrategy.ALLOWED_KEYS_EXACTLY) {
       return nearestAmong(allowed, k, query, excludedKey);
     }
@@ -334,7 +334,7 @@ public final class StateReader {
     }
     for (LiveFile f : state.filesInBucket(unit - partitions.size())) {
       if (options.exact()) {
-        scanExactly(f, query, excludedKey, options.filter(), top);
+        scanExactly(f, query, excludedKey, options.filtered() ? options.filter() : null, top);
       } else if (state.buildCovering(f.file().path()) == null) {
         q.scanTail(f);
       }
@@ -398,7 +398,7 @@ public final class StateReader {
 
     NearestQuery(float[] query, SearchOptions options, RowRef excluded, int need, TopK top) {
       SpaceSpec spec = state.metadata().spec();
-      this.filter = options.filter();
+      this.filter = options.filtered() ? options.filter() : null;
       this.query = query;
       this.metric = spec.metric();
       this.prepared = IndexedRows.prepareQuery(query, metric);

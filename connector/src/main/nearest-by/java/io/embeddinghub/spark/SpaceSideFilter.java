@@ -146,8 +146,8 @@ final class SpaceSideFilter {
     boolean inclusive = e instanceof GreaterThanOrEqual || e instanceof LessThanOrEqual;
     // the smallest string above v is v + U+0000 (code point order)
     return lower
-        ? KeyFilter.range(inclusive ? value : value + '\u0000', null)
-        : KeyFilter.range(null, inclusive ? value + '\u0000' : value);
+        ? KeyFilter.atLeast(inclusive ? value : value + '\u0000')
+        : KeyFilter.below(inclusive ? value + '\u0000' : value);
   }
 
   private static KeyFilter subqueryKeys(ListQuery query, SparkSession spark, int maxKeys) {
