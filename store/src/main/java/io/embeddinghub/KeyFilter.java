@@ -151,7 +151,12 @@ public sealed interface KeyFilter extends java.io.Serializable
    * @serial exclude Serialized by its components, documented above.
    */
   record In(Set<String> keys) implements KeyFilter {
-    /** Checks every key and keeps an unmodifiable copy. */
+    /**
+     * Checks every key and keeps an unmodifiable copy.
+     *
+     * @param keys the allowed keys
+     * @throws InvalidInputException if {@code keys} or one of them is null or not a valid key
+     */
     public In {
       Errors.checkNotNull(keys, "keys");
       Set<String> copy = new LinkedHashSet<>(Math.max(16, keys.size() * 4 / 3 + 1));
@@ -180,7 +185,12 @@ public sealed interface KeyFilter extends java.io.Serializable
    * @serial exclude Serialized by its components, documented above.
    */
   record Prefix(String prefix) implements KeyFilter {
-    /** Checks the prefix. */
+    /**
+     * Checks the prefix.
+     *
+     * @param prefix the prefix
+     * @throws InvalidInputException if {@code prefix} is null
+     */
     public Prefix {
       Errors.checkNotNull(prefix, "prefix");
     }
@@ -204,7 +214,13 @@ public sealed interface KeyFilter extends java.io.Serializable
    * @serial exclude Serialized by its components, documented above.
    */
   record Range(String fromInclusive, String toExclusive) implements KeyFilter {
-    /** Checks that the range is bounded and not inverted. */
+    /**
+     * Checks that the range is bounded and not inverted.
+     *
+     * @param fromInclusive the smallest allowed key, or null
+     * @param toExclusive the first key past the range, or null
+     * @throws InvalidInputException if both are null, or the range is inverted
+     */
     public Range {
       if (fromInclusive == null && toExclusive == null) {
         throw Errors.mustBe("a key range", "bounded on at least one side (use no filter for every key)", "(null, null)");
@@ -237,7 +253,13 @@ public sealed interface KeyFilter extends java.io.Serializable
    * @serial exclude Serialized by its components, documented above.
    */
   record Both(KeyFilter first, KeyFilter second) implements KeyFilter {
-    /** Checks both are present. */
+    /**
+     * Checks both are present.
+     *
+     * @param first a filter
+     * @param second another filter
+     * @throws InvalidInputException if either is null
+     */
     public Both {
       Errors.checkNotNull(first, "first");
       Errors.checkNotNull(second, "second");
