@@ -22,14 +22,18 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * {@code nearest_neighbors('<catalog>.<space>', <vector or stored key>, k [, ef])}: one query,
- * answered on the driver by the store when the statement is analyzed, as a table of
- * {@code rank, key, distance}. For many queries use {@link EmbeddingHubSpark#nearestNeighbors}.
+ * {@code nearest_neighbors('<catalog>.<space>', <vector or stored key>, k [, ef [, '<key
+ * predicate>']])}: one query, answered on the driver by the store when the statement is analyzed,
+ * as a table of {@code rank, key, distance}. The predicate, a SQL condition on {@code key} ({@link
+ * KeyConditionFilter#FORMS}, e.g. {@code 'key IN (SELECT sku FROM products WHERE in_stock)'}),
+ * restricts the answer to the keys it passes: exactly min(k, passing rows). An ef of 0 is the
+ * default. For many queries use {@link EmbeddingHubSpark#nearestNeighbors}.
  */
 final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expression>, LogicalPlan> {
   static final String NAME = "nearest_neighbors";
   static final String USAGE =
-      NAME + "('<catalog>.<space>', <ARRAY of numbers> | '<stored key>', k [, ef]) - the k nearest keys";
+      NAME + "('<catalog>.<space>', <ARRAY of numbers> | '<stored key>', k [, ef [, '<predicate on key>']])"
+          + " - the k nearest keys (among those the predicate passes)";
 
   private static final StructType SCHEMA =
       new StructType()
@@ -40,7 +44,7 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
   @Override
   public LogicalPlan apply(Seq<Expression> arguments) {
     List<Expression> args = CollectionConverters.asJava(arguments);
-    if (args.size() < 3 || args.size() > 4) {
+    if (args.size() < 3 || args.size() > 5) {
       throw SparkErrors.tableFunctionUsage(USAGE, args.size());
     }
     String table = string(args.get(0), "the space");
@@ -56,10 +60,14 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
       throw SparkErrors.noSuchCatalog(catalog);
     }
     int k = number(args.get(2), "k");
-    int ef = args.size() == 4 ? number(args.get(3), "ef") : 0;
+    int ef = args.size() >= 4 ? number(args.get(3), "ef") : 0;
     HubRef hub = new HubRef(root, spark.sessionState().newHadoopConf());
     SnapshotReader reader = hub.engine().space(space).latest().reader(hub.engine());
     SearchOptions options = SearchOptions.withEf(ef);
+    if (args.size() == 5) {
+      String predicate = string(args.get(4), "the key filter");
+      options = options.withFilter(KeyConditionFilter.parse(predicate, spark, EmbeddingHubSpark.MAX_ALLOWED_KEYS));
+    }
     Object query = foldable(args.get(1), "the query").eval(null);
     List<Neighbor> neighbors;
     if (query instanceof UTF8String key) {

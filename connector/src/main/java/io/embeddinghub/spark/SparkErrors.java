@@ -53,12 +53,31 @@ final class SparkErrors {
             + "': use an ISO-8601 instant (2026-11-25T10:15:30Z) or 'yyyy-MM-dd HH:mm:ss' (UTC)");
   }
 
-  /** A query partition count out of range. */
+  /** More allowed keys than the driver collects for a filtered search. */
   static InvalidInputException tooManyAllowedKeys(int max) {
     return new InvalidInputException("Allowed keys are collected to the driver, at most " + max
         + " distinct keys; got more: filter the table first, or search without a filter and join");
   }
 
+  /** A key filter that does not parse or analyze as a predicate. */
+  static InvalidInputException keyFilterInvalid(String predicate, String reason) {
+    return new InvalidInputException("The key filter '" + predicate + "' is not a valid predicate on key: " + reason);
+  }
+
+  /** A key filter with a condition on something other than the key alone. */
+  static InvalidInputException keyFilterNotOnKey(String predicate, String forms) {
+    return new InvalidInputException("The key filter '" + predicate
+        + "' has a condition that is not one on key alone; a key filter takes " + forms);
+  }
+
+  /** A key filter whose subquery returns more keys than the driver collects. */
+  static InvalidInputException keyFilterTooManyKeys(String predicate, int max) {
+    return new InvalidInputException("The subquery of the key filter '" + predicate + "' returns more than " + max
+        + " distinct keys, the most a filtered search collects to the driver: filter the table first, or search"
+        + " without a filter and join");
+  }
+
+  /** A query partition count out of range. */
   static InvalidInputException badQueryPartitions(int queryPartitions, int max) {
     return new InvalidInputException(
         "Invalid query partition count " + queryPartitions + ": must be in [0, " + max + "] (0 = one task per core)");

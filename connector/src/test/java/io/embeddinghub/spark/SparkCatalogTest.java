@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.EmbeddingHub;
+import io.embeddinghub.InvalidInputException;
+import io.embeddinghub.Metric;
 import io.embeddinghub.Space;
+import io.embeddinghub.testing.BruteForceKnn;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** The SQL surface through the {@code hub} catalog, checked against the embedded API. */
@@ -85,6 +94,76 @@ class SparkCatalogTest {
     assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('hub.tf', ARRAY(1, 0), 1)"))
         .hasMessageContaining("2 dimensions");
     sql("DROP TABLE hub.tf");
+  }
+
+  @Test
+  void nearestNeighborsTableFunctionTakesAKeyFilter() {
+    sql("CREATE TABLE hub.tff (key STRING, embedding ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='4')");
+    Random random = new Random(7);
+    Map<String, float[]> model = new TreeMap<>();
+    StringBuilder values = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      String key = (i % 3 == 0 ? "shoe-" : "hat-") + String.format("%03d", i);
+      float[] v = {random.nextFloat(), random.nextFloat(), random.nextFloat(), random.nextFloat()};
+      model.put(key, v);
+      values.append(values.length() == 0 ? "" : ", ").append("('").append(key).append("', array(")
+          .append(v[0]).append("f, ").append(v[1]).append("f, ").append(v[2]).append("f, ").append(v[3]).append("f))");
+    }
+    sql("INSERT INTO hub.tff VALUES " + values);
+    sql("DELETE FROM hub.tff WHERE key = 'shoe-003'");
+    model.remove("shoe-003");
+    spark.createDataFrame(
+            List.of(RowFactory.create("shoe-000", true), RowFactory.create("hat-004", true), RowFactory.create("shoe-003", true),
+                RowFactory.create("hat-005", false), RowFactory.create("shoe-123", true)),
+            new StructType().add("sku", "string").add("in_stock", "boolean"))
+        .createOrReplaceTempView("stock");
+    float[] query = {0.5f, 0.5f, 0.5f, 0.5f};
+    String q = "ARRAY(0.5, 0.5, 0.5, 0.5)";
+    record Case(String predicate, Predicate<String> passes) {}
+    List<Case> cases = List.of(
+        new Case("key LIKE 'shoe-%'", k -> k.startsWith("shoe-")),
+        new Case("key >= 'hat-100' AND key < 'hat-200'", k -> k.compareTo("hat-100") >= 0 && k.compareTo("hat-200") < 0),
+        new Case("key IN ('hat-001', 'shoe-003', 'nope')", k -> k.equals("hat-001")),
+        new Case("key = 'shoe-012'", k -> k.equals("shoe-012")),
+        new Case("key IN (SELECT sku FROM stock WHERE in_stock)", k -> List.of("shoe-000", "hat-004", "shoe-123").contains(k)),
+        new Case("startswith(key, 'hat-2') AND key IS NOT NULL", k -> k.startsWith("hat-2")),
+        new Case("key IS NOT NULL", k -> true),
+        new Case("key = 'nope'", k -> false));
+    for (Case c : cases) {
+      List<String> expected = BruteForceKnn.nearestKeys(Metric.L2, only(model, c.passes()), query, 10, null);
+      List<Row> got = sql("SELECT rank, key FROM nearest_neighbors('hub.tff', " + q + ", 10, 0, \"" + c.predicate() + "\")");
+      assertThat(got).as(c.predicate()).extracting(r -> r.getString(1)).containsExactlyElementsOf(expected);
+      assertThat(got).extracting(r -> r.getInt(0))
+          .containsExactlyElementsOf(IntStream.rangeClosed(1, expected.size()).boxed().toList());
+    }
+    // by stored key: the query's key does not pass the filter, its neighbors are the nearest shoes
+    assertThat(sql("SELECT key FROM nearest_neighbors('hub.tff', 'hat-001', 3, 64, 'key LIKE ''shoe-%''')"))
+        .extracting(r -> r.getString(0))
+        .containsExactlyElementsOf(BruteForceKnn.nearestKeys(
+            Metric.L2, only(model, k -> k.startsWith("shoe-")), model.get("hat-001"), 3, null));
+
+    assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('hub.tff', " + q + ", 3, 0, 'length(key) > 3')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("length(key) > 3")
+        .hasMessageContaining("not one on key alone");
+    assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('hub.tff', " + q + ", 3, 0, 'embedding IS NULL')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("embedding IS NULL");
+    assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('hub.tff', " + q + ", 3, 0, 'key LIKE')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a valid predicate");
+    assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('hub.tff', " + q + ", 3, 0, 'key')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a valid predicate");
+    assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('hub.tff', " + q + ", 3, 0, 7)"))
+        .hasMessageContaining("the key filter must be a string");
+    sql("DROP TABLE hub.tff");
+  }
+
+  private static Map<String, float[]> only(Map<String, float[]> rows, Predicate<String> keys) {
+    Map<String, float[]> out = new HashMap<>();
+    rows.forEach((key, v) -> {
+      if (keys.test(key)) {
+        out.put(key, v);
+      }
+    });
+    return out;
   }
 
   @Test

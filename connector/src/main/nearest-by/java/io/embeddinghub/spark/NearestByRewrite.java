@@ -61,7 +61,7 @@ import scala.runtime.AbstractPartialFunction;
  * cosine} one, {@code vector_inner_product} BY SIMILARITY on an {@code inner_product} one), one
  * argument is the space's embedding column and the other uses only the query side. The space side
  * may carry a {@code WHERE} on the key ({@code (SELECT * FROM hub.s WHERE key IN (SELECT key FROM
- * products WHERE in_stock)) s}, a prefix, a range; {@link SpaceSideFilter}): the probe then answers
+ * products WHERE in_stock)) s}, a prefix, a range; {@link KeyConditionFilter}): the probe then answers
  * each query with exactly {@code min(k, matching rows)}. {@code EXACT NEAREST} is rewritten into an
  * exact distributed scan (each bucket's live rows ranked exactly per query, no cross product).
  * Other right sides (a predicate on another column) and {@code
@@ -100,8 +100,8 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
               if (probe != null) {
                 KeyFilter filter;
                 try {
-                  filter = SpaceSideFilter.of(probe.conditions(), probe.key(), spark, EmbeddingHubSpark.MAX_ALLOWED_KEYS);
-                } catch (SpaceSideFilter.TooManyKeys e) {
+                  filter = KeyConditionFilter.of(probe.conditions(), probe.key(), spark, EmbeddingHubSpark.MAX_ALLOWED_KEYS);
+                } catch (KeyConditionFilter.TooManyKeys e) {
                   LOG.warn("The space side's key subquery returns more than {} keys: Spark's own plan runs the join",
                       EmbeddingHubSpark.MAX_ALLOWED_KEYS);
                   return fallback.apply(node);
@@ -145,7 +145,7 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
       List<? extends Attribute> out = CollectionConverters.asJava(relation.output());
       Attribute key = out.get(0);
       Attribute embedding = out.get(1);
-      if (!SpaceSideFilter.understands(conditions, key)) {
+      if (!KeyConditionFilter.understands(conditions, key)) {
         return null; // a predicate on anything but the key: Spark's plan
       }
       Expression ranking = join.rankingExpression();

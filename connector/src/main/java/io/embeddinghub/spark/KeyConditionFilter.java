@@ -4,6 +4,8 @@ import io.embeddinghub.KeyFilter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.And;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
@@ -19,19 +21,75 @@ import org.apache.spark.sql.catalyst.expressions.Like;
 import org.apache.spark.sql.catalyst.expressions.ListQuery;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.StartsWith;
-import org.apache.spark.sql.classic.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.Distinct;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
+import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.LocalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.types.DataTypeUtils;
+import org.apache.spark.sql.execution.CommandExecutionMode;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The {@link KeyFilter} a {@code WHERE} on the space side of a nearest-neighbor join makes, when
- * every conjunct is a predicate on {@code key} alone: {@code key = 'x'}, {@code key IN ('x', …)},
- * {@code key IN (SELECT …)} (an uncorrelated subquery, run once when the join is planned), {@code
- * key LIKE 'p%'} and {@code startswith(key, 'p')}, {@code <, <=, >, >=} against a string, and
- * {@code key IS NOT NULL}. Any other conjunct leaves the join to Spark's own plan.
+ * The {@link KeyFilter} that Catalyst conditions on a space's {@code key} make, when every conjunct
+ * is a predicate on {@code key} alone: {@code key = 'x'}, {@code key IN ('x', …)}, {@code key IN
+ * (SELECT …)} (an uncorrelated subquery, run once, when the statement is planned), {@code key LIKE
+ * 'p%'} and {@code startswith(key, 'p')}, {@code <, <=, >, >=} against a string, and {@code key IS
+ * NOT NULL}. Used for the {@code WHERE} on the space side of a nearest-neighbor join (any other
+ * conjunct leaves the join to Spark's own plan) and for the filter argument of {@code
+ * nearest_neighbors(…)} ({@link #parse}: any other conjunct is refused).
  */
-final class SpaceSideFilter {
-  private SpaceSideFilter() {}
+final class KeyConditionFilter {
+  /** The predicate forms understood, for error messages. */
+  static final String FORMS =
+      "key = 'x', key IN ('x', ...), key IN (SELECT ...), key LIKE 'p%', startswith(key, 'p'), "
+          + "key <, <=, >, >= 'x', joined by AND";
+
+  private KeyConditionFilter() {}
+
+  /**
+   * The filter of a SQL predicate on {@code key} written as text ({@code "key LIKE 'shoe-%' AND key
+   * < 'shoe-5'"}), analyzed in {@code spark}'s session (so a subquery may name its tables); {@link
+   * KeyFilter#EVERY} when it does not restrict the keys.
+   *
+   * @throws io.embeddinghub.InvalidInputException naming the predicate when it does not parse or
+   *     analyze, has a conjunct on anything but {@code key} alone, or its subquery returns more than
+   *     {@code maxKeys} distinct keys
+   */
+  static KeyFilter parse(String predicate, SparkSession spark, int maxKeys) {
+    List<Attribute> keyColumn = new ArrayList<>(CollectionConverters.asJava(
+        DataTypeUtils.toAttributes(new StructType().add("key", DataTypes.StringType, false))));
+    LocalRelation keys = LocalRelation.fromExternalRows(
+        CollectionConverters.asScala(keyColumn).toList(), CollectionConverters.asScala(List.<Row>of()).toList());
+    Attribute key = keys.output().apply(0);
+    Expression condition;
+    try {
+      Expression parsed = spark.sessionState().sqlParser().parseExpression(predicate);
+      QueryExecution analysis = spark.sessionState().executePlan(new Filter(parsed, keys), CommandExecutionMode.ALL());
+      analysis.assertAnalyzed();
+      if (!(analysis.analyzed() instanceof Filter filter) || !filter.condition().dataType().equals(DataTypes.BooleanType)) {
+        throw SparkErrors.keyFilterInvalid(predicate, "not a condition");
+      }
+      condition = filter.condition();
+    } catch (org.apache.spark.sql.AnalysisException e) {
+      throw SparkErrors.keyFilterInvalid(predicate, e.getMessage());
+    }
+    List<Expression> conditions = List.of(condition);
+    if (!understands(conditions, key)) {
+      throw SparkErrors.keyFilterNotOnKey(predicate, FORMS);
+    }
+    try {
+      KeyFilter filter = of(conditions, key, spark, maxKeys);
+      return filter == null ? KeyFilter.EVERY : filter;
+    } catch (TooManyKeys e) {
+      throw SparkErrors.keyFilterTooManyKeys(predicate, maxKeys);
+    }
+  }
 
   /** Whether every conjunct of {@code conditions} is one this class turns into a filter (runs nothing). */
   static boolean understands(List<Expression> conditions, Attribute key) {
@@ -92,7 +150,7 @@ final class SpaceSideFilter {
       return in.values().size() == 1 && isKey(in.values().apply(0), key) && in.query().outerAttrs().isEmpty();
     }
     if (e instanceof In in) {
-      return isKey(in.value(), key) && CollectionConverters.asJava(in.list()).stream().allMatch(SpaceSideFilter::isString);
+      return isKey(in.value(), key) && CollectionConverters.asJava(in.list()).stream().allMatch(KeyConditionFilter::isString);
     }
     if (e instanceof Like like) {
       return isKey(like.left(), key) && prefixOf(like) != null;
@@ -151,15 +209,18 @@ final class SpaceSideFilter {
   }
 
   private static KeyFilter subqueryKeys(ListQuery query, SparkSession spark, int maxKeys) {
-    List<Row> rows = org.apache.spark.sql.classic.Dataset.ofRows(spark, query.plan()).distinct()
-        .limit(maxKeys + 1).collectAsList();
-    if (rows.size() > maxKeys) {
+    Literal limit = Literal.create(maxKeys + 1, DataTypes.IntegerType);
+    LogicalPlan distinct = new GlobalLimit(limit, new LocalLimit(limit, new Distinct(query.plan())));
+    InternalRow[] rows = spark.sessionState().executePlan(distinct, CommandExecutionMode.ALL())
+        .executedPlan().executeCollect();
+    if (rows.length > maxKeys) {
       throw new TooManyKeys();
     }
-    List<String> keys = new ArrayList<>(rows.size());
-    for (Row r : rows) {
+    DataType type = query.plan().output().apply(0).dataType();
+    List<String> keys = new ArrayList<>(rows.length);
+    for (InternalRow r : rows) {
       if (!r.isNullAt(0)) {
-        keys.add(String.valueOf(r.get(0)));
+        keys.add(String.valueOf(r.get(0, type)));
       }
     }
     return KeyFilter.in(keys);
