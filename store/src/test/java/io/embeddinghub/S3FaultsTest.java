@@ -35,15 +35,37 @@ class S3FaultsTest {
     return conf;
   }
 
-  private static Space newSpace() {
+  /**
+   * {@link #conf()} with S3A settings of a test's own ({@code name, value, …}), on an S3A instance
+   * of its own: S3A caches one per bucket, so without it the settings would silently not apply.
+   */
+  private static Configuration confWith(String... settings) {
+    Configuration conf = conf();
+    for (int i = 0; i < settings.length; i += 2) {
+      conf.set(settings[i], settings[i + 1]);
+    }
+    conf.setBoolean("fs.s3a.impl.disable.cache", true);
+    return conf;
+  }
+
+  /** A new space "s" under a new root, holding one row "base". */
+  private static Space newSpace(Configuration conf, SpaceSpec spec) {
     String root = MiniS3.bucketUri() + "/faults-" + UUID.randomUUID();
-    Space space = EmbeddingHub.open(root, conf()).createSpace("s", 2);
-    space.set("base", new float[] {0, 0});
+    Space space = EmbeddingHub.open(root, conf).createSpace(spec);
+    space.set("base", new float[spec.dimensions()]);
     return space;
   }
 
+  private static Space newSpace() {
+    return newSpace(conf(), SpaceSpec.builder("s", 2).build());
+  }
+
+  private static Space reopened(Space space, Configuration conf) {
+    return EmbeddingHub.open(space.hub().root(), conf).getSpace("s");
+  }
+
   private static Space reopened(Space space) {
-    return EmbeddingHub.open(space.hub().root(), conf()).getSpace("s");
+    return reopened(space, conf());
   }
 
   @Test
@@ -89,12 +111,8 @@ class S3FaultsTest {
 
   @Test
   void aCommitAnsweredAfterTheRequestTimeoutIsReportedAndAppliedOnce() {
-    Configuration conf = conf();
-    conf.set("fs.s3a.connection.request.timeout", "15s"); // S3A's floor for request timeouts
-    conf.setBoolean("fs.s3a.impl.disable.cache", true); // a file system of its own, with this timeout
-    String root = MiniS3.bucketUri() + "/faults-" + UUID.randomUUID();
-    Space space = EmbeddingHub.open(root, conf).createSpace("s", 2);
-    space.set("base", new float[] {0, 0});
+    Configuration conf = confWith("fs.s3a.connection.request.timeout", "15s"); // S3A's floor for request timeouts
+    Space space = newSpace(conf, SpaceSpec.builder("s", 2).build());
     int before = S3Faults.injected();
     S3Faults.answerLate(ENTRY, 25_000, 1); // stored at once, answered after the client gave up
     long start = System.nanoTime();
@@ -103,7 +121,7 @@ class S3FaultsTest {
     assertThat(S3Faults.injected() - before).isEqualTo(1);
     assertThat(seconds).as("the client timed out instead of waiting for the answer").isLessThan(24);
     space.set("b", new float[] {3, 4});
-    Space fresh = reopened(space);
+    Space fresh = reopened(space, conf);
     assertThat(fresh.get("a")).containsExactly(1, 2);
     assertThat(fresh.get("b")).containsExactly(3, 4);
     assertThat(fresh.history()).extracting(VersionInfo::version).containsExactly(0L, 1L, 2L, 3L);
@@ -111,14 +129,10 @@ class S3FaultsTest {
 
   @Test
   void aDataFileWhoseMultipartUploadFailsFailsTheWriteAndLeavesTheSpaceAsItWas() {
-    Configuration conf = conf();
-    conf.set("fs.s3a.multipart.threshold", "5M"); // S3A's smallest part size: a 7 MB file goes in two parts
-    conf.set("fs.s3a.multipart.size", "5M");
-    conf.setInt("fs.s3a.retry.limit", 2);
-    conf.setBoolean("fs.s3a.impl.disable.cache", true); // a file system of its own, with these part sizes
-    String root = MiniS3.bucketUri() + "/faults-" + UUID.randomUUID();
-    Space space = EmbeddingHub.open(root, conf).createSpace(SpaceSpec.builder("s", 64).buckets(1).build());
-    space.set("base", new float[64]);
+    // S3A's smallest part size: a 7 MB file goes in two parts
+    Configuration conf = confWith("fs.s3a.multipart.threshold", "5M", "fs.s3a.multipart.size", "5M",
+        "fs.s3a.retry.limit", "2");
+    Space space = newSpace(conf, SpaceSpec.builder("s", 64).buckets(1).build());
     java.util.Map<String, float[]> rows = new java.util.LinkedHashMap<>();
     java.util.Random random = new java.util.Random(3);
     for (int i = 0; i < 30_000; i++) {
@@ -133,12 +147,12 @@ class S3FaultsTest {
     assertThatThrownBy(() -> space.multiset(rows)).isInstanceOf(EmbeddingHubException.class);
     assertThat(S3Faults.injected() - before).isPositive();
     S3Faults.clear();
-    Space fresh = EmbeddingHub.open(root, conf).getSpace("s");
+    Space fresh = reopened(space, conf);
     assertThat(fresh.size()).isEqualTo(1);
     assertThat(fresh.find("k0")).isEmpty();
     assertThat(fresh.history()).hasSize(2);
     fresh.multiset(rows); // the same write, once the store accepts parts again
-    Space after = EmbeddingHub.open(root, conf).getSpace("s");
+    Space after = reopened(space, conf);
     assertThat(after.size()).isEqualTo(30_001);
     assertThat(after.get("k29999")).containsExactly(rows.get("k29999"));
   }
