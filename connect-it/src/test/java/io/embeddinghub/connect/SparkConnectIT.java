@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -86,6 +87,8 @@ class SparkConnectIT {
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     long start = System.nanoTime();
     server = builder.start();
+    Process started = server;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // should this JVM be killed
     int port = awaitPort();
     System.out.printf("Spark Connect server on port %d, started in %.1f s%n", port, (System.nanoTime() - start) / 1e9);
     spark = SparkSession.builder().remote("sc://127.0.0.1:" + port).getOrCreate();
@@ -105,6 +108,8 @@ class SparkConnectIT {
         server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
       System.out.printf("Spark Connect server stopped in %.1f s%n", (System.nanoTime() - start) / 1e9);
+      // the server's log outlives the temporary directory, for a failure's diagnosis
+      Files.copy(serverLog, Path.of("target", "connect-server.log"), StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
