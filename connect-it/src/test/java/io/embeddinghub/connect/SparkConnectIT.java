@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kNN computed here.
  */
 @Tag("slow") // a Spark Connect server in its own JVM and about twenty Spark jobs
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // per method: a hung server would block the client for ever
 class SparkConnectIT {
   private static final int DIMENSIONS = 8;
   private static final StructType ROWS = new StructType()
