@@ -195,6 +195,18 @@ class SparkConnectIT {
     assertNearest(sql("SELECT * FROM nearest_neighbors('hub.vecs', 'k0007', 10, 600)"),
         bruteForce(rows, rows.get("k0007"), 10, "k0007"));
 
+    // with a predicate on key; its subquery names a temporary view of this client's session
+    Map<String, float[]> prefixed = new TreeMap<>(rows);
+    prefixed.keySet().removeIf(k -> !k.startsWith("k01"));
+    assertNearest(sql("SELECT * FROM nearest_neighbors('hub.vecs', " + arrayLiteral(query) + ", 5, 600, 'key LIKE ''k01%''')"),
+        bruteForce(prefixed, query, 5, null));
+    Map<String, float[]> allowed = new TreeMap<>(rows);
+    allowed.keySet().removeIf(k -> Integer.parseInt(k.substring(1)) % 7 != 0);
+    spark.createDataFrame(allowed.keySet().stream().map(k -> RowFactory.create(k)).toList(),
+        new StructType().add("sku", DataTypes.StringType, false)).createOrReplaceTempView("allowed");
+    assertNearest(sql("SELECT * FROM nearest_neighbors('hub.vecs', 'k0007', 5, 600, 'key IN (SELECT sku FROM allowed)')"),
+        bruteForce(allowed, rows.get("k0007"), 5, "k0007"));
+
     // Spark 4.2's APPROX NEAREST join, rewritten to the index probe by the extensions on the server
     Map<Integer, float[]> queries = new LinkedHashMap<>();
     Random random = new Random(5);
