@@ -1,5 +1,6 @@
 package io.embeddinghub.spark;
 
+import io.embeddinghub.KeyFilter;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.engine.EngineSnapshot;
@@ -7,8 +8,11 @@ import io.embeddinghub.engine.SnapshotReader;
 import java.io.Serializable;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
@@ -24,6 +28,10 @@ import scala.runtime.AbstractFunction1;
  * nearest-neighbor join it has no match (as in Spark's own plan), and for an outer join the
  * first tail unit (which every query visits) also emits one row with a null key and distance per query, so that queries no bucket answers
  * (a null vector, an empty space) are kept; the merge sorts these last.
+ *
+ * <p>A key filter travels as a broadcast, not in each task: an allowed-key set may hold 10^6 keys,
+ * and the tasks of one executor then share one filter object, which is what the store's per-filter
+ * memo (the allowed rows, the few rows of a partition that pass) is keyed by.
  */
 final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>> implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -31,7 +39,11 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   private final HubRef hub;
   private final EngineSnapshot state;
   private final int k;
-  private final SearchOptions options;
+  /** The options without their filter (see {@link #filter}). */
+  private final SearchOptions unfiltered;
+  /** The options' filter, or null when they have none. */
+  private final Broadcast<KeyFilter> filter;
+  private transient SearchOptions options;
   private final boolean forJoin;
   private final boolean markUnanswered;
   private final String description;
@@ -41,6 +53,10 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
     this.hub = hub;
     this.state = state;
     this.k = k;
+    this.unfiltered = options.withFilter(KeyFilter.EVERY);
+    this.filter = options.filtered()
+        ? JavaSparkContext.fromSparkContext(SparkSession.active().sparkContext()).broadcast(options.filter())
+        : null;
     this.options = options;
     this.forJoin = forJoin;
     this.markUnanswered = markUnanswered;
@@ -62,6 +78,14 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
     return new BucketSearch(hub, state, k, options, true, outer, space);
   }
 
+  /** The search options, with the filter this executor holds. */
+  private SearchOptions options() {
+    if (options == null) {
+      options = filter == null ? unfiltered : unfiltered.withFilter(filter.value());
+    }
+    return options;
+  }
+
   @Override
   public Iterator<Row> apply(Iterator<Row> queries) {
     return CollectionConverters.asScala(new Answers(CollectionConverters.asJava(queries)));
@@ -71,8 +95,8 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
   @Override
   public String toString() {
     return "EmbeddingHubNearestNeighbors(" + description + "@v" + state.version() + ", k=" + k
-        + (options.targetRecall() > 0 ? ", targetRecall=" + options.targetRecall() : "")
-        + ", " + state.searchPlan(options) + ")";
+        + (options().targetRecall() > 0 ? ", targetRecall=" + options().targetRecall() : "")
+        + ", " + state.searchPlan(options()) + ")";
   }
 
   /** The answers of one task's queries, computed one query at a time. */
@@ -92,7 +116,7 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
       while (!current.hasNext() && pendingMarker == null && queries.hasNext()) {
         query = queries.next();
         int unit = query.getInt(3);
-        if (markUnanswered && unit == state.firstTailUnit(options)) {
+        if (markUnanswered && unit == state.firstTailUnit(options())) {
           pendingMarker = output(null, null);
         }
         if (query.isNullAt(1)) {
@@ -103,7 +127,7 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
         }
         float[] vector = SparkVectors.toFloats(query.get(1));
         String excluded = query.isNullAt(2) ? null : query.getString(2);
-        current = reader.nearestInUnit(unit, k, vector, options, excluded).iterator();
+        current = reader.nearestInUnit(unit, k, vector, options(), excluded).iterator();
       }
       return current.hasNext() || pendingMarker != null;
     }
