@@ -22,7 +22,7 @@ public final class EmbeddingHubExtensions extends AbstractFunction1<SparkSession
             FunctionIdentifier.apply(NearestNeighborsTableFunction.NAME),
             new ExpressionInfo(NearestNeighborsTableFunction.class.getName(), null, NearestNeighborsTableFunction.NAME,
                 NearestNeighborsTableFunction.USAGE, ""),
-            new NearestNeighborsTableFunction()));
+            new TableFunctionBuilder(NearestNeighborsTableFunction::plan)));
     NearestBySupport.install(extensions); // a Spark-line shim: the rewrite on Spark 4.2, nothing before
     ProcedureSupport.install(extensions); // a Spark-line shim: CALL's parser on Spark 3.5, nothing after
     return BoxedUnit.UNIT;

@@ -11,12 +11,9 @@ import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Statistics;
 import org.apache.spark.sql.catalyst.plans.logical.Statistics$;
-import org.apache.spark.sql.catalyst.trees.TreePattern$;
 import org.apache.spark.sql.catalyst.types.DataTypeUtils;
-import org.apache.spark.sql.execution.command.LeafRunnableCommand;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.types.StructField;
-import scala.Enumeration;
 import scala.collection.immutable.List;
 import scala.collection.immutable.Map;
 import scala.collection.immutable.Nil$;
@@ -27,10 +24,10 @@ import scala.collection.immutable.Nil$;
  * procedure's result row. {@link CallParser} makes it with the arguments already bound.
  *
  * <p>Written in Java against Scala traits: what scalac would generate for a case class is spelled
- * out (no product elements, so {@code clone}/{@code makeCopy} return the node itself: it is
- * immutable and has no children or expressions to replace).
+ * out, here and in {@link LeafCommandNode} (no product elements, so {@code clone}/{@code makeCopy}
+ * return the node itself: it is immutable and has no children or expressions to replace).
  */
-final class CallCommand extends LogicalPlan implements LeafRunnableCommand {
+final class CallCommand extends LeafCommandNode {
   private final String call;
   private final ProcedureSpec spec;
   private final HubRef hub;
@@ -68,17 +65,6 @@ final class CallCommand extends LogicalPlan implements LeafRunnableCommand {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public List<LogicalPlan> children() {
-    return (List<LogicalPlan>) (List<?>) Nil$.MODULE$;
-  }
-
-  @Override
-  public LogicalPlan withNewChildrenInternal(scala.collection.immutable.IndexedSeq<LogicalPlan> newChildren) {
-    return this;
-  }
-
-  @Override
   public LogicalPlan mapChildren(scala.Function1<LogicalPlan, LogicalPlan> f) {
     return this;
   }
@@ -91,18 +77,6 @@ final class CallCommand extends LogicalPlan implements LeafRunnableCommand {
   @Override
   public LogicalPlan makeCopy(Object[] newArgs) {
     return this;
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public List<Enumeration.Value> nodePatterns() {
-    return Nil$.MODULE$.$colon$colon(TreePattern$.MODULE$.COMMAND());
-  }
-
-  @Override
-  public void org$apache$spark$sql$catalyst$plans$logical$Command$_setter_$nodePatterns_$eq(
-      scala.collection.immutable.Seq<Enumeration.Value> patterns) {
-    // Command's val, set by its initializer in Scala classes; nodePatterns() above returns it
   }
 
   @Override

@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.FunctionIdentifier;
-import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.parser.ParseException;
@@ -22,7 +20,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.StringType;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -32,17 +29,16 @@ import org.apache.spark.unsafe.types.UTF8String;
  * parser parses. Parameters left out take their default ({@link ProcedureSpec.Parameter}). Any
  * other statement, and a {@code CALL} on another catalog, goes to Spark's parser unchanged.
  */
-final class CallParser implements ParserInterface {
+final class CallParser extends DelegatingParser {
   private static final Pattern CALL =
       Pattern.compile("\\s*CALL\\s+([^(]+?)\\s*\\((.*)\\)\\s*;?\\s*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   private static final Pattern NAMED = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=>(.*)", Pattern.DOTALL);
 
   private final SparkSession spark;
-  private final ParserInterface delegate;
 
   CallParser(SparkSession spark, ParserInterface delegate) {
+    super(delegate);
     this.spark = spark;
-    this.delegate = delegate;
   }
 
   @Override
@@ -52,7 +48,7 @@ final class CallParser implements ParserInterface {
       return delegate.parsePlan(sql);
     }
     List<String> parts = new ArrayList<>(
-        scala.jdk.javaapi.CollectionConverters.asJava(delegate.parseMultipartIdentifier(m.group(1))));
+        ScalaCollections.asJava(delegate.parseMultipartIdentifier(m.group(1))));
     if (parts.size() == 2) {
       parts.add(0, spark.sessionState().catalogManager().currentCatalog().name());
     }
@@ -164,40 +160,5 @@ final class CallParser implements ParserInterface {
     }
     arguments.add(text.substring(start));
     return arguments;
-  }
-
-  @Override
-  public Expression parseExpression(String sql) throws ParseException {
-    return delegate.parseExpression(sql);
-  }
-
-  @Override
-  public TableIdentifier parseTableIdentifier(String sql) throws ParseException {
-    return delegate.parseTableIdentifier(sql);
-  }
-
-  @Override
-  public FunctionIdentifier parseFunctionIdentifier(String sql) throws ParseException {
-    return delegate.parseFunctionIdentifier(sql);
-  }
-
-  @Override
-  public scala.collection.immutable.Seq<String> parseMultipartIdentifier(String sql) throws ParseException {
-    return delegate.parseMultipartIdentifier(sql);
-  }
-
-  @Override
-  public LogicalPlan parseQuery(String sql) throws ParseException {
-    return delegate.parseQuery(sql);
-  }
-
-  @Override
-  public StructType parseTableSchema(String sql) throws ParseException {
-    return delegate.parseTableSchema(sql);
-  }
-
-  @Override
-  public DataType parseDataType(String sql) throws ParseException {
-    return delegate.parseDataType(sql);
   }
 }
