@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import scala.collection.Iterator;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -33,8 +32,8 @@ final class BucketDeletes extends AbstractFunction1<Iterator<Row>, Iterator<Foun
 
   @Override
   public Iterator<FoundRows> apply(Iterator<Row> keys) {
-    java.util.Iterator<String> keyValues = CollectionConverters.asJava(keys.map(row -> row.getString(0)));
+    java.util.Iterator<String> keyValues = ScalaCollections.asJava(keys.map(row -> row.getString(0)));
     FoundRows found = state.reader(hub.engine()).findRows(keyValues);
-    return CollectionConverters.asScala(List.of(found).iterator());
+    return ScalaCollections.asScala(List.of(found).iterator());
   }
 }

@@ -11,7 +11,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import scala.collection.Iterator;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -44,7 +43,7 @@ final class BucketLookup extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
 
   @Override
   public Iterator<Row> apply(Iterator<Row> keys) {
-    return CollectionConverters.asScala(new Found(CollectionConverters.asJava(keys)));
+    return ScalaCollections.asScala(new Found(ScalaCollections.asJava(keys)));
   }
 
   /**

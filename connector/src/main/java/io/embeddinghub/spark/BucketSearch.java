@@ -14,7 +14,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import scala.collection.Iterator;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -88,7 +87,7 @@ final class BucketSearch extends AbstractFunction1<Iterator<Row>, Iterator<Row>>
 
   @Override
   public Iterator<Row> apply(Iterator<Row> queries) {
-    return CollectionConverters.asScala(new Answers(CollectionConverters.asJava(queries)));
+    return ScalaCollections.asScala(new Answers(ScalaCollections.asJava(queries)));
   }
 
   /** Shown by {@code explain}: which space and version is probed, and how. */

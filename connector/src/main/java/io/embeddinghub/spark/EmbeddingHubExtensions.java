@@ -11,7 +11,8 @@ import scala.runtime.BoxedUnit;
  * Session extensions: {@code spark.sql.extensions = io.embeddinghub.spark.EmbeddingHubExtensions}
  * adds the {@code nearest_neighbors} table function and, on Spark 4.2, rewrites {@code APPROX NEAREST}
  * joins on a space into its index probe ({@code NearestByRewrite}, installed by the Spark-line shim
- * {@code NearestBySupport}).
+ * {@code NearestBySupport}); on Spark 3.5, which has no {@code CALL}, it parses {@code CALL
+ * <catalog>.system.<procedure>(…)} (the shim {@code ProcedureSupport}).
  */
 public final class EmbeddingHubExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
   @Override
@@ -21,8 +22,9 @@ public final class EmbeddingHubExtensions extends AbstractFunction1<SparkSession
             FunctionIdentifier.apply(NearestNeighborsTableFunction.NAME),
             new ExpressionInfo(NearestNeighborsTableFunction.class.getName(), null, NearestNeighborsTableFunction.NAME,
                 NearestNeighborsTableFunction.USAGE, ""),
-            new NearestNeighborsTableFunction()));
+            new TableFunctionBuilder(NearestNeighborsTableFunction::plan)));
     NearestBySupport.install(extensions); // a Spark-line shim: the rewrite on Spark 4.2, nothing before
+    ProcedureSupport.install(extensions); // a Spark-line shim: CALL's parser on Spark 3.5, nothing after
     return BoxedUnit.UNIT;
   }
 }

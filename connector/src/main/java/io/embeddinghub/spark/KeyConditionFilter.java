@@ -33,7 +33,6 @@ import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The {@link KeyFilter} that Catalyst conditions on a space's {@code key} make, when every conjunct
@@ -62,10 +61,10 @@ final class KeyConditionFilter {
    *     {@code maxKeys} distinct keys
    */
   static KeyFilter parse(String predicate, SparkSession spark, int maxKeys) {
-    List<Attribute> keyColumn = new ArrayList<>(CollectionConverters.asJava(
+    List<Attribute> keyColumn = new ArrayList<>(ScalaCollections.asJava(
         DataTypeUtils.toAttributes(new StructType().add("key", DataTypes.StringType, false))));
     LocalRelation keys = LocalRelation.fromExternalRows(
-        CollectionConverters.asScala(keyColumn).toList(), CollectionConverters.asScala(List.<Row>of()).toList());
+        ScalaCollections.toList(keyColumn), ScalaCollections.toList(List.<Row>of()));
     Attribute key = keys.output().apply(0);
     Expression condition;
     try {
@@ -150,7 +149,7 @@ final class KeyConditionFilter {
       return in.values().size() == 1 && isKey(in.values().apply(0), key) && in.query().outerAttrs().isEmpty();
     }
     if (e instanceof In in) {
-      return isKey(in.value(), key) && CollectionConverters.asJava(in.list()).stream().allMatch(KeyConditionFilter::isString);
+      return isKey(in.value(), key) && ScalaCollections.asJava(in.list()).stream().allMatch(KeyConditionFilter::isString);
     }
     if (e instanceof Like like) {
       return isKey(like.left(), key) && prefixOf(like) != null;
@@ -175,7 +174,7 @@ final class KeyConditionFilter {
     }
     if (e instanceof In in) {
       List<String> keys = new ArrayList<>();
-      for (Expression v : CollectionConverters.asJava(in.list())) {
+      for (Expression v : ScalaCollections.asJava(in.list())) {
         String s = string(v);
         if (s != null) { // key IN (NULL, …): NULL matches nothing
           keys.add(s);

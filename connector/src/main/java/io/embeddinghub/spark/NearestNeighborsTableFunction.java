@@ -17,9 +17,6 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
-import scala.runtime.AbstractFunction1;
 
 /**
  * {@code nearest_neighbors('<catalog>.<space>', <vector or stored key>, k [, ef [, '<key
@@ -29,7 +26,7 @@ import scala.runtime.AbstractFunction1;
  * restricts the answer to the keys it passes: exactly min(k, passing rows). An ef of 0 is the
  * default. For many queries use {@link EmbeddingHubSpark#nearestNeighbors}.
  */
-final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expression>, LogicalPlan> {
+final class NearestNeighborsTableFunction {
   static final String NAME = "nearest_neighbors";
   static final String USAGE =
       NAME + "('<catalog>.<space>', <ARRAY of numbers> | '<stored key>', k [, ef [, '<predicate on key>']])"
@@ -41,9 +38,10 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
           .add("key", DataTypes.StringType, false)
           .add("distance", DataTypes.FloatType, false);
 
-  @Override
-  public LogicalPlan apply(Seq<Expression> arguments) {
-    List<Expression> args = CollectionConverters.asJava(arguments);
+  private NearestNeighborsTableFunction() {}
+
+  /** The plan of one call (Spark's table-function builder, through {@link TableFunctionBuilder}). */
+  static LogicalPlan plan(List<Expression> args) {
     if (args.size() < 3 || args.size() > 5) {
       throw SparkErrors.tableFunctionUsage(USAGE, args.size());
     }
@@ -88,10 +86,10 @@ final class NearestNeighborsTableFunction extends AbstractFunction1<Seq<Expressi
     for (int i = 0; i < neighbors.size(); i++) {
       rows.add(RowFactory.create(i + 1, neighbors.get(i).key(), neighbors.get(i).distance()));
     }
-    Seq<org.apache.spark.sql.catalyst.expressions.Attribute> output =
-        CollectionConverters.asScala(new ArrayList<org.apache.spark.sql.catalyst.expressions.Attribute>(
-            CollectionConverters.asJava(DataTypeUtils.toAttributes(SCHEMA)))).toList();
-    return LocalRelation.fromExternalRows(output, CollectionConverters.asScala(rows).toList());
+    scala.collection.immutable.List<org.apache.spark.sql.catalyst.expressions.Attribute> output =
+        ScalaCollections.toList(new ArrayList<org.apache.spark.sql.catalyst.expressions.Attribute>(
+            ScalaCollections.asJava(DataTypeUtils.toAttributes(SCHEMA))));
+    return LocalRelation.fromExternalRows(output, ScalaCollections.toList(rows));
   }
 
   private static float toFloat(Expression expr, ArrayData array, int i) {

@@ -188,6 +188,11 @@ final class SparkErrors {
             + new java.util.TreeSet<>(available).stream().map(p -> "system." + p).toList());
   }
 
+  /** A {@code CALL} whose arguments do not fit the procedure's parameters (Spark 3.5, where the extensions parse it). */
+  static InvalidInputException badCallArguments(String procedure, String problem) {
+    return new InvalidInputException("CALL " + procedure + ": " + problem);
+  }
+
   /** A procedure called with a NULL space. */
   static InvalidInputException procedureWithoutSpace(String procedure) {
     return new InvalidInputException(procedure + " needs a space name, got NULL");

@@ -17,7 +17,7 @@ final class SparkVectors {
 
   /** A vector as the external value of an ARRAY column in a Row built for an encoder. */
   static scala.collection.Seq<Float> toSeq(float[] v) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(toList(v));
+    return ScalaCollections.toList(toList(v));
   }
 
   /** A Row's array value (a Scala Seq or Java List of Float/Double) as floats. */
@@ -26,7 +26,7 @@ final class SparkVectors {
       throw SparkErrors.nullInQuery(-1);
     }
     List<?> list =
-        value instanceof List<?> l ? l : scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) value);
+        value instanceof List<?> l ? l : ScalaCollections.asJava((scala.collection.Seq<?>) value);
     float[] v = new float[list.size()];
     for (int i = 0; i < v.length; i++) {
       Object x = list.get(i);

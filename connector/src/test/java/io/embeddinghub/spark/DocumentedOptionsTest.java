@@ -22,7 +22,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.connector.catalog.procedures.ProcedureParameter;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
 
@@ -98,7 +97,7 @@ class DocumentedOptionsTest {
   @Test
   void everyProcedureIsDocumentedWithItsParametersAndColumns() throws Exception {
     Map<String, List<String>> rows = table("### SQL procedures and functions");
-    Map<String, SpaceProcedure> procedures = SpaceProcedure.all(null);
+    Map<String, ProcedureSpec> procedures = ProcedureSpec.all();
 
     Map<String, List<String>> documented = new TreeMap<>();
     rows.forEach((call, cells) -> {
@@ -110,9 +109,9 @@ class DocumentedOptionsTest {
     assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(procedures.keySet());
     procedures.forEach((name, procedure) -> {
       List<String> cells = documented.get(name);
-      List<String> parameters = Arrays.stream(procedure.parameters()).map(ProcedureParameter::name).toList();
+      List<String> parameters = procedure.parameters().stream().map(ProcedureSpec.Parameter::name).toList();
       assertThat(backticked(cells.get(0))).as("parameters of %s", name).containsExactlyElementsOf(parameters);
-      List<String> columns = Arrays.stream(procedure.outputType().fields()).map(StructField::name).toList();
+      List<String> columns = Arrays.stream(procedure.output().fields()).map(StructField::name).toList();
       assertThat(backticked(cells.get(1)).get(0).split(",\\s*")).as("columns of %s", name)
           .containsExactlyElementsOf(columns);
     });
@@ -123,7 +122,7 @@ class DocumentedOptionsTest {
   void vacuumsDocumentedRetentionIsTheProceduresDefault() throws Exception {
     String vacuumRow = table("### SQL procedures and functions").entrySet().stream()
         .filter(e -> e.getKey().contains("system.vacuum(")).map(e -> e.getValue().get(0)).findFirst().orElseThrow();
-    assertThat(vacuumRow).contains("(default " + format(SpaceProcedure.VACUUM_RETENTION_HOURS_DEFAULT) + ")");
+    assertThat(vacuumRow).contains("(default " + format(ProcedureSpec.VACUUM_RETENTION_HOURS_DEFAULT) + ")");
   }
 
   /** Rows of the first table after {@code heading}: first cell's first backticked name -> other cells. */

@@ -263,14 +263,15 @@ class SparkDataFrameTest {
     Map<String, float[]> rows = randomRows(new Random(11), "g", 200, 2);
     space.multiset(rows);
     space.multiset(randomRows(new Random(12), "g", 50, 2)); // a second file in most buckets
-    // Spark 4.0 leaves DSv2 bucketing off by default (spark.sql.sources.v2.bucketing.enabled is
-    // false on 4.0.4, true on 4.1.3 and 4.2.0; measured): a reported partitioning is then ignored and
-    // the aggregation shuffles. docs/SPARK.md tells 4.0 users to turn it on; so does this test there.
+    // Spark 4.0 and 3.5 leave DSv2 bucketing off by default (spark.sql.sources.v2.bucketing.enabled
+    // is false on 4.0.4 and 3.5.9, true on 4.1.3 and 4.2.0; measured): a reported partitioning is then
+    // ignored and the aggregation shuffles. docs/SPARK.md tells 4.0 and 3.5 users to turn it on; so
+    // does this test there.
     String v2Bucketing = "spark.sql.sources.v2.bucketing.enabled";
-    boolean line40 = spark.version().startsWith("4.0.");
+    boolean offByDefault = spark.version().startsWith("4.0.") || spark.version().startsWith("3.5.");
     assertThat(spark.conf().get(v2Bucketing)).as("%s on Spark %s", v2Bucketing, spark.version())
-        .isEqualTo(line40 ? "false" : "true");
-    if (line40) {
+        .isEqualTo(offByDefault ? "false" : "true");
+    if (offByDefault) {
       spark.conf().set(v2Bucketing, "true");
     }
     try {
@@ -280,7 +281,7 @@ class SparkDataFrameTest {
       assertThat(counts.where("count > 1").count()).isZero();
       assertThat(counts.count()).isEqualTo(200);
     } finally {
-      if (line40) {
+      if (offByDefault) {
         spark.conf().unset(v2Bucketing);
       }
     }
@@ -291,7 +292,7 @@ class SparkDataFrameTest {
 
   static SparkScan scanOf(Dataset<Row> df) {
     LogicalPlan plan = df.queryExecution().optimizedPlan();
-    List<LogicalPlan> leaves = scala.jdk.javaapi.CollectionConverters.asJava(plan.collectLeaves());
+    List<LogicalPlan> leaves = ScalaCollections.asJava(plan.collectLeaves());
     return (SparkScan) ((DataSourceV2ScanRelation) leaves.get(0)).scan();
   }
 

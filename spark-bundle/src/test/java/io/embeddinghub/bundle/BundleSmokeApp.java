@@ -8,8 +8,8 @@ import org.apache.spark.sql.SparkSession;
  * The application {@code SparkSubmitIT} submits with only the shaded jar added: it names our
  * classes only in configuration (the data source name, the catalog and the extensions), as a
  * user's job does. Writes a space, reads it back with a key filter, asks {@code nearest_neighbors},
- * joins with {@code APPROX NEAREST} (rewritten to the index probe; Spark 4.2 only), deletes through
- * SQL; prints {@code BUNDLE OK} or exits 1.
+ * joins with {@code APPROX NEAREST} (rewritten to the index probe; Spark 4.2 only), builds the index
+ * with {@code CALL hub.system.build_index}, deletes through SQL; prints {@code BUNDLE OK} or exits 1.
  *
  * <p>Arguments: the hub root (also the catalog {@code hub}'s path); {@code nearest-by} or
  * {@code no-nearest-by} (the line has no NEAREST BY join: that step is left out).
@@ -38,6 +38,10 @@ public final class BundleSmokeApp {
       if (nearestBy) {
         nearestByJoin(spark);
       }
+
+      // CALL: Spark's own on 4.0+, the extensions' parser on 3.5
+      Row built = spark.sql("CALL hub.system.build_index('items')").first();
+      check(built.getLong(2) == 200, "CALL hub.system.build_index indexed the 200 rows: " + built);
 
       spark.sql("DELETE FROM hub.items WHERE key IN ('k000', 'k001')");
       check(spark.table("hub.items").count() == 198, "198 rows after DELETE");

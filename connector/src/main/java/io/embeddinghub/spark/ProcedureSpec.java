@@ -10,64 +10,65 @@ import io.embeddinghub.engine.OptimizeJob;
 import io.embeddinghub.engine.VacuumJob;
 import io.embeddinghub.engine.VerifyJob;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.sql.connector.catalog.procedures.BoundProcedure;
-import org.apache.spark.sql.connector.catalog.procedures.ProcedureParameter;
-import org.apache.spark.sql.connector.catalog.procedures.UnboundProcedure;
-import org.apache.spark.sql.connector.read.LocalScan;
-import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * A maintenance procedure of the catalog's {@code system} namespace, taking a space name (and
- * options after it) and returning one row: {@code CALL <catalog>.system.build_index('space')},
- * {@code CALL <catalog>.system.optimize('space')} and {@code CALL <catalog>.system.vacuum('space',
- * retention_hours => 168, dry_run => false)} and {@code CALL <catalog>.system.verify('space',
- * all_versions => false)}, each running the Spark job of {@link
- * EmbeddingHubSpark} of the same name.
+ * A maintenance procedure of a catalog's {@code system} namespace, defined once for every Spark
+ * line: its name, parameters (a space name first, options after it, each with its SQL default),
+ * result columns and body. {@code CALL <catalog>.system.build_index('space')}, {@code
+ * optimize('space')}, {@code vacuum('space', retention_hours => 168, dry_run => false)} and {@code
+ * verify('space', all_versions => false)} each run the Spark job of {@link EmbeddingHubSpark} of the
+ * same name. A Spark-line shim binds them to {@code CALL}: Spark's procedure API on 4.0+
+ * ({@code SpaceProcedure}), the session extensions' parser on 3.5 ({@code CallCommand}).
+ *
+ * @param parameters in call order; the first is {@code space}
+ * @param body runs the procedure on its input row (the parameters' values, in order, defaults
+ *     applied; Spark's internal types) and returns the result row (internal types)
  */
-final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
+record ProcedureSpec(String name, String description, StructType output, List<Parameter> parameters, Body body) {
   /** Vacuum's default retention, in hours: a week, as Delta's. */
   static final double VACUUM_RETENTION_HOURS_DEFAULT = 168;
 
-  /** What a procedure does with its space and its whole input row. */
+  /** A parameter; {@code defaultValue} is a SQL literal, or null for a required parameter. */
+  record Parameter(String name, DataType type, String defaultValue) {}
+
+  /** What a procedure does with the hub, its space and its whole input row. */
   @FunctionalInterface
-  private interface Body {
-    Object[] run(SparkSession spark, String space, InternalRow input);
+  interface Body {
+    Object[] run(SparkSession spark, HubRef hub, String space, InternalRow input);
   }
 
-  private final String name;
-  private final String description;
-  private final StructType output;
-  private final ProcedureParameter[] parameters;
-  private final Body run;
-
-  private SpaceProcedure(String name, String description, StructType output, Body run, ProcedureParameter... options) {
-    this.name = name;
-    this.description = description;
-    this.output = output;
-    this.parameters = new ProcedureParameter[options.length + 1];
-    this.parameters[0] = ProcedureParameter.in("space", DataTypes.StringType).build();
-    System.arraycopy(options, 0, this.parameters, 1, options.length);
-    this.run = run;
+  ProcedureSpec {
+    parameters = List.copyOf(parameters);
   }
 
-  private SpaceProcedure(String name, String description, StructType output, BiFunction<SparkSession, String, Object[]> run) {
-    this(name, description, output, (spark, space, input) -> run.apply(spark, space));
+  private static ProcedureSpec of(String name, String description, StructType output, Body body, Parameter... options) {
+    List<Parameter> parameters = new ArrayList<>();
+    parameters.add(new Parameter("space", DataTypes.StringType, null));
+    parameters.addAll(List.of(options));
+    return new ProcedureSpec(name, description, output, parameters, body);
   }
 
-  /** The catalog's procedures by name, over the hub {@code hub}. */
-  static Map<String, SpaceProcedure> all(HubRef hub) {
-    SpaceProcedure buildIndex = new SpaceProcedure(
+  /** Runs the procedure: the input row holds every parameter's value, defaults applied. */
+  Object[] call(SparkSession spark, HubRef hub, InternalRow input) {
+    if (input.isNullAt(0)) {
+      throw SparkErrors.procedureWithoutSpace(name);
+    }
+    return body.run(spark, hub, input.getUTF8String(0).toString(), input);
+  }
+
+  /** The procedures by name. */
+  static Map<String, ProcedureSpec> all() {
+    ProcedureSpec buildIndex = of(
         "build_index",
         "Indexes the rows of a space that no index partition covers yet, one Spark task per partition",
         new StructType()
@@ -75,11 +76,11 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
             .add("partitions_added", DataTypes.IntegerType, false)
             .add("rows_indexed", DataTypes.LongType, false)
             .add("seconds", DataTypes.DoubleType, false),
-        (spark, space) -> {
+        (spark, hub, space, input) -> {
           IndexResult r = IndexBuildJob.run(new SparkJobRunner(spark, hub), space);
           return new Object[] {r.version(), r.partitionsAdded(), r.rowsIndexed(), r.buildNanos() / 1e9};
         });
-    SpaceProcedure optimize = new SpaceProcedure(
+    ProcedureSpec optimize = of(
         "optimize",
         "Rewrites small, overlapping and deletion-heavy data files into sorted files of the target size and"
             + " indexes the result, one Spark task per file group and per index partition, as one version",
@@ -89,11 +90,11 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
             .add("files_added", DataTypes.IntegerType, false)
             .add("rows_rewritten", DataTypes.LongType, false)
             .add("partitions_built", DataTypes.IntegerType, false),
-        (spark, space) -> {
+        (spark, hub, space, input) -> {
           OptimizeResult r = OptimizeJob.run(new SparkJobRunner(spark, hub), space);
           return new Object[] {r.version(), r.filesRemoved(), r.filesAdded(), r.rowsRewritten(), r.partitionsBuilt()};
         });
-    SpaceProcedure vacuum = new SpaceProcedure(
+    ProcedureSpec vacuum = of(
         "vacuum",
         "Deletes the files no version within the retention needs and expires older versions; the deletes"
             + " run as Spark tasks",
@@ -102,7 +103,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
             .add("bytes_deleted", DataTypes.LongType, false)
             .add("versions_expired", DataTypes.IntegerType, false)
             .add("dry_run", DataTypes.BooleanType, false),
-        (spark, space, input) -> {
+        (spark, hub, space, input) -> {
           double hours = input.isNullAt(1) ? VACUUM_RETENTION_HOURS_DEFAULT : input.getDouble(1);
           if (!(hours >= 0) || Double.isInfinite(hours)) {
             throw SparkErrors.badRetentionHours(hours);
@@ -113,10 +114,9 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
               new SparkJobRunner(spark, hub), space, retention, dryRun ? VacuumOptions.DEFAULT.asDryRun() : VacuumOptions.DEFAULT);
           return new Object[] {r.filesDeleted(), r.bytesDeleted(), r.versionsExpired(), dryRun};
         },
-        ProcedureParameter.in("retention_hours", DataTypes.DoubleType)
-            .defaultValue(Double.toString(VACUUM_RETENTION_HOURS_DEFAULT)).build(),
-        ProcedureParameter.in("dry_run", DataTypes.BooleanType).defaultValue("false").build());
-    SpaceProcedure verify = new SpaceProcedure(
+        new Parameter("retention_hours", DataTypes.DoubleType, Double.toString(VACUUM_RETENTION_HOURS_DEFAULT)),
+        new Parameter("dry_run", DataTypes.BooleanType, "false"));
+    ProcedureSpec verify = of(
         "verify",
         "Checks every file the latest version (or, with all_versions => true, every retained version)"
             + " references, changing nothing; data and index files are checked in Spark tasks",
@@ -126,7 +126,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
             .add("files_checked", DataTypes.LongType, false)
             .add("rows_checked", DataTypes.LongType, false)
             .add("problems", DataTypes.createArrayType(DataTypes.StringType, false), false),
-        (spark, space, input) -> {
+        (spark, hub, space, input) -> {
           boolean all = !input.isNullAt(1) && input.getBoolean(1);
           io.embeddinghub.engine.Validation.checkSpaceName(space);
           VerifyResult r = (all ? VerifyJob.all(hub.engine(), space) : VerifyJob.latest(hub.engine(), space))
@@ -134,54 +134,7 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
           Object[] problems = r.problems().stream().map(p -> UTF8String.fromString(p.toString())).toArray();
           return new Object[] {r.ok(), r.versions().size(), r.filesChecked(), r.rowsChecked(), new GenericArrayData(problems)};
         },
-        ProcedureParameter.in("all_versions", DataTypes.BooleanType).defaultValue("false").build());
+        new Parameter("all_versions", DataTypes.BooleanType, "false"));
     return Map.of(buildIndex.name, buildIndex, optimize.name, optimize, vacuum.name, vacuum, verify.name, verify);
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String description() {
-    return description;
-  }
-
-  @Override
-  public BoundProcedure bind(StructType inputType) {
-    return this;
-  }
-
-  @Override
-  public ProcedureParameter[] parameters() {
-    return parameters.clone();
-  }
-
-  /** The columns of the procedure's result row. */
-  StructType outputType() {
-    return output;
-  }
-
-  @Override
-  public boolean isDeterministic() {
-    return false;
-  }
-
-  @Override
-  public Iterator<Scan> call(InternalRow input) {
-    if (input.isNullAt(0)) {
-      throw SparkErrors.procedureWithoutSpace(name);
-    }
-    Object[] values = run.run(SparkSession.active(), input.getUTF8String(0).toString(), input);
-    return List.<Scan>of(new Result(new GenericInternalRow(values), output)).iterator();
-  }
-
-  /** The procedure's one result row. */
-  private record Result(InternalRow row, StructType readSchema) implements LocalScan {
-    @Override
-    public InternalRow[] rows() {
-      return new InternalRow[] {row};
-    }
   }
 }

@@ -18,9 +18,7 @@ import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
 import org.apache.spark.sql.connector.catalog.FunctionCatalog;
 import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.connector.catalog.Table;
-import org.apache.spark.sql.connector.catalog.ProcedureCatalog;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
-import org.apache.spark.sql.connector.catalog.procedures.UnboundProcedure;
 import org.apache.spark.sql.connector.catalog.TableChange;
 import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.connector.expressions.Transform;
@@ -30,11 +28,12 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * The SQL catalog: {@code spark.sql.catalog.hub = io.embeddinghub.spark.EmbeddingHubCatalog},
- * {@code spark.sql.catalog.hub.path = <hub root>}; every space of the hub is a table
- * {@code hub.<space>}. Store errors become Spark's catalog exceptions here, at the boundary.
+ * The SQL catalog without its procedures: everything of {@link EmbeddingHubCatalog} but the binding
+ * of {@code CALL}, which differs per Spark line (a shim: {@code procedures-native} implements
+ * Spark's {@code ProcedureCatalog}, 4.0+; {@code procedures-extension} serves {@code CALL} through
+ * the session extensions, 3.5). Store errors become Spark's catalog exceptions here, at the boundary.
  */
-public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog, ProcedureCatalog {
+abstract class HubCatalogBase implements TableCatalog, FunctionCatalog {
   private String name;
   /** The configured hub, or null for a catalog that only takes path identifiers. */
   private HubRef hub;
@@ -188,15 +187,15 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     throw new NoSuchFunctionException(ident);
   }
 
-  /** {@code system.build_index}, {@code optimize}, {@code vacuum} and {@code verify}: {@code CALL <catalog>.system.optimize('space')}. */
-  @Override
-  public UnboundProcedure loadProcedure(Identifier ident) {
-    if (hub == null) {
-      throw SparkErrors.catalogWithoutPath(name, " for procedures");
-    }
-    Map<String, SpaceProcedure> procedures = SpaceProcedure.all(hub);
+  /**
+   * The procedure {@code system.<name>} ({@link ProcedureSpec#all()}), for {@code CALL}; fails,
+   * naming the procedures there are, for any other identifier.
+   */
+  final ProcedureSpec procedure(Identifier ident) {
+    procedureHub();
+    Map<String, ProcedureSpec> procedures = ProcedureSpec.all();
     if (ident.namespace().length == 1 && ident.namespace()[0].equalsIgnoreCase("system")) {
-      SpaceProcedure procedure = procedures.get(ident.name().toLowerCase(java.util.Locale.ROOT));
+      ProcedureSpec procedure = procedures.get(ident.name().toLowerCase(java.util.Locale.ROOT));
       if (procedure != null) {
         return procedure;
       }
@@ -204,12 +203,18 @@ public final class EmbeddingHubCatalog implements TableCatalog, FunctionCatalog,
     throw SparkErrors.unknownProcedure(ident, name, procedures.keySet());
   }
 
-  // no @Override: ProcedureCatalog declares it from Spark 4.1 on (4.0 has only loadProcedure)
-  public Identifier[] listProcedures(String[] namespace) {
-    return new Identifier[] {
-      Identifier.of(new String[] {"system"}, "build_index"), Identifier.of(new String[] {"system"}, "optimize"),
-      Identifier.of(new String[] {"system"}, "vacuum"), Identifier.of(new String[] {"system"}, "verify")
-    };
+  /** The hub procedures run on: the configured one (a path-only catalog has none). */
+  final HubRef procedureHub() {
+    if (hub == null) {
+      throw SparkErrors.catalogWithoutPath(name, " for procedures");
+    }
+    return hub;
+  }
+
+  /** The procedures' identifiers, {@code system.<name>}, sorted. */
+  static Identifier[] procedureIdentifiers() {
+    return ProcedureSpec.all().keySet().stream().sorted()
+        .map(n -> Identifier.of(new String[] {"system"}, n)).toArray(Identifier[]::new);
   }
 
   @Override
