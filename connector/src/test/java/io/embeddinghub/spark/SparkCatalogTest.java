@@ -131,13 +131,15 @@ class SparkCatalogTest {
         new Case("key = 'nope'", k -> false));
     for (Case c : cases) {
       List<String> expected = BruteForceKnn.nearestKeys(Metric.L2, only(model, c.passes()), query, 10, null);
-      List<Row> got = sql("SELECT rank, key FROM nearest_neighbors('hub.tff', " + q + ", 10, 0, \"" + c.predicate() + "\")");
+      // the predicate as a SQL string literal, its quotes escaped with a backslash (every Spark line reads that)
+      String literal = "'" + c.predicate().replace("'", "\\'") + "'";
+      List<Row> got = sql("SELECT rank, key FROM nearest_neighbors('hub.tff', " + q + ", 10, 0, " + literal + ")");
       assertThat(got).as(c.predicate()).extracting(r -> r.getString(1)).containsExactlyElementsOf(expected);
       assertThat(got).extracting(r -> r.getInt(0))
           .containsExactlyElementsOf(IntStream.rangeClosed(1, expected.size()).boxed().toList());
     }
     // by stored key: the query's key does not pass the filter, its neighbors are the nearest shoes
-    assertThat(sql("SELECT key FROM nearest_neighbors('hub.tff', 'hat-001', 3, 64, 'key LIKE ''shoe-%''')"))
+    assertThat(sql("SELECT key FROM nearest_neighbors('hub.tff', 'hat-001', 3, 64, 'key LIKE \\'shoe-%\\'')"))
         .extracting(r -> r.getString(0))
         .containsExactlyElementsOf(BruteForceKnn.nearestKeys(
             Metric.L2, only(model, k -> k.startsWith("shoe-")), model.get("hat-001"), 3, null));
