@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; }
 train=$(dpkg -L dataset-fashion-mnist | grep -E 'train-images.*idx3' | head -1)
 test=$(dpkg -L dataset-fashion-mnist | grep -E 't10k-images.*idx3' | head -1)
-queries=1000; slow=50
-if [ "${1:-}" = "--quick" ]; then queries=200; slow=20; fi
+queries=10000; slow=50
+if [ "${1:-}" = "--quick" ]; then queries=1000; slow=20; fi
 mvn -o -B -q -pl store,connector,bench -am package -DskipTests -Dmaven.javadoc.skip=true
 # a frozen copy of the classes, so that a rebuild during the run cannot reach it
 work=$(mktemp -d /tmp/eh-spark-filtered.XXXXXX)

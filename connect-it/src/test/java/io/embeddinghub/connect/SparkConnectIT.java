@@ -272,15 +272,20 @@ class SparkConnectIT {
     assertThat(contents(read("errs"))).isEqualTo(text(rows));
   }
 
-  /** There is no history procedure in Spark (the embedded API and the CLI have one): a clear error. */
+  /** The history procedure lists the versions the writes made; an unknown procedure names the available ones. */
   @Test
-  void anUnknownProcedureNamesTheAvailableOnes() {
+  void historyAndAnUnknownProcedure() {
     append("hist", vectors(0, 5, 8));
-    assertThatThrownBy(() -> sql("CALL hub.system.history('hist')").collectAsList())
+    append("hist", vectors(3, 9, 8)); // rows 3 and 4 replaced, 5 to 8 new
+    List<Row> history = sql("CALL hub.system.history('hist')").collectAsList();
+    assertThat(history).extracting(r -> r.getLong(0)).containsExactly(0L, 1L, 2L);
+    assertThat(history).extracting(r -> r.getLong(3)).containsExactly(0L, 5L, 6L); // rows added
+    assertThat(history).extracting(r -> r.getLong(5)).containsExactly(0L, 5L, 9L); // keys afterwards
+    assertThatThrownBy(() -> sql("CALL hub.system.compact('hist')").collectAsList())
         .hasMessageContaining("FAILED_TO_LOAD_ROUTINE")
         .cause() // the server's cause reaches the client too
-        .hasMessageContaining("Unknown procedure system.history in catalog 'hub'")
-        .hasMessageContaining("available: [system.build_index, system.optimize, system.vacuum, system.verify]");
+        .hasMessageContaining("Unknown procedure system.compact in catalog 'hub'")
+        .hasMessageContaining("available: [system.build_index, system.history, system.optimize, system.vacuum, system.verify]");
   }
 
   // ---- helpers

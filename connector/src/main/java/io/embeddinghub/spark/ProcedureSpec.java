@@ -5,6 +5,7 @@ import io.embeddinghub.OptimizeResult;
 import io.embeddinghub.VacuumOptions;
 import io.embeddinghub.VacuumResult;
 import io.embeddinghub.VerifyResult;
+import io.embeddinghub.VersionInfo;
 import io.embeddinghub.engine.IndexBuildJob;
 import io.embeddinghub.engine.OptimizeJob;
 import io.embeddinghub.engine.VacuumJob;
@@ -27,12 +28,13 @@ import org.apache.spark.unsafe.types.UTF8String;
  * result columns and body. {@code CALL <catalog>.system.build_index('space')}, {@code
  * optimize('space')}, {@code vacuum('space', retention_hours => 168, dry_run => false)} and {@code
  * verify('space', all_versions => false)} each run the Spark job of {@link EmbeddingHubSpark} of the
- * same name. A Spark-line shim binds them to {@code CALL}: Spark's procedure API on 4.0+
+ * same name and return one row; {@code history('space')} returns a row per retained version, oldest
+ * first, as {@code Space.history()} lists them. A Spark-line shim binds them to {@code CALL}: Spark's procedure API on 4.0+
  * ({@code SpaceProcedure}), the session extensions' parser on 3.5 ({@code CallCommand}).
  *
  * @param parameters in call order; the first is {@code space}
  * @param body runs the procedure on its input row (the parameters' values, in order, defaults
- *     applied; Spark's internal types) and returns the result row (internal types)
+ *     applied; Spark's internal types) and returns the result rows (internal types)
  */
 record ProcedureSpec(String name, String description, StructType output, List<Parameter> parameters, Body body) {
   /** Vacuum's default retention, in hours: a week, as Delta's. */
@@ -44,7 +46,7 @@ record ProcedureSpec(String name, String description, StructType output, List<Pa
   /** What a procedure does with the hub, its space and its whole input row. */
   @FunctionalInterface
   interface Body {
-    Object[] run(SparkSession spark, HubRef hub, String space, InternalRow input);
+    List<Object[]> run(SparkSession spark, HubRef hub, String space, InternalRow input);
   }
 
   ProcedureSpec {
@@ -59,7 +61,7 @@ record ProcedureSpec(String name, String description, StructType output, List<Pa
   }
 
   /** Runs the procedure: the input row holds every parameter's value, defaults applied. */
-  Object[] call(SparkSession spark, HubRef hub, InternalRow input) {
+  List<Object[]> call(SparkSession spark, HubRef hub, InternalRow input) {
     if (input.isNullAt(0)) {
       throw SparkErrors.procedureWithoutSpace(name);
     }
@@ -78,7 +80,7 @@ record ProcedureSpec(String name, String description, StructType output, List<Pa
             .add("seconds", DataTypes.DoubleType, false),
         (spark, hub, space, input) -> {
           IndexResult r = IndexBuildJob.run(new SparkJobRunner(spark, hub), space);
-          return new Object[] {r.version(), r.partitionsAdded(), r.rowsIndexed(), r.buildNanos() / 1e9};
+          return row(r.version(), r.partitionsAdded(), r.rowsIndexed(), r.buildNanos() / 1e9);
         });
     ProcedureSpec optimize = of(
         "optimize",
@@ -92,7 +94,7 @@ record ProcedureSpec(String name, String description, StructType output, List<Pa
             .add("partitions_built", DataTypes.IntegerType, false),
         (spark, hub, space, input) -> {
           OptimizeResult r = OptimizeJob.run(new SparkJobRunner(spark, hub), space);
-          return new Object[] {r.version(), r.filesRemoved(), r.filesAdded(), r.rowsRewritten(), r.partitionsBuilt()};
+          return row(r.version(), r.filesRemoved(), r.filesAdded(), r.rowsRewritten(), r.partitionsBuilt());
         });
     ProcedureSpec vacuum = of(
         "vacuum",
@@ -112,7 +114,7 @@ record ProcedureSpec(String name, String description, StructType output, List<Pa
           Duration retention = Duration.ofMillis(Math.round(hours * 3_600_000));
           VacuumResult r = VacuumJob.run(
               new SparkJobRunner(spark, hub), space, retention, dryRun ? VacuumOptions.DEFAULT.asDryRun() : VacuumOptions.DEFAULT);
-          return new Object[] {r.filesDeleted(), r.bytesDeleted(), r.versionsExpired(), dryRun};
+          return row(r.filesDeleted(), r.bytesDeleted(), r.versionsExpired(), dryRun);
         },
         new Parameter("retention_hours", DataTypes.DoubleType, Double.toString(VACUUM_RETENTION_HOURS_DEFAULT)),
         new Parameter("dry_run", DataTypes.BooleanType, "false"));
@@ -132,9 +134,36 @@ record ProcedureSpec(String name, String description, StructType output, List<Pa
           VerifyResult r = (all ? VerifyJob.all(hub.engine(), space) : VerifyJob.latest(hub.engine(), space))
               .run(new SparkJobRunner(spark, hub));
           Object[] problems = r.problems().stream().map(p -> UTF8String.fromString(p.toString())).toArray();
-          return new Object[] {r.ok(), r.versions().size(), r.filesChecked(), r.rowsChecked(), new GenericArrayData(problems)};
+          return row(r.ok(), r.versions().size(), r.filesChecked(), r.rowsChecked(), new GenericArrayData(problems));
         },
         new Parameter("all_versions", DataTypes.BooleanType, "false"));
-    return Map.of(buildIndex.name, buildIndex, optimize.name, optimize, vacuum.name, vacuum, verify.name, verify);
+    ProcedureSpec history = of(
+        "history",
+        "Lists every retained version of a space, oldest first: when it was committed, the operation that"
+            + " made it, the rows it added and deleted, and the keys the space held afterwards",
+        new StructType()
+            .add("version", DataTypes.LongType, false)
+            .add("timestamp", DataTypes.TimestampType, false)
+            .add("operation", DataTypes.StringType, false)
+            .add("rows_added", DataTypes.LongType, false)
+            .add("rows_deleted", DataTypes.LongType, false)
+            .add("size", DataTypes.LongType, false),
+        (spark, hub, space, input) -> {
+          List<Object[]> rows = new ArrayList<>();
+          for (VersionInfo v : hub.engine().space(io.embeddinghub.engine.Validation.checkSpaceName(space)).history()) {
+            rows.add(new Object[] {v.version(), Timestamps.micros(v.timestamp()), UTF8String.fromString(v.operation()),
+                v.rowsAdded(), v.rowsDeleted(), v.size()});
+          }
+          return rows;
+        });
+    return Map.of(buildIndex.name, buildIndex, optimize.name, optimize, vacuum.name, vacuum, verify.name, verify,
+        history.name, history);
+  }
+
+  /** A one-row result. */
+  private static List<Object[]> row(Object... values) {
+    List<Object[]> rows = new ArrayList<>(1);
+    rows.add(values);
+    return rows;
   }
 }

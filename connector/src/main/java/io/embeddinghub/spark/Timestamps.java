@@ -6,7 +6,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** Parses {@code timestampAsOf}: an ISO-8601 instant, or {@code yyyy-MM-dd HH:mm:ss[.SSS]} in UTC. */
+/**
+ * Timestamps between SQL and the store: parses {@code timestampAsOf} (an ISO-8601 instant, or
+ * {@code yyyy-MM-dd HH:mm:ss[.SSS]} in UTC) and turns an instant into Spark's internal value.
+ */
 final class Timestamps {
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
 
@@ -22,5 +25,10 @@ final class Timestamps {
         throw SparkErrors.badTimestamp(value);
       }
     }
+  }
+
+  /** {@code t} as Spark's internal timestamp: microseconds since the epoch. */
+  static long micros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
   }
 }

@@ -169,6 +169,32 @@ class SparkCatalogTest {
   }
 
   @Test
+  void historyProcedureListsEveryVersionAsTheStatementsMadeThem() {
+    sql("CREATE TABLE hub.hist (key STRING, embedding ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='2')");
+    sql("INSERT INTO hub.hist VALUES ('a', array(1.0f, 0.0f)), ('b', array(0.0f, 1.0f)), ('c', array(1.0f, 1.0f))");
+    sql("INSERT INTO hub.hist VALUES ('a', array(2.0f, 2.0f)), ('d', array(3.0f, 3.0f))"); // 'a' replaced
+    sql("DELETE FROM hub.hist WHERE key IN ('b', 'c')");
+    java.time.Instant after = java.time.Instant.now();
+    List<Row> history = sql("CALL hub.system.history('hist')");
+    // what the statements above did: version, rows added, rows deleted, keys afterwards
+    long[][] expected = {{0, 0, 0, 0}, {1, 3, 0, 3}, {2, 2, 1, 4}, {3, 0, 2, 2}};
+    assertThat(history).hasSize(expected.length);
+    for (int v = 0; v < expected.length; v++) {
+      Row row = history.get(v);
+      assertThat(new long[] {row.getLong(0), row.getLong(3), row.getLong(4), row.getLong(5)}).as("version %d", v)
+          .containsExactly(expected[v]);
+      assertThat(row.getTimestamp(1).toInstant()).isBeforeOrEqualTo(after);
+      if (v > 0) {
+        assertThat(row.getTimestamp(1)).isAfterOrEqualTo(history.get(v - 1).getTimestamp(1));
+      }
+      assertThat(row.getString(2)).isNotBlank();
+    }
+    assertThat(history.get(3).getString(2)).containsIgnoringCase("delete");
+    assertThatThrownBy(() -> sql("CALL hub.system.history('no_such_space')")).hasMessageContaining("no_such_space");
+    sql("DROP TABLE hub.hist");
+  }
+
+  @Test
   void catalogErrorsAreSparkErrors() {
     assertThatThrownBy(() -> sql("SELECT * FROM hub.nothing_here")).hasMessageContaining("nothing_here");
     sql("CREATE TABLE hub.twice (key STRING, embedding ARRAY<FLOAT>) TBLPROPERTIES ('dimensions'='2')");

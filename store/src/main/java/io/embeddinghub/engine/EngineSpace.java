@@ -39,6 +39,15 @@ public final class EngineSpace {
   }
 
   /**
+   * Every retained version, oldest first, as {@link io.embeddinghub.Space#history()} lists them.
+   *
+   * @return the versions
+   */
+  public List<io.embeddinghub.VersionInfo> history() {
+    return engine.history();
+  }
+
+  /**
    * Pins the latest version, read from the log now.
    *
    * @return the pinned version

@@ -16,7 +16,6 @@ import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.types.StructField;
 import scala.collection.immutable.List;
 import scala.collection.immutable.Map;
-import scala.collection.immutable.Nil$;
 
 /**
  * One {@code CALL} of a procedure (Spark 3.5, the {@code procedures-extension} shim): a leaf
@@ -45,13 +44,16 @@ final class CallCommand extends LeafCommandNode {
 
   @Override
   public List<Row> run(SparkSession spark) {
-    Object[] values = spec.call(spark, hub, input);
     StructField[] fields = spec.output().fields();
-    Object[] external = new Object[values.length];
-    for (int i = 0; i < values.length; i++) {
-      external[i] = CatalystTypeConverters.convertToScala(values[i], fields[i].dataType());
+    java.util.List<Row> rows = new java.util.ArrayList<>();
+    for (Object[] values : spec.call(spark, hub, input)) {
+      Object[] external = new Object[values.length];
+      for (int i = 0; i < values.length; i++) {
+        external[i] = CatalystTypeConverters.convertToScala(values[i], fields[i].dataType());
+      }
+      rows.add(RowFactory.create(external));
     }
-    return Nil$.MODULE$.$colon$colon(RowFactory.create(external));
+    return ScalaCollections.toList(rows);
   }
 
   @Override

@@ -60,15 +60,11 @@ final class SpaceProcedure implements UnboundProcedure, BoundProcedure {
 
   @Override
   public Iterator<Scan> call(InternalRow input) {
-    Object[] values = spec.call(SparkSession.active(), hub, input);
-    return List.<Scan>of(new Result(new GenericInternalRow(values), spec.output())).iterator();
+    InternalRow[] rows = spec.call(SparkSession.active(), hub, input).stream()
+        .map(GenericInternalRow::new).toArray(InternalRow[]::new);
+    return List.<Scan>of(new Result(rows, spec.output())).iterator();
   }
 
-  /** The procedure's one result row. */
-  private record Result(InternalRow row, StructType readSchema) implements LocalScan {
-    @Override
-    public InternalRow[] rows() {
-      return new InternalRow[] {row};
-    }
-  }
+  /** The procedure's result rows. */
+  private record Result(InternalRow[] rows, StructType readSchema) implements LocalScan {}
 }
