@@ -21,7 +21,8 @@ import scala.runtime.AbstractFunction1;
  * excluded key, unit, carried...)}; for each, it searches that search unit of the pinned version
  * ({@link EngineSnapshot#searchUnits}: one index partition, or one bucket's unindexed files, or for
  * exact search one bucket's files) and emits the unit's local top-k as {@code (query id, key,
- * distance, carried...)}. Queries stream through; nothing is collected or broadcast.
+ * distance, carried...)}. Queries stream through; nothing is collected, and only a key filter is
+ * broadcast (below).
  *
  * <p>For {@link EmbeddingHubSpark#nearestNeighbors} a null query vector is an error. For a
  * nearest-neighbor join it has no match (as in Spark's own plan), and for an outer join the
