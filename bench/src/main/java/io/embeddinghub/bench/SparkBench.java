@@ -150,6 +150,21 @@ public final class SparkBench {
     spark.stop();
   }
 
+  /**
+   * A {@code local[*]} session at default settings with the extensions and the catalog {@code eh}
+   * on the hub at {@code root}, logging errors only.
+   */
+  static SparkSession catalogSession(String app, String root) {
+    SparkSession spark = SparkSession.builder().master("local[*]").appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.extensions", EmbeddingHubExtensions.class.getName())
+        .config("spark.sql.catalog.eh", EmbeddingHubCatalog.class.getName())
+        .config("spark.sql.catalog.eh.path", root)
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+    return spark;
+  }
+
   static String row(String what, int queries, double seconds, double recall) {
     return String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %s |", what, queries, seconds, queries / seconds,
         Double.isNaN(recall) ? "-" : String.format(Locale.ROOT, "%.4f", recall));

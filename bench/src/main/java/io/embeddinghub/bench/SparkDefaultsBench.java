@@ -4,8 +4,6 @@ import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.IndexPartitionInfo;
 import io.embeddinghub.Space;
 import io.embeddinghub.VersionInfo;
-import io.embeddinghub.spark.EmbeddingHubCatalog;
-import io.embeddinghub.spark.EmbeddingHubExtensions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,13 +46,7 @@ public final class SparkDefaultsBench {
         Runtime.getRuntime().availableProcessors());
     Path hubDir = Files.createTempDirectory("eh-spark-defaults");
     String root = hubDir.resolve("hub").toUri().toString();
-    SparkSession spark = SparkSession.builder().master("local[*]").appName("embeddinghub-defaults-bench")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.extensions", EmbeddingHubExtensions.class.getName())
-        .config("spark.sql.catalog.eh", EmbeddingHubCatalog.class.getName())
-        .config("spark.sql.catalog.eh.path", root)
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("ERROR");
+    SparkSession spark = SparkBench.catalogSession("embeddinghub-defaults-bench", root);
     List<String> lines = new ArrayList<>();
 
     Dataset<Row> baseDf = SparkBench.baseFrame(spark, base).cache();

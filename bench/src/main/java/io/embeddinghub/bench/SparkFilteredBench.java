@@ -2,8 +2,6 @@ package io.embeddinghub.bench;
 
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.Space;
-import io.embeddinghub.spark.EmbeddingHubCatalog;
-import io.embeddinghub.spark.EmbeddingHubExtensions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,13 +46,7 @@ public final class SparkFilteredBench {
     int dims = base[0].length;
     Path hubDir = Files.createTempDirectory("eh-spark-filtered");
     String root = hubDir.resolve("hub").toUri().toString();
-    SparkSession spark = SparkSession.builder().master("local[*]").appName("embeddinghub-filtered-bench")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.extensions", EmbeddingHubExtensions.class.getName())
-        .config("spark.sql.catalog.eh", EmbeddingHubCatalog.class.getName())
-        .config("spark.sql.catalog.eh.path", root)
-        .getOrCreate();
-    spark.sparkContext().setLogLevel("ERROR");
+    SparkSession spark = SparkBench.catalogSession("embeddinghub-filtered-bench", root);
 
     Dataset<Row> baseDf = SparkBench.baseFrame(spark, base).cache();
     baseDf.count();
