@@ -24,7 +24,8 @@ import org.apache.spark.sql.types.StructType;
  * partitioned and sorted by {@code (bucket(B, key), key)}: every row of a key meets in one task,
  * and a large bucket is split over several tasks (Spark sizes them by the space's target file size,
  * as an advisory partition size), each writing sorted files of its own key range. So a write uses
- * as many tasks as its size needs, not B, and its files in a bucket do not overlap.
+ * as many tasks as its size needs, not B, and its files in a bucket do not overlap. An input Spark
+ * knows to be smaller than one data file is written by one task.
  */
 final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
   private final HubRef hub;
@@ -83,8 +84,10 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
             options.indexing());
     boolean replaceAll = truncate;
     String keyColumn = schema.fields()[keyOrdinal].name();
+    long inputBytes = WriteInputSize.ofWriteInPlanning(dimsKnown ? spec.dimensions() : 0).orElse(Long.MAX_VALUE);
+    boolean oneTask = inputBytes <= spec.targetFileBytes();
     return new SortedWrite(
-        new SparkBatchWrite(target, replaceAll), replaceAll, keyColumn, spec.buckets(), spec.targetFileBytes());
+        new SparkBatchWrite(target, replaceAll), replaceAll, keyColumn, spec.buckets(), spec.targetFileBytes(), oneTask);
   }
 
   private static boolean hasColumn(StructType schema, String name) {
@@ -106,14 +109,20 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
     throw SparkErrors.missingWriteColumn(name, schema.fieldNames());
   }
 
-  /** A write whose input Spark range-partitions and sorts by (bucket, key) (the catalogs serve {@code bucket}). */
+  /**
+   * A write whose input Spark range-partitions and sorts by (bucket, key) (the catalogs serve
+   * {@code bucket}): into partitions of about one data file each, or, for an input Spark knows to be
+   * smaller than one file ({@link WriteInputSize}), into one partition, which spares the range
+   * partitioner's sampling job (a pass over the input) and Spark's per-job costs.
+   */
   private static final class SortedWrite implements Write, RequiresDistributionAndOrdering {
     private final BatchWrite batch;
     private final boolean overwrite;
     private final SortOrder[] order;
     private final long advisoryBytes;
+    private final boolean oneTask;
 
-    SortedWrite(BatchWrite batch, boolean overwrite, String keyColumn, int buckets, long advisoryBytes) {
+    SortedWrite(BatchWrite batch, boolean overwrite, String keyColumn, int buckets, long advisoryBytes, boolean oneTask) {
       this.batch = batch;
       this.overwrite = overwrite;
       this.order = new SortOrder[] {
@@ -121,6 +130,7 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
         Expressions.sort(Expressions.column(keyColumn), SortDirection.ASCENDING)
       };
       this.advisoryBytes = advisoryBytes;
+      this.oneTask = oneTask;
     }
 
     @Override
@@ -134,8 +144,13 @@ final class SparkWriteBuilder implements WriteBuilder, SupportsTruncate {
     }
 
     @Override
+    public int requiredNumPartitions() {
+      return oneTask ? 1 : 0;
+    }
+
+    @Override
     public long advisoryPartitionSizeInBytes() {
-      return advisoryBytes;
+      return oneTask ? 0 : advisoryBytes; // Spark takes a partition count or a size, not both
     }
 
     @Override
