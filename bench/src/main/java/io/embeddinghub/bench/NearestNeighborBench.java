@@ -193,14 +193,19 @@ public final class NearestNeighborBench {
         layout, BUILD_THREADS, build2, heapPerRow);
     row(layout, "build_seconds_nthreads", build2, null);
     row(layout, "heap_bytes_per_row", heapPerRow, null);
-    sweep(layout, queries.length, (q, ef) -> {
-      List<RowHit> hits = index.search(queries[q], K, ef, null);
-      int[] found = new int[hits.size()];
-      for (int i = 0; i < found.length; i++) {
-        found[i] = hits.get(i).row();
-      }
-      return found;
-    });
+    sweep(layout, queries.length, (q, ef) -> rows(index.search(queries[q], K, ef, null)));
+    if (index.walk() != FlatHnswIndex.Walk.FLOAT32) { // the walk before issue #25, on the same graph
+      FlatHnswIndex float32 = new FlatHnswIndex(index.graph(), flat, dims, Metric.L2, FlatHnswIndex.Walk.FLOAT32);
+      sweep(layout + "-float32", queries.length, (q, ef) -> rows(float32.search(queries[q], K, ef, null)));
+    }
+  }
+
+  private static int[] rows(List<RowHit> hits) {
+    int[] found = new int[hits.size()];
+    for (int i = 0; i < found.length; i++) {
+      found[i] = hits.get(i).row();
+    }
+    return found;
   }
 
   /**

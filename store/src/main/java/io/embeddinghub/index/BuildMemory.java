@@ -17,7 +17,9 @@ import io.embeddinghub.IndexParams;
  *                          + upper(M) + 4T (visited sets)   upper(M) = 4 + (4 (M + 1) + 16) / (M - 1)
  *   B renumbering          A - 4T + 12 (order, inverse, offsets) + upper(M)
  *   C keys reordered       4d + 12 + 4 (2M + 1) + 4 + upper(M) + 4 (order) + 8 + K + 4 + K
- *   peak = HEADROOM x rows x max(0, A, B, C) + FIXED
+ *   D searchable           4d + 12 + 4 (2M + 1) + 1 + upper(M) + 8 + K + d + 4 (one-byte codes and
+ *                          their sums: FlatHnswIndex's walk, which the recall sample searches)
+ *   peak = HEADROOM x rows x max(0, A, B, C, D) + FIXED
  * </pre>
  *
  * with {@link #HEADROOM} and {@link #FIXED} measured with {@code PartitionBuildDriver} under G1:
@@ -88,7 +90,8 @@ public final class BuildMemory {
     double construction = held + keys + layer0 + 1 + upper + 4.0 * threads;
     double renumbering = construction - 4.0 * threads + 12 + upper;
     double reordering = held + layer0 + 4 + upper + 4 + keys + 4 + keyBytes;
-    return Math.max(Math.max(encoding, construction), Math.max(renumbering, reordering));
+    double searchable = held + layer0 + 1 + upper + keys + dims + 4;
+    return Math.max(Math.max(Math.max(encoding, construction), Math.max(renumbering, reordering)), searchable);
   }
 
   private static long align8(long bytes) {

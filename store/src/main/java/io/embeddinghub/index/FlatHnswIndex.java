@@ -11,9 +11,27 @@ import java.util.function.IntPredicate;
  * distances, nothing allocated per query but the result. The accept filter is applied the way
  * hnswlib applies deletions: rejected nodes are still walked through, but never enter the
  * results, so a search returns {@code k} accepted rows whenever the walk reaches them.
- * Immutable and thread-safe (scratch space is per thread).
+ *
+ * <p>By default the walk scores one-byte codes of the vectors ({@link Walk#INT8},
+ * {@link ScalarQuantizer}): a quarter of the bytes to fetch per visited node, where most of a
+ * search's time is memory stalls. Its {@code ef} best candidates are then re-ranked with the
+ * float32 vectors, so the answers' order and distances are exact for the candidates found; what
+ * quantization can cost is a true neighbour the walk never reached, which recall measures
+ * ({@link RecallSample} searches the same way). Immutable and thread-safe (scratch space is per
+ * thread).
  */
 public final class FlatHnswIndex implements VectorIndex {
+  /** What the graph walk scores. */
+  public enum Walk {
+    /** The float32 vectors themselves. */
+    FLOAT32,
+    /** One-byte codes, with the walk's candidates re-ranked by their float32 vectors. */
+    INT8;
+
+    /** The walk of an index built without naming one. */
+    public static final Walk DEFAULT = INT8;
+  }
+
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   /** Keeps the loads that warm up a neighbour's vector from being optimised away. */
   @SuppressWarnings("unused")
@@ -23,9 +41,25 @@ public final class FlatHnswIndex implements VectorIndex {
   private final float[] vectors;
   private final int dimensions;
   private final boolean l2;
+  private final Walk walk;
+  /** The vectors' codes in node order, for {@link Walk#INT8}; null for {@link Walk#FLOAT32}. */
+  private final byte[] codes;
+  private final ScalarQuantizer quantizer;
+  /** Each node's sum of codes, for an inner product's offset term; null unless inner product. */
+  private final int[] codeSums;
+  /** {@code lower / step} of the quantizer: the weight of a node's code sum in an inner product. */
+  private final float codeOffset;
 
   /** @param preparedVectors rows prepared by {@link IndexedRows#prepare}, in graph node order */
   public FlatHnswIndex(HnswGraph graph, float[] preparedVectors, int dimensions, Metric metric) {
+    this(graph, preparedVectors, dimensions, metric, Walk.DEFAULT);
+  }
+
+  /**
+   * @param preparedVectors rows prepared by {@link IndexedRows#prepare}, in graph node order
+   * @param walk what the graph walk scores (codes are computed here, from the vectors)
+   */
+  public FlatHnswIndex(HnswGraph graph, float[] preparedVectors, int dimensions, Metric metric, Walk walk) {
     if ((long) graph.size() * dimensions != preparedVectors.length) {
       throw new IllegalArgumentException(
           "graph has " + graph.size() + " nodes but there are " + preparedVectors.length / Math.max(1, dimensions)
@@ -35,6 +69,22 @@ public final class FlatHnswIndex implements VectorIndex {
     this.vectors = preparedVectors;
     this.dimensions = dimensions;
     this.l2 = metric == Metric.L2;
+    this.walk = walk;
+    if (walk == Walk.INT8) {
+      this.quantizer = ScalarQuantizer.fit(preparedVectors);
+      this.codes = quantizer.encode(preparedVectors);
+      this.codeSums = metric == Metric.INNER_PRODUCT ? ScalarQuantizer.rowSums(codes, dimensions) : null;
+      this.codeOffset = quantizer.lower() / quantizer.step();
+    } else {
+      this.quantizer = null;
+      this.codes = null;
+      this.codeSums = null;
+      this.codeOffset = 0f;
+    }
+  }
+
+  public Walk walk() {
+    return walk;
   }
 
   public HnswGraph graph() {
@@ -61,8 +111,13 @@ public final class FlatHnswIndex implements VectorIndex {
       return List.of();
     }
     VectorKernels kernels = VectorKernels.best();
+    byte[] queryCodes = null;
+    if (codes != null) {
+      queryCodes = SCRATCH.get().queryCodes(dimensions);
+      quantizer.encode(preparedQuery, queryCodes);
+    }
     int current = graph.entryPoint();
-    float currentScore = score(kernels, preparedQuery, current);
+    float currentScore = walkScore(kernels, preparedQuery, queryCodes, current);
     for (int level = graph.maxLevel(); level >= 1; level--) {
       int[] offsets = graph.levelOffsets(level);
       int[] neighbors = graph.levelNeighbors(level);
@@ -75,7 +130,7 @@ public final class FlatHnswIndex implements VectorIndex {
           if (candidate == hidden) {
             continue;
           }
-          float s = score(kernels, preparedQuery, candidate);
+          float s = walkScore(kernels, preparedQuery, queryCodes, candidate);
           if (s < currentScore) {
             currentScore = s;
             current = candidate;
@@ -84,12 +139,13 @@ public final class FlatHnswIndex implements VectorIndex {
         }
       }
     }
-    return searchLayer0(kernels, preparedQuery, current, currentScore, k, Math.max(ef, k), accept, hidden);
+    return searchLayer0(
+        kernels, preparedQuery, queryCodes, current, currentScore, k, Math.max(ef, k), accept, hidden);
   }
 
   private List<RowHit> searchLayer0(
-      VectorKernels kernels, float[] query, int entry, float entryScore, int k, int width, IntPredicate accept,
-      int hidden) {
+      VectorKernels kernels, float[] query, byte[] queryCodes, int entry, float entryScore, int k, int width,
+      IntPredicate accept, int hidden) {
     Scratch scratch = SCRATCH.get();
     int generation = scratch.nextGeneration(graph.size());
     int[] visited = scratch.visited;
@@ -125,12 +181,13 @@ public final class FlatHnswIndex implements VectorIndex {
         if (visited[next] != generation) {
           visited[next] = generation;
           pending[count++] = next;
-          warm += vectors[next * dimensions]; // start every row's cache miss before scoring any
+          // start every row's cache miss before scoring any
+          warm += codes != null ? codes[next * dimensions] : vectors[next * dimensions];
         }
       }
       for (int i = 0; i < count; i++) {
         int next = pending[i];
-        float s = score(kernels, query, next);
+        float s = walkScore(kernels, query, queryCodes, next);
         if (results.size() < width || s < bound) {
           candidates.push(s, next);
           if (accept == null || accept.test(next)) {
@@ -144,6 +201,9 @@ public final class FlatHnswIndex implements VectorIndex {
       }
     }
     sink = warm;
+    if (codes != null) {
+      rerank(kernels, query, results, scratch, k);
+    }
     while (results.size() > k) {
       results.pop();
     }
@@ -153,6 +213,35 @@ public final class FlatHnswIndex implements VectorIndex {
       results.pop();
     }
     return Arrays.asList(hits);
+  }
+
+  /** Replaces the walk's scores of {@code results} by exact ones and keeps the best {@code k}. */
+  private void rerank(VectorKernels kernels, float[] query, SearchHeap results, Scratch scratch, int k) {
+    int count = results.size();
+    int[] nodes = scratch.rerankNodes(count);
+    for (int i = 0; i < count; i++) {
+      nodes[i] = results.topNode();
+      results.pop();
+    }
+    for (int i = 0; i < count; i++) {
+      results.push(-score(kernels, query, nodes[i]), nodes[i]);
+      if (results.size() > k) {
+        results.pop();
+      }
+    }
+  }
+
+  /** The score the walk orders by: of the codes for {@link Walk#INT8}, else exact. */
+  private float walkScore(VectorKernels kernels, float[] query, byte[] queryCodes, int node) {
+    if (codes == null) {
+      return score(kernels, query, node);
+    }
+    int offset = node * dimensions;
+    if (codeSums != null) { // inner product: -(q·x) up to the query's constant terms, over step²
+      return -(kernels.dot(queryCodes, 0, codes, offset, dimensions) + codeOffset * codeSums[node]);
+    }
+    // L2, and cosine over unit vectors (where squared L2 is 2 - 2·dot, the same order)
+    return kernels.squaredL2(queryCodes, 0, codes, offset, dimensions);
   }
 
   private float score(VectorKernels kernels, float[] query, int node) {
@@ -169,7 +258,8 @@ public final class FlatHnswIndex implements VectorIndex {
 
   @Override
   public long memoryBytes() {
-    return graph.memoryBytes() + 4L * vectors.length + 64;
+    long codeBytes = codes == null ? 0 : codes.length + (codeSums == null ? 0 : 4L * codeSums.length);
+    return graph.memoryBytes() + 4L * vectors.length + codeBytes + 64;
   }
 
   @Override
@@ -184,6 +274,8 @@ public final class FlatHnswIndex implements VectorIndex {
     final SearchHeap candidates = new SearchHeap();
     final SearchHeap results = new SearchHeap();
     int[] pending = new int[0];
+    byte[] queryCodes = new byte[0];
+    int[] rerankNodes = new int[0];
 
     int nextGeneration(int size) {
       if (visited.length < size) {
@@ -195,6 +287,20 @@ public final class FlatHnswIndex implements VectorIndex {
         generation = 1;
       }
       return generation;
+    }
+
+    byte[] queryCodes(int dimensions) {
+      if (queryCodes.length != dimensions) {
+        queryCodes = new byte[dimensions];
+      }
+      return queryCodes;
+    }
+
+    int[] rerankNodes(int count) {
+      if (rerankNodes.length < count) {
+        rerankNodes = new int[count];
+      }
+      return rerankNodes;
     }
 
     int[] pending(int maxDegree) {

@@ -22,6 +22,25 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
+  public int squaredL2(byte[] a, int aOff, byte[] b, int bOff, int length) {
+    int sum = 0;
+    for (int i = 0; i < length; i++) {
+      int d = a[aOff + i] - b[bOff + i];
+      sum += d * d;
+    }
+    return sum;
+  }
+
+  @Override
+  public int dot(byte[] a, int aOff, byte[] b, int bOff, int length) {
+    int sum = 0;
+    for (int i = 0; i < length; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

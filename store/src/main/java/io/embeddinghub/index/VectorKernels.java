@@ -13,6 +13,15 @@ public interface VectorKernels {
   /** {@code sum(a[aOff+i] * b[bOff+i])} over {@code length} dimensions. */
   float dot(float[] a, int aOff, float[] b, int bOff, int length);
 
+  /**
+   * {@code sum((a[aOff+i] - b[bOff+i])^2)} over {@code length} one-byte codes of at most seven bits
+   * ({@link ScalarQuantizer}).
+   */
+  int squaredL2(byte[] a, int aOff, byte[] b, int bOff, int length);
+
+  /** {@code sum(a[aOff+i] * b[bOff+i])} over {@code length} one-byte codes of at most seven bits. */
+  int dot(byte[] a, int aOff, byte[] b, int bOff, int length);
+
   /** A name for logs and benchmark tables. */
   String name();
 

@@ -1,7 +1,11 @@
 package io.embeddinghub.index.simd;
 
+import io.embeddinghub.index.ScalarKernels;
 import io.embeddinghub.index.VectorKernels;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,6 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class SimdKernels implements VectorKernels {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  /** Codes: 16 bytes widened to 16 shorts, their squares or products to two vectors of 8 ints. */
+  private static final VectorSpecies<Byte> CODES = ByteVector.SPECIES_128;
+  private static final VectorSpecies<Short> WIDE = ShortVector.SPECIES_256;
+  private static final VectorSpecies<Integer> SUMS = IntVector.SPECIES_256;
+  /** Whether this CPU has 256-bit integer vectors; without, the code kernels run as plain loops. */
+  private static final boolean WIDE_INTS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+  private static final ScalarKernels SCALAR = new ScalarKernels();
 
   @Override
   public float squaredL2(float[] a, int aOff, float[] b, int bOff, int length) {
@@ -75,6 +86,56 @@ public final class SimdKernels implements VectorKernels {
       sum += a[aOff + i] * b[bOff + i];
     }
     return sum;
+  }
+
+  @Override
+  public int squaredL2(byte[] a, int aOff, byte[] b, int bOff, int length) {
+    if (!WIDE_INTS) {
+      return SCALAR.squaredL2(a, aOff, b, bOff, length);
+    }
+    IntVector acc0 = IntVector.zero(SUMS);
+    IntVector acc1 = IntVector.zero(SUMS);
+    int lanes = CODES.length();
+    int i = 0;
+    int bound = CODES.loopBound(length);
+    for (; i < bound; i += lanes) { // seven-bit codes: a difference squared fits a short
+      ShortVector d = widen(a, aOff + i).sub(widen(b, bOff + i));
+      ShortVector square = d.mul(d);
+      acc0 = acc0.add((IntVector) square.convertShape(VectorOperators.S2I, SUMS, 0));
+      acc1 = acc1.add((IntVector) square.convertShape(VectorOperators.S2I, SUMS, 1));
+    }
+    int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < length; i++) {
+      int d = a[aOff + i] - b[bOff + i];
+      sum += d * d;
+    }
+    return sum;
+  }
+
+  @Override
+  public int dot(byte[] a, int aOff, byte[] b, int bOff, int length) {
+    if (!WIDE_INTS) {
+      return SCALAR.dot(a, aOff, b, bOff, length);
+    }
+    IntVector acc0 = IntVector.zero(SUMS);
+    IntVector acc1 = IntVector.zero(SUMS);
+    int lanes = CODES.length();
+    int i = 0;
+    int bound = CODES.loopBound(length);
+    for (; i < bound; i += lanes) { // seven-bit codes: a product fits a short
+      ShortVector product = widen(a, aOff + i).mul(widen(b, bOff + i));
+      acc0 = acc0.add((IntVector) product.convertShape(VectorOperators.S2I, SUMS, 0));
+      acc1 = acc1.add((IntVector) product.convertShape(VectorOperators.S2I, SUMS, 1));
+    }
+    int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < length; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  private static ShortVector widen(byte[] codes, int offset) {
+    return (ShortVector) ByteVector.fromArray(CODES, codes, offset).convertShape(VectorOperators.B2S, WIDE, 0);
   }
 
   @Override

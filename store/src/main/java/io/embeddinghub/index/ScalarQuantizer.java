@@ -1,0 +1,90 @@
+package io.embeddinghub.index;
+
+import java.util.Arrays;
+
+/**
+ * One-byte codes of prepared vectors for the graph walk (issue #25): every value {@code x} becomes
+ * {@code round((x - lower) / step)}, clamped to {@code [0, 127]}, one scale for all dimensions,
+ * so that two code rows compare with integer kernels ({@link VectorKernels#squaredL2(byte[], int,
+ * byte[], int, int)}). Seven bits keep a squared difference and a product within a 16-bit lane.
+ *
+ * <p>{@code lower} and {@code step} are fitted to the values' {@link #CLIP} and {@code 1 - CLIP}
+ * quantiles (of a sample), so that a few outliers do not widen the step for all: an outlier is
+ * clamped, and the exact re-rank of the walk's candidates ({@link FlatHnswIndex}) corrects the
+ * order it costs. Immutable.
+ */
+public final class ScalarQuantizer {
+  /** The largest code. */
+  public static final int MAX_CODE = 127;
+  /** The share of values clamped at each end when fitting. */
+  static final double CLIP = 0.0005;
+  private static final int SAMPLE = 1 << 18;
+
+  private final float lower;
+  private final float step;
+
+  private ScalarQuantizer(float lower, float step) {
+    this.lower = lower;
+    this.step = step;
+  }
+
+  /** Fits the range of {@code values} (prepared rows, flat), or of a strided sample of them. */
+  public static ScalarQuantizer fit(float[] values) {
+    if (values.length == 0) {
+      return new ScalarQuantizer(0f, 1f);
+    }
+    int stride = Math.max(1, values.length / SAMPLE);
+    float[] sample = new float[(values.length + stride - 1) / stride];
+    for (int i = 0, j = 0; j < sample.length; i += stride, j++) {
+      sample[j] = values[i];
+    }
+    Arrays.sort(sample);
+    int clipped = (int) (sample.length * CLIP);
+    float lo = sample[clipped];
+    float hi = sample[sample.length - 1 - clipped];
+    float step = hi > lo ? (hi - lo) / MAX_CODE : 1f;
+    return new ScalarQuantizer(lo, step);
+  }
+
+  public float lower() {
+    return lower;
+  }
+
+  public float step() {
+    return step;
+  }
+
+  /** The codes of flat rows, one byte per value. */
+  public byte[] encode(float[] values) {
+    byte[] codes = new byte[values.length];
+    encode(values, codes);
+    return codes;
+  }
+
+  /** Writes the codes of {@code values} into {@code codes} (at least as long). */
+  public void encode(float[] values, byte[] codes) {
+    float inverse = 1f / step;
+    for (int i = 0; i < values.length; i++) {
+      int code = Math.round((values[i] - lower) * inverse);
+      codes[i] = (byte) Math.max(0, Math.min(MAX_CODE, code));
+    }
+  }
+
+  /** The sum of each row's codes (rows of {@code dimensions}), which an inner product needs. */
+  public static int[] rowSums(byte[] codes, int dimensions) {
+    int[] sums = new int[dimensions == 0 ? 0 : codes.length / dimensions];
+    for (int row = 0; row < sums.length; row++) {
+      int sum = 0;
+      for (int i = row * dimensions, end = i + dimensions; i < end; i++) {
+        sum += codes[i];
+      }
+      sums[row] = sum;
+    }
+    return sums;
+  }
+
+  @Override
+  public String toString() {
+    return "ScalarQuantizer[lower=" + lower + ", step=" + step + "]";
+  }
+}

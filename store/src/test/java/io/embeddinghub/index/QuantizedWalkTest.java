@@ -1,0 +1,139 @@
+package io.embeddinghub.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.embeddinghub.IndexParams;
+import io.embeddinghub.Metric;
+import io.embeddinghub.testing.BruteForceKnn;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The one-byte graph walk ({@link FlatHnswIndex.Walk#INT8}) against the brute-force oracle and
+ * against the float32 walk over the same graph: its recall, and exact distances in exact order
+ * for the rows it returns (the re-rank). Its kernels against the scalar ones, its quantizer's
+ * bounds.
+ */
+class QuantizedWalkTest {
+  private static final int ROWS = 3000;
+  private static final int DIMS = 40;
+  private static final int QUERIES = 100;
+  private static final int K = 10;
+
+  @ParameterizedTest
+  @EnumSource(Metric.class)
+  void theInt8WalkFindsTheNeighboursAndReportsExactDistancesInOrder(Metric metric) {
+    Random random = new Random(31);
+    float[][] rows = clustered(random, ROWS, DIMS, 30);
+    rows[7][3] = 40f; // an outlier, which the quantizer clamps and the re-rank must still place right
+    float[] flat = new float[ROWS * DIMS];
+    for (int i = 0; i < ROWS; i++) {
+      System.arraycopy(rows[i], 0, flat, i * DIMS, DIMS);
+    }
+    float[] prepared = IndexedRows.prepare(flat, DIMS, metric);
+    HnswGraph graph = GraphBuilders.DEFAULT.build(prepared, DIMS, metric, IndexParams.DEFAULT, 2);
+    FlatHnswIndex int8 = new FlatHnswIndex(graph, prepared, DIMS, metric, FlatHnswIndex.Walk.INT8);
+    FlatHnswIndex float32 = new FlatHnswIndex(graph, prepared, DIMS, metric, FlatHnswIndex.Walk.FLOAT32);
+    assertThat(new FlatHnswIndex(graph, prepared, DIMS, metric).walk()).isEqualTo(FlatHnswIndex.Walk.DEFAULT);
+
+    int int8Hits = 0;
+    int floatHits = 0;
+    for (int q = 0; q < QUERIES; q++) {
+      float[] query = q == 0 ? rows[7].clone() : clustered(random, 1, DIMS, 30)[0];
+      Set<Integer> truth = new HashSet<>();
+      for (int row : BruteForceKnn.nearestIndices(metric, rows, query, K)) {
+        truth.add(row);
+      }
+      float[] preparedQuery = IndexedRows.prepareQuery(query, metric);
+      List<RowHit> found = int8.search(preparedQuery, K, 64, null);
+      assertThat(found).as("query %d", q).hasSize(K);
+      for (int i = 0; i < found.size(); i++) {
+        RowHit hit = found.get(i);
+        double exact = BruteForceKnn.distance(metric, query, rows[hit.row()]);
+        double expected = metric == Metric.L2 ? exact * exact : exact; // the index scores squared L2
+        assertThat((double) hit.indexDistance()).as("exact distance of row %d", hit.row())
+            .isCloseTo(expected, within(1e-3 * Math.max(1, Math.abs(expected))));
+        if (i > 0) {
+          assertThat(hit.indexDistance()).as("exact order").isGreaterThanOrEqualTo(found.get(i - 1).indexDistance());
+        }
+      }
+      int8Hits += (int) found.stream().filter(h -> truth.contains(h.row())).count();
+      floatHits += (int) float32.search(preparedQuery, K, 64, null).stream().filter(h -> truth.contains(h.row())).count();
+    }
+    double int8Recall = int8Hits / (double) (QUERIES * K);
+    double floatRecall = floatHits / (double) (QUERIES * K);
+    assertThat(int8Recall).as("recall@10 of the int8 walk, %s (float32 walk: %s)", metric, floatRecall)
+        .isGreaterThanOrEqualTo(0.95)
+        .isGreaterThanOrEqualTo(floatRecall - 0.02);
+    assertThat(int8.memoryBytes()).as("codes add a quarter of the floats").isGreaterThan(float32.memoryBytes());
+  }
+
+  @Test
+  void codeKernelsMatchTheScalarOnes() {
+    VectorKernels best = VectorKernels.best();
+    VectorKernels scalar = new ScalarKernels();
+    Random random = new Random(6);
+    for (int dims : new int[] {1, 3, 15, 16, 17, 31, 100, 784}) {
+      byte[] a = new byte[dims + 5];
+      byte[] b = new byte[dims + 9];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (byte) random.nextInt(ScalarQuantizer.MAX_CODE + 1);
+      }
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (byte) random.nextInt(ScalarQuantizer.MAX_CODE + 1);
+      }
+      a[5] = 0;
+      b[9] = ScalarQuantizer.MAX_CODE; // the widest difference
+      int squares = 0;
+      int products = 0;
+      for (int i = 0; i < dims; i++) {
+        squares += (a[5 + i] - b[9 + i]) * (a[5 + i] - b[9 + i]);
+        products += a[5 + i] * b[9 + i];
+      }
+      assertThat(best.squaredL2(a, 5, b, 9, dims)).as("%s, dims %d", best.name(), dims).isEqualTo(squares);
+      assertThat(scalar.squaredL2(a, 5, b, 9, dims)).isEqualTo(squares);
+      assertThat(best.dot(a, 5, b, 9, dims)).as("%s, dims %d", best.name(), dims).isEqualTo(products);
+      assertThat(scalar.dot(a, 5, b, 9, dims)).isEqualTo(products);
+    }
+  }
+
+  @Test
+  void theQuantizerMapsItsRangeOntoSevenBitsAndClampsOutliers() {
+    float[] values = new float[10_001];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = -1f + 2f * i / (values.length - 1); // -1 .. 1, evenly
+    }
+    values[5000] = 1000f; // an outlier beyond the clipped quantile
+    ScalarQuantizer quantizer = ScalarQuantizer.fit(values);
+    byte[] codes = quantizer.encode(new float[] {-5f, -1f, 0f, quantizer.lower() + 10 * quantizer.step(), 1f, 1000f});
+    assertThat(codes).containsExactly(0, 0, 63, 10, 127, 127);
+    assertThat(quantizer.step()).as("the outlier does not widen the step").isLessThan(2.1f / 127);
+    assertThat(ScalarQuantizer.fit(new float[] {3f, 3f, 3f}).encode(new float[] {3f, 4f})).containsExactly(0, 1);
+    assertThat(ScalarQuantizer.rowSums(new byte[] {1, 2, 3, 4, 5, 6}, 3)).containsExactly(6, 15);
+  }
+
+  private static float[][] clustered(Random random, int n, int dims, int clusters) {
+    Random centres = new Random(99);
+    float[][] centre = new float[clusters][dims];
+    for (float[] c : centre) {
+      for (int d = 0; d < dims; d++) {
+        c[d] = (float) centres.nextGaussian() * 3f;
+      }
+    }
+    float[][] rows = new float[n][dims];
+    for (float[] row : rows) {
+      float[] c = centre[random.nextInt(clusters)];
+      for (int d = 0; d < dims; d++) {
+        row[d] = c[d] + (float) random.nextGaussian();
+      }
+    }
+    return rows;
+  }
+
+}
