@@ -207,6 +207,13 @@ class SparkConnectIT {
     assertNearest(sql("SELECT * FROM nearest_neighbors('hub.vecs', 'k0007', 5, 600, 'key IN (SELECT sku FROM allowed)')"),
         bruteForce(allowed, rows.get("k0007"), 5, "k0007"));
 
+    // multiget: keys given (repeated, absent) and the keys of a query on the client's view, each once
+    Map<String, float[]> two = new TreeMap<>(Map.of("k0003", rows.get("k0003"), "k0599", rows.get("k0599")));
+    assertThat(contents(sql("SELECT * FROM multiget('hub.vecs', ARRAY('k0003', 'k0003', 'nope', 'k0599'))")))
+        .isEqualTo(text(two));
+    assertThat(contents(sql("SELECT * FROM multiget('hub.vecs', 'key IN (SELECT sku FROM allowed UNION ALL SELECT ''nope'')')")))
+        .isEqualTo(text(allowed));
+
     // Spark 4.2's APPROX NEAREST join, rewritten to the index probe by the extensions on the server
     Map<Integer, float[]> queries = new LinkedHashMap<>();
     Random random = new Random(5);

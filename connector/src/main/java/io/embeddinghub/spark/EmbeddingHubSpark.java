@@ -77,7 +77,13 @@ public final class EmbeddingHubSpark {
   }
 
   private EngineSnapshot pin(String space) {
-    return hub.engine().space(Validation.checkSpaceName(space)).latest();
+    return pin(space, null);
+  }
+
+  /** The latest version of {@code space}, or {@code version} when not null. */
+  EngineSnapshot pin(String space, Long version) {
+    EngineSpace pinned = hub.engine().space(Validation.checkSpaceName(space));
+    return version == null ? pinned.latest() : pinned.at(version);
   }
 
   /**
@@ -106,7 +112,11 @@ public final class EmbeddingHubSpark {
   public Dataset<Row> multiget(String space, Dataset<Row> keys, MissingKeys missing) {
     Validation.checkNotNull(keys, "keys");
     Validation.checkNotNull(missing, "missing");
-    EngineSnapshot state = pin(space);
+    return multiget(pin(space), keys, missing);
+  }
+
+  /** {@link #multiget(String, Dataset, MissingKeys)} of a pinned version (the SQL {@code multiget} pins any). */
+  Dataset<Row> multiget(EngineSnapshot state, Dataset<Row> keys, MissingKeys missing) {
     int buckets = state.spec().buckets();
     StructType out =
         new StructType()

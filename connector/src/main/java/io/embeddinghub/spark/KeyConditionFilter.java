@@ -58,9 +58,9 @@ final class KeyConditionFilter {
    *
    * @throws io.embeddinghub.InvalidInputException naming the predicate when it does not parse or
    *     analyze, has a conjunct on anything but {@code key} alone, or its subquery returns more than
-   *     {@code maxKeys} distinct keys
+   *     {@code maxKeys} distinct keys (then the message ends with {@code otherwise}, what to do instead)
    */
-  static KeyFilter parse(String predicate, SparkSession spark, int maxKeys) {
+  static KeyFilter parse(String predicate, SparkSession spark, int maxKeys, String otherwise) {
     List<Attribute> keyColumn = new ArrayList<>(ScalaCollections.asJava(
         DataTypeUtils.toAttributes(new StructType().add("key", DataTypes.StringType, false))));
     LocalRelation keys = LocalRelation.fromExternalRows(
@@ -86,7 +86,7 @@ final class KeyConditionFilter {
       KeyFilter filter = of(conditions, key, spark, maxKeys);
       return filter == null ? KeyFilter.EVERY : filter;
     } catch (TooManyKeys e) {
-      throw SparkErrors.keyFilterTooManyKeys(predicate, maxKeys);
+      throw SparkErrors.keyFilterTooManyKeys(predicate, maxKeys, otherwise);
     }
   }
 

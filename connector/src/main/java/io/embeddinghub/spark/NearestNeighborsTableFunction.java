@@ -3,7 +3,6 @@ package io.embeddinghub.spark;
 import io.embeddinghub.Neighbor;
 import io.embeddinghub.SearchOptions;
 import io.embeddinghub.engine.SnapshotReader;
-import io.embeddinghub.engine.Validation;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -45,28 +44,22 @@ final class NearestNeighborsTableFunction {
     if (args.size() < 3 || args.size() > 5) {
       throw SparkErrors.tableFunctionUsage(USAGE, args.size());
     }
-    String table = string(args.get(0), "the space");
-    int dot = table.indexOf('.');
-    if (dot <= 0) {
-      throw SparkErrors.tableFunctionSpace(NAME, table);
-    }
-    String catalog = table.substring(0, dot);
-    String space = Validation.checkSpaceName(table.substring(dot + 1));
+    TableFunctionArguments arguments = new TableFunctionArguments(NAME);
     SparkSession spark = SparkSession.active();
-    String root = spark.conf().get("spark.sql.catalog." + catalog + ".path", null);
-    if (root == null) {
-      throw SparkErrors.noSuchCatalog(catalog);
-    }
-    int k = number(args.get(2), "k");
-    int ef = args.size() >= 4 ? number(args.get(3), "ef") : 0;
+    TableFunctionArguments.SpaceRef ref = arguments.space(args.get(0), spark);
+    String root = ref.root();
+    String space = ref.space();
+    int k = (int) arguments.number(args.get(2), "k");
+    int ef = args.size() >= 4 ? (int) arguments.number(args.get(3), "ef") : 0;
     HubRef hub = new HubRef(root, spark.sessionState().newHadoopConf());
     SnapshotReader reader = hub.engine().space(space).latest().reader(hub.engine());
     SearchOptions options = SearchOptions.withEf(ef);
     if (args.size() == 5) {
-      String predicate = string(args.get(4), "the key filter");
-      options = options.withFilter(KeyConditionFilter.parse(predicate, spark, EmbeddingHubSpark.MAX_ALLOWED_KEYS));
+      String predicate = arguments.string(args.get(4), "the key filter");
+      options = options.withFilter(KeyConditionFilter.parse(predicate, spark, EmbeddingHubSpark.MAX_ALLOWED_KEYS,
+          "search without a filter and join"));
     }
-    Object query = foldable(args.get(1), "the query").eval(null);
+    Object query = arguments.foldable(args.get(1), "the query").eval(null);
     List<Neighbor> neighbors;
     if (query instanceof UTF8String key) {
       neighbors = reader.nearestToKey(k, key.toString(), options);
@@ -108,28 +101,5 @@ final class NearestNeighborsTableFunction {
       return array.getDecimal(i, decimal.precision(), decimal.scale()).toFloat();
     }
     throw SparkErrors.queryElementType(element.sql());
-  }
-
-  private static Expression foldable(Expression e, String what) {
-    if (!e.foldable()) {
-      throw SparkErrors.tableFunctionArgument(NAME, what, "a constant", e.sql());
-    }
-    return e;
-  }
-
-  private static String string(Expression e, String what) {
-    Object v = foldable(e, what).eval(null);
-    if (!(v instanceof UTF8String)) {
-      throw SparkErrors.tableFunctionArgument(NAME, what, "a string", e.sql());
-    }
-    return v.toString();
-  }
-
-  private static int number(Expression e, String what) {
-    Object v = foldable(e, what).eval(null);
-    if (!(v instanceof Integer) && !(v instanceof Long)) {
-      throw SparkErrors.tableFunctionArgument(NAME, what, "an integer", e.sql());
-    }
-    return ((Number) v).intValue();
   }
 }

@@ -71,10 +71,27 @@ final class SparkErrors {
   }
 
   /** A key filter whose subquery returns more keys than the driver collects. */
-  static InvalidInputException keyFilterTooManyKeys(String predicate, int max) {
+  static InvalidInputException keyFilterTooManyKeys(String predicate, int max, String otherwise) {
     return new InvalidInputException("The subquery of the key filter '" + predicate + "' returns more than " + max
-        + " distinct keys, the most a filtered search collects to the driver: filter the table first, or search"
-        + " without a filter and join");
+        + " distinct keys, the most collected to the driver: filter the table first, or " + otherwise);
+  }
+
+  /** A {@code multiget} key predicate that passes a range or prefix of keys rather than naming them. */
+  static InvalidInputException multigetNotKeys(String predicate) {
+    return new InvalidInputException("multiget: the key predicate '" + predicate + "' does not name its keys;"
+        + " point reads need key = 'x', key IN ('x', ...) or key IN (SELECT ...) (joined by AND); for a range or"
+        + " prefix read the space: SELECT * FROM <catalog>.<space> WHERE <predicate>");
+  }
+
+  /** {@code multiget} keys that are neither an array of strings nor a predicate. */
+  static InvalidInputException multigetKeys(String sql, String type) {
+    return new InvalidInputException("multiget: the keys must be an ARRAY of strings or a predicate on key as a string,"
+        + " got " + sql + " (" + type + ")");
+  }
+
+  /** A {@code multiget} version that cannot be one. */
+  static InvalidInputException multigetVersion(long version) {
+    return new InvalidInputException("multiget: the version must be 0 or more, got " + version);
   }
 
   /** A query partition count out of range. */
@@ -216,17 +233,17 @@ final class SparkErrors {
         "RENAME is not supported for spaces (forks share files by path); fork to the new name and drop the old one");
   }
 
-  /** A call of {@code nearest_neighbors} with the wrong number of arguments. */
+  /** A table-function call with the wrong number of arguments. */
   static InvalidInputException tableFunctionUsage(String usage, int arguments) {
     return new InvalidInputException("Usage: " + usage + "; got " + arguments + " arguments");
   }
 
-  /** {@code nearest_neighbors}' space not given as {@code <catalog>.<space>}. */
+  /** A table function's space not given as {@code <catalog>.<space>}. */
   static InvalidInputException tableFunctionSpace(String function, String table) {
     return new InvalidInputException(function + " needs '<catalog>.<space>', got '" + table + "'");
   }
 
-  /** {@code nearest_neighbors} of a catalog that is not configured. */
+  /** A table function's catalog that is not configured. */
   static InvalidInputException noSuchCatalog(String catalog) {
     return new InvalidInputException(
         "No EmbeddingHub catalog '" + catalog + "' (spark.sql.catalog." + catalog + ".path is not set)");
@@ -242,7 +259,7 @@ final class SparkErrors {
     return new InvalidInputException("Query vector elements must be numbers, got " + type);
   }
 
-  /** A {@code nearest_neighbors} argument of the wrong kind. */
+  /** A table-function argument of the wrong kind. */
   static InvalidInputException tableFunctionArgument(String function, String what, String mustBe, String sql) {
     return new InvalidInputException(function + ": " + what + " must be " + mustBe + ", got " + sql);
   }

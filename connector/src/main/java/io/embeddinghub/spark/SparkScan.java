@@ -8,11 +8,14 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.sql.connector.expressions.Expression;
 import org.apache.spark.sql.connector.expressions.Expressions;
+import org.apache.spark.sql.connector.expressions.NamedReference;
+import org.apache.spark.sql.connector.expressions.filter.Predicate;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.SupportsReportPartitioning;
+import org.apache.spark.sql.connector.read.SupportsRuntimeV2Filtering;
 import org.apache.spark.sql.connector.read.partitioning.KeyGroupedPartitioning;
 import org.apache.spark.sql.connector.read.partitioning.Partitioning;
 import org.apache.spark.sql.types.StructType;
@@ -20,13 +23,14 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A scan of one pinned version: its input partitions are the version's live data files that
  * survive bucket and key-range pruning. The version is fixed here, at planning, and travels in
- * every partition.
+ * every partition. Spark may narrow it at run time by {@code key} (dynamic partition pruning of a
+ * join with a key table): the keys then prune buckets and files as a pushed {@code IN} does.
  */
-final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
+final class SparkScan implements Scan, Batch, SupportsReportPartitioning, SupportsRuntimeV2Filtering {
   private final HubRef hub;
   private final EngineSnapshot state;
   private final StructType readSchema;
-  private final KeyPredicates predicates;
+  private KeyPredicates predicates;
 
   SparkScan(HubRef hub, EngineSnapshot state, StructType readSchema, KeyPredicates predicates) {
     this.hub = hub;
@@ -58,6 +62,16 @@ final class SparkScan implements Scan, Batch, SupportsReportPartitioning {
       partitions.add(new SparkInputPartition(hub, f, dims, keysOnly));
     }
     return partitions.toArray(new InputPartition[0]);
+  }
+
+  @Override
+  public NamedReference[] filterAttributes() {
+    return new NamedReference[] {Expressions.column(SparkSchemas.KEY)};
+  }
+
+  @Override
+  public void filter(Predicate[] runtimeFilters) {
+    predicates = predicates.and(runtimeFilters);
   }
 
   /** Rows are partitioned by {@code bucket(B, key)}: a key's row is in its bucket's partition. */

@@ -116,6 +116,7 @@ class DocumentedOptionsTest {
           .containsExactlyElementsOf(columns);
     });
     assertThat(rows.keySet()).anyMatch(call -> call.contains(NearestNeighborsTableFunction.NAME + "("));
+    assertThat(rows.keySet()).anyMatch(call -> call.contains(MultigetTableFunction.NAME + "("));
   }
 
   @Test

@@ -7,6 +7,9 @@ import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.InvalidInputException;
 import io.embeddinghub.Metric;
 import io.embeddinghub.Space;
+import io.embeddinghub.SpaceNotFoundException;
+import io.embeddinghub.SpaceSpec;
+import io.embeddinghub.VersionNotFoundException;
 import io.embeddinghub.testing.BruteForceKnn;
 import java.util.HashMap;
 import java.util.List;
@@ -156,6 +159,94 @@ class SparkCatalogTest {
     assertThatThrownBy(() -> sql("SELECT * FROM nearest_neighbors('hub.tff', " + q + ", 3, 0, 7)"))
         .hasMessageContaining("the key filter must be a string");
     sql("DROP TABLE hub.tff");
+  }
+
+  @Test
+  void multigetTableFunctionAnswersAsTheModel() {
+    EmbeddingHub embedded = EmbeddingHub.open(SharedSpark.catalogRoot());
+    Space space = embedded.createSpace(SpaceSpec.builder("mg", 3).buckets(4).build());
+    Random random = new Random(11);
+    Map<String, float[]> model = new HashMap<>(SparkDataFrameTest.randomRows(random, "k", 200, 3));
+    space.multiset(model); // version 1
+    Map<String, float[]> atVersion1 = new HashMap<>(model);
+    Map<String, float[]> update = SparkDataFrameTest.randomRows(random, "k", 50, 3); // k0..k49 replaced
+    space.multiset(update);
+    model.putAll(update);
+    space.multidelete(List.of("k7", "k150"));
+    model.remove("k7");
+    model.remove("k150");
+    long latest = space.version();
+
+    List<String> wanted = List.of("k1", "k7", "k150", "k1", "absent", "k199", "", "k42", "k42", "k120");
+    String array = wanted.stream().map(k -> "'" + k + "'").collect(Collectors.joining(", ", "ARRAY(", ", NULL)"));
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', " + array + ")"), wanted, model);
+    assertThat(spark.sql("SELECT * FROM multiget('hub.mg', ARRAY('k1'))").schema()).isEqualTo(spark.table("hub.mg").schema());
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', " + array + ", 1)"), wanted, atVersion1);
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', " + array + ", " + latest + ")"), wanted, model);
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', ARRAY())"), List.of(), model);
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', CAST(ARRAY() AS ARRAY<STRING>))"), List.of(), model);
+
+    // keys from a query: a subquery with repeats, absent and deleted keys, and the other predicate forms
+    List<String> skus = List.of("k3", "k3", "k7", "nope", "k60", "k199", "k60");
+    spark.createDataFrame(skus.stream().map(k -> RowFactory.create(k)).toList(), new StructType().add("sku", "string"))
+        .createOrReplaceTempView("mg_orders");
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', 'key IN (SELECT sku FROM mg_orders)')"), skus, model);
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', 'key IN (SELECT sku FROM mg_orders)', 1)"), skus, atVersion1);
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', 'key = \\'k5\\'')"), List.of("k5"), model);
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', 'key IN (\\'k5\\', \\'k6\\', \\'k7\\')"
+        + " AND key IN (SELECT sku FROM mg_orders UNION ALL SELECT \\'k6\\')')"), List.of("k6", "k7"), model);
+    assertMultiget(spark.sql("SELECT * FROM multiget('hub.mg', 'key IN (SELECT sku FROM mg_orders WHERE sku > \\'x\\')')"),
+        List.of(), model);
+    // composes with the rest of the statement
+    assertThat(sql("SELECT count(*) FROM multiget('hub.mg', 'key IN (SELECT sku FROM mg_orders)') m"
+        + " JOIN mg_orders o ON m.key = o.sku").get(0).getLong(0))
+        .isEqualTo(skus.stream().filter(model::containsKey).count());
+
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', 'key LIKE \\'k1%\\'')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("key LIKE 'k1%'").hasMessageContaining("does not name its keys");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', 'key IS NOT NULL')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'key IS NOT NULL' does not name its keys");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', 'length(key) > 1')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("length(key) > 1").hasMessageContaining("not one on key alone");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', ARRAY(1, 2))"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("the keys must be").hasMessageContaining("ARRAY<INT>");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', 7)"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("got 7");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("Usage: multiget(").hasMessageContaining("got 1 arguments");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', ARRAY('k1'), 1, 2)"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("got 4 arguments");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('nocat.mg', ARRAY('k1'))"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("nocat");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('mg', ARRAY('k1'))"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("got 'mg'");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.nothere', ARRAY('k1'))"))
+        .isInstanceOf(SpaceNotFoundException.class).hasMessageContaining("nothere");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', ARRAY('k1'), -1)"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("got -1");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', ARRAY('k1'), 99)"))
+        .isInstanceOf(VersionNotFoundException.class).hasMessageContaining("99");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', ARRAY('k1'), 'one')"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("the version must be an integer, got 'one'");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', ARRAY('k1'), 1.5)"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("got 1.5");
+    assertThatThrownBy(() -> sql("SELECT * FROM multiget('hub.mg', ARRAY(CAST(rand() AS STRING)))"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("the keys must be a constant");
+    sql("DROP TABLE hub.mg");
+  }
+
+  /**
+   * The oracle: the rows of the distinct {@code wanted} keys that {@code model} holds, each once,
+   * embeddings equal; and a plan that never scans the space.
+   */
+  private static void assertMultiget(org.apache.spark.sql.Dataset<Row> result, List<String> wanted, Map<String, float[]> model) {
+    String plan = result.queryExecution().executedPlan().toString();
+    assertThat(plan).doesNotContain("BatchScan").doesNotContain("EmbeddingHubScan");
+    List<Row> rows = result.collectAsList();
+    Map<String, float[]> expected = new HashMap<>();
+    wanted.stream().filter(model::containsKey).forEach(k -> expected.put(k, model.get(k)));
+    assertThat(rows).extracting(r -> r.getString(0)).doesNotHaveDuplicates().hasSize(expected.size());
+    SparkDataFrameTest.assertSameContents(SparkDataFrameTest.collect(result), expected);
   }
 
   private static Map<String, float[]> only(Map<String, float[]> rows, Predicate<String> keys) {

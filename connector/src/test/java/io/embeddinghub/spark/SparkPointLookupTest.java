@@ -112,6 +112,57 @@ class SparkPointLookupTest {
     assertThat(EmbeddingHub.open(root).getSpace("p").size()).isEqualTo(model.size());
   }
 
+  /**
+   * SQL's {@code multiget} reads only its keys' buckets: every other bucket's data files are
+   * deleted first, so a scan of the space fails while the lookup, on the driver and in tasks,
+   * answers as the model.
+   */
+  @Test
+  void sqlMultigetReadsOnlyItsKeysBuckets() throws Exception {
+    String root = SharedSpark.catalogRoot();
+    Space space = EmbeddingHub.open(root).createSpace(SpaceSpec.builder("mgfew", 2).buckets(16).build());
+    Map<String, float[]> model = SparkDataFrameTest.randomRows(new Random(21), "k", 400, 2);
+    space.multiset(model);
+    List<String> wanted = List.of("k10", "k20", "k30", "k20", "absent");
+    java.util.Set<Integer> needed = new java.util.HashSet<>();
+    wanted.forEach(k -> needed.add(io.embeddinghub.engine.EngineKeys.bucketOf(k, 16)));
+    int deleted = 0;
+    java.nio.file.Path data = java.nio.file.Path.of(java.net.URI.create(root + "mgfew/data"));
+    try (java.util.stream.Stream<java.nio.file.Path> dirs = java.nio.file.Files.list(data)) {
+      for (java.nio.file.Path dir : dirs.toList()) {
+        int bucket = Integer.parseInt(dir.getFileName().toString().substring("bucket=".length()));
+        if (!needed.contains(bucket)) {
+          try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.toList()) {
+              java.nio.file.Files.delete(f);
+              deleted++;
+            }
+          }
+        }
+      }
+    }
+    assertThat(deleted).as("data files deleted").isPositive();
+    Map<String, float[]> expected = new HashMap<>();
+    wanted.stream().filter(model::containsKey).forEach(k -> expected.put(k, model.get(k)));
+    String array = "ARRAY('k10', 'k20', 'k30', 'k20', 'absent')";
+
+    Dataset<Row> onDriver = spark.sql("SELECT * FROM multiget('hub.mgfew', " + array + ")");
+    assertThat(onDriver.queryExecution().executedPlan().toString()).contains("LocalTableScan")
+        .doesNotContain("BatchScan").doesNotContain("EmbeddingHubScan");
+    assertThat(onDriver.collectAsList()).hasSize(expected.size());
+    SparkDataFrameTest.assertSameContents(SparkDataFrameTest.collect(onDriver), expected);
+
+    Dataset<Row> inTasks = withMaxKeys(1, () -> spark.sql("SELECT * FROM multiget('hub.mgfew', " + array + ")"));
+    String taskPlan = inTasks.queryExecution().executedPlan().toString();
+    assertThat(taskPlan).doesNotContain("BatchScan").doesNotContain("EmbeddingHubScan")
+        .contains("EmbeddingHubLookup(mgfew@v1"); // one task per bucket of keys
+    assertThat(inTasks.collectAsList()).hasSize(expected.size());
+    SparkDataFrameTest.assertSameContents(SparkDataFrameTest.collect(inTasks), expected);
+
+    // the oracle is sharp: reading the space whole needs the deleted files
+    assertThatThrownBy(() -> spark.sql("SELECT key, embedding FROM hub.mgfew").collectAsList()).isNotNull();
+  }
+
   private static void assertAnswers(List<Row> rows, List<String> wanted, Map<String, float[]> model, long present) {
     assertThat(rows).hasSize((int) present); // a key asked twice comes back twice
     Map<String, Integer> asked = new HashMap<>();

@@ -1,6 +1,15 @@
 package io.embeddinghub.testing;
 
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.gaul.s3proxy.AuthenticationType;
@@ -14,8 +23,18 @@ import org.gaul.s3proxy.blobstore.options.CreateContainerOptions;
  * which implements {@code If-None-Match: *} atomically) on a loopback port for the whole test JVM,
  * started on first use, stopped at JVM exit; hubs reach it through Hadoop S3A. Child JVMs reach
  * the same server through {@link #conf()}'s settings. {@link S3Faults} makes it answer errors.
+ *
+ * <p>When the system property {@value #SERVER_CLASSPATH} names a file holding a classpath, the
+ * server runs in a child JVM on that classpath instead ({@link #main}), and this JVM never starts
+ * s3proxy: so the Spark lines whose Jackson is older than s3proxy's (s3proxy 4 runs on Jackson 3,
+ * which needs jackson-annotations 2.20+; Spark 4.0 brings 2.18, Spark 3.5 2.15) test against it
+ * with their own Jackson. {@link S3Faults} has no effect on such a server.
  */
 public final class MiniS3 {
+  /** A file with the classpath to run the server on in a child JVM (the store's test classpath). */
+  public static final String SERVER_CLASSPATH = "embeddinghub.test.s3.server.classpath";
+  private static final String PORT_LINE = "MiniS3 listening on port ";
+
   /** The bucket every test hub lives in. */
   public static final String BUCKET = "lake";
   private static final String ACCESS_KEY = "test-access";
@@ -23,19 +42,20 @@ public final class MiniS3 {
 
   private static S3Proxy proxy;
   private static BlobStore store;
+  private static int childPort;
 
   private MiniS3() {}
 
   /** {@code s3a://lake}: the bucket's root. */
   public static synchronized String bucketUri() {
-    server();
+    port();
     return "s3a://" + BUCKET;
   }
 
   /** S3A settings that reach the server, with short timeouts and retries for a loopback peer. */
   public static synchronized Configuration conf() {
     Configuration conf = new Configuration();
-    settings(server().getPort()).forEach(conf::set);
+    settings(port()).forEach(conf::set);
     return conf;
   }
 
@@ -54,7 +74,67 @@ public final class MiniS3 {
   }
 
   public static synchronized int port() {
+    String classpath = System.getProperty(SERVER_CLASSPATH);
+    if (classpath != null && !classpath.isBlank()) {
+      return child(classpath);
+    }
     return server().getPort();
+  }
+
+  /**
+   * Runs the server in this JVM and prints its port; it stops when standard input closes (the
+   * parent JVM exited).
+   */
+  public static void main(String[] args) throws Exception {
+    System.out.println(PORT_LINE + server().getPort());
+    System.out.flush();
+    while (System.in.read() >= 0) {
+      // the parent holds the pipe open while it runs
+    }
+    System.exit(0);
+  }
+
+  /** The port of the server in a child JVM on the classpath in {@code classpathFile}, started once. */
+  private static int child(String classpathFile) {
+    if (childPort != 0) {
+      return childPort;
+    }
+    try {
+      // this class's own jar or directory, then s3proxy and its dependencies as the store resolves them
+      String classpath = Path.of(MiniS3.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          + File.pathSeparator + Files.readString(Path.of(classpathFile)).trim();
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process process = new ProcessBuilder(javaBin, "-Xmx256m", "-cp", classpath, MiniS3.class.getName())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        if (line.startsWith(PORT_LINE)) {
+          childPort = Integer.parseInt(line.substring(PORT_LINE.length()).trim());
+          Thread drain = new Thread(() -> {
+            try {
+              while (out.readLine() != null) {
+                // s3proxy's own output
+              }
+            } catch (IOException e) {
+              // the child exited
+            }
+          }, "MiniS3 child output");
+          drain.setDaemon(true);
+          drain.start();
+          return childPort;
+        }
+      }
+      throw new IllegalStateException("The s3proxy child JVM exited with " + process.waitFor() + " before it listened");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the s3proxy child JVM on the classpath in " + classpathFile, e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static S3Proxy server() {
