@@ -1,4 +1,4 @@
-package io.embeddinghub.reliability;
+package io.embeddinghub.testing;
 
 import io.embeddinghub.CommitConflictException;
 import io.embeddinghub.EmbeddingHub;
@@ -45,7 +45,7 @@ public final class SoakWriter {
   }
 
   /** Settings as one argument: {@code key=value} pairs joined by newlines ("-" for none). */
-  static String encodeSettings(java.util.Map<String, String> settings) {
+  public static String encodeSettings(java.util.Map<String, String> settings) {
     if (settings.isEmpty()) {
       return "-";
     }
@@ -54,7 +54,7 @@ public final class SoakWriter {
     return b.toString();
   }
 
-  static java.util.Map<String, String> decodeSettings(String encoded) {
+  public static java.util.Map<String, String> decodeSettings(String encoded) {
     java.util.Map<String, String> settings = new java.util.TreeMap<>();
     if (!encoded.equals("-")) {
       for (String line : encoded.split("\n")) {
@@ -65,7 +65,7 @@ public final class SoakWriter {
     return settings;
   }
 
-  static Configuration conf(int commitAttempts, java.util.Map<String, String> settings) {
+  public static Configuration conf(int commitAttempts, java.util.Map<String, String> settings) {
     Configuration conf = new Configuration();
     settings.forEach(conf::set);
     conf.setInt(HubProperties.COMMIT_MAX_ATTEMPTS, commitAttempts);
@@ -73,7 +73,7 @@ public final class SoakWriter {
   }
 
   /** Runs the writer's operations; returns how many it ran. */
-  static int run(Space space, int writer, long seed, long deadlineNanos, int maxOps, Consumer<String> results) {
+  public static int run(Space space, int writer, long seed, long deadlineNanos, int maxOps, Consumer<String> results) {
     int n = 0;
     for (; n < maxOps && System.nanoTime() < deadlineNanos; n++) {
       SoakOps.Op op = SoakOps.op(seed, writer, n);
