@@ -11,13 +11,17 @@ import java.util.Random;
  * write sets 1-4 of the writer's own keys, sometimes 1-2 keys all writers share, and a marker key
  * unique to the operation (so a reader or the checker can tell whether, and at which version, the
  * operation landed); a delete removes 1-3 of the writer's own keys; writers 0 and 1 also run
- * optimize and buildIndex now and then. Every value encodes (writer, operation number).
+ * optimize and buildIndex now and then. Writers from {@link #FIRST_APPEND_WRITER} on only write
+ * (their operations are Spark appends, which cannot delete). Every value encodes (writer, operation
+ * number).
  */
 public final class SoakOps {
   public static final String SPACE = "soak";
   public static final int DIMS = 4;
   public static final int OWN_KEYS = 40;
   public static final int SHARED_KEYS = 8;
+  /** Writers numbered from here on run writes only. */
+  public static final int FIRST_APPEND_WRITER = 10;
 
   public enum Type { WRITE, DELETE, OPTIMIZE, BUILD_INDEX }
 
@@ -33,7 +37,7 @@ public final class SoakOps {
       return new Op(writer, number, Type.BUILD_INDEX, Map.of(), List.of());
     }
     Random r = new Random(new java.util.SplittableRandom(seed * 1_000_003L + writer * 10_007L + number).nextLong());
-    if (r.nextInt(100) < 20) {
+    if (r.nextInt(100) < 20 && writer < FIRST_APPEND_WRITER) {
       List<String> deletes = new ArrayList<>();
       int n = 1 + r.nextInt(3);
       for (int i = 0; i < n; i++) {
