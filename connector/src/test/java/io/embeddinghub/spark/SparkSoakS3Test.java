@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@code -Dreliability.sparkSoak.seconds=S} (default 15), {@code -Dreliability.soak.jvms=J}
  * (default 2), {@code -Dreliability.sparkSoak.appenders=A} (default 2),
- * {@code -Dreliability.soak.maxOps=N} per writer, {@code -Dreliability.seed}. Long run: {@code mvn
+ * {@code -Dreliability.soak.maxOps=N} per writer, {@code -Dreliability.soak.readPauseMs=P} between
+ * the reader's reads (default 20), {@code -Dreliability.seed}. Long run: {@code mvn
  * -o -pl store,connector test -Dtest=SparkSoakS3Test -Dsurefire.failIfNoSpecifiedTests=false
  * -Dreliability.sparkSoak.seconds=3000}.
  */
@@ -54,7 +55,7 @@ class SparkSoakS3Test {
   private static final int MAX_OPS = Integer.getInteger("reliability.soak.maxOps", 100_000);
   private static final int ATTEMPTS = 3;
   private static final long SEED = Long.getLong("reliability.seed", 20261204L);
-  private static final long READ_PAUSE_MS = 20;
+  private static final long READ_PAUSE_MS = Long.getLong("reliability.soak.readPauseMs", 20);
 
   private final SparkSession spark = S3Spark.session();
 

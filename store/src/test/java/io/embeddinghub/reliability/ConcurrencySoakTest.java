@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@code -Dreliability.soak.seconds=S} (default 45), {@code -Dreliability.soak.maxOps=N} per
  * writer (default 100000), {@code -Dreliability.soak.attempts=A} commit attempts (default 3),
  * {@code -Dreliability.soak.threads=T} writer threads (default 3), {@code -Dreliability.soak.jvms=J}
- * writer JVMs (default 2), {@code -Dreliability.soak.opBoundSeconds=B} (default 180), {@code -Dreliability.seed}. Long run:
+ * writer JVMs (default 2), {@code -Dreliability.soak.readPauseMs=P} between a reader's reads
+ * (default 20), {@code -Dreliability.soak.opBoundSeconds=B} (default 180), {@code -Dreliability.seed}. Long run:
  * {@code mvn -o -pl store test -Dtest=ConcurrencySoakTest -Dreliability.soak.seconds=600}.
  */
 @Tag("slow")
@@ -64,7 +65,7 @@ class ConcurrencySoakTest {
   private static final int THREAD_WRITERS = Integer.getInteger("reliability.soak.threads", 3);
   private static final int CHILD_WRITERS = Integer.getInteger("reliability.soak.jvms", 2);
   private static final int READERS = 2;
-  private static final int READ_PAUSE_MS = 20;
+  private static final long READ_PAUSE_MS = Long.getLong("reliability.soak.readPauseMs", 20);
 
   private final long seconds = Long.getLong("reliability.soak.seconds", 45);
   private final int maxOps = Integer.getInteger("reliability.soak.maxOps", 100_000);
