@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The soak's watch fires: a writer thread whose operation outlives the bound fails the wait with
- * that thread's stack and a live writer JVM's stack (taken with jcmd before it is killed).
+ * that thread's stack, whether it moved in the second after (a stalled wait: its stack unchanged),
+ * and a live writer JVM's stack (taken with jcmd before it is killed).
  */
 @Tag("slow")
 class SoakWatchTest {
@@ -58,7 +59,7 @@ class SoakWatchTest {
       stuckInAStoreCall(never);
       return null;
     });
-    SoakWatch watch = new SoakWatch(1);
+    SoakWatch watch = new SoakWatch(1, 1);
     watch.thread("writer thread 0", writer, progress);
     watch.child("writer JVM 1", child, log);
     try {
@@ -67,6 +68,7 @@ class SoakWatchTest {
           .hasMessageContaining("STUCK writer thread 0: op 7 has run")
           .hasMessageContaining("past the bound of 1 s")
           .hasMessageContaining("SoakWatchTest.stuckInAStoreCall")
+          .hasMessageMatching("(?s).*writer thread 0: PROGRESS thread #\\d+ \"[^\"]+\": [0-9.]+ ms of CPU in 1 s; stack unchanged.*")
           .hasMessageContaining("---- threads of writer JVM 1 (pid " + child.pid() + ")")
           .hasMessageContaining("SoakWatchTest$Sleeper.sleepingInAChildJvm");
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the stuck soak's writer JVM was killed").isTrue();

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
  * turns a stuck one into a failure that says where it is stuck: when a writer thread's operation
  * runs past its bound, or the writers have not all finished a bound after the writing deadline,
  * the failure carries every thread's stack in this JVM and each live child JVM's ({@code jcmd
- * Thread.print}), taken before the children are killed. A child enforces the same bound on itself
- * ({@link SoakWriter#EXIT_STUCK}).
+ * Thread.print}), taken before the children are killed, and for each running writer thread its CPU
+ * time and stack over 20 s more ({@link ThreadDumps#progress}: a stall, or a slow operation?). A
+ * child enforces the same bound on itself ({@link SoakWriter#EXIT_STUCK}).
  *
  * <p>{@code -Dreliability.soak.opBoundSeconds=B} (default 180): no single operation may take
  * longer; S3A's own timeouts and retries end a stuck request well inside it.
@@ -21,6 +22,7 @@ public final class SoakWatch {
   public static final long OP_BOUND_SECONDS = Long.getLong("reliability.soak.opBoundSeconds", 180);
 
   private final long boundSeconds;
+  private final int progressSeconds;
   private final Map<String, Future<?>> threads = new LinkedHashMap<>();
   private final Map<String, SoakWriter.Progress> progress = new LinkedHashMap<>();
   private final Map<String, Process> children = new LinkedHashMap<>();
@@ -28,11 +30,13 @@ public final class SoakWatch {
 
   /** A watch with the bound {@link #OP_BOUND_SECONDS}. */
   public SoakWatch() {
-    this(OP_BOUND_SECONDS);
+    this(OP_BOUND_SECONDS, 20);
   }
 
-  public SoakWatch(long boundSeconds) {
+  /** A watch with the bound {@code boundSeconds}, watching a stuck thread {@code progressSeconds} more. */
+  public SoakWatch(long boundSeconds, int progressSeconds) {
     this.boundSeconds = boundSeconds;
+    this.progressSeconds = progressSeconds;
   }
 
   public void thread(String name, Future<?> writer, SoakWriter.Progress writerProgress) {
@@ -86,6 +90,11 @@ public final class SoakWatch {
     children.forEach((name, p) -> message.append(String.format("  %s (pid %d): %s%n", name, p.pid(),
         p.isAlive() ? "running" : "exited " + p.exitValue())));
     message.append("\n---- threads of this JVM ----\n").append(ThreadDumps.thisJvm());
+    progress.forEach((name, p) -> {
+      if (!threads.get(name).isDone() && p.threadId() >= 0) {
+        message.append(name).append(": ").append(ThreadDumps.progress(p.threadId(), progressSeconds));
+      }
+    });
     children.forEach((name, p) -> {
       if (p.isAlive()) {
         message.append("\n---- threads of ").append(name).append(" (pid ").append(p.pid()).append(") ----\n")

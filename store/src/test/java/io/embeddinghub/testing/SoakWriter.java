@@ -32,10 +32,17 @@ public final class SoakWriter {
   public static final class Progress {
     private volatile int op = -1;
     private volatile long startedNanos;
+    private volatile long threadId = -1;
 
     public void start(int number) {
+      threadId = Thread.currentThread().getId();
       startedNanos = System.nanoTime();
       op = number;
+    }
+
+    /** The thread that runs the operations. */
+    public long threadId() {
+      return threadId;
     }
 
     public void end() {
@@ -63,6 +70,7 @@ public final class SoakWriter {
         if (stuck >= 0) {
           System.out.printf("WATCHDOG writer %s op %d has run %.0f s, past its bound of %s s; threads:%n%s%n",
               args[1], stuck, progress.runningSeconds(), args[8], ThreadDumps.thisJvm());
+          System.out.println(ThreadDumps.progress(progress.threadId(), 20));
           System.out.flush();
           Runtime.getRuntime().halt(EXIT_STUCK);
         }

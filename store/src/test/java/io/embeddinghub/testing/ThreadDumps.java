@@ -54,6 +54,36 @@ public final class ThreadDumps {
   }
 
   /**
+   * Whether thread {@code id} of this JVM moves: its CPU time and stack now and {@code seconds}
+   * later, so that a stalled call (same stack, no CPU) reads apart from a slow one.
+   */
+  public static String progress(long id, int seconds) {
+    var threads = ManagementFactory.getThreadMXBean();
+    ThreadInfo before = threads.getThreadInfo(id, Integer.MAX_VALUE);
+    long cpuBefore = threads.getThreadCpuTime(id);
+    try {
+      Thread.sleep(seconds * 1000L);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ThreadInfo after = threads.getThreadInfo(id, Integer.MAX_VALUE);
+    long cpuAfter = threads.getThreadCpuTime(id);
+    if (before == null || after == null) {
+      return "PROGRESS thread #" + id + ": ended";
+    }
+    boolean sameStack = java.util.Arrays.equals(before.getStackTrace(), after.getStackTrace());
+    StringBuilder b = new StringBuilder(String.format(
+        "PROGRESS thread #%d \"%s\": %.1f ms of CPU in %d s; stack %s%n", id, after.getThreadName(),
+        (cpuAfter - cpuBefore) / 1e6, seconds, sameStack ? "unchanged" : "changed, now:"));
+    if (!sameStack) {
+      for (StackTraceElement frame : after.getStackTrace()) {
+        b.append("    at ").append(frame).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /**
    * The child's threads as {@code jcmd <pid> Thread.print} prints them (at most 60 s), or why none
    * could be taken; the child keeps running.
    */
