@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * child enforces the same bound on itself ({@link SoakWriter#EXIT_STUCK}).
  *
  * <p>{@code -Dreliability.soak.opBoundSeconds=B} (default 180): no single operation may take
- * longer; S3A's own timeouts and retries end a stuck request well inside it.
+ * longer. Past it the report tells a stalled wait from a slow operation; a long run on a loaded
+ * machine, where one {@code optimize} can take minutes, sets a larger bound.
  */
 public final class SoakWatch {
   public static final long OP_BOUND_SECONDS = Long.getLong("reliability.soak.opBoundSeconds", 180);
