@@ -12,6 +12,8 @@ import io.embeddinghub.SpaceSnapshot;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.VersionInfo;
 import io.embeddinghub.testing.BruteForceKnn;
+import io.embeddinghub.testing.ChildJvm;
+import io.embeddinghub.testing.SoakWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

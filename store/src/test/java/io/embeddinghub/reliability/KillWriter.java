@@ -2,6 +2,7 @@ package io.embeddinghub.reliability;
 
 import io.embeddinghub.EmbeddingHub;
 import io.embeddinghub.Space;
+import io.embeddinghub.testing.SoakWriter;
 import io.embeddinghub.VacuumOptions;
 import java.io.FileOutputStream;
 import java.io.IOException;

@@ -70,6 +70,14 @@ public final class MiniS3 {
     s.put("fs.s3a.connection.ssl.enabled", "false");
     s.put("fs.s3a.retry.interval", "20ms");
     s.put("fs.s3a.retry.throttle.interval", "20ms");
+    // S3A 3.5's default input stream is the analytics accelerator (analyticsaccelerator-s3 1.3.1),
+    // whose reader waits for a block with an unbounded CountDownLatch.await() and retries a block
+    // read for up to 20 x 30 s; the classic stream is one ranged GET under the request and socket
+    // timeouts below (docs/RELIABILITY.md, "Object stores")
+    s.put("fs.s3a.input.stream.type", "classic");
+    // a stalled socket surfaces in 60 s (default 200 s) and is retried, inside the soak's 180 s
+    // bound on an operation; the request timeout stays at its default, 60 s
+    s.put("fs.s3a.connection.timeout", "60s");
     return s;
   }
 

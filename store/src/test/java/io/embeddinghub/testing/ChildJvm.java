@@ -1,4 +1,4 @@
-package io.embeddinghub.reliability;
+package io.embeddinghub.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,10 +10,10 @@ import java.util.List;
  * Starts a main class of the test sources in a child JVM with this JVM's class path (as
  * {@code MemoryBoundsTest} does), output to a file.
  */
-final class ChildJvm {
+public final class ChildJvm {
   private ChildJvm() {}
 
-  static Process start(String heap, Class<?> mainClass, Path output, String... args) throws IOException {
+  public static Process start(String heap, Class<?> mainClass, Path output, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(
         java, heap, "-XX:+UseSerialGC", "-Xshare:auto",
@@ -25,7 +25,7 @@ final class ChildJvm {
         .start();
   }
 
-  static String tail(Path file, int maxChars) {
+  public static String tail(Path file, int maxChars) {
     try {
       File f = file.toFile();
       if (!f.exists()) {

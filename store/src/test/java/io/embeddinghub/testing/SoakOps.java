@@ -1,4 +1,4 @@
-package io.embeddinghub.reliability;
+package io.embeddinghub.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,21 +11,25 @@ import java.util.Random;
  * write sets 1-4 of the writer's own keys, sometimes 1-2 keys all writers share, and a marker key
  * unique to the operation (so a reader or the checker can tell whether, and at which version, the
  * operation landed); a delete removes 1-3 of the writer's own keys; writers 0 and 1 also run
- * optimize and buildIndex now and then. Every value encodes (writer, operation number).
+ * optimize and buildIndex now and then. Writers from {@link #FIRST_APPEND_WRITER} on only write
+ * (their operations are Spark appends, which cannot delete). Every value encodes (writer, operation
+ * number).
  */
-final class SoakOps {
-  static final String SPACE = "soak";
-  static final int DIMS = 4;
-  static final int OWN_KEYS = 40;
-  static final int SHARED_KEYS = 8;
+public final class SoakOps {
+  public static final String SPACE = "soak";
+  public static final int DIMS = 4;
+  public static final int OWN_KEYS = 40;
+  public static final int SHARED_KEYS = 8;
+  /** Writers numbered from here on run writes only. */
+  public static final int FIRST_APPEND_WRITER = 10;
 
-  enum Type { WRITE, DELETE, OPTIMIZE, BUILD_INDEX }
+  public enum Type { WRITE, DELETE, OPTIMIZE, BUILD_INDEX }
 
-  record Op(int writer, int number, Type type, Map<String, float[]> writes, List<String> deletes) {}
+  public record Op(int writer, int number, Type type, Map<String, float[]> writes, List<String> deletes) {}
 
   private SoakOps() {}
 
-  static Op op(long seed, int writer, int number) {
+  public static Op op(long seed, int writer, int number) {
     if (writer == 0 && number % 15 == 14) {
       return new Op(writer, number, Type.OPTIMIZE, Map.of(), List.of());
     }
@@ -33,7 +37,7 @@ final class SoakOps {
       return new Op(writer, number, Type.BUILD_INDEX, Map.of(), List.of());
     }
     Random r = new Random(new java.util.SplittableRandom(seed * 1_000_003L + writer * 10_007L + number).nextLong());
-    if (r.nextInt(100) < 20) {
+    if (r.nextInt(100) < 20 && writer < FIRST_APPEND_WRITER) {
       List<String> deletes = new ArrayList<>();
       int n = 1 + r.nextInt(3);
       for (int i = 0; i < n; i++) {
@@ -61,40 +65,40 @@ final class SoakOps {
     return new Op(writer, number, Type.WRITE, writes, List.of());
   }
 
-  static String ownKey(int writer, int k) {
+  public static String ownKey(int writer, int k) {
     return "w" + writer + "-" + k;
   }
 
-  static String sharedKey(int s) {
+  public static String sharedKey(int s) {
     return "shared-" + s;
   }
 
-  static String marker(int writer, int number) {
+  public static String marker(int writer, int number) {
     return "m-" + writer + "-" + number;
   }
 
-  static boolean isMarker(String key) {
+  public static boolean isMarker(String key) {
     return key.startsWith("m-");
   }
 
-  static boolean isShared(String key) {
+  public static boolean isShared(String key) {
     return key.startsWith("shared-");
   }
 
-  static float[] value(int writer, int number, int k) {
+  public static float[] value(int writer, int number, int k) {
     return new float[] {writer, number, k, (writer * 31 + number * 7 + k) % 13 / 13f};
   }
 
   /** The (writer, operation number) a stored value was written by. */
-  static long opOf(float[] value) {
+  public static long opOf(float[] value) {
     return id((int) value[0], (int) value[1]);
   }
 
-  static long id(int writer, int number) {
+  public static long id(int writer, int number) {
     return ((long) writer << 32) | number;
   }
 
-  static String name(long id) {
+  public static String name(long id) {
     return "writer " + (id >>> 32) + " op " + (int) id;
   }
 }
