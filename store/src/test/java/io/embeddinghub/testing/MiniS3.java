@@ -77,7 +77,7 @@ public final class MiniS3 {
     s.put("fs.s3a.input.stream.type", "classic");
     // a stalled socket surfaces in 60 s (default 200 s) and is retried, inside the soak's 180 s
     // bound on an operation; the request timeout stays at its default, 60 s
-    s.put("fs.s3a.connection.timeout", "60s");
+    s.put("fs.s3a.connection.timeout", "60000"); // milliseconds: Hadoop 3.3 (Spark 3.5) reads a plain int
     return s;
   }
 
