@@ -45,6 +45,8 @@ TARGETS = (0.97, 0.99)
 AIM_QPS_RATIO = 1.5  # issue #25: QPS >= 1.5x native C++ hnswlib (float32) at equal recall
 AIM_BULK_RATIO = 0.8  # issue #9: bulk load >= 0.8x plain Parquet
 AIM_BUILD_RATIO = 1.5
+AIM_INDEX_DISK_RATIO = 0.5  # issue #25: live index partitions <= 0.5x the raw vectors on disk
+AIM_INDEX_HEAP_RATIO = 0.35  # issue #25: loaded partitions <= 0.35x the raw vectors resident
 
 
 def load(paths):
@@ -245,9 +247,17 @@ def fashion_section(results, command, m, params):
     files, pq, ix = head.get(("data_files", None)), head.get(("parquet_bytes", None)), head.get(("index_bytes", None))
     if pq and ix:
         plain = data.get("plain-parquet-direct", {}).get(("parquet_bytes", None))
+        raw = head.get(("raw_vector_bytes", None)) or n * dims * 4
+        heap = head.get(("index_heap_bytes", None))
         out.append(f"Bulk load: {head[('load_seconds', None)]:.2f} s for {n:,} rows into {int(files)} data file(s), "
-                   f"{pq / 1e6:.1f} MB (plain Parquet file: {plain / 1e6:.1f} MB). Index: {ix / 1e6:.1f} MB "
-                   f"({ix / n:.0f} bytes/row: graph, prepared vectors and keys).")
+                   f"{pq / 1e6:.1f} MB (plain Parquet file: {plain / 1e6:.1f} MB). Index files: {ix / 1e6:.1f} MB "
+                   f"({ix / n:.0f} bytes/row, {ix / raw:.2f}× the {raw / 1e6:.1f} MB of raw float32 vectors: graph, "
+                   f"one-byte codes, keys, row offsets)"
+                   + (f"; loaded after reopening, {heap / 1e6:.1f} MB on the heap ({heap / raw:.2f}× the raw vectors)."
+                      if heap else "."))
+        headline["index_disk_ratio"] = ix / raw
+        if heap:
+            headline["index_heap_ratio"] = heap / raw
     cold = head.get(("cold_first_query_seconds", None))
     if cold:
         out.append(f"First query after reopening the hub (loads data and index files): {cold:.2f} s.")
@@ -322,6 +332,14 @@ def fashion_section(results, command, m, params):
         r = headline["load_ratio_direct"]
         out.append(f"* bulk load ≥ {AIM_BULK_RATIO}× plain Parquet (direct parquet-hadoop writer): "
                    f"**{'met' if r >= AIM_BULK_RATIO else 'not met'}** ({r:.2f}×).")
+    if "index_disk_ratio" in headline:
+        r = headline["index_disk_ratio"]
+        out.append(f"* live index partitions ≤ {AIM_INDEX_DISK_RATIO}× the raw float32 vectors on disk: "
+                   f"**{'met' if r <= AIM_INDEX_DISK_RATIO else 'not met'}** ({r:.2f}×).")
+    if "index_heap_ratio" in headline:
+        r = headline["index_heap_ratio"]
+        out.append(f"* loaded partitions ≤ {AIM_INDEX_HEAP_RATIO}× the raw float32 vectors in memory (heap): "
+                   f"**{'met' if r <= AIM_INDEX_HEAP_RATIO else 'not met'}** ({r:.2f}×).")
     contended = sorted({(LAYOUTS.get(name, (name,))[0], ef) for name, series in data.items()
                         for (metric, ef), v in series.items() if metric == "cpu_share" and v < 0.9})
     if contended:

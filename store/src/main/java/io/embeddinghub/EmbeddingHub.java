@@ -284,6 +284,15 @@ public final class EmbeddingHub {
     return VerifyJob.all(runner.hub(), space).run(runner);
   }
 
+  /**
+   * Estimated heap bytes of the index partitions this instance holds loaded (graphs, codes, keys,
+   * row references; float rows only where they could not be read in place from the data files):
+   * what {@code embeddinghub.index.cache.max-bytes} bounds.
+   */
+  public long loadedIndexBytes() {
+    return ctx.indexCache().bytes();
+  }
+
   @Override
   public String toString() {
     return "EmbeddingHub{" + root() + "}";

@@ -315,6 +315,14 @@ public final class NearestNeighborBench {
     System.out.printf(Locale.ROOT, "default space after reopen: first query %.2f s (loads data + index), second %.4f s%n",
         coldFirst, coldSecond);
     row("default-space", "cold_first_query_seconds", coldFirst, null);
+    // what the loaded partitions keep on the heap, against the raw float32 vectors
+    long rawBytes = (long) base.length * dims * Float.BYTES;
+    long heapBytes = reopened.loadedIndexBytes();
+    System.out.printf(Locale.ROOT, "default space after reopen: index files %.2f× the raw vectors on disk,"
+        + " loaded partitions %.1f MB on the heap = %.2f× the raw vectors (%.1f MB)%n",
+        indexBytes / (double) rawBytes, heapBytes / 1e6, heapBytes / (double) rawBytes, rawBytes / 1e6);
+    row("default-space", "index_heap_bytes", heapBytes, null);
+    row("default-space", "raw_vector_bytes", rawBytes, null);
     hub.dropSpace("fashion");
   }
 

@@ -31,6 +31,10 @@ import org.apache.parquet.io.api.Binary;
  * for a list of floats. Row groups close at {@code rowGroupBytes} of buffered pages, checked as
  * {@code InternalParquetRecordWriter} checks them.
  *
+ * <p>The key column is SNAPPY-compressed; the embedding column is stored uncompressed, so that a
+ * row's floats lie at a computable offset of the file ({@link VectorLocations}), where an index
+ * re-ranks its candidates from. Float32 embeddings rarely compress.
+ *
  * <p>The key column's bloom filter is made here, not by parquet-column: the key hashes of a row
  * group are kept (8 bytes a row) and, when it closes, go into a filter sized for its row count
  * ({@link PointReadLayout#bloomFilter}), so a filter is as large as the rows written need whatever
@@ -44,7 +48,8 @@ final class ColumnFileWriter implements Closeable {
 
   private final ParquetProperties properties;
   private final CodecFactory codecs;
-  private final CodecFactory.BytesCompressor compressor;
+  private final CodecFactory.BytesCompressor keyCompressor;
+  private final CodecFactory.BytesCompressor vectorCompressor;
   private final ParquetFileWriter file;
   /** The stream {@link #file} writes to, closed without a footer by {@link #close()}. */
   private final StreamTrackingOutputFile output;
@@ -55,7 +60,10 @@ final class ColumnFileWriter implements Closeable {
   /** Hashes keys as the key bloom filter does (xxHash64 of the bytes); holds no keys. */
   private final BlockSplitBloomFilter hasher = new BlockSplitBloomFilter(0);
   private long[] keyHashes = new long[1024];
+  /** The key column's pages (SNAPPY). */
   private ColumnChunkPageWriteStore pages;
+  /** The embedding column's pages (uncompressed: {@link VectorLocations}). */
+  private ColumnChunkPageWriteStore vectorPages;
   private ColumnWriteStore columns;
   private ColumnWriter keys;
   private long rowGroupRows;
@@ -74,7 +82,8 @@ final class ColumnFileWriter implements Closeable {
     this.vectors = new VectorPageWriter(elementColumn, dimensions, rowsPerPage);
     this.codecs = CodecFactory.createDirectCodecFactory(
         conf, new DirectByteBufferAllocator(), properties.getPageSizeThreshold());
-    this.compressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
+    this.keyCompressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
+    this.vectorCompressor = codecs.getCompressor(CompressionCodecName.UNCOMPRESSED);
     this.output = new StreamTrackingOutputFile(out);
     ParquetFileWriter created = null;
     try {
@@ -132,7 +141,7 @@ final class ColumnFileWriter implements Closeable {
   }
 
   private void checkRowGroupSize() throws IOException {
-    long buffered = columns.getBufferedSize() + pages.getPageWriter(elementColumn).getMemSize()
+    long buffered = columns.getBufferedSize() + vectorPages.getPageWriter(elementColumn).getMemSize()
         + vectors.bufferedBytes();
     long rowBytes = Math.max(1, buffered / rowGroupRows);
     if (buffered > rowGroupBytes - 2 * rowBytes) {
@@ -147,13 +156,18 @@ final class ColumnFileWriter implements Closeable {
   }
 
   private void startRowGroup() {
-    pages = new ColumnChunkPageWriteStore(compressor, ParquetDataFiles.SCHEMA, properties.getAllocator(),
+    // One page store a column, each with its codec: both flush into the same row group, the key
+    // chunk first, in the schema's column order.
+    pages = new ColumnChunkPageWriteStore(keyCompressor, ParquetDataFiles.KEYS_ONLY, properties.getAllocator(),
         properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+    vectorPages = new ColumnChunkPageWriteStore(vectorCompressor, ParquetDataFiles.EMBEDDING_ONLY,
+        properties.getAllocator(), properties.getColumnIndexTruncateLength(),
+        properties.getPageWriteChecksumEnabled());
     // The key column goes through parquet-column's writer (its bloom filter is made at flush);
     // the vectors' pages are made here.
     columns = properties.newColumnWriteStore(ParquetDataFiles.KEYS_ONLY, pages);
     keys = columns.getColumnWriter(keyColumn);
-    vectors.startRowGroup(pages.getPageWriter(elementColumn));
+    vectors.startRowGroup(vectorPages.getPageWriter(elementColumn));
     rowGroupRows = 0;
   }
 
@@ -168,10 +182,12 @@ final class ColumnFileWriter implements Closeable {
       columns.flush();
       pages.getBloomFilterWriter(keyColumn).writeBloomFilter(bloom);
       pages.flushToFileWriter(file);
+      vectorPages.flushToFileWriter(file);
       file.endBlock();
     }
     columns.close();
     pages.close();
+    vectorPages.close();
   }
 
   private void release() {

@@ -49,6 +49,14 @@ public final class ParquetDataFiles {
           .named(KEY)
           .named("spark_schema");
 
+  /** The embedding column alone, as {@link #SCHEMA} holds it. */
+  static final MessageType EMBEDDING_ONLY =
+      Types.buildMessage()
+          .requiredList()
+          .requiredElement(PrimitiveTypeName.FLOAT)
+          .named(EMBEDDING)
+          .named("spark_schema");
+
   private ParquetDataFiles() {}
 
   /**

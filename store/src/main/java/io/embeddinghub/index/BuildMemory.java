@@ -12,6 +12,7 @@ import io.embeddinghub.IndexParams;
  *
  * <pre>
  *   rows held throughout   4d (vectors, prepared and permuted in place) + 12 (file, position, tail file)
+ *                          + 8 (cosine's unit-length factors, counted for every metric)
  *   0 keys being encoded   + string(K) + 4 + K + 4          string(K) = 4 + 24 + align8(16 + K)
  *   A construction         + 8 + K (keys as UTF-8 + offsets) + 4 (2M + 1) (layer-0 slots) + 1 (level)
  *                          + upper(M) + 4T (visited sets)   upper(M) = 4 + (4 (M + 1) + 16) / (M - 1)
@@ -19,7 +20,9 @@ import io.embeddinghub.IndexParams;
  *   C keys reordered       4d + 12 + 4 (2M + 1) + 4 + upper(M) + 4 (order) + 8 + K + 4 + K
  *   D searchable           4d + 12 + 4 (2M + 1) + 1 + upper(M) + 8 + K + d + 4 (one-byte codes and
  *                          their sums: FlatHnswIndex's walk, which the recall sample searches)
- *   peak = HEADROOM x rows x max(0, A, B, C, D) + FIXED
+ *   E written              D + 16 (each row's offset in its data file, and each file's row offsets:
+ *                          VectorLocations)
+ *   peak = HEADROOM x rows x max(0, A, B, C, D, E) + FIXED
  * </pre>
  *
  * with {@link #HEADROOM} and {@link #FIXED} measured with {@code PartitionBuildDriver} under G1:
@@ -81,7 +84,7 @@ public final class BuildMemory {
   /** The live bytes a row costs at the build's largest phase (see the class comment). */
   static double bytesPerRow(int dims, IndexParams params, int keyBytes, int threads) {
     int m = params.m();
-    double held = 4.0 * dims + 12;
+    double held = 4.0 * dims + 12 + 8;
     double string = 4 + 24 + align8(16 + keyBytes);
     double keys = 8 + keyBytes;
     double layer0 = 4.0 * (2 * m + 1);
@@ -91,7 +94,8 @@ public final class BuildMemory {
     double renumbering = construction - 4.0 * threads + 12 + upper;
     double reordering = held + layer0 + 4 + upper + 4 + keys + 4 + keyBytes;
     double searchable = held + layer0 + 1 + upper + keys + dims + 4;
-    return Math.max(Math.max(Math.max(encoding, construction), Math.max(renumbering, reordering)), searchable);
+    double written = searchable + 16;
+    return Math.max(Math.max(Math.max(encoding, construction), Math.max(renumbering, reordering)), written);
   }
 
   private static long align8(long bytes) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.IntPredicate;
 
 /**
- * HNSW search over a flat graph ({@link HnswGraph}) and its prepared vectors in one contiguous
- * array: primitive candidate and result heaps, a visited set reset by a generation counter, SIMD
+ * HNSW search over a flat graph ({@link HnswGraph}), the one-byte codes of its vectors in one
+ * contiguous array, and their float32 rows ({@link FloatRows}): primitive candidate and result heaps, a visited set reset by a generation counter, SIMD
  * distances, nothing allocated per query but the result. The accept filter is applied the way
  * hnswlib applies deletions: rejected nodes are still walked through, but never enter the
  * results, so a search returns {@code k} accepted rows whenever the walk reaches them.
@@ -17,7 +17,9 @@ import java.util.function.IntPredicate;
  * search's time is memory stalls. Its {@code ef} best candidates are then re-ranked with the
  * float32 vectors, so the answers' order and distances are exact for the candidates found; what
  * quantization can cost is a true neighbour the walk never reached, which recall measures
- * ({@link RecallSample} searches the same way). Immutable and thread-safe (scratch space is per
+ * ({@link RecallSample} searches the same way). The float32 rows are read only for those
+ * candidates, so a loaded partition reads them in place from the data files
+ * ({@link MappedFloatRows}). Immutable and thread-safe (scratch space is per
  * thread).
  */
 public final class FlatHnswIndex implements VectorIndex {
@@ -32,13 +34,14 @@ public final class FlatHnswIndex implements VectorIndex {
     public static final Walk DEFAULT = INT8;
   }
 
+  private static final int CACHE_LINE = 64;
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   /** Keeps the loads that warm up a neighbour's vector from being optimised away. */
   @SuppressWarnings("unused")
   private static volatile float sink;
 
   private final HnswGraph graph;
-  private final float[] vectors;
+  private final FloatRows rows;
   private final int dimensions;
   private final boolean l2;
   private final Walk walk;
@@ -60,20 +63,38 @@ public final class FlatHnswIndex implements VectorIndex {
    * @param walk what the graph walk scores (codes are computed here, from the vectors)
    */
   public FlatHnswIndex(HnswGraph graph, float[] preparedVectors, int dimensions, Metric metric, Walk walk) {
-    if ((long) graph.size() * dimensions != preparedVectors.length) {
-      throw new IllegalArgumentException(
-          "graph has " + graph.size() + " nodes but there are " + preparedVectors.length / Math.max(1, dimensions)
-              + " vectors of " + dimensions + " dimensions");
+    this(graph, new HeapFloatRows(checkRows(graph, preparedVectors, dimensions), dimensions), metric, walk,
+        walk == Walk.INT8 ? ScalarQuantizer.fit(preparedVectors) : null, null);
+  }
+
+  /**
+   * An index read back with its quantizer and codes (an index file of format 3 or later), whose
+   * float rows may stay in the data files.
+   *
+   * @param codes {@code quantizer}'s codes of {@code rows}, in node order
+   */
+  public FlatHnswIndex(HnswGraph graph, FloatRows rows, Metric metric, ScalarQuantizer quantizer, byte[] codes) {
+    this(graph, rows, metric, Walk.INT8, quantizer, codes);
+  }
+
+  private FlatHnswIndex(
+      HnswGraph graph, FloatRows rows, Metric metric, Walk walk, ScalarQuantizer quantizer, byte[] codes) {
+    if (graph.size() != rows.rows()) {
+      throw new IllegalArgumentException("graph has " + graph.size() + " nodes but there are " + rows.rows() + " rows");
     }
     this.graph = graph;
-    this.vectors = preparedVectors;
-    this.dimensions = dimensions;
+    this.rows = rows;
+    this.dimensions = rows.dimensions();
     this.l2 = metric == Metric.L2;
     this.walk = walk;
     if (walk == Walk.INT8) {
-      this.quantizer = ScalarQuantizer.fit(preparedVectors);
-      this.codes = quantizer.encode(preparedVectors);
-      this.codeSums = metric == Metric.INNER_PRODUCT ? ScalarQuantizer.rowSums(codes, dimensions) : null;
+      this.quantizer = quantizer;
+      this.codes = codes != null ? codes : quantizer.encode(((HeapFloatRows) rows).array());
+      if ((long) graph.size() * dimensions != this.codes.length) {
+        throw new IllegalArgumentException(
+            this.codes.length + " codes are not " + graph.size() + " rows of " + dimensions + " dimensions");
+      }
+      this.codeSums = metric == Metric.INNER_PRODUCT ? ScalarQuantizer.rowSums(this.codes, dimensions) : null;
       this.codeOffset = quantizer.lower() / quantizer.step();
     } else {
       this.quantizer = null;
@@ -81,6 +102,15 @@ public final class FlatHnswIndex implements VectorIndex {
       this.codeSums = null;
       this.codeOffset = 0f;
     }
+  }
+
+  private static float[] checkRows(HnswGraph graph, float[] preparedVectors, int dimensions) {
+    if ((long) graph.size() * dimensions != preparedVectors.length) {
+      throw new IllegalArgumentException(
+          "graph has " + graph.size() + " nodes but there are " + preparedVectors.length / Math.max(1, dimensions)
+              + " vectors of " + dimensions + " dimensions");
+    }
+    return preparedVectors;
   }
 
   public Walk walk() {
@@ -91,9 +121,19 @@ public final class FlatHnswIndex implements VectorIndex {
     return graph;
   }
 
-  /** The prepared vectors, in node order (not a copy: read-only by contract). */
-  public float[] vectors() {
-    return vectors;
+  /** The float32 rows, in node order. */
+  public FloatRows floatRows() {
+    return rows;
+  }
+
+  /** The walk's quantizer, or null for {@link Walk#FLOAT32}. */
+  public ScalarQuantizer quantizer() {
+    return quantizer;
+  }
+
+  /** The codes in node order (not a copy: read-only by contract), or null for {@link Walk#FLOAT32}. */
+  byte[] codes() {
+    return codes;
   }
 
   @Override
@@ -111,10 +151,9 @@ public final class FlatHnswIndex implements VectorIndex {
       return List.of();
     }
     VectorKernels kernels = VectorKernels.best();
-    byte[] queryCodes = null;
+    short[] queryCodes = null;
     if (codes != null) {
-      queryCodes = SCRATCH.get().queryCodes(dimensions);
-      quantizer.encode(preparedQuery, queryCodes);
+      queryCodes = SCRATCH.get().queryCodes(quantizer, preparedQuery);
     }
     int current = graph.entryPoint();
     float currentScore = walkScore(kernels, preparedQuery, queryCodes, current);
@@ -144,7 +183,7 @@ public final class FlatHnswIndex implements VectorIndex {
   }
 
   private List<RowHit> searchLayer0(
-      VectorKernels kernels, float[] query, byte[] queryCodes, int entry, float entryScore, int k, int width,
+      VectorKernels kernels, float[] query, short[] queryCodes, int entry, float entryScore, int k, int width,
       IntPredicate accept, int hidden) {
     Scratch scratch = SCRATCH.get();
     int generation = scratch.nextGeneration(graph.size());
@@ -181,8 +220,8 @@ public final class FlatHnswIndex implements VectorIndex {
         if (visited[next] != generation) {
           visited[next] = generation;
           pending[count++] = next;
-          // start every row's cache miss before scoring any
-          warm += codes != null ? codes[next * dimensions] : vectors[next * dimensions];
+          // start every row's cache misses before scoring any
+          warm += codes != null ? touchCodes(next) : rows.touch(next);
         }
       }
       for (int i = 0; i < count; i++) {
@@ -231,24 +270,34 @@ public final class FlatHnswIndex implements VectorIndex {
     }
   }
 
+  /**
+   * Reads one byte of every cache line of {@code node}'s codes, so that the lines of all the
+   * neighbours about to be scored are fetched together rather than one row after another; the sum
+   * is not meaningful.
+   */
+  private int touchCodes(int node) {
+    int sum = 0;
+    for (int i = node * dimensions, end = i + dimensions; i < end; i += CACHE_LINE) {
+      sum += codes[i];
+    }
+    return sum;
+  }
+
   /** The score the walk orders by: of the codes for {@link Walk#INT8}, else exact. */
-  private float walkScore(VectorKernels kernels, float[] query, byte[] queryCodes, int node) {
+  private float walkScore(VectorKernels kernels, float[] query, short[] queryCodes, int node) {
     if (codes == null) {
       return score(kernels, query, node);
     }
     int offset = node * dimensions;
     if (codeSums != null) { // inner product: -(q·x) up to the query's constant terms, over step²
-      return -(kernels.dot(queryCodes, 0, codes, offset, dimensions) + codeOffset * codeSums[node]);
+      return -(kernels.dot(queryCodes, codes, offset, dimensions) + codeOffset * codeSums[node]);
     }
     // L2, and cosine over unit vectors (where squared L2 is 2 - 2·dot, the same order)
-    return kernels.squaredL2(queryCodes, 0, codes, offset, dimensions);
+    return kernels.squaredL2(queryCodes, codes, offset, dimensions);
   }
 
   private float score(VectorKernels kernels, float[] query, int node) {
-    int offset = node * dimensions;
-    return l2
-        ? kernels.squaredL2(query, 0, vectors, offset, dimensions)
-        : 1f - kernels.dot(query, 0, vectors, offset, dimensions);
+    return rows.score(kernels, query, node, l2);
   }
 
   @Override
@@ -259,7 +308,7 @@ public final class FlatHnswIndex implements VectorIndex {
   @Override
   public long memoryBytes() {
     long codeBytes = codes == null ? 0 : codes.length + (codeSums == null ? 0 : 4L * codeSums.length);
-    return graph.memoryBytes() + 4L * vectors.length + codeBytes + 64;
+    return graph.memoryBytes() + rows.heapBytes() + codeBytes + 64;
   }
 
   @Override
@@ -274,7 +323,8 @@ public final class FlatHnswIndex implements VectorIndex {
     final SearchHeap candidates = new SearchHeap();
     final SearchHeap results = new SearchHeap();
     int[] pending = new int[0];
-    byte[] queryCodes = new byte[0];
+    byte[] queryBytes = new byte[0];
+    short[] queryCodes = new short[0];
     int[] rerankNodes = new int[0];
 
     int nextGeneration(int size) {
@@ -289,9 +339,15 @@ public final class FlatHnswIndex implements VectorIndex {
       return generation;
     }
 
-    byte[] queryCodes(int dimensions) {
-      if (queryCodes.length != dimensions) {
-        queryCodes = new byte[dimensions];
+    /** The codes of a query, widened to shorts for the kernels. */
+    short[] queryCodes(ScalarQuantizer quantizer, float[] query) {
+      if (queryCodes.length != query.length) {
+        queryBytes = new byte[query.length];
+        queryCodes = new short[query.length];
+      }
+      quantizer.encode(query, queryBytes);
+      for (int i = 0; i < query.length; i++) {
+        queryCodes[i] = queryBytes[i];
       }
       return queryCodes;
     }

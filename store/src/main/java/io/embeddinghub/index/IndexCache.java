@@ -60,4 +60,9 @@ public final class IndexCache {
   public int size() {
     return entries.size();
   }
+
+  /** Estimated heap bytes of the loaded partitions ({@link PartitionIndex#memoryBytes}). */
+  public long bytes() {
+    return entries.weight();
+  }
 }

@@ -28,11 +28,12 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * The index partition file, format version {@value #FORMAT_VERSION}: flat, big-endian, readable
- * without Java (docs/FORMAT.md specifies it byte by byte).
+ * without Java (docs/FORMAT.md specifies it byte by byte). Files of format 2 (float rows inline,
+ * no codes) are still read.
  *
  * <pre>
  *   8 bytes   magic "EHUBIDX\0"
- *   int       format version (2)
+ *   int       format version (3)
  *   string    builder name, string builder version        (string = int length + UTF-8 bytes)
  *   string    metric id ("l2", "cosine", "ip")
  *   int       dimensions, int rows, int M, int efConstruction, int maxLevel, int entry point
@@ -43,7 +44,13 @@ import java.util.zip.CheckedOutputStream;
  *   int[rows + 1] layer-0 offsets, int[offsets[rows]] layer-0 neighbours
  *   per level 1..maxLevel: int count, int[count] nodes (ascending), int[count + 1] offsets,
  *                          int[offsets[count]] neighbours
- *   float[rows * dimensions]  vectors as the graph measures them (unit length for cosine)
+ *   float     quantizer lower, float quantizer step            (format 3 on)
+ *   byte[rows * dimensions]  one-byte codes of the vectors          (format 3 on)
+ *   byte      where the float rows are (format 3 on): 0 inline, 1 in the data files
+ *   inline (and format 2): float[rows * dimensions] vectors as the graph measures them
+ *                          (unit length for cosine)
+ *   in the data files: long[rows] byte offset of each row's little-endian floats in its data
+ *                      file; cosine only: double[rows] the factor making each row unit length
  *   int S, int K, int[S] sample query nodes, int[S * K] their exact K nearest nodes (-1: none)
  *   long      CRC-32 of every byte before it
  *   8 bytes   magic "EHUBEND\0"
@@ -54,7 +61,13 @@ import java.util.zip.CheckedOutputStream;
  * any problem is a corrupt-file error naming the file. No Java serialization is involved.
  */
 public final class IndexFile {
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
+  /** The oldest format read. */
+  static final int OLDEST_READ = 2;
+  private static final int ROWS_INLINE = 0;
+  private static final int ROWS_IN_DATA_FILES = 1;
+  /** Rows whose floats are checked against their codes when a partition is read. */
+  private static final int CHECKED_ROWS = 32;
   public static final String EXTENSION = ".ehi";
   private static final byte[] MAGIC = "EHUBIDX\0".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "EHUBEND\0".getBytes(StandardCharsets.US_ASCII);
@@ -62,9 +75,21 @@ public final class IndexFile {
 
   private IndexFile() {}
 
-  /** Writes {@code p} to a new file at {@code path}; returns its length. */
-  public static long write(FileIO io, String path, PartitionIndex p) throws IOException {
+  /**
+   * Writes {@code p} to a new file at {@code path}; returns its length.
+   *
+   * @param locations where the rows' floats lie in the data files, or null to copy them into the file
+   */
+  public static long write(FileIO io, String path, PartitionIndex p, RowLocations locations) throws IOException {
     HnswGraph g = p.index().graph();
+    if (p.index().walk() != FlatHnswIndex.Walk.INT8) {
+      throw new IllegalArgumentException("an index file holds the codes of an int8 walk, not of " + p.index().walk());
+    }
+    if (locations != null && (locations.fileOffsets().length != p.rows()
+        || (locations.scales() != null) != (p.metric() == Metric.COSINE))) {
+      throw new IllegalArgumentException("row locations do not match the partition's " + p.rows() + " "
+          + p.metric().id() + " rows");
+    }
     CRC32 crc = new CRC32();
     try (OutputStream raw = io.newOutputFile(path).create(0);
         CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, CHUNK), crc);
@@ -100,7 +125,24 @@ public final class IndexFile {
         writeInts(out, g.levelOffsets(level));
         writeInts(out, g.levelNeighbors(level));
       }
-      writeFloats(out, p.index().vectors());
+      out.writeFloat(p.index().quantizer().lower());
+      out.writeFloat(p.index().quantizer().step());
+      out.write(p.index().codes());
+      if (locations == null) {
+        out.writeByte(ROWS_INLINE);
+        FloatRows rows = p.index().floatRows();
+        float[] row = new float[p.dimensions()];
+        for (int node = 0; node < p.rows(); node++) {
+          rows.copy(node, row);
+          writeFloats(out, row);
+        }
+      } else {
+        out.writeByte(ROWS_IN_DATA_FILES);
+        writeLongs(out, locations.fileOffsets());
+        if (locations.scales() != null) {
+          writeDoubles(out, locations.scales());
+        }
+      }
       out.writeInt(p.recallSample().queries().length);
       out.writeInt(RecallSample.K);
       writeInts(out, p.recallSample().queries());
@@ -119,6 +161,21 @@ public final class IndexFile {
    * {@code build}.
    */
   public static PartitionIndex read(FileIO io, IndexPartition entry, IndexBuild build, Metric metric, int dimensions) {
+    return read(io, entry, build, metric, dimensions, true);
+  }
+
+  /**
+   * Checks the file as {@link #read} does (every header field against the log, the structure, the
+   * checksum) without opening the float rows it locates in the data files: a damaged data file is
+   * the data file's problem, reported when that file is checked.
+   */
+  public static void check(FileIO io, IndexPartition entry, IndexBuild build, Metric metric, int dimensions) {
+    read(io, entry, build, metric, dimensions, false);
+  }
+
+  /** The partition, or null when {@code openRows} is false and its rows are in the data files. */
+  private static PartitionIndex read(
+      FileIO io, IndexPartition entry, IndexBuild build, Metric metric, int dimensions, boolean openRows) {
     String location = io.location(entry.path());
     long length;
     try {
@@ -141,8 +198,9 @@ public final class IndexFile {
         throw new IOException("not an EmbeddingHub index file (bad magic)");
       }
       int version = in.readInt();
-      if (version != FORMAT_VERSION) {
-        throw new IOException("index format version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
+      if (version < OLDEST_READ || version > FORMAT_VERSION) {
+        throw new IOException("index format version " + version + " is not supported (this library reads "
+            + OLDEST_READ + " to " + FORMAT_VERSION + ")");
       }
       String builder = (r.string() + " " + r.string()).trim();
       expect("metric", r.string(), metric.id());
@@ -189,7 +247,29 @@ public final class IndexFile {
         levelOffsets[l] = r.ints(count + 1);
         levelNeighbors[l] = r.ints(r.count(levelOffsets[l][count], 4));
       }
-      float[] vectors = r.floats(r.count((long) rows * dimensions, 4));
+      HnswGraph graph =
+          new HnswGraph(rows, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors);
+      // what holds the float rows is opened once the checksum has passed
+      float[] inlineRows = null;
+      ScalarQuantizer quantizer = null;
+      byte[] codes = null;
+      long[] fileOffsets = null;
+      double[] scales = null;
+      if (version == 2) {
+        inlineRows = r.floats(r.count((long) rows * dimensions, 4));
+      } else {
+        quantizer = ScalarQuantizer.of(in.readFloat(), in.readFloat());
+        codes = r.bytes(r.count((long) rows * dimensions, 1));
+        int source = in.readByte();
+        if (source == ROWS_INLINE) {
+          inlineRows = r.floats(r.count((long) rows * dimensions, 4));
+        } else if (source == ROWS_IN_DATA_FILES) {
+          fileOffsets = r.longs(rows);
+          scales = metric == Metric.COSINE ? r.doubles(rows) : null;
+        } else {
+          throw new IOException("unknown float row source " + source);
+        }
+      }
       int samples = r.count(in.readInt(), 4);
       expect("recall sample K", in.readInt(), RecallSample.K);
       RecallSample sample = new RecallSample(r.ints(samples), r.ints(r.count((long) samples * RecallSample.K, 4)));
@@ -202,10 +282,20 @@ public final class IndexFile {
       if (!Arrays.equals(r.bytes(END.length), END) || in.read() != -1) {
         throw new IOException("bad end marker or trailing bytes");
       }
-      HnswGraph graph =
-          new HnswGraph(rows, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors);
+      if (fileOffsets != null && !openRows) {
+        return null;
+      }
+      FlatHnswIndex index;
+      if (codes == null) { // format 2: codes derived from the rows
+        index = new FlatHnswIndex(graph, inlineRows, dimensions, metric);
+      } else {
+        FloatRows floats = inlineRows != null ? new HeapFloatRows(inlineRows, dimensions)
+            : DataFileRows.open(io, files, rowFile, rowPosition, fileOffsets, scales, dimensions);
+        checkCodes(floats, quantizer, codes, files, rowFile);
+        index = new FlatHnswIndex(graph, floats, metric, quantizer, codes);
+      }
       return new PartitionIndex(
-          new FlatHnswIndex(graph, vectors, dimensions, metric), metric, dimensions, m, efConstruction,
+          index, metric, dimensions, m, efConstruction,
           builder, files, rowFile, rowPosition, keyOffsets, keyBytes, centroid, sample);
     } catch (EOFException e) {
       throw Errors.corrupt(location, "index file is truncated", e);
@@ -214,6 +304,28 @@ public final class IndexFile {
         throw Errors.cannotRead(location, e);
       }
       throw Errors.corrupt(location, String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Checks that the float rows of a few nodes spread over the partition encode to the codes stored
+   * for them: rows read from data files must be the rows the index was built from.
+   */
+  private static void checkCodes(
+      FloatRows floats, ScalarQuantizer quantizer, byte[] codes, List<String> files, int[] rowFile)
+      throws IOException {
+    int rows = floats.rows();
+    int dimensions = floats.dimensions();
+    float[] row = new float[dimensions];
+    byte[] encoded = new byte[dimensions];
+    for (int i = 0, checks = Math.min(CHECKED_ROWS, rows); i < checks; i++) {
+      int node = (int) ((long) i * rows / checks);
+      floats.copy(node, row);
+      quantizer.encode(row, encoded);
+      if (!Arrays.equals(encoded, 0, dimensions, codes, node * dimensions, (node + 1) * dimensions)) {
+        throw new IOException("the floats of row " + node + " in data file " + files.get(rowFile[node])
+            + " do not match the row's codes: the data file differs from the one indexed");
+      }
     }
   }
 
@@ -241,6 +353,28 @@ public final class IndexFile {
       buf.clear();
       buf.asIntBuffer().put(values, i, n);
       out.write(buf.array(), 0, 4 * n);
+      i += n;
+    }
+  }
+
+  private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+    for (int i = 0; i < values.length; ) {
+      int n = Math.min(values.length - i, CHUNK / 8);
+      buf.clear();
+      buf.asLongBuffer().put(values, i, n);
+      out.write(buf.array(), 0, 8 * n);
+      i += n;
+    }
+  }
+
+  private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+    for (int i = 0; i < values.length; ) {
+      int n = Math.min(values.length - i, CHUNK / 8);
+      buf.clear();
+      buf.asDoubleBuffer().put(values, i, n);
+      out.write(buf.array(), 0, 8 * n);
       i += n;
     }
   }
@@ -291,6 +425,28 @@ public final class IndexFile {
         int take = Math.min(n - i, CHUNK / 4);
         in.readFully(chunk, 0, 4 * take);
         ByteBuffer.wrap(chunk, 0, 4 * take).asIntBuffer().get(out, i, take);
+        i += take;
+      }
+      return out;
+    }
+
+    long[] longs(int n) throws IOException {
+      long[] out = new long[count(n, 8)];
+      for (int i = 0; i < n; ) {
+        int take = Math.min(n - i, CHUNK / 8);
+        in.readFully(chunk, 0, 8 * take);
+        ByteBuffer.wrap(chunk, 0, 8 * take).asLongBuffer().get(out, i, take);
+        i += take;
+      }
+      return out;
+    }
+
+    double[] doubles(int n) throws IOException {
+      double[] out = new double[count(n, 8)];
+      for (int i = 0; i < n; ) {
+        int take = Math.min(n - i, CHUNK / 8);
+        in.readFully(chunk, 0, 8 * take);
+        ByteBuffer.wrap(chunk, 0, 8 * take).asDoubleBuffer().get(out, i, take);
         i += take;
       }
       return out;

@@ -1,12 +1,14 @@
 package io.embeddinghub.index;
 
 import io.embeddinghub.Metric;
+import io.embeddinghub.io.FileIO;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * One index partition in memory: its HNSW graph with a copy of its rows' prepared vectors (so a
- * search reads nothing else), the key of each row, and where each row lives — data file (an
+ * One index partition in memory: its HNSW graph with its rows' codes and float rows
+ * ({@link FlatHnswIndex}), the key of each row, and where each row lives — data file (an
  * ordinal into {@link #dataFiles()}) and row position — so the deletion vectors of the version
  * being read can filter it. Node ids are partition-local. Immutable and thread-safe.
  */
@@ -61,6 +63,24 @@ public final class PartitionIndex {
     this.centroid = centroid;
     recallSample.checkNodes(rows);
     this.recallSample = recallSample;
+  }
+
+  /**
+   * This partition reading its float rows from the data files at {@code locations}, as a partition
+   * read back from its file does: memory-mapped where the files are local, else this partition
+   * itself (whose rows are on the heap already).
+   */
+  public PartitionIndex withRowsIn(FileIO io, RowLocations locations) throws IOException {
+    for (String f : dataFiles) {
+      if (io.localFile(f) == null) {
+        return this;
+      }
+    }
+    FloatRows rows = DataFileRows.open(
+        io, dataFiles, rowFile, rowPosition, locations.fileOffsets(), locations.scales(), dimensions);
+    FlatHnswIndex mapped = new FlatHnswIndex(index.graph(), rows, metric, index.quantizer(), index.codes());
+    return new PartitionIndex(mapped, metric, dimensions, m, efConstruction, builder, dataFiles, rowFile,
+        rowPosition, keyOffsets, keyBytes, centroid, recallSample);
   }
 
   public FlatHnswIndex index() {

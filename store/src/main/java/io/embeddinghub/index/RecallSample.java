@@ -37,19 +37,19 @@ public final class RecallSample {
     }
     int[] truth = new int[count * K];
     Arrays.fill(truth, -1);
-    float[] vectors = index.vectors();
+    FloatRows rows = index.floatRows();
     VectorKernels kernels = VectorKernels.best();
     SearchHeap worstOnTop = new SearchHeap();
+    float[] query = new float[dimensions];
     for (int i = 0; i < count; i++) {
       int q = queries[i];
+      rows.copy(q, query);
       worstOnTop.clear();
       for (int row = 0; row < n; row++) {
         if (row == q) {
           continue;
         }
-        float s = l2
-            ? kernels.squaredL2(vectors, q * dimensions, vectors, row * dimensions, dimensions)
-            : 1f - kernels.dot(vectors, q * dimensions, vectors, row * dimensions, dimensions);
+        float s = rows.score(kernels, query, row, l2);
         if (worstOnTop.size() < K) {
           worstOnTop.push(-s, row);
         } else if (s < -worstOnTop.topScore()) {
@@ -72,7 +72,7 @@ public final class RecallSample {
     float[] query = new float[dimensions];
     for (int i = 0; i < queries.length; i++) {
       int q = queries[i];
-      System.arraycopy(index.vectors(), q * dimensions, query, 0, dimensions);
+      index.floatRows().copy(q, query);
       java.util.List<RowHit> hits = index.search(query, K, ef, null, q);
       for (int j = 0; j < K; j++) {
         int t = truth[i * K + j];

@@ -22,20 +22,20 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
-  public int squaredL2(byte[] a, int aOff, byte[] b, int bOff, int length) {
+  public int squaredL2(short[] query, byte[] codes, int offset, int length) {
     int sum = 0;
     for (int i = 0; i < length; i++) {
-      int d = a[aOff + i] - b[bOff + i];
+      int d = query[i] - codes[offset + i];
       sum += d * d;
     }
     return sum;
   }
 
   @Override
-  public int dot(byte[] a, int aOff, byte[] b, int bOff, int length) {
+  public int dot(short[] query, byte[] codes, int offset, int length) {
     int sum = 0;
     for (int i = 0; i < length; i++) {
-      sum += a[aOff + i] * b[bOff + i];
+      sum += query[i] * codes[offset + i];
     }
     return sum;
   }

@@ -28,6 +28,15 @@ public final class ScalarQuantizer {
     this.step = step;
   }
 
+  /** The quantizer of these parameters, as an index file stores them. */
+  public static ScalarQuantizer of(float lower, float step) {
+    if (!Float.isFinite(lower) || !Float.isFinite(step) || step <= 0) {
+      throw new IllegalArgumentException("quantizer lower " + lower + " and step " + step
+          + " must be finite, the step positive");
+    }
+    return new ScalarQuantizer(lower, step);
+  }
+
   /** Fits the range of {@code values} (prepared rows, flat), or of a strided sample of them. */
   public static ScalarQuantizer fit(float[] values) {
     if (values.length == 0) {
@@ -43,6 +52,9 @@ public final class ScalarQuantizer {
     float lo = sample[clipped];
     float hi = sample[sample.length - 1 - clipped];
     float step = hi > lo ? (hi - lo) / MAX_CODE : 1f;
+    if (!(step > 0) || !Float.isFinite(step)) { // a range too narrow (or wide) for a float step
+      step = 1f;
+    }
     return new ScalarQuantizer(lo, step);
   }
 

@@ -14,13 +14,13 @@ public interface VectorKernels {
   float dot(float[] a, int aOff, float[] b, int bOff, int length);
 
   /**
-   * {@code sum((a[aOff+i] - b[bOff+i])^2)} over {@code length} one-byte codes of at most seven bits
-   * ({@link ScalarQuantizer}).
+   * {@code sum((query[i] - codes[offset+i])^2)} over {@code length} codes of at most seven bits
+   * ({@link ScalarQuantizer}); the query's codes come widened to shorts, once per search.
    */
-  int squaredL2(byte[] a, int aOff, byte[] b, int bOff, int length);
+  int squaredL2(short[] query, byte[] codes, int offset, int length);
 
-  /** {@code sum(a[aOff+i] * b[bOff+i])} over {@code length} one-byte codes of at most seven bits. */
-  int dot(byte[] a, int aOff, byte[] b, int bOff, int length);
+  /** {@code sum(query[i] * codes[offset+i])} over {@code length} codes of at most seven bits. */
+  int dot(short[] query, byte[] codes, int offset, int length);
 
   /** A name for logs and benchmark tables. */
   String name();

@@ -55,4 +55,9 @@ public final class WeightedLruCache<V> {
   public synchronized int size() {
     return entries.size();
   }
+
+  /** The summed weight of the entries held. */
+  public synchronized long weight() {
+    return weight;
+  }
 }

@@ -82,6 +82,14 @@ public interface FileIO {
     return newInputFile(relativePath);
   }
 
+  /**
+   * The file as a path of the local file system, for memory-mapping; null where the hub is not on
+   * the local file system.
+   */
+  default java.nio.file.Path localFile(String relativePath) {
+    return null;
+  }
+
   /** A file or directory found by a listing. */
   record FileEntry(String relativePath, boolean isDirectory, long length, long modificationTime) {
     /** Last path segment. */

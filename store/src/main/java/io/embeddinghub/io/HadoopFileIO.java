@@ -112,6 +112,11 @@ public final class HadoopFileIO implements FileIO {
   }
 
   @Override
+  public java.nio.file.Path localFile(String relativePath) {
+    return local ? localRoot.resolve(RelativePaths.check(relativePath)) : null;
+  }
+
+  @Override
   public boolean exists(String relativePath) throws IOException {
     if (local) { // a stat, without Hadoop building a FileStatus or an exception for an absent file
       return java.nio.file.Files.exists(

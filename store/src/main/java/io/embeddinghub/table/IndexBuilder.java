@@ -4,6 +4,7 @@ import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.DataFileReader;
+import io.embeddinghub.format.VectorLocations;
 import io.embeddinghub.index.BuildMemory;
 import io.embeddinghub.index.CoarseQuantizer;
 import io.embeddinghub.index.FlatHnswIndex;
@@ -15,7 +16,9 @@ import io.embeddinghub.index.IndexedRows;
 import io.embeddinghub.index.PartitionIndex;
 import io.embeddinghub.index.Permutation;
 import io.embeddinghub.index.RecallSample;
+import io.embeddinghub.index.RowLocations;
 import io.embeddinghub.internal.Errors;
+import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.IndexPartition;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
@@ -453,14 +456,14 @@ public final class IndexBuilder {
   }
 
   /** A partition's rows: vectors, keys, and where each is (a number into {@code files}, a position). */
-  private record PartitionRows(List<String> files, float[] vectors, int[] rowFile, int[] rowPosition, String[] keys) {
+  private record PartitionRows(List<DataFile> files, float[] vectors, int[] rowFile, int[] rowPosition, String[] keys) {
     int count() {
       return keys.length;
     }
 
     /** Routed rows, their tail file numbers renumbered into the files they come from, in order. */
     static PartitionRows of(float[] vectors, int[] tailFile, int[] positions, String[] keys, List<LiveFile> tail) {
-      List<String> files = new ArrayList<>();
+      List<DataFile> files = new ArrayList<>();
       int[] ordinalOfTailFile = new int[tail.size()];
       java.util.Arrays.fill(ordinalOfTailFile, -1);
       int[] rowFile = new int[keys.length];
@@ -468,7 +471,7 @@ public final class IndexBuilder {
         int t = tailFile[r];
         if (ordinalOfTailFile[t] < 0) {
           ordinalOfTailFile[t] = files.size();
-          files.add(tail.get(t).file().path());
+          files.add(tail.get(t).file());
         }
         rowFile[r] = ordinalOfTailFile[t];
       }
@@ -486,7 +489,7 @@ public final class IndexBuilder {
       return null;
     }
     int count = Math.toIntExact(live);
-    List<String> files = new ArrayList<>();
+    List<DataFile> files = new ArrayList<>();
     float[] vectors = new float[Math.multiplyExact(count, dims)];
     int[] rowFile = new int[count];
     int[] rowPosition = new int[count];
@@ -497,7 +500,7 @@ public final class IndexBuilder {
         continue;
       }
       int ordinal = files.size();
-      files.add(f.file().path());
+      files.add(f.file());
       // streamed: the partition's arrays are all this holds, never a whole tail file beside them
       try (LiveRowCursor rows = LiveRowCursor.open(ctx, f, dims)) {
         while (rows.next()) {
@@ -521,12 +524,13 @@ public final class IndexBuilder {
       SpaceSpec spec, String build, int partition, float[] centroid, PartitionRows rows, float[] routingRecall) {
     int dims = spec.dimensions();
     Metric metric = spec.metric();
-    List<String> files = rows.files();
+    List<String> files = rows.files().stream().map(DataFile::path).toList();
     int count = rows.count();
     // keys as UTF-8 at once: a String a key costs several times its bytes while the graph is built
     int[] keyOffsets = keyOffsets(rows.keys());
     byte[] keyBytes = keyBytes(rows.keys(), keyOffsets);
     java.util.Arrays.fill(rows.keys(), null);
+    double[] scales = metric == Metric.COSINE ? unitScales(rows.vectors(), dims) : null;
     float[] prepared = prepareInPlace(rows.vectors(), dims, metric);
     IndexParams params = spec.indexParams();
     GraphBuilder.Ordered built =
@@ -536,6 +540,9 @@ public final class IndexBuilder {
     Permutation.inPlace(prepared, dims, order);
     Permutation.inPlace(rows.rowFile(), 1, order);
     Permutation.inPlace(rows.rowPosition(), 1, order);
+    if (scales != null) {
+      Permutation.inPlace(scales, 1, order);
+    }
     int[] orderedKeyOffsets = permutedOffsets(keyOffsets, order);
     keyBytes = permutedBytes(keyBytes, keyOffsets, orderedKeyOffsets, order);
     FlatHnswIndex flat = new FlatHnswIndex(built.graph(), prepared, dims, metric);
@@ -549,14 +556,55 @@ public final class IndexBuilder {
     String path = spaceDir + "/index/" + build + "-" + String.format("%05d", partition) + "-"
         + UUID.randomUUID().toString().substring(0, 8) + IndexFile.EXTENSION;
     long size;
+    RowLocations locations = locate(rows, scales, dims);
     try {
-      size = IndexFile.write(ctx.io(), path, index);
+      size = IndexFile.write(ctx.io(), path, index, locations);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(path);
       throw Errors.cannotWriteIndexFile(ctx.io().location(path), e);
     }
-    ctx.indexCache().offer(path, index);
+    try { // cached as a reader would load it: float rows in the data files, not on the heap
+      ctx.indexCache().offer(path, locations == null ? index : index.withRowsIn(ctx.io(), locations));
+    } catch (IOException e) { // the files cannot be mapped: the rows stay where they are, on the heap
+      ctx.indexCache().offer(path, index);
+    }
     return new IndexPartition(path, build, count, size, files.size(), centroid, sample.recallCurve(flat, dims), routingRecall);
+  }
+
+  /**
+   * Where each row's floats lie in its data file, so that the index file need not copy them; null
+   * when a data file's embedding column is not laid out for it (files written before it was).
+   */
+  private RowLocations locate(PartitionRows rows, double[] scales, int dims) {
+    long[][] offsetsOfFile = new long[rows.files().size()][];
+    for (int f = 0; f < offsetsOfFile.length; f++) {
+      offsetsOfFile[f] = VectorLocations.of(ctx.io(), ctx.conf(), rows.files().get(f), dims);
+      if (offsetsOfFile[f] == null) {
+        return null;
+      }
+    }
+    long[] fileOffsets = new long[rows.count()];
+    for (int node = 0; node < fileOffsets.length; node++) {
+      fileOffsets[node] = offsetsOfFile[rows.rowFile()[node]][rows.rowPosition()[node]];
+    }
+    return new RowLocations(fileOffsets, scales);
+  }
+
+  /** Each row's factor to unit length, as {@link #prepareInPlace} computes it. */
+  private static double[] unitScales(float[] rows, int dims) {
+    double[] scales = new double[rows.length / dims];
+    for (int row = 0; row < scales.length; row++) {
+      scales[row] = unitScale(rows, row * dims, dims);
+    }
+    return scales;
+  }
+
+  private static double unitScale(float[] rows, int offset, int dims) {
+    double norm = 0;
+    for (int i = 0; i < dims; i++) {
+      norm += (double) rows[offset + i] * rows[offset + i];
+    }
+    return norm == 0 ? 0 : 1.0 / Math.sqrt(norm);
   }
 
   /**
@@ -568,11 +616,7 @@ public final class IndexBuilder {
       return IndexedRows.prepare(rows, dims, metric); // the array itself
     }
     for (int offset = 0; offset < rows.length; offset += dims) {
-      double norm = 0;
-      for (int i = 0; i < dims; i++) {
-        norm += (double) rows[offset + i] * rows[offset + i];
-      }
-      double scale = norm == 0 ? 0 : 1.0 / Math.sqrt(norm);
+      double scale = unitScale(rows, offset, dims);
       for (int i = 0; i < dims; i++) {
         rows[offset + i] = (float) (rows[offset + i] * scale);
       }

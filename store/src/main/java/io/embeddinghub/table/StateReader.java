@@ -10,6 +10,7 @@ import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.format.FileContents;
 import io.embeddinghub.format.KeyBuckets;
 import io.embeddinghub.index.CoarseQuantizer;
+import io.embeddinghub.index.FloatRows;
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.index.IndexedRows;
 import io.embeddinghub.index.PartitionIndex;
@@ -476,12 +477,14 @@ public final class StateReader {
       // a filtered walk passes through every row but answers only with rows the filter passes
       IntPredicate accept = this.filter == null ? live
           : live == null ? node -> this.filter.test(p.key(node)) : node -> live.test(node) && this.filter.test(p.key(node));
-      float[] vectors = p.index().vectors();
+      FloatRows rows = p.index().floatRows();
+      float[] row = new float[dimensions];
       int[] few = this.filter == null ? null : ctx.filterMemo().fewNodes(this.filter, entry.path(), () -> fewNodes(p));
       if (few != null) { // few rows pass: rank them exactly instead of walking a graph of rejections
         for (int node : few) {
           if (live == null || live.test(node)) {
-            top.offer(p.key(node), metric.distanceToRow(query, vectors, node * dimensions));
+            rows.copy(node, row);
+            top.offer(p.key(node), metric.distanceToRow(query, row, 0));
           }
         }
         return;
@@ -489,13 +492,15 @@ public final class StateReader {
       List<RowHit> hits = p.index().search(prepared, need, ef, accept);
       if (hits.size() >= need) {
         for (RowHit hit : hits) {
-          top.offer(p.key(hit.row()), metric.distanceToRow(query, vectors, hit.row() * dimensions));
+          rows.copy(hit.row(), row);
+          top.offer(p.key(hit.row()), metric.distanceToRow(query, row, 0));
         }
         return;
       }
       for (int node = 0; node < p.rows(); node++) { // fewer live (or allowed) rows than k, or a walk cut off by deletions
         if (accept == null || accept.test(node)) {
-          top.offer(p.key(node), metric.distanceToRow(query, vectors, node * dimensions));
+          rows.copy(node, row);
+          top.offer(p.key(node), metric.distanceToRow(query, row, 0));
         }
       }
     }

@@ -37,7 +37,7 @@ import java.util.Map;
  * hint), replaying it independently of the readers' fallbacks, and lists the data and index files
  * to check; {@link #check} then reads one file at a time: a data file streamed a row group at a
  * time (length, Parquet footer and page checksums, row count, sort order, key range and bucket), an
- * index partition through {@link IndexFile#read} (header against the log, structure, checksum).
+ * index partition through {@link IndexFile#check} (header against the log, structure, checksum).
  * Nothing is written and no cache is filled. Every problem is reported, one per file.
  */
 public final class Verifier {
@@ -194,7 +194,7 @@ public final class Verifier {
       if (check instanceof DataCheck d) {
         rows = checkDataFile(ctx, d);
       } else if (check instanceof IndexCheck i) {
-        IndexFile.read(ctx.io(), i.partition(), i.build(), i.metric(), i.dimensions());
+        IndexFile.check(ctx.io(), i.partition(), i.build(), i.metric(), i.dimensions());
       }
       return new VerifyResult(space, versions, 1, rows, List.of());
     } catch (CorruptFileException e) {

@@ -79,27 +79,34 @@ class QuantizedWalkTest {
     VectorKernels best = VectorKernels.best();
     VectorKernels scalar = new ScalarKernels();
     Random random = new Random(6);
-    for (int dims : new int[] {1, 3, 15, 16, 17, 31, 100, 784}) {
-      byte[] a = new byte[dims + 5];
-      byte[] b = new byte[dims + 9];
-      for (int i = 0; i < a.length; i++) {
-        a[i] = (byte) random.nextInt(ScalarQuantizer.MAX_CODE + 1);
+    for (int dims : new int[] {1, 3, 15, 16, 17, 31, 32, 33, 100, 784}) {
+      short[] query = new short[dims];
+      byte[] codes = new byte[dims + 9];
+      for (int i = 0; i < query.length; i++) {
+        query[i] = (short) random.nextInt(ScalarQuantizer.MAX_CODE + 1);
       }
-      for (int i = 0; i < b.length; i++) {
-        b[i] = (byte) random.nextInt(ScalarQuantizer.MAX_CODE + 1);
+      for (int i = 0; i < codes.length; i++) {
+        codes[i] = (byte) random.nextInt(ScalarQuantizer.MAX_CODE + 1);
       }
-      a[5] = 0;
-      b[9] = ScalarQuantizer.MAX_CODE; // the widest difference
+      // the widest differences and the largest products, in lanes summed together
+      for (int i = 0; i < dims; i += 2) {
+        query[i] = 0;
+        codes[9 + i] = ScalarQuantizer.MAX_CODE;
+      }
+      if (dims > 1) {
+        query[1] = ScalarQuantizer.MAX_CODE;
+        codes[9 + 1] = ScalarQuantizer.MAX_CODE;
+      }
       int squares = 0;
       int products = 0;
       for (int i = 0; i < dims; i++) {
-        squares += (a[5 + i] - b[9 + i]) * (a[5 + i] - b[9 + i]);
-        products += a[5 + i] * b[9 + i];
+        squares += (query[i] - codes[9 + i]) * (query[i] - codes[9 + i]);
+        products += query[i] * codes[9 + i];
       }
-      assertThat(best.squaredL2(a, 5, b, 9, dims)).as("%s, dims %d", best.name(), dims).isEqualTo(squares);
-      assertThat(scalar.squaredL2(a, 5, b, 9, dims)).isEqualTo(squares);
-      assertThat(best.dot(a, 5, b, 9, dims)).as("%s, dims %d", best.name(), dims).isEqualTo(products);
-      assertThat(scalar.dot(a, 5, b, 9, dims)).isEqualTo(products);
+      assertThat(best.squaredL2(query, codes, 9, dims)).as("%s, dims %d", best.name(), dims).isEqualTo(squares);
+      assertThat(scalar.squaredL2(query, codes, 9, dims)).isEqualTo(squares);
+      assertThat(best.dot(query, codes, 9, dims)).as("%s, dims %d", best.name(), dims).isEqualTo(products);
+      assertThat(scalar.dot(query, codes, 9, dims)).isEqualTo(products);
     }
   }
 

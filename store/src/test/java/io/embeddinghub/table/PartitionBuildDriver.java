@@ -5,6 +5,7 @@ import io.embeddinghub.IndexParams;
 import io.embeddinghub.Metric;
 import io.embeddinghub.SpaceSpec;
 import io.embeddinghub.engine.IndexBuildJob;
+import io.embeddinghub.format.DataFileWriter;
 import io.embeddinghub.io.HadoopFileIO;
 import io.embeddinghub.log.DataFile;
 import io.embeddinghub.log.DeletionVector;
@@ -114,10 +115,31 @@ public final class PartitionBuildDriver {
     HubContext ctx = new HubContext(new HadoopFileIO(dir.toUri(), conf), conf);
     SpaceSpec spec = SpaceSpec.builder("space", dims).metric(metric)
         .indexParams(new IndexParams(m, efConstruction, 64)).build();
+    // the data files the rows reference (the build reads where each row's floats lie in them):
+    // every file holds all rows, row r at position r, so any file number and position is valid
+    int fileCount = gather.equals("arrays") ? 1 : FILE_ORDER.length;
+    DataFile first;
+    try (DataFileWriter writer = DataFileWriter.create(ctx.io(), conf, "space/data/bucket=0000/f0.parquet", 0, dims)) {
+      for (int r = 0; r < rows; r++) {
+        boolean flat = gather.equals("arrays");
+        writer.add(String.format("key-%09d", r), flat ? vectors : row(r, dims), flat ? r * dims : 0);
+      }
+      first = writer.finish();
+    }
     List<LiveFile> tail = new ArrayList<>();
-    for (int f = 0; f < (gather.equals("arrays") ? 1 : FILE_ORDER.length); f++) {
-      tail.add(new LiveFile(new DataFile("space/data/bucket=0000/f" + f + ".parquet", 0, rows, 1, keys[0], keys[rows - 1], null),
+    for (int f = 0; f < fileCount; f++) {
+      String path = "space/data/bucket=0000/f" + f + ".parquet";
+      if (f > 0) {
+        Files.copy(dir.resolve(first.path()), dir.resolve(path));
+      }
+      tail.add(new LiveFile(new DataFile(path, 0, rows, first.sizeBytes(), keys[0], keys[rows - 1], null),
           DeletionVector.EMPTY));
+    }
+    System.gc(); // the peak measured is the build's: writing the files does not count
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
     }
     float[] centroid = new float[dims];
     IndexBuilder.Plan plan = new IndexBuilder.Plan("build", spec, tail, rows, new float[][] {centroid}, new int[] {0, 1}, null);

@@ -89,47 +89,51 @@ public final class SimdKernels implements VectorKernels {
   }
 
   @Override
-  public int squaredL2(byte[] a, int aOff, byte[] b, int bOff, int length) {
+  public int squaredL2(short[] query, byte[] codes, int offset, int length) {
     if (!WIDE_INTS) {
-      return SCALAR.squaredL2(a, aOff, b, bOff, length);
+      return SCALAR.squaredL2(query, codes, offset, length);
     }
     IntVector acc0 = IntVector.zero(SUMS);
     IntVector acc1 = IntVector.zero(SUMS);
     int lanes = CODES.length();
     int i = 0;
-    int bound = CODES.loopBound(length);
-    for (; i < bound; i += lanes) { // seven-bit codes: a difference squared fits a short
-      ShortVector d = widen(a, aOff + i).sub(widen(b, bOff + i));
-      ShortVector square = d.mul(d);
-      acc0 = acc0.add((IntVector) square.convertShape(VectorOperators.S2I, SUMS, 0));
-      acc1 = acc1.add((IntVector) square.convertShape(VectorOperators.S2I, SUMS, 1));
+    int bound = length - length % (2 * lanes);
+    for (; i < bound; i += 2 * lanes) {
+      ShortVector d0 = ShortVector.fromArray(WIDE, query, i).sub(widen(codes, offset + i));
+      ShortVector d1 = ShortVector.fromArray(WIDE, query, i + lanes).sub(widen(codes, offset + i + lanes));
+      // seven-bit codes: two squared differences (at most 2 x 127^2) still fit a short
+      ShortVector squares = d0.mul(d0).add(d1.mul(d1));
+      acc0 = acc0.add((IntVector) squares.convertShape(VectorOperators.S2I, SUMS, 0));
+      acc1 = acc1.add((IntVector) squares.convertShape(VectorOperators.S2I, SUMS, 1));
     }
     int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     for (; i < length; i++) {
-      int d = a[aOff + i] - b[bOff + i];
+      int d = query[i] - codes[offset + i];
       sum += d * d;
     }
     return sum;
   }
 
   @Override
-  public int dot(byte[] a, int aOff, byte[] b, int bOff, int length) {
+  public int dot(short[] query, byte[] codes, int offset, int length) {
     if (!WIDE_INTS) {
-      return SCALAR.dot(a, aOff, b, bOff, length);
+      return SCALAR.dot(query, codes, offset, length);
     }
     IntVector acc0 = IntVector.zero(SUMS);
     IntVector acc1 = IntVector.zero(SUMS);
     int lanes = CODES.length();
     int i = 0;
-    int bound = CODES.loopBound(length);
-    for (; i < bound; i += lanes) { // seven-bit codes: a product fits a short
-      ShortVector product = widen(a, aOff + i).mul(widen(b, bOff + i));
-      acc0 = acc0.add((IntVector) product.convertShape(VectorOperators.S2I, SUMS, 0));
-      acc1 = acc1.add((IntVector) product.convertShape(VectorOperators.S2I, SUMS, 1));
+    int bound = length - length % (2 * lanes);
+    for (; i < bound; i += 2 * lanes) {
+      // seven-bit codes: two products (at most 2 x 127^2) still fit a short
+      ShortVector products = ShortVector.fromArray(WIDE, query, i).mul(widen(codes, offset + i))
+          .add(ShortVector.fromArray(WIDE, query, i + lanes).mul(widen(codes, offset + i + lanes)));
+      acc0 = acc0.add((IntVector) products.convertShape(VectorOperators.S2I, SUMS, 0));
+      acc1 = acc1.add((IntVector) products.convertShape(VectorOperators.S2I, SUMS, 1));
     }
     int sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     for (; i < length; i++) {
-      sum += a[aOff + i] * b[bOff + i];
+      sum += query[i] * codes[offset + i];
     }
     return sum;
   }
