@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * One-byte codes of prepared vectors for the graph walk (issue #25): every value {@code x} becomes
  * {@code round((x - lower) / step)}, clamped to {@code [0, 127]}, one scale for all dimensions,
- * so that two code rows compare with integer kernels ({@link VectorKernels#squaredL2(byte[], int,
- * byte[], int, int)}). Seven bits keep a squared difference and a product within a 16-bit lane.
+ * so that a query's codes and a row's compare with integer kernels ({@link
+ * VectorKernels#squaredL2(short[], byte[], int, int)}). Seven bits keep a squared difference and a
+ * product within a 16-bit lane, and two of them still.
  *
  * <p>{@code lower} and {@code step} are fitted to the values' {@link #CLIP} and {@code 1 - CLIP}
  * quantiles (of a sample), so that a few outliers do not widen the step for all: an outlier is
