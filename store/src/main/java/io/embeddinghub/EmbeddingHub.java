@@ -288,6 +288,8 @@ public final class EmbeddingHub {
    * Estimated heap bytes of the index partitions this instance holds loaded (graphs, codes, keys,
    * row references; float rows only where they could not be read in place from the data files):
    * what {@code embeddinghub.index.cache.max-bytes} bounds.
+   *
+   * @return the estimated heap bytes of the loaded index partitions
    */
   public long loadedIndexBytes() {
     return ctx.indexCache().bytes();
