@@ -247,9 +247,7 @@ public final class IndexFile {
         levelOffsets[l] = r.ints(count + 1);
         levelNeighbors[l] = r.ints(r.count(levelOffsets[l][count], 4));
       }
-      HnswGraph graph =
-          new HnswGraph(rows, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors);
-      // what holds the float rows is opened once the checksum has passed
+      // the graph is checked, and what holds the float rows opened, once the checksum has passed
       float[] inlineRows = null;
       ScalarQuantizer quantizer = null;
       byte[] codes = null;
@@ -282,6 +280,8 @@ public final class IndexFile {
       if (!Arrays.equals(r.bytes(END.length), END) || in.read() != -1) {
         throw new IOException("bad end marker or trailing bytes");
       }
+      HnswGraph graph = // checks the graph's structure
+          new HnswGraph(rows, entryPoint, offsets0, neighbors0, levelNodes, levelOffsets, levelNeighbors);
       if (fileOffsets != null && !openRows) {
         return null;
       }
