@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.format.VectorLocations;
-import io.embeddinghub.index.HeapFloatRows;
 import io.embeddinghub.index.IndexCache;
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.index.MappedFloatRows;
@@ -36,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and one-byte codes but no float copy of the vectors (at most half their bytes), a loaded
  * partition reads its float rows in place from the data files (at most 0.35x the vectors on the
  * heap), answers keep exact distances and the brute-force oracle's recall, the same partition
- * read onto the heap through a non-local file system answers identically, and a data file whose
+ * copied into a mapped temporary file through a non-local file system answers identically, and a data file whose
  * floats differ from the index's codes is refused as corrupt.
  */
 class CompactIndexTest {
@@ -122,7 +121,7 @@ class CompactIndexTest {
     assertThat(cache.bytes()).as("heap of the loaded partitions against the raw vectors' %d", rawBytes)
         .isLessThanOrEqualTo((long) (0.35 * rawBytes));
 
-    // through a file system that is not local, the rows are read onto the heap: same answers
+    // through a file system that is not local, the rows are copied off the heap: same answers
     EmbeddingHub remote = EmbeddingHub.open(
         new FaultyFileIO(new HadoopFileIO(URI.create(hub.root()), hubs.conf())), hubs.conf());
     Space remoteSpace = remote.getSpace("s");
@@ -134,8 +133,10 @@ class CompactIndexTest {
       PartitionIndex loaded = remote.context().indexCache().get(info.path(), () -> {
         throw new AssertionError(info.path() + " was not loaded");
       });
-      assertThat(loaded.index().floatRows()).isInstanceOf(HeapFloatRows.class);
+      assertThat(loaded.index().floatRows()).isInstanceOf(MappedFloatRows.class);
     }
+    assertThat(remote.loadedIndexBytes()).as("heap of the partitions copied from a non-local file system")
+        .isLessThanOrEqualTo((long) (0.35 * rawBytes));
   }
 
   @Test

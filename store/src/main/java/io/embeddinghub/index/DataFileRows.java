@@ -4,7 +4,12 @@ import io.embeddinghub.io.FileIO;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,8 +18,10 @@ import org.apache.parquet.io.SeekableInputStream;
 /**
  * The float rows of a loaded index partition, read from the space's data files at the offsets its
  * index file records: memory-mapped where every data file is local and its rows span at most
- * 2 GB ({@link MappedFloatRows}), else read once onto the heap, file by file in offset order (one
- * pass over each file's embedding column chunk: HDFS, object stores).
+ * 2 GB ({@link MappedFloatRows}); else (HDFS, object stores) read once, file by file in offset
+ * order, into a temporary file of {@code java.io.tmpdir} that is mapped and deleted at once, so
+ * that they stay off the heap; onto the heap only where that cannot be done (a partition of more
+ * than 2 GB of floats, no usable temporary directory).
  */
 final class DataFileRows {
   private DataFileRows() {}
@@ -41,53 +48,94 @@ final class DataFileRows {
         && MappedFloatRows.fits(MappedFloatRows.range(dataFiles.size(), rowFile, fileOffsets, dimensions))) {
       return MappedFloatRows.map(local, rowFile, fileOffsets, scales, dimensions);
     }
-    return new HeapFloatRows(read(io, dataFiles, rowFile, rowPosition, fileOffsets, scales, dimensions), dimensions);
+    RowSource source = new RowSource(io, dataFiles, rowFile, rowPosition, fileOffsets, scales, dimensions);
+    long bytes = (long) rowFile.length * dimensions * Float.BYTES;
+    if (bytes <= Integer.MAX_VALUE) {
+      Path temp;
+      try {
+        temp = Files.createTempFile("embeddinghub-rows-", ".f32");
+      } catch (IOException e) { // no usable temporary directory: the heap
+        return new HeapFloatRows(source.readAll(), dimensions);
+      }
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE,
+          StandardOpenOption.DELETE_ON_CLOSE)) {
+        // written through the channel, not the mapping: a full disk is an IOException here, where
+        // a write through a mapping would fault
+        ByteBuffer out = ByteBuffer.allocate(dimensions * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        source.forEachRow((node, row) -> {
+          out.clear();
+          out.asFloatBuffer().put(row);
+          long at = (long) node * out.capacity();
+          while (out.hasRemaining()) {
+            at += channel.write(out, at);
+          }
+        });
+        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes);
+        return MappedFloatRows.dense(mapped, rowFile.length, dimensions);
+      }
+    }
+    return new HeapFloatRows(source.readAll(), dimensions);
   }
 
-  private static float[] read(
-      FileIO io, List<String> dataFiles, int[] rowFile, int[] rowPosition, long[] fileOffsets, double[] scales,
-      int dimensions) throws IOException {
-    int rows = rowFile.length;
-    float[] out = new float[Math.multiplyExact(rows, dimensions)];
-    // nodes by file, then by position (so by offset): one forward pass over each file
-    long[] order = new long[rows];
-    for (int node = 0; node < rows; node++) {
-      order[node] = ((long) rowPosition[node] << 31) | node;
+  /** What receives each node's prepared row (the array is reused between calls). */
+  private interface RowSink {
+    void accept(int node, float[] row) throws IOException;
+  }
+
+  /** Reads the nodes' rows from their data files. */
+  private record RowSource(FileIO io, List<String> dataFiles, int[] rowFile, int[] rowPosition, long[] fileOffsets,
+      double[] scales, int dimensions) {
+
+    float[] readAll() throws IOException {
+      float[] out = new float[Math.multiplyExact(rowFile.length, dimensions)];
+      forEachRow((node, row) -> System.arraycopy(row, 0, out, node * dimensions, dimensions));
+      return out;
     }
-    Arrays.sort(order);
-    int[][] nodesOfFile = new int[dataFiles.size()][];
-    int[] counts = new int[dataFiles.size()];
-    for (int f : rowFile) {
-      counts[f]++;
-    }
-    for (int f = 0; f < counts.length; f++) {
-      nodesOfFile[f] = new int[counts[f]];
-      counts[f] = 0;
-    }
-    for (long entry : order) {
-      int node = (int) (entry & Integer.MAX_VALUE);
-      nodesOfFile[rowFile[node]][counts[rowFile[node]]++] = node;
-    }
-    byte[] row = new byte[dimensions * Float.BYTES];
-    ByteBuffer rowFloats = ByteBuffer.wrap(row).order(ByteOrder.LITTLE_ENDIAN);
-    for (int f = 0; f < dataFiles.size(); f++) {
-      if (nodesOfFile[f].length == 0) {
-        continue;
+
+    /** Hands each node's prepared row to {@code sink}, file by file, in offset order within a file. */
+    void forEachRow(RowSink sink) throws IOException {
+      int rows = rowFile.length;
+      // nodes by file, then by position (so by offset): one forward pass over each file
+      long[] order = new long[rows];
+      for (int node = 0; node < rows; node++) {
+        order[node] = ((long) rowPosition[node] << 31) | node;
       }
-      try (SeekableInputStream in = io.newInputFile(dataFiles.get(f)).newStream()) {
-        for (int node : nodesOfFile[f]) {
-          in.seek(fileOffsets[node]);
-          in.readFully(row);
-          rowFloats.asFloatBuffer().get(out, node * dimensions, dimensions);
-          if (scales != null) {
-            double scale = scales[node];
-            for (int i = node * dimensions, end = i + dimensions; i < end; i++) {
-              out[i] = (float) (out[i] * scale);
+      Arrays.sort(order);
+      int[][] nodesOfFile = new int[dataFiles.size()][];
+      int[] counts = new int[dataFiles.size()];
+      for (int f : rowFile) {
+        counts[f]++;
+      }
+      for (int f = 0; f < counts.length; f++) {
+        nodesOfFile[f] = new int[counts[f]];
+        counts[f] = 0;
+      }
+      for (long entry : order) {
+        int node = (int) (entry & Integer.MAX_VALUE);
+        nodesOfFile[rowFile[node]][counts[rowFile[node]]++] = node;
+      }
+      byte[] bytes = new byte[dimensions * Float.BYTES];
+      FloatBuffer rowFloats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      float[] row = new float[dimensions];
+      for (int f = 0; f < dataFiles.size(); f++) {
+        if (nodesOfFile[f].length == 0) {
+          continue;
+        }
+        try (SeekableInputStream in = io.newInputFile(dataFiles.get(f)).newStream()) {
+          for (int node : nodesOfFile[f]) {
+            in.seek(fileOffsets[node]);
+            in.readFully(bytes);
+            rowFloats.get(0, row);
+            if (scales != null) {
+              double scale = scales[node];
+              for (int i = 0; i < dimensions; i++) {
+                row[i] = (float) (row[i] * scale);
+              }
             }
+            sink.accept(node, row);
           }
         }
       }
     }
-    return out;
   }
 }

@@ -14,7 +14,9 @@ import java.util.List;
  * little-endian values its data file holds at a known offset ({@code
  * io.embeddinghub.format.VectorLocations}), so a loaded partition keeps none of them on the heap.
  * The operating system caches the pages a search touches and can evict them. A file's mapping
- * covers the byte range its rows span, which must fit in 2 GB ({@link #fits}).
+ * covers the byte range its rows span, which must fit in 2 GB ({@link #fits}). Rows of files that
+ * are not local are copied in node order into one mapped temporary file ({@link #dense}), deleted
+ * as soon as it is mapped: the mapping keeps its pages until it is collected.
  *
  * <p>For cosine the files hold the raw rows: each node's floats are scaled to unit length as they
  * are read, by the same arithmetic as {@link IndexedRows#prepare}, so they equal the prepared
@@ -25,19 +27,32 @@ public final class MappedFloatRows implements FloatRows {
 
   /** Per data file, four float views of its mapping, one per byte alignment of a row's offset. */
   private final FloatBuffer[][] views;
+  /** Each node's file, or null when the rows are one dense mapping in node order. */
   private final int[] rowFile;
-  /** Each node's byte offset in its file's mapping. */
+  /** Each node's byte offset in its file's mapping, or null when the rows are dense. */
   private final int[] offsets;
   /** Cosine: the factor making each raw row unit length; else null. */
   private final double[] scales;
   private final int dimensions;
+  private final int rows;
 
-  private MappedFloatRows(FloatBuffer[][] views, int[] rowFile, int[] offsets, double[] scales, int dimensions) {
+  private MappedFloatRows(
+      FloatBuffer[][] views, int[] rowFile, int[] offsets, double[] scales, int dimensions, int rows) {
     this.views = views;
     this.rowFile = rowFile;
     this.offsets = offsets;
     this.scales = scales;
     this.dimensions = dimensions;
+    this.rows = rows;
+  }
+
+  /**
+   * Rows already prepared, in node order, {@code dimensions} little-endian floats each, from byte 0
+   * of {@code mapped}.
+   */
+  static MappedFloatRows dense(MappedByteBuffer mapped, int rows, int dimensions) {
+    FloatBuffer[][] views = {{mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()}};
+    return new MappedFloatRows(views, null, null, null, dimensions, rows);
   }
 
   /** Whether the rows' byte range in each file ({@link #range}) can be mapped in one piece. */
@@ -108,12 +123,12 @@ public final class MappedFloatRows implements FloatRows {
     for (int node = 0; node < offsets.length; node++) {
       offsets[node] = (int) (fileOffsets[node] - ranges[rowFile[node]][0]);
     }
-    return new MappedFloatRows(views, rowFile, offsets, scales, dimensions);
+    return new MappedFloatRows(views, rowFile, offsets, scales, dimensions, rowFile.length);
   }
 
   @Override
   public int rows() {
-    return offsets.length;
+    return rows;
   }
 
   @Override
@@ -123,6 +138,10 @@ public final class MappedFloatRows implements FloatRows {
 
   @Override
   public void copy(int node, float[] into) {
+    if (offsets == null) {
+      views[0][0].get(node * dimensions, into, 0, dimensions);
+      return;
+    }
     int at = offsets[node];
     views[rowFile[node]][at & 3].get(at >> 2, into, 0, dimensions);
     if (scales != null) {
@@ -146,12 +165,16 @@ public final class MappedFloatRows implements FloatRows {
 
   @Override
   public float touch(int node) {
+    if (offsets == null) {
+      return views[0][0].get(node * dimensions);
+    }
     int at = offsets[node];
     return views[rowFile[node]][at & 3].get(at >> 2);
   }
 
   @Override
   public long heapBytes() {
-    return 64 + 4L * offsets.length + (scales == null ? 0 : 8L * scales.length) + 256L * views.length;
+    return 64 + (offsets == null ? 0 : 4L * offsets.length) + (scales == null ? 0 : 8L * scales.length)
+        + 256L * views.length;
   }
 }
