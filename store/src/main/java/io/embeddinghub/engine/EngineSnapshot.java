@@ -113,6 +113,17 @@ public final class EngineSnapshot implements Serializable {
   }
 
   /**
+   * Whether at most one search unit answers any query, so that each query's answer comes whole from
+   * one task and needs no merge.
+   *
+   * @param options the search's options
+   * @return true when at most one unit answers
+   */
+  public boolean oneUnitAnswers(SearchOptions options) {
+    return StateReader.oneUnitAnswers(state, options);
+  }
+
+  /**
    * The unit every query visits (the unindexed files of bucket 0), where a join can keep queries
    * no unit answers.
    *

@@ -27,6 +27,8 @@ public final class SpaceState implements java.io.Serializable {
   private final Map<String, String> buildOfFile;
   private final List<LiveFile> unindexed;
   private final long unindexedRows;
+  /** The buckets whose unindexed files hold live rows. */
+  private final java.util.BitSet bucketsWithUnindexedRows = new java.util.BitSet();
   private final List<List<IndexPartition>> builds;
   private final long size;
 
@@ -86,6 +88,9 @@ public final class SpaceState implements java.io.Serializable {
       if (!covered.containsKey(f.file().path())) {
         tail.add(f);
         tailRows += f.liveRows();
+        if (f.liveRows() > 0) {
+          bucketsWithUnindexedRows.set(f.file().bucket());
+        }
       }
     }
     this.unindexed = List.copyOf(tail);
@@ -227,6 +232,11 @@ public final class SpaceState implements java.io.Serializable {
   /** The unindexed tail: live files no index partition covers, in the order they were added. */
   public List<LiveFile> unindexedFiles() {
     return unindexed;
+  }
+
+  /** Whether the unindexed files of {@code bucket} hold live rows. */
+  public boolean hasUnindexedRows(int bucket) {
+    return bucketsWithUnindexedRows.get(bucket);
   }
 
   /** Live rows of the unindexed tail. */

@@ -265,8 +265,19 @@ public final class StateReader {
   }
 
   /**
-   * The search units a query must visit (ascending): every unit of the tail (one per bucket), every
-   * partition of a build that has no centroid, and of each build with centroids the {@code nprobe}
+   * Whether at most one search unit answers any query: no unindexed rows and one index partition
+   * (the tail units a query visits are then empty), or a single unit. Each query's answer then
+   * comes whole from one task, with nothing to merge.
+   */
+  public static boolean oneUnitAnswers(SpaceState state, SearchOptions options) {
+    return searchUnits(state, options) == 1
+        || (!options.exact() && state.unindexedRows() == 0 && state.partitions().size() == 1);
+  }
+
+  /**
+   * The search units a query must visit (ascending): the first unit of the tail (bucket 0's, which
+   * every query visits) and the units of the other buckets whose unindexed files hold rows (all of
+   * them with exact search), every partition of a build that has no centroid, and of each build with centroids the {@code nprobe}
    * partitions whose centroids are nearest to {@code query}. With exact search: every unit.
    */
   public static int[] probedUnits(SpaceState state, SearchOptions requested, float[] query) {
@@ -283,7 +294,9 @@ public final class StateReader {
     int buckets = state.metadata().spec().buckets();
     java.util.TreeSet<Integer> units = new java.util.TreeSet<>();
     for (int b = 0; b < buckets; b++) {
-      units.add(partitionsCount + b);
+      if (b == 0 || options.exact() || state.hasUnindexedRows(b)) { // an empty tail unit answers nothing
+        units.add(partitionsCount + b);
+      }
     }
     if (partitionsCount > 0) {
       Metric metric = state.metadata().spec().metric();

@@ -241,13 +241,20 @@ final class NearestByRewrite extends Rule<LogicalPlan> {
             .add(QUERY_ROW, queryRow, false);
     BucketSearch search = BucketSearch.forJoin(table.hub(), state, join.numResults(), options.search(), outer, table.name());
     Dataset<Row> candidates = fannedOut.mapPartitions(search, Encoders.row(local));
-    // markers (null key) of queries without any match sort last: they survive only alone
-    Column rank =
-        row_number().over(Window.partitionBy(col(QUERY_ID)).orderBy(col("key").isNull(), col("distance"), col("key")));
-    Dataset<Row> best =
-        candidates.withColumn(RANK, rank)
-            .where(col(RANK).leq(join.numResults()).and(col("key").isNotNull().or(col(RANK).equalTo(1))))
-            .select(col("key"), col(QUERY_ROW));
+    Dataset<Row> best;
+    if (!outer && state.oneUnitAnswers(options.search())) {
+      // an inner join where one search unit answers each query: its candidates all come from one
+      // task, at most k of them; nothing to merge, so no shuffle by query (an outer join's marker
+      // rows still need the merge below)
+      best = candidates.select(col("key"), col(QUERY_ROW));
+    } else {
+      // markers (null key) of queries without any match sort last: they survive only alone
+      Column rank = row_number()
+          .over(Window.partitionBy(col(QUERY_ID)).orderBy(col("key").isNull(), col("distance"), col("key")));
+      best = candidates.withColumn(RANK, rank)
+          .where(col(RANK).leq(join.numResults()).and(col("key").isNotNull().or(col(RANK).equalTo(1))))
+          .select(col("key"), col(QUERY_ROW));
+    }
     Dataset<Row> result;
     if (withEmbeddings) {
       StructType withVectors =

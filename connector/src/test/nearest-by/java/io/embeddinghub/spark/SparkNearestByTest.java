@@ -155,6 +155,50 @@ class SparkNearestByTest {
   }
 
   @Test
+  void aSpaceOfOneSearchUnitIsAnsweredWithoutMergingPerQuery() {
+    Space space = hub.createSpace(SpaceSpec.builder("nb_one", 8).buckets(1).build());
+    Random random = new Random(21);
+    Map<String, float[]> model = SparkDistributedOpsTest.clustered(random, 300, 8);
+    space.multiset(model);
+    space.buildIndex();
+    assertThat(space.indexPartitions()).hasSize(1);
+    assertThat(space.unindexedRows()).isZero();
+    List<float[]> queries = new ArrayList<>();
+    List<String> keys = new ArrayList<>(model.keySet());
+    for (int i = 0; i < 20; i++) {
+      float[] q = model.get(keys.get(random.nextInt(keys.size()))).clone();
+      q[0] += 0.3f;
+      queries.add(q);
+    }
+    queries.add(null);
+    queriesView("nb_one_q", queries);
+    String sql = "SELECT q.id, s.key FROM nb_one_q q %s hub.nb_one s APPROX NEAREST 5 BY DISTANCE "
+        + "vector_l2_distance(q.v, s.embedding)";
+
+    Dataset<Row> inner = spark.sql(String.format(sql, "JOIN"));
+    assertThat(plan(inner)).contains("EmbeddingHubNearestNeighbors").doesNotContain("row_number");
+    Map<Integer, List<String>> answers = keysByQuery(inner);
+    assertThat(answers.keySet()).as("every query with a vector, once; the null one has no match")
+        .hasSize(20).doesNotContain(20);
+    double hits = 0;
+    for (int i = 0; i < 20; i++) {
+      List<String> truth = BruteForceKnn.nearestKeys(Metric.L2, model, queries.get(i), 5, null);
+      assertThat(answers.get(i)).as("query %d", i).hasSize(5).doesNotHaveDuplicates();
+      hits += answers.get(i).stream().filter(truth::contains).count();
+    }
+    assertThat(hits / 100).as("recall@5").isGreaterThanOrEqualTo(0.95);
+
+    // an outer join still merges: its marker row survives only for the query without a match
+    Dataset<Row> outer = spark.sql(String.format(sql, "LEFT OUTER JOIN"));
+    assertThat(plan(outer)).contains("row_number");
+    Map<Integer, List<String>> outerAnswers = keysByQuery(outer);
+    assertThat(outerAnswers).hasSize(21).containsEntry(20, java.util.Arrays.asList((String) null));
+    for (int i = 0; i < 20; i++) {
+      assertThat(outerAnswers.get(i)).as("outer query %d", i).containsExactlyInAnyOrderElementsOf(answers.get(i));
+    }
+  }
+
+  @Test
   void embeddingsAreLookedUpOnlyWhenTheQueryReadsThem() {
     Space space = hub.createSpace(SpaceSpec.builder("nb_keys", 2).buckets(3).build());
     Map<String, float[]> model = SparkDataFrameTest.randomRows(new Random(12), "k", 200, 2);
