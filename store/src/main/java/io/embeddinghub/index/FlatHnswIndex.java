@@ -7,8 +7,9 @@ import java.util.function.IntPredicate;
 
 /**
  * HNSW search over a flat graph ({@link HnswGraph}), the one-byte codes of its vectors in one
- * contiguous array, and their float32 rows ({@link FloatRows}): primitive candidate and result heaps, a visited set reset by a generation counter, SIMD
- * distances, nothing allocated per query but the result. The accept filter is applied the way
+ * contiguous array, and their float32 rows ({@link FloatRows}): primitive candidate and result
+ * heaps, a visited set reset by a generation counter, SIMD distances, nothing allocated per query
+ * but the result. The accept filter is applied the way
  * hnswlib applies deletions: rejected nodes are still walked through, but never enter the
  * results, so a search returns {@code k} accepted rows whenever the walk reaches them.
  *
@@ -19,8 +20,7 @@ import java.util.function.IntPredicate;
  * quantization can cost is a true neighbour the walk never reached, which recall measures
  * ({@link RecallSample} searches the same way). The float32 rows are read only for those
  * candidates, so a loaded partition reads them in place from the data files
- * ({@link MappedFloatRows}). Immutable and thread-safe (scratch space is per
- * thread).
+ * ({@link MappedFloatRows}). Immutable and thread-safe (scratch space is per thread).
  */
 public final class FlatHnswIndex implements VectorIndex {
   /** What the graph walk scores. */
