@@ -347,45 +347,35 @@ public final class IndexFile {
 
   /** The first {@code count} of {@code values}. */
   private static void writeInts(DataOutputStream out, int[] values, int count) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-    for (int i = 0; i < count; ) {
-      int n = Math.min(count - i, CHUNK / 4);
-      buf.clear();
-      buf.asIntBuffer().put(values, i, n);
-      out.write(buf.array(), 0, 4 * n);
-      i += n;
-    }
+    writeChunked(out, count, Integer.BYTES, (buf, from, n) -> buf.asIntBuffer().put(values, from, n));
   }
 
   private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-    for (int i = 0; i < values.length; ) {
-      int n = Math.min(values.length - i, CHUNK / 8);
-      buf.clear();
-      buf.asLongBuffer().put(values, i, n);
-      out.write(buf.array(), 0, 8 * n);
-      i += n;
-    }
+    writeChunked(out, values.length, Long.BYTES, (buf, from, n) -> buf.asLongBuffer().put(values, from, n));
   }
 
   private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-    for (int i = 0; i < values.length; ) {
-      int n = Math.min(values.length - i, CHUNK / 8);
-      buf.clear();
-      buf.asDoubleBuffer().put(values, i, n);
-      out.write(buf.array(), 0, 8 * n);
-      i += n;
-    }
+    writeChunked(out, values.length, Double.BYTES, (buf, from, n) -> buf.asDoubleBuffer().put(values, from, n));
   }
 
   private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+    writeChunked(out, values.length, Float.BYTES, (buf, from, n) -> buf.asFloatBuffer().put(values, from, n));
+  }
+
+  /** Moves values {@code [from, from + n)} of an array between it and a big-endian buffer. */
+  private interface ChunkCopy {
+    void copy(ByteBuffer buffer, int from, int n);
+  }
+
+  /** Writes {@code count} values of {@code bytesEach} bytes, a chunk of them at a time. */
+  private static void writeChunked(DataOutputStream out, int count, int bytesEach, ChunkCopy put)
+      throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-    for (int i = 0; i < values.length; ) {
-      int n = Math.min(values.length - i, CHUNK / 4);
+    for (int i = 0; i < count; ) {
+      int n = Math.min(count - i, CHUNK / bytesEach);
       buf.clear();
-      buf.asFloatBuffer().put(values, i, n);
-      out.write(buf.array(), 0, 4 * n);
+      put.copy(buf, i, n);
+      out.write(buf.array(), 0, bytesEach * n);
       i += n;
     }
   }
@@ -420,47 +410,37 @@ public final class IndexFile {
     }
 
     int[] ints(int n) throws IOException {
-      int[] out = new int[count(n, 4)];
-      for (int i = 0; i < n; ) {
-        int take = Math.min(n - i, CHUNK / 4);
-        in.readFully(chunk, 0, 4 * take);
-        ByteBuffer.wrap(chunk, 0, 4 * take).asIntBuffer().get(out, i, take);
-        i += take;
-      }
+      int[] out = new int[count(n, Integer.BYTES)];
+      readChunked(n, Integer.BYTES, (buf, from, k) -> buf.asIntBuffer().get(out, from, k));
       return out;
     }
 
     long[] longs(int n) throws IOException {
-      long[] out = new long[count(n, 8)];
-      for (int i = 0; i < n; ) {
-        int take = Math.min(n - i, CHUNK / 8);
-        in.readFully(chunk, 0, 8 * take);
-        ByteBuffer.wrap(chunk, 0, 8 * take).asLongBuffer().get(out, i, take);
-        i += take;
-      }
+      long[] out = new long[count(n, Long.BYTES)];
+      readChunked(n, Long.BYTES, (buf, from, k) -> buf.asLongBuffer().get(out, from, k));
       return out;
     }
 
     double[] doubles(int n) throws IOException {
-      double[] out = new double[count(n, 8)];
-      for (int i = 0; i < n; ) {
-        int take = Math.min(n - i, CHUNK / 8);
-        in.readFully(chunk, 0, 8 * take);
-        ByteBuffer.wrap(chunk, 0, 8 * take).asDoubleBuffer().get(out, i, take);
-        i += take;
-      }
+      double[] out = new double[count(n, Double.BYTES)];
+      readChunked(n, Double.BYTES, (buf, from, k) -> buf.asDoubleBuffer().get(out, from, k));
       return out;
     }
 
     float[] floats(int n) throws IOException {
-      float[] out = new float[count(n, 4)];
+      float[] out = new float[count(n, Float.BYTES)];
+      readChunked(n, Float.BYTES, (buf, from, k) -> buf.asFloatBuffer().get(out, from, k));
+      return out;
+    }
+
+    /** Reads {@code n} values of {@code bytesEach} bytes, a chunk of them at a time. */
+    private void readChunked(int n, int bytesEach, ChunkCopy get) throws IOException {
       for (int i = 0; i < n; ) {
-        int take = Math.min(n - i, CHUNK / 4);
-        in.readFully(chunk, 0, 4 * take);
-        ByteBuffer.wrap(chunk, 0, 4 * take).asFloatBuffer().get(out, i, take);
+        int take = Math.min(n - i, CHUNK / bytesEach);
+        in.readFully(chunk, 0, bytesEach * take);
+        get.copy(ByteBuffer.wrap(chunk, 0, bytesEach * take), i, take);
         i += take;
       }
-      return out;
     }
   }
 }

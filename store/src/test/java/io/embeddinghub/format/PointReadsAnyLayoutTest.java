@@ -16,13 +16,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,20 +146,9 @@ class PointReadsAnyLayoutTest {
   private static DataFile parquetMr(
       String name, WriterVersion version, boolean dictionary, int pageRows, float[] vectors) throws IOException {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir.resolve(name).toUri());
-    SimpleGroupFactory groups = new SimpleGroupFactory(ParquetDataFiles.SCHEMA);
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, CONF))
-        .withType(ParquetDataFiles.SCHEMA).withConf(CONF).withWriterVersion(version)
+    GenericWriterFiles.write(path, CONF, keys, vectors, DIMS, b -> b.withWriterVersion(version)
         .withDictionaryEncoding(dictionary).withPageRowCountLimit(pageRows).withRowGroupSize(40_000L)
-        .withBloomFilterEnabled(ParquetDataFiles.KEY, true).build()) {
-      for (int r = 0; r < ROWS; r++) {
-        Group row = groups.newGroup().append(ParquetDataFiles.KEY, keys[r]);
-        Group list = row.addGroup(ParquetDataFiles.EMBEDDING);
-        for (int d = 0; d < DIMS; d++) {
-          list.addGroup("list").append("element", vectors[r * DIMS + d]);
-        }
-        writer.write(row);
-      }
-    }
+        .withBloomFilterEnabled(ParquetDataFiles.KEY, true));
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, CONF))) {
       assertThat(reader.getRowGroups()).as("several row groups").hasSizeGreaterThan(1);
       assertThat(reader.getRowGroups().get(0).getColumns().get(1).hasDictionaryPage()).isEqualTo(dictionary);

@@ -15,15 +15,10 @@ import java.util.Random;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,19 +133,9 @@ class VectorLocationsTest {
       String name, WriterVersion version, CompressionCodecName codec, boolean dictionary, float[] values)
       throws IOException {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir.resolve(name).toUri());
-    SimpleGroupFactory groups = new SimpleGroupFactory(ParquetDataFiles.SCHEMA);
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, CONF))
-        .withType(ParquetDataFiles.SCHEMA).withConf(CONF).withWriterVersion(version).withCompressionCodec(codec)
-        .withDictionaryEncoding(dictionary).withPageRowCountLimit(100).withRowGroupSize(300_000L).build()) {
-      for (int r = 0; r < ROWS; r++) {
-        Group row = groups.newGroup().append(ParquetDataFiles.KEY, keys[r]);
-        Group list = row.addGroup(ParquetDataFiles.EMBEDDING);
-        for (int d = 0; d < DIMS; d++) {
-          list.addGroup("list").append("element", values[r * DIMS + d]);
-        }
-        writer.write(row);
-      }
-    }
+    GenericWriterFiles.write(path, CONF, keys, values, DIMS, b -> b.withWriterVersion(version)
+        .withCompressionCodec(codec).withDictionaryEncoding(dictionary).withPageRowCountLimit(100)
+        .withRowGroupSize(300_000L));
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, CONF))) {
       if (!dictionary) { // a dictionary-encoded file is small: one row group
         assertThat(reader.getRowGroups()).as("several row groups").hasSizeGreaterThan(1);
