@@ -2,6 +2,7 @@ package io.embeddinghub.table;
 
 import io.embeddinghub.internal.Errors;
 import io.embeddinghub.log.DataFile;
+import io.embeddinghub.log.DeletionVector;
 import io.embeddinghub.log.LiveFile;
 import io.embeddinghub.log.SpaceState;
 import java.util.ArrayList;
@@ -33,19 +34,25 @@ final class Compactor {
     }
   }
 
-  /** The plan replacing the rewrite's inputs, if they are still live and unchanged in {@code state}. */
-  static CommitPlan plan(SpaceState state, Rewrite rewrite) {
+  /**
+   * The plan replacing the rewrite's inputs with its files, on top of {@code state}. Rows that
+   * commits since the rewrite's base version deleted from the inputs ({@code carried}, found by
+   * {@link CarriedDeletes}) are deleted in the rewritten files in the same version.
+   */
+  static CommitPlan plan(SpaceState state, Rewrite rewrite, Map<String, DeletionVector> carried) {
     List<String> removes = new ArrayList<>();
+    long liveNow = 0;
     for (LiveFile input : rewrite.inputs()) {
       LiveFile now = state.file(input.file().path());
-      if (now == null || !now.deleted().equals(input.deleted())) {
+      if (now == null) {
         throw Errors.conflict(
             state.metadata().spec().name(),
-            "file " + input.file().path() + " changed while optimize rewrote its bucket");
+            "file " + input.file().path() + " was removed while optimize rewrote its bucket");
       }
       removes.add(input.file().path());
+      liveNow += now.liveRows();
     }
-    return new CommitPlan("optimize", rewrite.written(), removes, Map.of(), rewrite.liveRows(), rewrite.liveRows())
+    return new CommitPlan("optimize", rewrite.written(), removes, carried, liveNow, liveNow)
         .removingIndexesOf(state);
   }
 }

@@ -63,6 +63,11 @@ final class KeyLookup {
     return found;
   }
 
+  /** The live rows of {@code keys} (one bucket's keys, consumed) in {@code files}, looked up in order. */
+  static List<Found> inFiles(HubContext ctx, List<LiveFile> files, TreeSet<String> keys, int dims) {
+    return inBucket(ctx, files, keys, dims, false);
+  }
+
   /** The live rows of {@code unresolved} (one bucket's keys, consumed) in {@code files}. */
   private static List<Found> inBucket(
       HubContext ctx, List<LiveFile> files, TreeSet<String> unresolved, int dims, boolean withVectors) {

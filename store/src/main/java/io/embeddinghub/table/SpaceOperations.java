@@ -292,7 +292,7 @@ public final class SpaceOperations {
    */
   public static IndexStep indexStep(
       SpaceState before, List<CompactionGroup> groups, List<List<DataFile>> written) {
-    SpaceState compacted = preview(before, compaction(before, Compactor.Rewrite.of(groups, written)));
+    SpaceState compacted = preview(before, compaction(before, Compactor.Rewrite.of(groups, written), Map.of()));
     List<String> merged = IndexPlans.smallBuilds(compacted, 2);
     return new IndexStep(preview(compacted, IndexPlans.removing(merged)), merged);
   }
@@ -309,7 +309,8 @@ public final class SpaceOperations {
     List<String> replaced = build.isEmpty() ? List.of() : step.mergedBuilds();
     return commit(
         s -> {
-          CommitPlan plan = compaction(s, rewrite).withIndexRemoves(replaced).withOperation(operation);
+          CommitPlan plan = compaction(s, rewrite, CarriedDeletes.find(ctx, s, groups, written))
+              .withIndexRemoves(replaced).withOperation(operation);
           return plan.withIndexAddsOf(IndexPlans.add(preview(s, plan), build));
         },
         () -> {
@@ -331,10 +332,11 @@ public final class SpaceOperations {
     return new SortedMerge(ctx, spec.name(), spec).rewrite(group);
   }
 
-  private static CommitPlan compaction(SpaceState state, Compactor.Rewrite rewrite) {
+  private static CommitPlan compaction(
+      SpaceState state, Compactor.Rewrite rewrite, Map<String, io.embeddinghub.log.DeletionVector> carried) {
     return rewrite.inputs().isEmpty()
         ? new CommitPlan("optimize", List.of(), List.of(), Map.of(), 0, 0)
-        : Compactor.plan(state, rewrite);
+        : Compactor.plan(state, rewrite, carried);
   }
 
   /** The state {@code plan} would make on top of {@code state} (what a combined commit builds on). */

@@ -1,0 +1,149 @@
+package io.embeddinghub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.embeddinghub.engine.EngineHub;
+import io.embeddinghub.engine.JobRunner;
+import io.embeddinghub.engine.OptimizeJob;
+import io.embeddinghub.testing.BruteForceKnn;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An optimize whose inputs other writers change while it rewrites them commits on its first
+ * attempt, and the space afterwards answers as a HashMap model of every acknowledged write: keys
+ * overwritten or deleted meanwhile keep their newer state, the rewritten copies of their older
+ * rows are deleted in the optimize's own version, and neither Key-Value reads nor the index built
+ * over the rewritten files ever return them. Only an input removed meanwhile still makes the
+ * optimize start over.
+ */
+class OptimizeUnderWritesTest {
+  private static final int DIMS = 8;
+
+  @TempDir Path dir;
+
+  @Test
+  void writesThatLandDuringTheRewriteAreKeptAndTheOptimizeCommitsOnce() {
+    Random random = new Random(7);
+    String uri = dir.resolve("hub").toUri().toString();
+    EmbeddingHub writers = EmbeddingHub.open(uri, new Configuration());
+    Space space = writers.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).build());
+    Map<String, float[]> model = new HashMap<>();
+    for (int batch = 0; batch < 4; batch++) { // overlapping batches: files with deleted rows, several per bucket
+      Map<String, float[]> rows = Oracles.batch(random, DIMS, "k", batch * 150, 300);
+      space.multiset(rows);
+      model.putAll(rows);
+    }
+    List<String> keys = new ArrayList<>(new TreeSet<>(model.keySet()));
+
+    WritesDuringRewrite runner = new WritesDuringRewrite(EngineHub.open(URI.create(uri), new Configuration()), () -> {
+      Map<String, float[]> overwrites = new HashMap<>();
+      for (int i = 0; i < 40; i++) {
+        overwrites.put(keys.get(random.nextInt(keys.size())), Oracles.vector(random, DIMS));
+      }
+      space.multiset(overwrites);
+      model.putAll(overwrites);
+      for (int i = 0; i < 25; i++) {
+        String victim = keys.get(random.nextInt(keys.size()));
+        space.delete(victim);
+        model.remove(victim);
+      }
+      Map<String, float[]> fresh = Oracles.batch(random, DIMS, "new", 0, 30);
+      space.multiset(fresh);
+      model.putAll(fresh);
+    });
+    long before = space.version();
+    OptimizeResult result = OptimizeJob.run(runner, "s");
+
+    assertThat(runner.rewrites).as("rewrite rounds: a conflict would have started the optimize over").isEqualTo(1);
+    assertThat(result.filesRemoved()).as("files rewritten").isGreaterThan(2);
+    assertThat(result.partitionsBuilt()).as("the optimize indexed its files").isPositive();
+    assertThat(result.version()).as("the optimize commits after the writes made during it").isGreaterThan(before + 3);
+    Space check = EmbeddingHub.open(uri, new Configuration()).getSpace("s");
+    Oracles.assertContents(check, model, "after an optimize raced by writes");
+    Oracles.assertNearest(check, model, random, "after an optimize raced by writes");
+    for (int q = 0; q < 5; q++) {
+      float[] query = Oracles.vector(random, DIMS);
+      List<Neighbor> approximate = check.nearestNeighbors(10, query, SearchOptions.withEf(2_000));
+      assertThat(Oracles.keysOf(approximate)).as("the index over the rewritten files, searched to the end")
+          .containsExactlyElementsOf(BruteForceKnn.nearestKeys(check.metric(), model, query, 10, null));
+    }
+    Oracles.assertContents(EmbeddingHub.open(uri, new Configuration()).getSpace("s").snapshot(), model, "its snapshot");
+  }
+
+  @Test
+  void anInputRemovedDuringTheRewriteMakesTheOptimizeStartOver() {
+    Random random = new Random(11);
+    String uri = dir.resolve("hub").toUri().toString();
+    EmbeddingHub writers = EmbeddingHub.open(uri, new Configuration());
+    Space space = writers.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).build());
+    for (int batch = 0; batch < 3; batch++) {
+      space.multiset(Oracles.batch(random, DIMS, "k", batch * 100, 200));
+    }
+    Map<String, float[]> model = new HashMap<>();
+    WritesDuringRewrite runner = new WritesDuringRewrite(EngineHub.open(URI.create(uri), new Configuration()), () -> {
+      space.deleteAll();
+      for (int batch = 0; batch < 3; batch++) { // several files per bucket again: the second attempt rewrites them
+        Map<String, float[]> rows = Oracles.batch(random, DIMS, "after", batch * 10, 20);
+        space.multiset(rows);
+        model.putAll(rows);
+      }
+    });
+
+    OptimizeResult result = OptimizeJob.run(runner, "s");
+
+    assertThat(runner.rewrites).as("the first attempt conflicted and the optimize started over").isEqualTo(2);
+    assertThat(result.rowsRewritten()).as("the second attempt rewrote the files written after deleteAll").isEqualTo(model.size());
+    Oracles.assertContents(EmbeddingHub.open(uri, new Configuration()).getSpace("s"), model, "after the restarted optimize");
+  }
+
+  /** The local runner, with other writers' commits landing after an optimize's rewrite tasks ran. */
+  private static final class WritesDuringRewrite implements JobRunner {
+    private final JobRunner local;
+    private final Runnable writes;
+    int rewrites;
+
+    WritesDuringRewrite(EngineHub hub, Runnable writes) {
+      this.local = JobRunner.local(hub);
+      this.writes = writes;
+    }
+
+    @Override
+    public EngineHub hub() {
+      return local.hub();
+    }
+
+    @Override
+    public long taskMemoryBytes() {
+      return local.taskMemoryBytes();
+    }
+
+    @Override
+    public <I extends Serializable, O extends Serializable> List<O> map(List<I> inputs, Task<I, O> task) {
+      List<O> results = local.map(inputs, task);
+      if (!inputs.isEmpty() && inputs.get(0).getClass().getSimpleName().equals("RewriteTask")) {
+        rewrites++;
+        if (rewrites == 1) {
+          writes.run();
+        }
+      }
+      return results;
+    }
+
+    @Override
+    public <I extends Serializable, R extends Serializable, S extends Serializable, O extends Serializable>
+        Shuffled<S, O> shuffle(List<I> inputs, int partitions, Shuffle<I, R, S, O> shuffle) {
+      return local.shuffle(inputs, partitions, shuffle);
+    }
+  }
+}
