@@ -80,7 +80,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   public boolean delete(String key) {
     Errors.checkKey(key);
     boolean deleted = engine.delete(List.of(key)) > 0;
-    afterWrite(engine.latest());
+    afterWrite(engine.lastSeen());
     return deleted;
   }
 
@@ -88,7 +88,7 @@ public final class Space extends StoredSpaceReads implements EmbeddingSpace {
   public long multidelete(List<String> keys) {
     Errors.checkNotNull(keys, "keys");
     long deleted = engine.delete(keys);
-    afterWrite(engine.latest());
+    afterWrite(engine.lastSeen());
     return deleted;
   }
 

@@ -51,7 +51,7 @@ public final class DataFileReader implements Closeable {
     ParquetDataFiles.checkLength(io, file, location);
     RowMaterializer rows = new RowMaterializer(dimensions);
     try {
-      InputFile in = io.newInputFile(file.path());
+      InputFile in = io.newScanInputFile(file.path(), file.sizeBytes()); // the length was just checked
       ParquetReader<Object> reader = new Builder(in, conf, rows).withConf(conf).build();
       return new DataFileReader(file, location, reader, rows);
     } catch (IOException | RuntimeException e) {

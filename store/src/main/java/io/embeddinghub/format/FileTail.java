@@ -37,7 +37,7 @@ public final class FileTail {
         offset = Math.max(offset, column.getStartingPos() + column.getTotalSize());
       }
     }
-    return new DataFile.Tail(offset, crc(io.newInputFile(path), offset, length));
+    return new DataFile.Tail(offset, crc(io.newInputFile(path, length), offset, length));
   }
 
   /**

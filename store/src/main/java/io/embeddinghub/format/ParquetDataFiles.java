@@ -122,7 +122,7 @@ public final class ParquetDataFiles {
     checkLength(io, file, location);
     RowCollector collector = new RowCollector((int) file.rows(), keysOnly ? 0 : dimensions);
     try {
-      InputFile in = io.newInputFile(file.path());
+      InputFile in = io.newScanInputFile(file.path(), file.sizeBytes()); // the length was just checked
       try (ParquetReader<Object> reader =
           new RowReaderBuilder(in, conf, collector, keysOnly ? KEYS_ONLY : SCHEMA).withConf(conf).build()) {
         while (reader.read() != null) {

@@ -27,6 +27,22 @@ public interface FileIO {
   byte[] read(String relativePath) throws IOException;
 
   /**
+   * Whole content of a file, or null when it is absent: one request where the store allows (a
+   * single GET on S3, no status request first), where {@link #exists} then {@link #read} make two
+   * or three.
+   */
+  default byte[] readIfPresent(String relativePath) throws IOException {
+    if (!exists(relativePath)) {
+      return null;
+    }
+    try {
+      return read(relativePath);
+    } catch (java.io.FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  /**
    * Creates {@code relativePath} with {@code content} only if no file of that name exists,
    * atomically: concurrent callers (threads or processes) racing for one name see exactly one
    * success, and the file is never visible half-written. The parent directory must exist.
@@ -74,12 +90,17 @@ public interface FileIO {
   /**
    * A Parquet input file of a known length (the log records every data file's). An implementation
    * may use the length to open the file without asking the store for its status; this one asks.
-   * (Opening on S3A with only the length, through {@code openFile}, saved a HEAD per file, but the
-   * S3A input stream then served an overwritten object's earlier bytes, so a damaged file went
-   * unnoticed: not done until the log records what identifies an object's version.)
    */
   default InputFile newInputFile(String relativePath, long length) throws IOException {
     return newInputFile(relativePath);
+  }
+
+  /**
+   * As {@link #newInputFile(String, long)}, for a file that will be read front to back (a scan,
+   * a merge): an implementation may ask the store for large sequential reads.
+   */
+  default InputFile newScanInputFile(String relativePath, long length) throws IOException {
+    return newInputFile(relativePath, length);
   }
 
   /**

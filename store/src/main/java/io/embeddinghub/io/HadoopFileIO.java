@@ -22,7 +22,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.permission.FsPermission;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopStreams;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
@@ -43,6 +42,20 @@ import org.apache.parquet.io.PositionOutputStream;
 public final class HadoopFileIO implements FileIO {
   /** S3A's per-file option to create without probing for an existing object or parent "directories". */
   private static final String S3A_CREATE_PERFORMANCE = "fs.s3a.create.performance";
+  /**
+   * S3A's choice of input stream (Hadoop 3.5: {@code analytics} by default, {@code classic},
+   * {@code prefetch}). The hub sets {@code classic} where the user did not choose: the analytics
+   * stream of Hadoop 3.5.0 can wait forever for a block nothing fetches (docs/RELIABILITY.md).
+   */
+  public static final String S3A_INPUT_STREAM_TYPE = "fs.s3a.input.stream.type";
+  /** The input stream the hub asks S3A for when the user chose none. */
+  static final String S3A_CLASSIC_STREAM = "classic";
+  /**
+   * The length a whole-file read declares when it does not know it: an upper bound, so that S3A's
+   * classic stream makes one GET of the whole object without asking for its status first (a
+   * range past an object's end is served to its end).
+   */
+  private static final long UNKNOWN_LENGTH_BOUND = 1L << 40;
 
   private final Path root;
   private final FileSystem fs;
@@ -53,12 +66,14 @@ public final class HadoopFileIO implements FileIO {
   private final boolean singleWriter;
   /** The root as a java.nio path on the local file system, else null. */
   private final java.nio.file.Path localRoot;
+  /** Whether whole-file reads skip the status request (S3A's classic stream; see {@link #UNKNOWN_LENGTH_BOUND}). */
+  private final boolean readsWithoutStatus;
   /** For atomic renames on non-local file systems; created once (on HDFS each is a client). */
   private volatile FileContext fileContext;
 
   public HadoopFileIO(URI rootUri, Configuration conf) throws IOException {
-    this.conf = conf;
-    FileSystem fileSystem = FileSystem.get(rootUri, conf);
+    this.conf = withHubDefaults(rootUri, conf);
+    FileSystem fileSystem = FileSystem.get(rootUri, this.conf);
     if (fileSystem instanceof LocalFileSystem) {
       fileSystem = ((LocalFileSystem) fileSystem).getRaw();
     }
@@ -68,6 +83,22 @@ public final class HadoopFileIO implements FileIO {
     this.localRoot = local ? java.nio.file.Path.of(root.toUri()) : null;
     this.atomicCreate = AtomicCreate.of(fs, root);
     this.singleWriter = conf.getBoolean(AtomicCreate.SINGLE_WRITER, false);
+    this.readsWithoutStatus = "s3a".equals(fs.getUri().getScheme())
+        && S3A_CLASSIC_STREAM.equalsIgnoreCase(fs.getConf().getTrimmed(S3A_INPUT_STREAM_TYPE, ""));
+  }
+
+  /**
+   * {@code conf}, or a copy with the hub's defaults for settings the user left unset: on
+   * {@code s3a:}, the classic input stream ({@link #S3A_INPUT_STREAM_TYPE}). A file system
+   * instance that S3A's cache already holds keeps the settings it was created with.
+   */
+  private static Configuration withHubDefaults(URI rootUri, Configuration conf) {
+    if (!"s3a".equals(rootUri.getScheme()) || conf.get(S3A_INPUT_STREAM_TYPE) != null) {
+      return conf;
+    }
+    Configuration withDefaults = new Configuration(conf);
+    withDefaults.set(S3A_INPUT_STREAM_TYPE, S3A_CLASSIC_STREAM);
+    return withDefaults;
   }
 
   @Override
@@ -139,9 +170,37 @@ public final class HadoopFileIO implements FileIO {
     return readWhole(resolve(relativePath));
   }
 
-  /** Log files are small: read to their end, without a status call first (one request fewer on S3). */
+  @Override
+  public byte[] readIfPresent(String relativePath) throws IOException {
+    if (local) { // no Hadoop FileStatus or stack trace for the common answer of a probe: absent
+      try {
+        return Files.readAllBytes(localRoot.resolve(RelativePaths.check(relativePath)));
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+    }
+    try {
+      return readWhole(resolve(relativePath));
+    } catch (FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Log files are small: read to their end in one request where the store allows it (S3A's
+   * classic stream: one GET, a 404 when absent), else an open and a read.
+   */
   private byte[] readWhole(Path path) throws IOException {
-    try (var in = fs.open(path)) {
+    if (!readsWithoutStatus) {
+      try (var in = fs.open(path)) {
+        return in.readAllBytes();
+      }
+    }
+    var open = fs.openFile(path)
+        .opt("fs.option.openfile.length", Long.toString(UNKNOWN_LENGTH_BOUND))
+        .opt("fs.option.openfile.read.policy", "whole-file")
+        .build();
+    try (var in = org.apache.hadoop.util.functional.FutureIO.awaitFuture(open)) {
       return in.readAllBytes();
     }
   }
@@ -440,9 +499,35 @@ public final class HadoopFileIO implements FileIO {
   }
 
   /**
+   * On S3A's classic stream, opened with {@code openFile}, the length the log records and the
+   * random read policy (a ranged GET per read): no status request, so a point read of a file not
+   * read before costs its ranged GETs only. A missing file fails with {@link FileNotFoundException}
+   * on the first read. Elsewhere as {@link #newInputFile(String)}.
+   */
+  @Override
+  public InputFile newInputFile(String relativePath, long length) throws IOException {
+    if (!readsWithoutStatus) {
+      return newInputFile(relativePath);
+    }
+    Path path = resolve(relativePath);
+    return opened(path, length, b -> b.opt(OPENFILE_LENGTH, Long.toString(length)), READ_RANDOM);
+  }
+
+  /** As {@link #newInputFile(String, long)}, read front to back: S3A's sequential read policy. */
+  @Override
+  public InputFile newScanInputFile(String relativePath, long length) throws IOException {
+    if (!readsWithoutStatus) {
+      return newInputFile(relativePath);
+    }
+    Path path = resolve(relativePath);
+    return opened(path, length, b -> b.opt(OPENFILE_LENGTH, Long.toString(length)), READ_SEQUENTIAL);
+  }
+
+  /**
    * A Parquet input file whose open and read failures are {@link StorageIOException}s, so that
    * readers tell a file system failure from a corrupt file. A missing file stays a
-   * {@link FileNotFoundException}.
+   * {@link FileNotFoundException}. Its status is asked once; the file is opened through this
+   * hub's file system instance (so its statistics count every request).
    */
   @Override
   public InputFile newInputFile(String relativePath) throws IOException {
@@ -455,17 +540,30 @@ public final class HadoopFileIO implements FileIO {
     } catch (IOException e) {
       throw new StorageIOException("Cannot get the status of " + path + ": " + e.getMessage(), e);
     }
-    InputFile file = HadoopInputFile.fromStatus(status, conf);
+    return opened(path, status.getLen(), b -> b.withFileStatus(status), READ_RANDOM);
+  }
+
+  private static final String OPENFILE_LENGTH = "fs.option.openfile.length";
+  private static final String OPENFILE_READ_POLICY = "fs.option.openfile.read.policy";
+  /** What Parquet asks for: a columnar read policy where the store knows one, else random reads. */
+  private static final String READ_RANDOM = "parquet, columnar, vector, random, adaptive";
+  private static final String READ_SEQUENTIAL = "sequential";
+
+  private InputFile opened(
+      Path path, long length, java.util.function.UnaryOperator<org.apache.hadoop.fs.FutureDataInputStreamBuilder> known,
+      String readPolicy) {
     return new InputFile() {
       @Override
-      public long getLength() throws IOException {
-        return file.getLength();
+      public long getLength() {
+        return length;
       }
 
       @Override
       public org.apache.parquet.io.SeekableInputStream newStream() throws IOException {
         try {
-          return new StorageInputStream(file.newStream(), path.toString());
+          var builder = known.apply(fs.openFile(path)).opt(OPENFILE_READ_POLICY, readPolicy);
+          var in = org.apache.hadoop.util.functional.FutureIO.awaitFuture(builder.build());
+          return new StorageInputStream(HadoopStreams.wrap(in), path.toString());
         } catch (FileNotFoundException e) {
           throw e;
         } catch (IOException e) {
@@ -475,7 +573,7 @@ public final class HadoopFileIO implements FileIO {
 
       @Override
       public String toString() {
-        return file.toString();
+        return path.toString();
       }
     };
   }

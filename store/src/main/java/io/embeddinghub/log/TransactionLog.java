@@ -208,12 +208,10 @@ public final class TransactionLog {
     String path = entryPath(version);
     byte[] bytes;
     try {
-      if (!io.exists(path)) { // the common answer of a refresh probe: cheaper than a failed read
+      bytes = io.readIfPresent(path); // one request on S3, also when absent (the common answer of a probe)
+      if (bytes == null) {
         return null;
       }
-      bytes = io.read(path);
-    } catch (FileNotFoundException e) {
-      return null;
     } catch (IOException e) {
       throw unreadable(path, e);
     }

@@ -112,6 +112,15 @@ public final class SpaceOperations {
     return state.metadata().spec();
   }
 
+  /**
+   * The newest state this object has seen (its own last commit, or the last one read), without
+   * asking the log: what follows a write, so that a failing read after a commit that landed
+   * never reports the write as failed.
+   */
+  public SpaceState lastSeen() {
+    return state;
+  }
+
   /** The latest committed state (re-read from the log). */
   public SpaceState latest() {
     SpaceState current = state;
