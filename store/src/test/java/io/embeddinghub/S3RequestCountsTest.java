@@ -119,6 +119,10 @@ class S3RequestCountsTest {
     assertThat(set).containsEntry("object_put_request", 2L);
     assertThat(set.get("object_list_request") + set.get("action_http_head_request") + set.get("action_http_get_request"))
         .isLessThanOrEqualTo(5);
+    // a cold point read of a file: its tail once (checked, then kept: footer, page indexes and
+    // bloom filters served from it), then the pages; about 60 GETs for these 8 files before
+    assertThat(table.get("multiget 1,000 keys, new hub").get("action_http_get_request"))
+        .as("cold multiget GETs: the log's, then about 2 per file").isLessThanOrEqualTo(8 * 2 + 10);
     // catching up: a log entry another writer committed is one GET (no status request first)
     assertThat(table.get("catch up on 10 versions"))
         .containsEntry("object_list_request", 0L).containsEntry("action_http_head_request", 0L)

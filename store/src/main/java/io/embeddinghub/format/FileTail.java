@@ -26,6 +26,10 @@ import org.apache.parquet.io.SeekableInputStream;
 public final class FileTail {
   private static final int CHUNK = 1 << 16;
   private static final int REMEMBERED_MAX = 1 << 16;
+  /** The largest tail whose bytes are kept after its check. */
+  static final int KEPT_TAIL_MAX = 1 << 20;
+  /** The bytes of kept tails per hub, most recently used first. */
+  static final long KEPT_TAILS_BYTES = 32L << 20;
 
   private FileTail() {}
 
@@ -45,14 +49,32 @@ public final class FileTail {
    * throws a corrupt-file error naming the file.
    */
   public static void check(FileIO io, DataFile file, String location) {
+    checkedTail(io, file, location);
+  }
+
+  /**
+   * {@link #check}; returns the checked tail's bytes when it is at most {@link #KEPT_TAIL_MAX}
+   * bytes (else null, the tail streamed through the checksum).
+   */
+  private static byte[] checkedTail(FileIO io, DataFile file, String location) {
     DataFile.Tail tail = file.tail();
     if (tail == null) {
-      return;
+      return null;
     }
     ParquetDataFiles.checkLength(io, file, location);
+    long tailLength = file.sizeBytes() - tail.offset();
+    byte[] bytes = null;
     long crc;
     try {
-      crc = crc(io.newInputFile(file.path(), file.sizeBytes()), tail.offset(), file.sizeBytes());
+      InputFile in = io.newInputFile(file.path(), file.sizeBytes());
+      if (tailLength >= 0 && tailLength <= KEPT_TAIL_MAX) {
+        bytes = readTail(in, tail.offset(), (int) tailLength);
+        CRC32 sum = new CRC32();
+        sum.update(bytes);
+        crc = sum.getValue();
+      } else {
+        crc = crc(in, tail.offset(), file.sizeBytes());
+      }
     } catch (IOException e) {
       if (StorageIOException.isCauseOf(e)) { // the file system failed, not the file
         throw Errors.cannotRead(location, e);
@@ -64,27 +86,78 @@ public final class FileTail {
           + ".." + file.sizeBytes() + " is " + Long.toHexString(crc) + ", the log records " + Long.toHexString(tail.crc()),
           null);
     }
+    return bytes;
   }
 
-  /** Remembers which files' tails were found intact (files never change), for {@link #checkOnce}. */
+  /**
+   * Remembers which files' tails were found intact (files never change), for {@link #checkOnce},
+   * and keeps the bytes of the most recently used ones, up to {@link #KEPT_TAILS_BYTES} in all, so
+   * that a point read is served its footer, page indexes and bloom filters from memory
+   * ({@link TailServedFile}) instead of a ranged read of each.
+   */
   public static final class Checked {
     private final Set<String> paths = ConcurrentHashMap.newKeySet();
+    private final java.util.LinkedHashMap<String, byte[]> kept = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private long keptBytes;
+
+    private synchronized byte[] kept(String id) {
+      return kept.get(id);
+    }
+
+    private synchronized void keep(String id, byte[] tail) {
+      if (tail == null || kept.containsKey(id)) {
+        return;
+      }
+      kept.put(id, tail);
+      keptBytes += tail.length;
+      var oldest = kept.entrySet().iterator();
+      while (keptBytes > KEPT_TAILS_BYTES && oldest.hasNext()) {
+        keptBytes -= oldest.next().getValue().length;
+        oldest.remove();
+      }
+    }
+
+    /** Bytes of tails kept (for tests). */
+    synchronized long keptBytes() {
+      return keptBytes;
+    }
   }
 
   /** {@link #check}, unless {@code checked} says this file's tail was found intact before. */
   public static void checkOnce(FileIO io, DataFile file, Checked checked) {
+    checkedTailOnce(io, file, checked);
+  }
+
+  /**
+   * {@link #checkOnce}, returning the file's checked tail bytes when {@code checked} keeps them
+   * (null when the log records no tail, or the tail is too large to keep, or was dropped since).
+   */
+  static byte[] checkedTailOnce(FileIO io, DataFile file, Checked checked) {
     if (file.tail() == null) {
-      return;
+      return null;
     }
     String id = file.path() + "@" + file.sizeBytes() + "#" + file.tail().crc();
     if (checked.paths.contains(id)) {
-      return;
+      return checked.kept(id);
     }
-    check(io, file, io.location(file.path()));
+    byte[] tail = checkedTail(io, file, io.location(file.path()));
     if (checked.paths.size() >= REMEMBERED_MAX) {
       checked.paths.clear();
     }
     checked.paths.add(id);
+    checked.keep(id, tail);
+    return tail;
+  }
+
+  private static byte[] readTail(InputFile file, long from, int length) throws IOException {
+    byte[] bytes = new byte[length];
+    try (SeekableInputStream in = file.newStream()) {
+      in.seek(from);
+      in.readFully(bytes);
+    } catch (java.io.EOFException e) {
+      throw new java.io.EOFException("file ends before its recorded length: " + e.getMessage());
+    }
+    return bytes;
   }
 
   private static long crc(InputFile file, long from, long to) throws IOException {

@@ -31,6 +31,7 @@ import org.apache.parquet.internal.filter2.columnindex.RowRanges;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -97,10 +98,11 @@ public final class ParquetPointReads {
     if (keys.isEmpty()) {
       return new Result(List.of(), 0);
     }
+    byte[] tail = null;
     if (file.tail() == null) {
       ParquetDataFiles.checkLength(io, file, location);
     } else {
-      FileTail.checkOnce(io, file, checked); // checks the length too
+      tail = FileTail.checkedTailOnce(io, file, checked); // checks the length too
     }
     Set<String> distinct = new HashSet<>(keys);
     List<byte[]> sorted = new ArrayList<>(distinct.size());
@@ -114,7 +116,7 @@ public final class ParquetPointReads {
         withVectors ? requested.getColumns().get(1) : null,
         dimensions);
     ParquetReadOptions options = HadoopReadOptions.builder(conf).build();
-    try (ParquetFileReader reader = ParquetFileReader.open(io.newInputFile(file.path(), file.sizeBytes()), options)) {
+    try (ParquetFileReader reader = ParquetFileReader.open(input(io, file, tail), options)) {
       MessageType fileSchema = reader.getFileMetaData().getSchema();
       ParquetDataFiles.checkSchema(fileSchema, withVectors);
       reader.setRequestedSchema(requested);
@@ -141,6 +143,12 @@ public final class ParquetPointReads {
       throw ParquetDataFiles.unreadable(location, e);
     }
     return new Result(hits, collector.rowsDecoded + direct.rowsDecoded());
+  }
+
+  /** The file, its checked tail served from memory when kept. */
+  private static InputFile input(FileIO io, DataFile file, byte[] tail) throws IOException {
+    InputFile stored = io.newInputFile(file.path(), file.sizeBytes());
+    return tail == null ? stored : new TailServedFile(stored, file.sizeBytes(), tail);
   }
 
   private static PageReadStore pages(ParquetFileReader reader, int g, BlockMetaData rowGroup, RowRanges rows)
