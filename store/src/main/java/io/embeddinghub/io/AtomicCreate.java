@@ -25,6 +25,13 @@ public enum AtomicCreate {
    * {@value #CONDITIONAL_OVERWRITE}: the store refuses the PUT (HTTP 412) when the object exists.
    */
   CONDITIONAL_PUT("a conditional PUT (If-None-Match: *)"),
+  /**
+   * Google Cloud Storage through Google's connector ({@code gs:}): {@code create(path, false)}
+   * uploads with the precondition {@code ifGenerationMatch=0}, so the store refuses the upload
+   * (HTTP 412, raised by {@code close()}) when the object exists, and an object appears whole when
+   * its upload finishes.
+   */
+  GENERATION_MATCH("an upload with ifGenerationMatch=0 (Google's gs: connector)"),
   /** No atomic create-if-absent: a check, then a write, which a concurrent writer can slip between. */
   NONE("none (a check, then a write)");
 
@@ -72,7 +79,11 @@ public enum AtomicCreate {
     if (fs.hasPathCapability(root, CONDITIONAL_OVERWRITE)) {
       return CONDITIONAL_PUT;
     }
-    if ("hdfs".equals(fs.getScheme().toLowerCase(Locale.ROOT)) || fs.hasPathCapability(root, ATOMIC_RENAME_CAPABILITY)) {
+    String scheme = fs.getUri().getScheme().toLowerCase(Locale.ROOT);
+    if ("gs".equals(scheme)) {
+      return GENERATION_MATCH;
+    }
+    if ("hdfs".equals(scheme) || fs.hasPathCapability(root, ATOMIC_RENAME_CAPABILITY)) {
       return RENAME_NO_OVERWRITE;
     }
     return NONE;
@@ -86,7 +97,7 @@ public enum AtomicCreate {
       return "use Hadoop S3A 3.4.2 or later with " + S3A_CONDITIONAL_ENABLED
           + "=true (the default) against a store that supports If-None-Match on PUT, " + singleWriter;
     }
-    return "use a file system with an atomic create-if-absent (file:, hdfs:, or one that declares the path "
-        + "capability " + CONDITIONAL_OVERWRITE + "), " + singleWriter;
+    return "use a file system with an atomic create-if-absent (file:, hdfs:, gs: through Google's connector, "
+        + "or one that declares the path capability " + CONDITIONAL_OVERWRITE + "), " + singleWriter;
   }
 }

@@ -212,6 +212,8 @@ public final class HadoopFileIO implements FileIO {
     switch (atomicCreate) {
       case CONDITIONAL_PUT:
         return conditionalPut(target, content);
+      case GENERATION_MATCH:
+        return generationMatchUpload(target, content);
       case NONE:
         return checkThenWrite(target, content);
       default:
@@ -257,6 +259,61 @@ public final class HadoopFileIO implements FileIO {
       return holdsAfterFailure(target, content, failed);
     }
     return true;
+  }
+
+  /**
+   * An upload with {@code ifGenerationMatch=0} ({@link AtomicCreate#GENERATION_MATCH}): refused at
+   * create when the object exists, and at {@code close()} (HTTP 412) when another writer's object
+   * appeared meanwhile; any other failure is settled as for a conditional PUT. It runs on a thread
+   * of its own that an interrupt of the caller cannot reach: an upload cut by an interrupt could
+   * finish with part of the bytes (Delta Lake's GCS log store does the same).
+   */
+  private boolean generationMatchUpload(Path target, byte[] content) throws IOException {
+    requireDirectory(target.getParent());
+    return uninterruptibly(() -> {
+      try (FSDataOutputStream out = fs.create(target, false)) {
+        out.write(content);
+      } catch (org.apache.hadoop.fs.FileAlreadyExistsException taken) {
+        return false;
+      } catch (IOException failed) {
+        return holdsAfterFailure(target, content, failed);
+      }
+      return true;
+    });
+  }
+
+  /** Runs {@code upload} on a new thread and waits for it, keeping the caller's interrupt for afterwards. */
+  private static boolean uninterruptibly(java.util.concurrent.Callable<Boolean> upload) throws IOException {
+    java.util.concurrent.FutureTask<Boolean> task = new java.util.concurrent.FutureTask<>(upload);
+    Thread thread = new Thread(task, "embeddinghub-commit-upload");
+    thread.setDaemon(true);
+    thread.start();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          if (cause instanceof Error error) {
+            throw error;
+          }
+          throw new IOException(cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
@@ -320,6 +377,16 @@ public final class HadoopFileIO implements FileIO {
       try (FSDataOutputStream out = createFile(target, true)) {
         out.write(content);
       }
+      return;
+    }
+    if (atomicCreate == AtomicCreate.GENERATION_MATCH) { // one upload: the object is replaced whole
+      requireDirectory(target.getParent());
+      uninterruptibly(() -> {
+        try (FSDataOutputStream out = fs.create(target, true)) {
+          out.write(content);
+        }
+        return true;
+      });
       return;
     }
     Path tmp = tempSibling(target);

@@ -57,6 +57,20 @@ public final class TestHubs {
     return new TestHubs("s3", () -> MiniS3.bucketUri() + "/hubs/" + UUID.randomUUID());
   }
 
+  /**
+   * Hubs in fresh directories under {@code target/gcs-like}, on {@code gs:} through
+   * {@link GcsLikeFileSystem} (the GCS connector's create and upload semantics over the local disk).
+   */
+  public static TestHubs gcsLike() {
+    return new TestHubs(
+        "gcs",
+        () -> {
+          Path base = Path.of("target", "gcs-like").toAbsolutePath();
+          Files.createDirectories(base);
+          return GcsLikeFileSystem.SCHEME + ":" + Files.createTempDirectory(base, "hub").toAbsolutePath();
+        });
+  }
+
   public String name() {
     return name;
   }
@@ -72,6 +86,8 @@ public final class TestHubs {
         return MiniHdfs.conf();
       case "s3":
         return MiniS3.conf();
+      case "gcs":
+        return GcsLikeFileSystem.conf();
       default:
         return new Configuration();
     }
