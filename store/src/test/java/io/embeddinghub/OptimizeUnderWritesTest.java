@@ -107,15 +107,49 @@ class OptimizeUnderWritesTest {
     Oracles.assertContents(EmbeddingHub.open(uri, new Configuration()).getSpace("s"), model, "after the restarted optimize");
   }
 
+  @Test
+  void aBuildTakingInSmallBuildsThatAnOptimizeReplacedMeanwhileStartsOver() {
+    Random random = new Random(13);
+    String uri = dir.resolve("hub").toUri().toString();
+    EmbeddingHub writers = EmbeddingHub.open(uri, new Configuration());
+    Space space = writers.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).build());
+    Map<String, float[]> model = new HashMap<>();
+    for (int batch = 0; batch < 5; batch++) { // four single-partition builds, then a tail
+      Map<String, float[]> rows = Oracles.batch(random, DIMS, "b" + batch + "-", 0, 200);
+      space.multiset(rows);
+      model.putAll(rows);
+      if (batch < 4) {
+        space.buildIndex();
+      }
+    }
+    WritesDuringRewrite runner = new WritesDuringRewrite(
+        EngineHub.open(URI.create(uri), new Configuration()), space::optimize, "Integer"); // a one-partition build maps over [0]
+
+    io.embeddinghub.engine.IndexBuildJob.run(runner, "s"); // the small builds it takes in are replaced meanwhile
+
+    assertThat(runner.rewrites).as("build rounds").isGreaterThanOrEqualTo(1);
+    Space check = EmbeddingHub.open(uri, new Configuration()).getSpace("s");
+    Oracles.assertContents(check, model, "after a build raced by an optimize");
+    Oracles.assertNearest(check, model, random, "after a build raced by an optimize");
+  }
+
   /** The local runner, with other writers' commits landing after an optimize's rewrite tasks ran. */
   private static final class WritesDuringRewrite implements JobRunner {
     private final JobRunner local;
     private final Runnable writes;
     int rewrites;
 
+    private final String taskName;
+
     WritesDuringRewrite(EngineHub hub, Runnable writes) {
+      this(hub, writes, "RewriteTask");
+    }
+
+    /** Runs {@code writes} after the first round of tasks whose input class is {@code taskName}. */
+    WritesDuringRewrite(EngineHub hub, Runnable writes, String taskName) {
       this.local = JobRunner.local(hub);
       this.writes = writes;
+      this.taskName = taskName;
     }
 
     @Override
@@ -131,7 +165,7 @@ class OptimizeUnderWritesTest {
     @Override
     public <I extends Serializable, O extends Serializable> List<O> map(List<I> inputs, Task<I, O> task) {
       List<O> results = local.map(inputs, task);
-      if (!inputs.isEmpty() && inputs.get(0).getClass().getSimpleName().equals("RewriteTask")) {
+      if (!inputs.isEmpty() && inputs.get(0).getClass().getSimpleName().equals(taskName)) {
         rewrites++;
         if (rewrites == 1) {
           writes.run();

@@ -318,6 +318,7 @@ public final class SpaceOperations {
     List<String> replaced = build.isEmpty() ? List.of() : step.mergedBuilds();
     return commit(
         s -> {
+          requirePartitions(s, replaced);
           CommitPlan plan = compaction(s, rewrite, CarriedDeletes.find(ctx, s, groups, written))
               .withIndexRemoves(replaced).withOperation(operation);
           return plan.withIndexAddsOf(IndexPlans.add(preview(s, plan), build));
@@ -339,6 +340,23 @@ public final class SpaceOperations {
   /** Rewrites one compaction group in bounded memory; the files are invisible until committed. */
   public static List<DataFile> rewriteGroup(HubContext ctx, SpaceSpec spec, CompactionGroup group) {
     return new SortedMerge(ctx, spec.name(), spec).rewrite(group);
+  }
+
+  /**
+   * Throws a conflict unless every partition in {@code partitions} (the small builds a build takes
+   * in) is still in {@code state}: a concurrent optimize or build may have replaced them.
+   */
+  private void requirePartitions(SpaceState state, List<String> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> live = new java.util.HashSet<>();
+    state.partitions().forEach(p -> live.add(p.path()));
+    for (String p : partitions) {
+      if (!live.contains(p)) {
+        throw io.embeddinghub.internal.Errors.conflict(name, "index partition " + p + " was replaced while this build ran");
+      }
+    }
   }
 
   private static CommitPlan compaction(
