@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embeddinghub.io.AtomicCreate;
 import io.embeddinghub.io.HadoopFileIO;
+import io.embeddinghub.testing.CommitRace;
 import io.embeddinghub.testing.GcsLikeFileSystem;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,35 +40,7 @@ class GcsCommitTest {
     for (int w = 0; w < writers; w++) {
       ios.add(new HadoopFileIO(URI.create(root), GcsLikeFileSystem.conf()));
     }
-    ios.get(0).mkdirs("log");
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    try {
-      for (int round = 0; round < 20; round++) {
-        String name = "log/" + round + ".json";
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-          HadoopFileIO io = ios.get(w);
-          byte[] content = ("writer " + w + " round " + round).getBytes(StandardCharsets.UTF_8);
-          results.add(pool.submit(() -> {
-            start.await();
-            return io.putIfAbsent(name, content);
-          }));
-        }
-        start.countDown();
-        List<Integer> winners = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-          if (results.get(w).get(60, TimeUnit.SECONDS)) {
-            winners.add(w);
-          }
-        }
-        assertThat(winners).as("winners of round %d", round).hasSize(1);
-        assertThat(new String(ios.get(0).read(name), StandardCharsets.UTF_8))
-            .isEqualTo("writer " + winners.get(0) + " round " + round);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    CommitRace.exactlyOneWinsEachRound(ios, 20);
   }
 
   @Test

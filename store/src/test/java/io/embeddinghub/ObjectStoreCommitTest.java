@@ -5,21 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.io.AtomicCreate;
 import io.embeddinghub.io.HadoopFileIO;
+import io.embeddinghub.testing.CommitRace;
 import io.embeddinghub.testing.MiniS3;
 import io.embeddinghub.testing.TestHubs;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -67,35 +62,7 @@ class ObjectStoreCommitTest {
       conf.setBoolean("fs.s3a.impl.disable.cache", true); // a client per writer, as separate processes have
       ios.add(new HadoopFileIO(URI.create(root), conf));
     }
-    ios.get(0).mkdirs("log");
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    try {
-      for (int round = 0; round < 10; round++) {
-        String name = "log/" + round + ".json";
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-          HadoopFileIO io = ios.get(w);
-          byte[] content = ("writer " + w + " round " + round).getBytes(StandardCharsets.UTF_8);
-          results.add(pool.submit(() -> {
-            start.await();
-            return io.putIfAbsent(name, content);
-          }));
-        }
-        start.countDown();
-        List<Integer> winners = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-          if (results.get(w).get(60, TimeUnit.SECONDS)) {
-            winners.add(w);
-          }
-        }
-        assertThat(winners).as("winners of round %d", round).hasSize(1);
-        assertThat(new String(ios.get(0).read(name), StandardCharsets.UTF_8))
-            .isEqualTo("writer " + winners.get(0) + " round " + round);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    CommitRace.exactlyOneWinsEachRound(ios, 10);
   }
 
   @Test

@@ -573,21 +573,20 @@ public final class HadoopFileIO implements FileIO {
    */
   @Override
   public InputFile newInputFile(String relativePath, long length) throws IOException {
-    if (!readsWithoutStatus) {
-      return newInputFile(relativePath);
-    }
-    Path path = resolve(relativePath);
-    return opened(path, length, b -> b.opt(OPENFILE_LENGTH, Long.toString(length)), READ_RANDOM);
+    return withLength(relativePath, length, READ_RANDOM);
   }
 
   /** As {@link #newInputFile(String, long)}, read front to back: S3A's sequential read policy. */
   @Override
   public InputFile newScanInputFile(String relativePath, long length) throws IOException {
+    return withLength(relativePath, length, READ_SEQUENTIAL);
+  }
+
+  private InputFile withLength(String relativePath, long length, String readPolicy) throws IOException {
     if (!readsWithoutStatus) {
       return newInputFile(relativePath);
     }
-    Path path = resolve(relativePath);
-    return opened(path, length, b -> b.opt(OPENFILE_LENGTH, Long.toString(length)), READ_SEQUENTIAL);
+    return opened(resolve(relativePath), length, b -> b.opt(OPENFILE_LENGTH, Long.toString(length)), readPolicy);
   }
 
   /**
