@@ -2,6 +2,7 @@ package io.embeddinghub.io;
 
 import java.io.IOException;
 import java.util.Locale;
+import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -32,6 +33,15 @@ public enum AtomicCreate {
    * its upload finishes.
    */
   GENERATION_MATCH("an upload with ifGenerationMatch=0 (Google's gs: connector)"),
+  /**
+   * ADLS Gen2 with a hierarchical namespace ({@code abfs:}/{@code abfss:} through hadoop-azure): a
+   * written temporary file is renamed with {@code FileSystem.rename}, which the connector sends as
+   * one rename request carrying {@code If-None-Match: *} for the destination, so the store refuses
+   * it when the name is taken and returns {@code false}; renaming a file is atomic on such an
+   * account. (Its {@code create(path, false)} is not a commit: it claims the name empty and the
+   * bytes follow in later requests.)
+   */
+  RENAME_IF_NONE_MATCH("a rename with If-None-Match: * (ADLS Gen2 with a hierarchical namespace)"),
   /** No atomic create-if-absent: a check, then a write, which a concurrent writer can slip between. */
   NONE("none (a check, then a write)");
 
@@ -83,10 +93,18 @@ public enum AtomicCreate {
     if ("gs".equals(scheme)) {
       return GENERATION_MATCH;
     }
+    if (isAdls(scheme)) {
+      // hadoop-azure answers FS_ACLS with "is the namespace hierarchical": only there is a rename atomic
+      return fs.hasPathCapability(root, CommonPathCapabilities.FS_ACLS) ? RENAME_IF_NONE_MATCH : NONE;
+    }
     if ("hdfs".equals(scheme) || fs.hasPathCapability(root, ATOMIC_RENAME_CAPABILITY)) {
       return RENAME_NO_OVERWRITE;
     }
     return NONE;
+  }
+
+  private static boolean isAdls(String scheme) {
+    return "abfs".equals(scheme) || "abfss".equals(scheme);
   }
 
   /** The settings that would make commits safe on a file system of {@code scheme}, for the refusal. */
@@ -97,7 +115,12 @@ public enum AtomicCreate {
       return "use Hadoop S3A 3.4.2 or later with " + S3A_CONDITIONAL_ENABLED
           + "=true (the default) against a store that supports If-None-Match on PUT, " + singleWriter;
     }
+    if (isAdls(scheme.toLowerCase(Locale.ROOT))) {
+      return "use an ADLS Gen2 storage account with a hierarchical namespace (its rename refuses a taken name"
+          + " atomically; a flat-namespace account has no atomic create-if-absent), " + singleWriter;
+    }
     return "use a file system with an atomic create-if-absent (file:, hdfs:, gs: through Google's connector, "
+        + "abfs: on a hierarchical-namespace account, "
         + "or one that declares the path capability " + CONDITIONAL_OVERWRITE + "), " + singleWriter;
   }
 }

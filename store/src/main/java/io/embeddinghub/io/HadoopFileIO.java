@@ -34,8 +34,9 @@ import org.apache.parquet.io.PositionOutputStream;
  * temporary file is hard-linked to the target name ({@code link(2)} fails if the name exists,
  * across processes too); on HDFS the temporary file is renamed with {@link Options.Rename#NONE},
  * which HDFS performs atomically; on object stores that declare
- * {@value AtomicCreate#CONDITIONAL_OVERWRITE} (S3A) the file is written with one conditional PUT.
- * Elsewhere commits are refused ({@link NoAtomicCreateException}) unless the hub is declared
+ * {@value AtomicCreate#CONDITIONAL_OVERWRITE} (S3A) the file is written with one conditional PUT;
+ * on {@code gs:} it is one upload with {@code ifGenerationMatch=0}; on ADLS Gen2 with a
+ * hierarchical namespace a temporary file is renamed with {@code If-None-Match: *}. Elsewhere commits are refused ({@link NoAtomicCreateException}) unless the hub is declared
  * single-writer ({@value AtomicCreate#SINGLE_WRITER}). The local file system is used raw (no
  * {@code .crc} side files).
  */
@@ -214,6 +215,8 @@ public final class HadoopFileIO implements FileIO {
         return conditionalPut(target, content);
       case GENERATION_MATCH:
         return generationMatchUpload(target, content);
+      case RENAME_IF_NONE_MATCH:
+        return renameIfNoneMatch(target, content);
       case NONE:
         return checkThenWrite(target, content);
       default:
@@ -259,6 +262,29 @@ public final class HadoopFileIO implements FileIO {
       return holdsAfterFailure(target, content, failed);
     }
     return true;
+  }
+
+  /**
+   * A written temporary file renamed onto the name by {@code FileSystem.rename}, which
+   * hadoop-azure sends with {@code If-None-Match: *} ({@link AtomicCreate#RENAME_IF_NONE_MATCH})
+   * and which returns {@code false} when the name is taken. A refusal or failure is settled by
+   * reading what the name holds, as for a conditional PUT: a retried rename whose first response
+   * was lost finds its source gone and the name holding our bytes.
+   */
+  private boolean renameIfNoneMatch(Path target, byte[] content) throws IOException {
+    requireDirectory(target.getParent());
+    Path tmp = tempSibling(target);
+    writeNonRecursive(tmp, content);
+    try {
+      if (fs.rename(tmp, target)) {
+        return true;
+      }
+      return holdsAfterFailure(target, content, new IOException("Rename of " + tmp + " to " + target + " refused"));
+    } catch (IOException failed) {
+      return holdsAfterFailure(target, content, failed);
+    } finally {
+      deleteTemporary(tmp);
+    }
   }
 
   /**
@@ -392,7 +418,9 @@ public final class HadoopFileIO implements FileIO {
     Path tmp = tempSibling(target);
     writeNonRecursive(tmp, content);
     try {
-      if (local) {
+      if (atomicCreate == AtomicCreate.RENAME_IF_NONE_MATCH) {
+        renameReplacing(tmp, target, content);
+      } else if (local) {
         Files.move(
             java.nio.file.Paths.get(tmp.toUri()),
             java.nio.file.Paths.get(target.toUri()),
@@ -403,6 +431,29 @@ public final class HadoopFileIO implements FileIO {
       }
     } finally {
       deleteTemporary(tmp);
+    }
+  }
+
+  /**
+   * ADLS has no rename that replaces a file in one step: a file holding other bytes is deleted
+   * first, so a reader can miss the name in between. The log overwrites only derived files: a
+   * checkpoint, rewritten with the same state (same bytes: kept, no gap), and the
+   * {@code _last_checkpoint} hint, which readers may find missing; never an entry.
+   */
+  private void renameReplacing(Path tmp, Path target, byte[] content) throws IOException {
+    if (fs.rename(tmp, target)) {
+      return;
+    }
+    try {
+      if (java.util.Arrays.equals(readWhole(target), content)) {
+        return;
+      }
+    } catch (FileNotFoundException absent) {
+      // deleted meanwhile: rename below
+    }
+    fs.delete(target, false);
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("Could not rename " + tmp + " to " + target);
     }
   }
 

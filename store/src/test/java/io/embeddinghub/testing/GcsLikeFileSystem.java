@@ -13,7 +13,6 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FilterFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
@@ -33,7 +32,12 @@ public final class GcsLikeFileSystem extends FilterFileSystem {
   private static final Object BUCKET = new Object();
 
   public GcsLikeFileSystem() {
-    super(new LocalDisk());
+    super(new SchemeLocalDisk() {
+      @Override
+      public String getScheme() {
+        return SCHEME;
+      }
+    });
   }
 
   /** The settings that serve {@code gs:} paths with this file system. */
@@ -71,7 +75,7 @@ public final class GcsLikeFileSystem extends FilterFileSystem {
     if (!overwrite && exists(f)) {
       throw new FileAlreadyExistsException("Object " + f + " already exists");
     }
-    java.io.File file = ((LocalDisk) getRawFileSystem()).pathToFile(makeQualified(f));
+    java.io.File file = ((SchemeLocalDisk) getRawFileSystem()).pathToFile(makeQualified(f));
     return new FSDataOutputStream(new ByteArrayOutputStream() {
       private boolean closed;
 
@@ -98,34 +102,6 @@ public final class GcsLikeFileSystem extends FilterFileSystem {
   public static final class ForFileContext extends org.apache.hadoop.fs.DelegateToFileSystem {
     public ForFileContext(URI uri, Configuration conf) throws IOException, java.net.URISyntaxException {
       super(uri, new GcsLikeFileSystem(), conf, SCHEME, false);
-    }
-  }
-
-  /** The local disk answering to {@code gs:} paths. */
-  private static final class LocalDisk extends RawLocalFileSystem {
-    private static final URI URI_ = URI.create(SCHEME + ":///");
-
-    @Override
-    public URI getUri() {
-      return URI_;
-    }
-
-    @Override
-    public String getScheme() {
-      return SCHEME;
-    }
-
-    /** Plain statuses: the local ones load permissions through {@code file:} paths only. */
-    @Override
-    public org.apache.hadoop.fs.FileStatus[] listStatus(Path f) throws IOException {
-      org.apache.hadoop.fs.FileStatus[] local = super.listStatus(f);
-      org.apache.hadoop.fs.FileStatus[] plain = new org.apache.hadoop.fs.FileStatus[local.length];
-      for (int i = 0; i < local.length; i++) {
-        org.apache.hadoop.fs.FileStatus s = local[i];
-        plain[i] = new org.apache.hadoop.fs.FileStatus(
-            s.getLen(), s.isDirectory(), 1, s.getBlockSize(), s.getModificationTime(), s.getPath());
-      }
-      return plain;
     }
   }
 }

@@ -62,13 +62,21 @@ public final class TestHubs {
    * {@link GcsLikeFileSystem} (the GCS connector's create and upload semantics over the local disk).
    */
   public static TestHubs gcsLike() {
-    return new TestHubs(
-        "gcs",
-        () -> {
-          Path base = Path.of("target", "gcs-like").toAbsolutePath();
-          Files.createDirectories(base);
-          return GcsLikeFileSystem.SCHEME + ":" + Files.createTempDirectory(base, "hub").toAbsolutePath();
-        });
+    return new TestHubs("gcs", () -> localRootUnder("gcs-like", GcsLikeFileSystem.SCHEME));
+  }
+
+  /**
+   * Hubs in fresh directories under {@code target/adls-like}, on {@code abfs:} through
+   * {@link AdlsLikeFileSystem} (hadoop-azure's create and rename semantics over the local disk, on
+   * an account with a hierarchical namespace).
+   */
+  public static TestHubs adlsLike() {
+    return new TestHubs("adls", () -> localRootUnder("adls-like", AdlsLikeFileSystem.SCHEME));
+  }
+
+  private static String localRootUnder(String dir, String scheme) throws IOException {
+    Path base = Files.createDirectories(Path.of("target", dir).toAbsolutePath());
+    return scheme + ":" + Files.createTempDirectory(base, "hub").toAbsolutePath();
   }
 
   public String name() {
@@ -88,6 +96,8 @@ public final class TestHubs {
         return MiniS3.conf();
       case "gcs":
         return GcsLikeFileSystem.conf();
+      case "adls":
+        return AdlsLikeFileSystem.conf();
       default:
         return new Configuration();
     }
