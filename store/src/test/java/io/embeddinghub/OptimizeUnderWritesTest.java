@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.embeddinghub.engine.EngineHub;
 import io.embeddinghub.engine.JobRunner;
 import io.embeddinghub.engine.OptimizeJob;
+import io.embeddinghub.io.HadoopFileIO;
 import io.embeddinghub.testing.BruteForceKnn;
+import io.embeddinghub.testing.FaultyFileIO;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * overwritten or deleted meanwhile keep their newer state, the rewritten copies of their older
  * rows are deleted in the optimize's own version, and neither Key-Value reads nor the index built
  * over the rewritten files ever return them. Only an input removed meanwhile still makes the
- * optimize start over.
+ * optimize start over. A commit attempt that lost the race to another writer plans again without
+ * reading any data file again: under steady writers on an object store, re-reading made every
+ * attempt lose.
  */
 class OptimizeUnderWritesTest {
   private static final int DIMS = 8;
@@ -133,6 +137,44 @@ class OptimizeUnderWritesTest {
     Oracles.assertNearest(check, model, random, "after a build raced by an optimize");
   }
 
+  @Test
+  void attemptsAfterALostRaceReadNoDataFileAgain() throws Exception {
+    assertThat(dataFilesOpenedByOptimize(0)).as("data files an optimize opens when its commit loses 3 races")
+        .isEqualTo(dataFilesOpenedByOptimize(3)); // the carried deletes of the first attempt are remembered
+  }
+
+  /** Data files one optimize opens in a fixed scenario of writes during its rewrite, its commit losing {@code races}. */
+  private int dataFilesOpenedByOptimize(int races) throws Exception {
+    Random random = new Random(17);
+    String uri = dir.resolve("hub-" + races).toUri().toString();
+    EmbeddingHub writers = EmbeddingHub.open(uri, new Configuration());
+    Space space = writers.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).build());
+    Map<String, float[]> model = new HashMap<>();
+    for (int batch = 0; batch < 4; batch++) {
+      Map<String, float[]> rows = Oracles.batch(random, DIMS, "k", batch * 150, 300);
+      space.multiset(rows);
+      model.putAll(rows);
+    }
+    List<String> keys = new ArrayList<>(new TreeSet<>(model.keySet()));
+    FaultyFileIO io = new FaultyFileIO(new HadoopFileIO(URI.create(uri), new Configuration()));
+    EmbeddingHub optimizer = EmbeddingHub.open(io, new Configuration());
+    WritesDuringRewrite runner = new WritesDuringRewrite(optimizer.runner(), () -> {
+      Map<String, float[]> overwrites = new HashMap<>();
+      for (int i = 0; i < 40; i++) {
+        overwrites.put(keys.get(random.nextInt(keys.size())), Oracles.vector(random, DIMS));
+      }
+      space.multiset(overwrites);
+      model.putAll(overwrites);
+      io.loseNextRaces(races);
+    });
+    int before = io.dataFileOpens();
+    OptimizeJob.run(runner, "s");
+    assertThat(runner.rewrites).isEqualTo(1);
+    assertThat(io.commitAttempts()).as("commit attempts").isEqualTo(races + 1);
+    Oracles.assertContents(EmbeddingHub.open(uri, new Configuration()).getSpace("s"), model, "after the optimize");
+    return io.dataFileOpens() - before;
+  }
+
   /** The local runner, with other writers' commits landing after an optimize's rewrite tasks ran. */
   private static final class WritesDuringRewrite implements JobRunner {
     private final JobRunner local;
@@ -147,7 +189,15 @@ class OptimizeUnderWritesTest {
 
     /** Runs {@code writes} after the first round of tasks whose input class is {@code taskName}. */
     WritesDuringRewrite(EngineHub hub, Runnable writes, String taskName) {
-      this.local = JobRunner.local(hub);
+      this(JobRunner.local(hub), writes, taskName);
+    }
+
+    WritesDuringRewrite(JobRunner local, Runnable writes) {
+      this(local, writes, "RewriteTask");
+    }
+
+    private WritesDuringRewrite(JobRunner local, Runnable writes, String taskName) {
+      this.local = local;
       this.writes = writes;
       this.taskName = taskName;
     }

@@ -316,10 +316,11 @@ public final class SpaceOperations {
       IndexBuilder.Build build) {
     Compactor.Rewrite rewrite = Compactor.Rewrite.of(groups, written);
     List<String> replaced = build.isEmpty() ? List.of() : step.mergedBuilds();
+    CarriedDeletes carried = new CarriedDeletes(ctx, groups, written); // one per commit: attempts share its reads
     return commit(
         s -> {
           requirePartitions(s, replaced);
-          CommitPlan plan = compaction(s, rewrite, CarriedDeletes.find(ctx, s, groups, written))
+          CommitPlan plan = compaction(s, rewrite, carried.in(s))
               .withIndexRemoves(replaced).withOperation(operation);
           return plan.withIndexAddsOf(IndexPlans.add(preview(s, plan), build));
         },
