@@ -40,6 +40,13 @@ class AdlsCommitTest {
     return AdlsLikeFileSystem.SCHEME + ":" + Files.createTempDirectory(base, "commit").toAbsolutePath();
   }
 
+  /** A client of the hub at {@code root}, with its {@code log/} directory made. */
+  private static HadoopFileIO logIo(String root) throws Exception {
+    HadoopFileIO io = new HadoopFileIO(URI.create(root), AdlsLikeFileSystem.conf());
+    io.mkdirs("log");
+    return io;
+  }
+
   private static Configuration flatNamespace() {
     Configuration conf = AdlsLikeFileSystem.conf();
     conf.setBoolean(AdlsLikeFileSystem.NAMESPACE, false);
@@ -67,8 +74,7 @@ class AdlsCommitTest {
   @Test
   void aRenameThatLandedButAnsweredFalseIsAWinAndATakenNameIsNot() throws Exception {
     String root = newRoot();
-    HadoopFileIO io = new HadoopFileIO(URI.create(root), AdlsLikeFileSystem.conf());
-    io.mkdirs("log");
+    HadoopFileIO io = logIo(root);
     byte[] ours = "our entry".getBytes(StandardCharsets.UTF_8);
     AdlsLikeFileSystem.LOST_RENAME_RESPONSES.set(1);
     assertThat(io.putIfAbsent("log/0.json", ours)).as("landed, response lost").isTrue();
@@ -84,8 +90,7 @@ class AdlsCommitTest {
   @Test
   void overwriteReplacesAFileHoldingOtherBytesAndKeepsOneHoldingTheSame() throws Exception {
     String root = newRoot();
-    HadoopFileIO io = new HadoopFileIO(URI.create(root), AdlsLikeFileSystem.conf());
-    io.mkdirs("log");
+    HadoopFileIO io = logIo(root);
     byte[] checkpoint = "{\"version\":3}".getBytes(StandardCharsets.UTF_8);
     io.overwrite("log/_last_checkpoint", checkpoint);
     Path file = Path.of(URI.create(root).getPath(), "log", "_last_checkpoint");

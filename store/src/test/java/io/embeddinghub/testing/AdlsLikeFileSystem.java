@@ -45,21 +45,13 @@ public final class AdlsLikeFileSystem extends FilterFileSystem {
   public static final AtomicInteger LOST_RENAME_RESPONSES = new AtomicInteger();
 
   public AdlsLikeFileSystem() {
-    super(new SchemeLocalDisk() {
-      @Override
-      public String getScheme() {
-        return SCHEME;
-      }
-    });
+    super(SchemeLocalDisk.serving(SCHEME));
   }
 
   /** The settings that serve {@code abfs:} paths with this file system. */
   public static Configuration conf() {
-    Configuration conf = new Configuration();
-    conf.set("fs." + SCHEME + ".impl", AdlsLikeFileSystem.class.getName());
-    conf.setBoolean("fs." + SCHEME + ".impl.disable.cache", true);
-    conf.set("fs.AbstractFileSystem." + SCHEME + ".impl", ForFileContext.class.getName()); // as hadoop-azure's Abfs
-    return conf;
+    // FileContext through ForFileContext, as through hadoop-azure's Abfs
+    return SchemeLocalDisk.connectorConf(SCHEME, AdlsLikeFileSystem.class, ForFileContext.class);
   }
 
   @Override

@@ -32,21 +32,13 @@ public final class GcsLikeFileSystem extends FilterFileSystem {
   private static final Object BUCKET = new Object();
 
   public GcsLikeFileSystem() {
-    super(new SchemeLocalDisk() {
-      @Override
-      public String getScheme() {
-        return SCHEME;
-      }
-    });
+    super(SchemeLocalDisk.serving(SCHEME));
   }
 
   /** The settings that serve {@code gs:} paths with this file system. */
   public static Configuration conf() {
-    Configuration conf = new Configuration();
-    conf.set("fs." + SCHEME + ".impl", GcsLikeFileSystem.class.getName());
-    conf.setBoolean("fs." + SCHEME + ".impl.disable.cache", true);
-    conf.set("fs.AbstractFileSystem." + SCHEME + ".impl", ForFileContext.class.getName()); // as the connector's GoogleHadoopFS
-    return conf;
+    // FileContext through ForFileContext, as through the connector's GoogleHadoopFS
+    return SchemeLocalDisk.connectorConf(SCHEME, GcsLikeFileSystem.class, ForFileContext.class);
   }
 
   @Override
