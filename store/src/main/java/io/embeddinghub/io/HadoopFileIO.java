@@ -36,8 +36,9 @@ import org.apache.parquet.io.PositionOutputStream;
  * which HDFS performs atomically; on object stores that declare
  * {@value AtomicCreate#CONDITIONAL_OVERWRITE} (S3A) the file is written with one conditional PUT;
  * on {@code gs:} it is one upload with {@code ifGenerationMatch=0}; on ADLS Gen2 with a
- * hierarchical namespace a temporary file is renamed with {@code If-None-Match: *}. Elsewhere commits are refused ({@link NoAtomicCreateException}) unless the hub is declared
- * single-writer ({@value AtomicCreate#SINGLE_WRITER}). The local file system is used raw (no
+ * hierarchical namespace a temporary file is renamed with {@code If-None-Match: *}. Elsewhere
+ * commits are refused ({@link NoAtomicCreateException}) unless the hub is declared single-writer
+ * ({@value AtomicCreate#SINGLE_WRITER}). The local file system is used raw (no
  * {@code .crc} side files).
  */
 public final class HadoopFileIO implements FileIO {
