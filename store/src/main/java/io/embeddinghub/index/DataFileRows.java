@@ -1,15 +1,15 @@
 package io.embeddinghub.index;
 
 import io.embeddinghub.io.FileIO;
+import io.embeddinghub.io.LocalSpool;
+import io.embeddinghub.io.StorageIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,8 +19,8 @@ import org.apache.parquet.io.SeekableInputStream;
  * The float rows of a loaded index partition, read from the space's data files at the offsets its
  * index file records: memory-mapped where every data file is local and its rows span at most
  * 2 GB ({@link MappedFloatRows}); else (HDFS, object stores) read once, file by file in offset
- * order, into a temporary file of {@code java.io.tmpdir} that is mapped and deleted at once, so
- * that they stay off the heap; onto the heap only where that cannot be done (a partition of more
+ * order, into a scratch file of {@code java.io.tmpdir} that is mapped ({@link LocalSpool}: its name
+ * is gone as it is opened, so a killed JVM leaves nothing behind), so that they stay off the heap; onto the heap only where that cannot be done (a partition of more
  * than 2 GB of floats, no usable temporary directory).
  */
 final class DataFileRows {
@@ -51,14 +51,13 @@ final class DataFileRows {
     RowSource source = new RowSource(io, dataFiles, rowFile, rowPosition, fileOffsets, scales, dimensions);
     long bytes = (long) rowFile.length * dimensions * Float.BYTES;
     if (bytes <= Integer.MAX_VALUE) {
-      Path temp;
+      FileChannel spool;
       try {
-        temp = Files.createTempFile("embeddinghub-rows-", ".f32");
+        spool = LocalSpool.open(null, "embeddinghub-rows-");
       } catch (IOException e) { // no usable temporary directory: the heap
         return new HeapFloatRows(source.readAll(), dimensions);
       }
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE,
-          StandardOpenOption.DELETE_ON_CLOSE)) {
+      try (FileChannel channel = spool) {
         // written through the channel, not the mapping: a full disk is an IOException here, where
         // a write through a mapping would fault
         ByteBuffer out = ByteBuffer.allocate(dimensions * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -66,15 +65,33 @@ final class DataFileRows {
           out.clear();
           out.asFloatBuffer().put(row);
           long at = (long) node * out.capacity();
-          while (out.hasRemaining()) {
-            at += channel.write(out, at);
+          try {
+            while (out.hasRemaining()) {
+              at += channel.write(out, at);
+            }
+          } catch (IOException e) {
+            throw localDiskFailed(bytes, e);
           }
         });
-        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes);
+        MappedByteBuffer mapped;
+        try {
+          mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes);
+        } catch (IOException e) {
+          throw localDiskFailed(bytes, e);
+        }
         return MappedFloatRows.dense(mapped, rowFile.length, dimensions);
       }
     }
     return new HeapFloatRows(source.readAll(), dimensions);
+  }
+
+  /**
+   * A failure of the local scratch copy (a full disk, most often): the machine's failure, not the
+   * index file's, so readers report an I/O error and never a corrupt index.
+   */
+  private static StorageIOException localDiskFailed(long bytes, IOException cause) {
+    return new StorageIOException("cannot copy " + bytes + " bytes of float rows to a scratch file in "
+        + System.getProperty("java.io.tmpdir") + " (java.io.tmpdir): " + cause.getMessage(), cause);
   }
 
   /** What receives each node's prepared row (the array is reused between calls). */

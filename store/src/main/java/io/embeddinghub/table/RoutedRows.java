@@ -1,13 +1,17 @@
 package io.embeddinghub.table;
 
+import io.embeddinghub.io.LocalSpool;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -21,11 +25,12 @@ import java.util.Arrays;
  * arrays, and no array is grown by copying, so a partition's reduce holds what its build holds
  * ({@link io.embeddinghub.index.BuildMemory}) and not a list of row objects beside it.
  *
- * <p>Not thread-safe; {@link #close} deletes the spool file.
+ * <p>The spool file is a {@link LocalSpool}: nothing is left on disk once it is closed or the JVM
+ * ends, however it ends. Not thread-safe.
  */
 public final class RoutedRows implements Closeable {
   private final int dims;
-  private final Path spool;
+  private final FileChannel spool;
   private DataOutputStream out;
   private long[] sortKeys = new long[1024];
   private int count;
@@ -47,12 +52,27 @@ public final class RoutedRows implements Closeable {
   public RoutedRows(int dims, Path directory) {
     this.dims = dims;
     try {
-      this.spool = directory == null ? Files.createTempFile("eh-routed-", ".rows")
-          : Files.createTempFile(Files.createDirectories(directory), "eh-routed-", ".rows");
-      this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16));
+      this.spool = LocalSpool.open(directory, "eh-routed-");
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a spool file for routed rows", e);
+      throw new UncheckedIOException("Cannot create a spool file for routed rows in "
+          + (directory == null ? System.getProperty("java.io.tmpdir") : directory), e);
     }
+    this.out = new DataOutputStream(new BufferedOutputStream(unclosable(Channels.newOutputStream(spool)), 1 << 16));
+  }
+
+  /** A stream whose close only flushes: closing the channel is {@link #close}'s job. */
+  private static OutputStream unclosable(OutputStream out) {
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    };
   }
 
   /**
@@ -82,7 +102,7 @@ public final class RoutedRows implements Closeable {
         out.writeFloat(v);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot spool a routed row to " + spool, e);
+      throw new UncheckedIOException("Cannot spool a routed row to local disk", e);
     }
   }
 
@@ -108,7 +128,8 @@ public final class RoutedRows implements Closeable {
       int[] positions = new int[count];
       String[] keys = new String[count];
       float[] vectors = new float[Math.multiplyExact(count, dims)];
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spool), 1 << 16))) {
+      spool.position(0);
+      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(spool), 1 << 16))) {
         for (int r = 0; r < count; r++) {
           int file = in.readInt();
           int position = in.readInt();
@@ -126,7 +147,7 @@ public final class RoutedRows implements Closeable {
       }
       return new Sorted(tailFile, positions, keys, vectors);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read routed rows back from " + spool, e);
+      throw new UncheckedIOException("Cannot read routed rows back from their spool file", e);
     } finally {
       close();
     }
@@ -136,17 +157,14 @@ public final class RoutedRows implements Closeable {
     return ((long) tailFile << 32) | (position & 0xFFFFFFFFL);
   }
 
-  /** Deletes the spool file. */
+  /** Closes (and so deletes) the spool file; idempotent. */
   @Override
   public void close() {
+    out = null; // what it holds is not wanted any more: nothing to flush
     try {
-      if (out != null) {
-        out.close();
-        out = null;
-      }
-      Files.deleteIfExists(spool);
+      spool.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete the spool file " + spool, e);
+      throw new UncheckedIOException("Cannot close the spool file of routed rows", e);
     }
   }
 }

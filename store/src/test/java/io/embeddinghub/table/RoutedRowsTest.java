@@ -44,7 +44,7 @@ class RoutedRowsTest {
         model.put(((long) a[0] << 32) | a[1], Map.entry(key, reused.clone()));
         rows.add(a[0], a[1], key, reused);
       }
-      assertThat(spoolFiles(dir)).hasSize(1);
+      assertThat(spoolFiles(dir)).as("the spool has no name while in use: a killed JVM leaves nothing").isEmpty();
       RoutedRows.Sorted sorted = rows.sorted();
       assertThat(sorted.count()).isEqualTo(model.size());
       assertThat(sorted.vectors()).hasSize(model.size() * DIMS);
