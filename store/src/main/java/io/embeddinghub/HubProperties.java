@@ -2,6 +2,7 @@ package io.embeddinghub;
 
 import io.embeddinghub.internal.Errors;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 
@@ -115,6 +116,18 @@ public final class HubProperties {
   public static final String INDEX_BUILDER_DEFAULT = "embeddinghub-flat";
 
   /**
+   * The codes an index's graph walk scores before it re-ranks its candidates with the float32
+   * vectors: {@code int8} (one byte a dimension), {@code int4} (four bits: half the memory and
+   * bytes per visited node, a little recall at a given ef), or {@code auto} (the default):
+   * {@code int4} for spaces of 256 dimensions or more, else {@code int8}. Read when an index
+   * partition is built; partitions built before keep theirs.
+   */
+  public static final String INDEX_CODES = "embeddinghub.index.codes";
+
+  /** Default of {@link #INDEX_CODES}. */
+  public static final String INDEX_CODES_DEFAULT = "auto";
+
+  /**
    * After a write, a bucket it touched that has more files than this is optimized in a further
    * version; 0 (the default) turns it off.
    */
@@ -201,6 +214,7 @@ public final class HubProperties {
    * @param indexCacheMaxBytes {@link #INDEX_CACHE_MAX_BYTES}
    * @param indexBuildThreads {@link #INDEX_BUILD_THREADS}
    * @param indexBuilder {@link #INDEX_BUILDER}
+   * @param indexCodes {@link #INDEX_CODES}
    * @param indexAutoTailRows {@link #INDEX_AUTO_TAIL_ROWS}
    * @param indexAutoTailFraction {@link #INDEX_AUTO_TAIL_FRACTION}
    * @param readRefreshIntervalMs {@link #READ_REFRESH_INTERVAL_MS}
@@ -221,6 +235,7 @@ public final class HubProperties {
       long indexCacheMaxBytes,
       int indexBuildThreads,
       String indexBuilder,
+      String indexCodes,
       long indexAutoTailRows,
       double indexAutoTailFraction,
       long readRefreshIntervalMs,
@@ -249,6 +264,7 @@ public final class HubProperties {
               conf.getLong(INDEX_CACHE_MAX_BYTES, INDEX_CACHE_MAX_BYTES_DEFAULT),
               conf.getInt(INDEX_BUILD_THREADS, INDEX_BUILD_THREADS_DEFAULT),
               conf.get(INDEX_BUILDER, INDEX_BUILDER_DEFAULT),
+              conf.getTrimmed(INDEX_CODES, INDEX_CODES_DEFAULT),
               conf.getLong(INDEX_AUTO_TAIL_ROWS, INDEX_AUTO_TAIL_ROWS_DEFAULT),
               conf.getDouble(INDEX_AUTO_TAIL_FRACTION, INDEX_AUTO_TAIL_FRACTION_DEFAULT),
               conf.getLong(READ_REFRESH_INTERVAL_MS, READ_REFRESH_INTERVAL_MS_DEFAULT),
@@ -293,6 +309,9 @@ public final class HubProperties {
             r.indexMinRows, r.indexBuildThreads, r.autoOptimizeFiles, r.autoOptimizeDeletedFraction);
       }
       io.embeddinghub.index.GraphBuilders.named(r.indexBuilder); // fails naming the unknown builder
+      if (!List.of("auto", "int8", "int4").contains(r.indexCodes)) {
+        throw Errors.mustBe(INDEX_CODES, "auto, int8 or int4", "'" + r.indexCodes + "'");
+      }
       if (r.readRefreshIntervalMs < 0) {
         throw Errors.mustBe(READ_REFRESH_INTERVAL_MS, ">= 0", r.readRefreshIntervalMs);
       }

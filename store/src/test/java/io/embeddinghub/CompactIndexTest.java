@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.format.VectorLocations;
+import io.embeddinghub.index.FlatHnswIndex;
 import io.embeddinghub.index.IndexCache;
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.index.MappedFloatRows;
@@ -137,6 +138,66 @@ class CompactIndexTest {
     }
     assertThat(remote.loadedIndexBytes()).as("heap of the partitions copied from a non-local file system")
         .isLessThanOrEqualTo((long) (0.35 * rawBytes));
+  }
+
+  /**
+   * {@code embeddinghub.index.codes} picks the walk against {@code auto}'s choice by dimension, in
+   * both directions; the file carries its format, and a reopened hub walks what the file holds and
+   * answers with the oracle's neighbours and exact distances.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"int8, 768, INT8", "int4, 48, INT4", "auto, 768, INT4", "auto, 48, INT8"})
+  void theCodeWidthSettingPicksTheWalkAndTheFileFormat(String setting, int dims, FlatHnswIndex.Walk walk)
+      throws Exception {
+    Configuration conf = new Configuration(false);
+    conf.set(HubProperties.INDEX_CODES, setting);
+    EmbeddingHub hub = hubs.newHub(conf);
+    Random random = new Random(dims);
+    Map<String, float[]> model = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 600; i++) {
+      float[] v = new float[dims];
+      for (int d = 0; d < dims; d++) {
+        v[d] = (float) random.nextGaussian();
+      }
+      model.put("k" + i, v);
+    }
+    Space written = hub.createSpace("s", dims);
+    written.multiset(model);
+    written.buildIndex();
+    IndexPartitionInfo info = written.indexPartitions().get(0);
+    byte[] bytes = hubs.read(hub, info.path());
+    assertThat(ByteBuffer.wrap(bytes, 8, 4).getInt()).as("format of a %s partition", walk)
+        .isEqualTo(walk == FlatHnswIndex.Walk.INT4 ? 4 : 3)
+        .isEqualTo(IndexFile.formatVersion(walk));
+
+    EmbeddingHub fresh = hubs.reopen(hub);
+    Space space = fresh.getSpace("s");
+    int found = 0;
+    for (int q = 0; q < QUERIES; q++) {
+      float[] query = model.get("k" + random.nextInt(model.size())).clone();
+      query[0] += 0.1f;
+      List<Neighbor> approx = space.nearestNeighbors(10, query);
+      Set<String> truth = new HashSet<>(BruteForceKnn.nearestKeys(Metric.L2, model, query, 10, null));
+      for (Neighbor n : approx) {
+        found += truth.contains(n.key()) ? 1 : 0;
+        double exact = BruteForceKnn.distance(Metric.L2, query, model.get(n.key()));
+        assertThat((double) n.distance()).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, exact)));
+      }
+    }
+    assertThat(found / (10.0 * QUERIES)).as("recall@10, %s walk of %d dimensions", walk, dims)
+        .isGreaterThanOrEqualTo(0.9);
+    PartitionIndex loaded = fresh.context().indexCache().get(info.path(), () -> {
+      throw new AssertionError(info.path() + " was not loaded by the queries");
+    });
+    assertThat(loaded.index().walk()).isEqualTo(walk);
+  }
+
+  @Test
+  void anUnknownCodeWidthIsRefusedNamingTheSetting() {
+    Configuration conf = new Configuration(false);
+    conf.set(HubProperties.INDEX_CODES, "int2");
+    assertThatThrownBy(() -> hubs.newHub(conf)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(HubProperties.INDEX_CODES).hasMessageContaining("'int2'");
   }
 
   @Test

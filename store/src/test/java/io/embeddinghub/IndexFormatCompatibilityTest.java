@@ -3,6 +3,7 @@ package io.embeddinghub;
 import static io.embeddinghub.NearestNeighborsTest.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.embeddinghub.index.FlatHnswIndex;
 import io.embeddinghub.index.HeapFloatRows;
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.index.MappedFloatRows;
@@ -76,7 +77,7 @@ class IndexFormatCompatibilityTest {
       List<IndexPartitionInfo> after = space.indexPartitions();
       IndexPartitionInfo newest = after.stream().filter(p -> !partitions.contains(p)).findFirst()
           .orElseThrow(() -> new AssertionError(name + ": buildIndex wrote no partition"));
-      assertThat(formatVersion(hubDir, newest.path())).isEqualTo(IndexFile.FORMAT_VERSION);
+      assertThat(formatVersion(hubDir, newest.path())).isEqualTo(IndexFile.formatVersion(FlatHnswIndex.Walk.forDimensions(DIMS)));
       EmbeddingHub reopened = EmbeddingHub.open(hubDir.toUri().toString());
       Space again = reopened.getSpace(name);
       assertAnswersAsTheOracle(again, model, metric, name + ", after a format-3 build");

@@ -5,6 +5,7 @@ import static io.embeddinghub.NearestNeighborsTest.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.embeddinghub.index.FlatHnswIndex;
 import io.embeddinghub.index.IndexFile;
 import io.embeddinghub.io.HadoopFileIO;
 import io.embeddinghub.log.IndexBuild;
@@ -262,7 +263,7 @@ class IndexLayerTest {
     IndexPartitionInfo info = space.indexPartitions().get(0);
     byte[] bytes = hubs.read(hub, info.path());
     assertThat(new String(bytes, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("EHUBIDX\0");
-    assertThat(ByteBuffer.wrap(bytes, 8, 4).getInt()).isEqualTo(IndexFile.FORMAT_VERSION);
+    assertThat(ByteBuffer.wrap(bytes, 8, 4).getInt()).isEqualTo(IndexFile.formatVersion(FlatHnswIndex.Walk.forDimensions(DIMS)));
     assertThat(new String(bytes, bytes.length - 8, 8, StandardCharsets.US_ASCII)).isEqualTo("EHUBEND\0");
     HadoopFileIO io = new HadoopFileIO(URI.create(hub.root()), hubs.conf());
     IndexPartition entry = new IndexPartition(info.path(), info.build(), info.rows(), info.sizeBytes(),

@@ -198,6 +198,12 @@ public final class NearestNeighborBench {
       FlatHnswIndex float32 = new FlatHnswIndex(index.graph(), flat, dims, Metric.L2, FlatHnswIndex.Walk.FLOAT32);
       sweep(layout + "-float32", queries.length, (q, ef) -> rows(float32.search(queries[q], K, ef, null)));
     }
+    // the other code width on the same graph: one-byte codes (before four-bit ones) or four-bit
+    FlatHnswIndex.Walk other =
+        index.walk() == FlatHnswIndex.Walk.INT4 ? FlatHnswIndex.Walk.INT8 : FlatHnswIndex.Walk.INT4;
+    FlatHnswIndex otherIndex = new FlatHnswIndex(index.graph(), flat, dims, Metric.L2, other);
+    sweep(layout + "-" + other.name().toLowerCase(Locale.ROOT), queries.length,
+        (q, ef) -> rows(otherIndex.search(queries[q], K, ef, null)));
   }
 
   private static int[] rows(List<RowHit> hits) {

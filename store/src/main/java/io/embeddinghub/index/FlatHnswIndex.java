@@ -13,12 +13,12 @@ import java.util.function.IntPredicate;
  * hnswlib applies deletions: rejected nodes are still walked through, but never enter the
  * results, so a search returns {@code k} accepted rows whenever the walk reaches them.
  *
- * <p>By default the walk scores one-byte codes of the vectors ({@link Walk#INT8},
- * {@link ScalarQuantizer}): a quarter of the bytes to fetch per visited node, where most of a
- * search's time is memory stalls. Its {@code ef} best candidates are then re-ranked with the
- * float32 vectors, so the answers' order and distances are exact for the candidates found; what
- * quantization can cost is a true neighbour the walk never reached, which recall measures
- * ({@link RecallSample} searches the same way). The float32 rows are read only for those
+ * <p>By default the walk scores codes of the vectors ({@link ScalarQuantizer}): one byte a value
+ * ({@link Walk#INT8}, a quarter of the bytes to fetch per visited node, where most of a search's
+ * time is memory stalls), or for long rows four bits ({@link Walk#INT4}, an eighth). Its
+ * {@code ef} best candidates are then re-ranked with the float32 vectors, so the answers' order
+ * and distances are exact for the candidates found; what quantization can cost is a true neighbour
+ * the walk never reached, which recall measures ({@link RecallSample} searches the same way). The float32 rows are read only for those
  * candidates, so a loaded partition reads them in place from the data files
  * ({@link MappedFloatRows}). Immutable and thread-safe (scratch space is per thread).
  */
@@ -28,10 +28,40 @@ public final class FlatHnswIndex implements VectorIndex {
     /** The float32 vectors themselves. */
     FLOAT32,
     /** One-byte codes, with the walk's candidates re-ranked by their float32 vectors. */
-    INT8;
+    INT8,
+    /**
+     * Four-bit codes ({@link NibbleCodes}: half the bytes of {@link #INT8}), the query coded eight
+     * times finer, the walk's candidates re-ranked by their float32 vectors.
+     */
+    INT4;
 
-    /** The walk of an index built without naming one. */
-    public static final Walk DEFAULT = INT8;
+    /** Dimensions from which {@link #forDimensions} walks four-bit codes. */
+    public static final int NIBBLE_MIN_DIMENSIONS = 256;
+
+    /**
+     * The walk of an index built without naming one ({@code embeddinghub.index.codes=auto}):
+     * {@link #INT4} for rows of {@value #NIBBLE_MIN_DIMENSIONS} dimensions or more, whose one-byte
+     * codes span four cache lines or more and whose walk waits on memory; {@link #INT8} for
+     * shorter rows, where halving a line or two saves little and four bits cost recall.
+     */
+    public static Walk forDimensions(int dimensions) {
+      return dimensions >= NIBBLE_MIN_DIMENSIONS ? INT4 : INT8;
+    }
+
+    /**
+     * The walk a setting names: {@code auto} ({@link #forDimensions}), {@code int8} or
+     * {@code int4}.
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public static Walk forSetting(String setting, int dimensions) {
+      return switch (setting) {
+        case "auto" -> forDimensions(dimensions);
+        case "int8" -> INT8;
+        case "int4" -> INT4;
+        default -> throw new IllegalArgumentException("unknown code width '" + setting + "': auto, int8 or int4");
+      };
+    }
   }
 
   private static final int CACHE_LINE = 64;
@@ -45,17 +75,28 @@ public final class FlatHnswIndex implements VectorIndex {
   private final int dimensions;
   private final boolean l2;
   private final Walk walk;
-  /** The vectors' codes in node order, for {@link Walk#INT8}; null for {@link Walk#FLOAT32}. */
+  /** The vectors' codes in node order, {@code codeRowBytes} a row; null for {@link Walk#FLOAT32}. */
   private final byte[] codes;
+  private final int codeRowBytes;
+  /** Blocks of a row of four-bit codes, for {@link Walk#INT4}. */
+  private final int codeBlocks;
   private final ScalarQuantizer quantizer;
+  /** What a query is coded with: {@code quantizer}, or for four-bit rows its finer twin. */
+  private final ScalarQuantizer queryQuantizer;
+  /** Shorts of a coded query (padded to whole blocks for {@link Walk#INT4}). */
+  private final int queryCodeLength;
   /** Each node's sum of codes, for an inner product's offset term; null unless inner product. */
   private final int[] codeSums;
-  /** {@code lower / step} of the quantizer: the weight of a node's code sum in an inner product. */
+  /** The weight of a node's code sum in an inner product ({@code lower / step}, scaled for four bits). */
   private final float codeOffset;
 
-  /** @param preparedVectors rows prepared by {@link IndexedRows#prepare}, in graph node order */
+  /**
+   * An index that walks {@link Walk#forDimensions}'s codes.
+   *
+   * @param preparedVectors rows prepared by {@link IndexedRows#prepare}, in graph node order
+   */
   public FlatHnswIndex(HnswGraph graph, float[] preparedVectors, int dimensions, Metric metric) {
-    this(graph, preparedVectors, dimensions, metric, Walk.DEFAULT);
+    this(graph, preparedVectors, dimensions, metric, Walk.forDimensions(dimensions));
   }
 
   /**
@@ -64,17 +105,27 @@ public final class FlatHnswIndex implements VectorIndex {
    */
   public FlatHnswIndex(HnswGraph graph, float[] preparedVectors, int dimensions, Metric metric, Walk walk) {
     this(graph, new HeapFloatRows(checkRows(graph, preparedVectors, dimensions), dimensions), metric, walk,
-        walk == Walk.INT8 ? ScalarQuantizer.fit(preparedVectors) : null, null);
+        quantizerOf(walk, preparedVectors), null);
+  }
+
+  private static ScalarQuantizer quantizerOf(Walk walk, float[] preparedVectors) {
+    return switch (walk) {
+      case FLOAT32 -> null;
+      case INT8 -> ScalarQuantizer.fit(preparedVectors, ScalarQuantizer.MAX_CODE);
+      case INT4 -> ScalarQuantizer.fit(preparedVectors, ScalarQuantizer.MAX_NIBBLE);
+    };
   }
 
   /**
    * An index read back with its quantizer and codes (an index file of format 3 or later), whose
    * float rows may stay in the data files.
    *
-   * @param codes {@code quantizer}'s codes of {@code rows}, in node order
+   * @param codes {@code quantizer}'s codes of {@code rows}, in node order (four-bit codes packed by
+   *     {@link NibbleCodes})
    */
   public FlatHnswIndex(HnswGraph graph, FloatRows rows, Metric metric, ScalarQuantizer quantizer, byte[] codes) {
-    this(graph, rows, metric, Walk.INT8, quantizer, codes);
+    this(graph, rows, metric, quantizer.maxCode() == ScalarQuantizer.MAX_NIBBLE ? Walk.INT4 : Walk.INT8,
+        quantizer, codes);
   }
 
   private FlatHnswIndex(
@@ -87,21 +138,41 @@ public final class FlatHnswIndex implements VectorIndex {
     this.dimensions = rows.dimensions();
     this.l2 = metric == Metric.L2;
     this.walk = walk;
-    if (walk == Walk.INT8) {
-      this.quantizer = quantizer;
-      this.codes = codes != null ? codes : quantizer.encode(((HeapFloatRows) rows).array());
-      if ((long) graph.size() * dimensions != this.codes.length) {
-        throw new IllegalArgumentException(
-            this.codes.length + " codes are not " + graph.size() + " rows of " + dimensions + " dimensions");
-      }
-      this.codeSums = metric == Metric.INNER_PRODUCT ? ScalarQuantizer.rowSums(this.codes, dimensions) : null;
-      this.codeOffset = quantizer.lower() / quantizer.step();
-    } else {
+    if (walk == Walk.FLOAT32) {
       this.quantizer = null;
+      this.queryQuantizer = null;
       this.codes = null;
+      this.codeRowBytes = 0;
+      this.codeBlocks = 0;
+      this.queryCodeLength = 0;
       this.codeSums = null;
       this.codeOffset = 0f;
+      return;
     }
+    boolean nibbles = walk == Walk.INT4;
+    this.quantizer = quantizer;
+    this.queryQuantizer = nibbles ? quantizer.finer() : quantizer;
+    this.codeRowBytes = nibbles ? NibbleCodes.rowBytes(dimensions) : dimensions;
+    this.codeBlocks = nibbles ? NibbleCodes.blocks(dimensions) : 0;
+    this.queryCodeLength = nibbles ? NibbleCodes.paddedDimensions(dimensions) : dimensions;
+    if (codes == null) {
+      byte[] unpacked = quantizer.encode(((HeapFloatRows) rows).array());
+      codes = nibbles ? NibbleCodes.pack(unpacked, dimensions) : unpacked;
+    }
+    this.codes = codes;
+    if ((long) graph.size() * codeRowBytes != codes.length) {
+      throw new IllegalArgumentException(codes.length + " bytes of codes are not " + graph.size() + " rows of "
+          + codeRowBytes + " bytes (" + dimensions + " dimensions, " + walk + ")");
+    }
+    if (metric == Metric.INNER_PRODUCT) {
+      this.codeSums = nibbles ? NibbleCodes.rowSums(codes, dimensions) : ScalarQuantizer.rowSums(codes, dimensions);
+    } else {
+      this.codeSums = null;
+    }
+    // q·x over codes: (query step × row step) × (Σ q·c' + codeOffset × Σ c), where c' is the row's
+    // code as the kernel scales it (8c for four-bit rows), Σ c its plain sum
+    int refinement = nibbles ? ScalarQuantizer.QUERY_REFINEMENT : 1;
+    this.codeOffset = refinement * quantizer.lower() / queryQuantizer.step();
   }
 
   private static float[] checkRows(HnswGraph graph, float[] preparedVectors, int dimensions) {
@@ -153,7 +224,7 @@ public final class FlatHnswIndex implements VectorIndex {
     VectorKernels kernels = VectorKernels.best();
     short[] queryCodes = null;
     if (codes != null) {
-      queryCodes = SCRATCH.get().queryCodes(quantizer, preparedQuery);
+      queryCodes = SCRATCH.get().queryCodes(queryQuantizer, preparedQuery, queryCodeLength);
     }
     int current = graph.entryPoint();
     float currentScore = walkScore(kernels, preparedQuery, queryCodes, current);
@@ -277,10 +348,12 @@ public final class FlatHnswIndex implements VectorIndex {
    */
   private int touchCodes(int node) {
     int sum = 0;
-    for (int i = node * dimensions, end = i + dimensions; i < end; i += CACHE_LINE) {
+    int start = node * codeRowBytes;
+    int last = start + codeRowBytes - 1;
+    for (int i = start; i < last; i += CACHE_LINE) {
       sum += codes[i];
     }
-    return sum;
+    return sum + codes[last]; // the row's last line, where the row does not start on a line
   }
 
   /** The score the walk orders by: of the codes for {@link Walk#INT8}, else exact. */
@@ -288,12 +361,17 @@ public final class FlatHnswIndex implements VectorIndex {
     if (codes == null) {
       return score(kernels, query, node);
     }
-    int offset = node * dimensions;
-    if (codeSums != null) { // inner product: -(q·x) up to the query's constant terms, over step²
-      return -(kernels.dot(queryCodes, codes, offset, dimensions) + codeOffset * codeSums[node]);
+    int offset = node * codeRowBytes;
+    if (codeSums != null) { // inner product: -(q·x) up to the query's constant terms and a positive factor
+      int dot = codeBlocks > 0
+          ? kernels.dotNibbles(queryCodes, codes, offset, codeBlocks)
+          : kernels.dot(queryCodes, codes, offset, dimensions);
+      return -(dot + codeOffset * codeSums[node]);
     }
     // L2, and cosine over unit vectors (where squared L2 is 2 - 2·dot, the same order)
-    return kernels.squaredL2(queryCodes, codes, offset, dimensions);
+    return codeBlocks > 0
+        ? kernels.squaredL2Nibbles(queryCodes, codes, offset, codeBlocks)
+        : kernels.squaredL2(queryCodes, codes, offset, dimensions);
   }
 
   private float score(VectorKernels kernels, float[] query, int node) {
@@ -339,11 +417,11 @@ public final class FlatHnswIndex implements VectorIndex {
       return generation;
     }
 
-    /** The codes of a query, widened to shorts for the kernels. */
-    short[] queryCodes(ScalarQuantizer quantizer, float[] query) {
-      if (queryCodes.length != query.length) {
+    /** The codes of a query, widened to shorts for the kernels, zero from its end to {@code length}. */
+    short[] queryCodes(ScalarQuantizer quantizer, float[] query, int length) {
+      if (queryCodes.length != length || queryBytes.length != query.length) {
         queryBytes = new byte[query.length];
-        queryCodes = new short[query.length];
+        queryCodes = new short[length];
       }
       quantizer.encode(query, queryBytes);
       for (int i = 0; i < query.length; i++) {

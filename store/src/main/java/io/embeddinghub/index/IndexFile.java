@@ -27,13 +27,14 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The index partition file, format version {@value #FORMAT_VERSION}: flat, big-endian, readable
- * without Java (docs/FORMAT.md specifies it byte by byte). Files of format 2 (float rows inline,
- * no codes) are still read.
+ * The index partition file, format version {@value #FORMAT_VERSION} (four-bit codes) or
+ * {@value #ONE_BYTE_CODES_VERSION} (one-byte codes): flat, big-endian, readable without Java
+ * (docs/FORMAT.md specifies it byte by byte). Files of format 2 (float rows inline, no codes) are
+ * still read.
  *
  * <pre>
  *   8 bytes   magic "EHUBIDX\0"
- *   int       format version (3)
+ *   int       format version (4 with four-bit codes, 3 with one-byte codes)
  *   string    builder name, string builder version        (string = int length + UTF-8 bytes)
  *   string    metric id ("l2", "cosine", "ip")
  *   int       dimensions, int rows, int M, int efConstruction, int maxLevel, int entry point
@@ -45,7 +46,9 @@ import java.util.zip.CheckedOutputStream;
  *   per level 1..maxLevel: int count, int[count] nodes (ascending), int[count + 1] offsets,
  *                          int[offsets[count]] neighbours
  *   float     quantizer lower, float quantizer step            (format 3 on)
- *   byte[rows * dimensions]  one-byte codes of the vectors          (format 3 on)
+ *   int       largest code: 15 (four-bit codes)                (format 4 only)
+ *   format 3: byte[rows * dimensions] one-byte codes of the vectors
+ *   format 4: byte[rows * 16 * ceil(dimensions / 32)] four-bit codes, packed as NibbleCodes says
  *   byte      where the float rows are (format 3 on): 0 inline, 1 in the data files
  *   inline (and format 2): float[rows * dimensions] vectors as the graph measures them
  *                          (unit length for cosine)
@@ -61,7 +64,9 @@ import java.util.zip.CheckedOutputStream;
  * any problem is a corrupt-file error naming the file. No Java serialization is involved.
  */
 public final class IndexFile {
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
+  /** The format of files whose codes are one byte: still written for them. */
+  static final int ONE_BYTE_CODES_VERSION = 3;
   /** The oldest format read. */
   static final int OLDEST_READ = 2;
   private static final int ROWS_INLINE = 0;
@@ -76,15 +81,24 @@ public final class IndexFile {
   private IndexFile() {}
 
   /**
+   * The format a partition of this walk is written in: the oldest that holds its codes, so that a
+   * library reading format 3 still reads one-byte walks.
+   */
+  public static int formatVersion(FlatHnswIndex.Walk walk) {
+    return walk == FlatHnswIndex.Walk.INT4 ? FORMAT_VERSION : ONE_BYTE_CODES_VERSION;
+  }
+
+  /**
    * Writes {@code p} to a new file at {@code path}; returns its length.
    *
    * @param locations where the rows' floats lie in the data files, or null to copy them into the file
    */
   public static long write(FileIO io, String path, PartitionIndex p, RowLocations locations) throws IOException {
     HnswGraph g = p.index().graph();
-    if (p.index().walk() != FlatHnswIndex.Walk.INT8) {
-      throw new IllegalArgumentException("an index file holds the codes of an int8 walk, not of " + p.index().walk());
+    if (p.index().walk() == FlatHnswIndex.Walk.FLOAT32) {
+      throw new IllegalArgumentException("an index file holds the codes of a quantized walk, not of " + p.index().walk());
     }
+    boolean nibbles = p.index().walk() == FlatHnswIndex.Walk.INT4;
     if (locations != null && (locations.fileOffsets().length != p.rows()
         || (locations.scales() != null) != (p.metric() == Metric.COSINE))) {
       throw new IllegalArgumentException("row locations do not match the partition's " + p.rows() + " "
@@ -95,7 +109,7 @@ public final class IndexFile {
         CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, CHUNK), crc);
         DataOutputStream out = new DataOutputStream(checked)) {
       out.write(MAGIC);
-      out.writeInt(FORMAT_VERSION);
+      out.writeInt(formatVersion(p.index().walk()));
       String[] builder = p.builder().split(" ", 2);
       writeString(out, builder[0]);
       writeString(out, builder.length > 1 ? builder[1] : "");
@@ -127,6 +141,9 @@ public final class IndexFile {
       }
       out.writeFloat(p.index().quantizer().lower());
       out.writeFloat(p.index().quantizer().step());
+      if (nibbles) {
+        out.writeInt(p.index().quantizer().maxCode());
+      }
       out.write(p.index().codes());
       if (locations == null) {
         out.writeByte(ROWS_INLINE);
@@ -256,8 +273,16 @@ public final class IndexFile {
       if (version == 2) {
         inlineRows = r.floats(r.count((long) rows * dimensions, 4));
       } else {
-        quantizer = ScalarQuantizer.of(in.readFloat(), in.readFloat());
-        codes = r.bytes(r.count((long) rows * dimensions, 1));
+        float lower = in.readFloat();
+        float step = in.readFloat();
+        int maxCode = version == ONE_BYTE_CODES_VERSION ? ScalarQuantizer.MAX_CODE : in.readInt();
+        if (maxCode != ScalarQuantizer.MAX_CODE && maxCode != ScalarQuantizer.MAX_NIBBLE) {
+          throw new IOException("largest code " + maxCode + " is neither " + ScalarQuantizer.MAX_CODE + " nor "
+              + ScalarQuantizer.MAX_NIBBLE);
+        }
+        quantizer = ScalarQuantizer.of(lower, step, maxCode);
+        long rowBytes = maxCode == ScalarQuantizer.MAX_NIBBLE ? NibbleCodes.rowBytes(dimensions) : dimensions;
+        codes = r.bytes(r.count(rows * rowBytes, 1));
         int source = in.readByte();
         if (source == ROWS_INLINE) {
           inlineRows = r.floats(r.count((long) rows * dimensions, 4));
@@ -318,11 +343,14 @@ public final class IndexFile {
     int dimensions = floats.dimensions();
     float[] row = new float[dimensions];
     byte[] encoded = new byte[dimensions];
+    boolean nibbles = quantizer.maxCode() == ScalarQuantizer.MAX_NIBBLE;
+    int rowBytes = nibbles ? NibbleCodes.rowBytes(dimensions) : dimensions;
     for (int i = 0, checks = Math.min(CHECKED_ROWS, rows); i < checks; i++) {
       int node = (int) ((long) i * rows / checks);
       floats.copy(node, row);
       quantizer.encode(row, encoded);
-      if (!Arrays.equals(encoded, 0, dimensions, codes, node * dimensions, (node + 1) * dimensions)) {
+      byte[] stored = nibbles ? NibbleCodes.pack(encoded, dimensions) : encoded;
+      if (!Arrays.equals(stored, 0, rowBytes, codes, node * rowBytes, (node + 1) * rowBytes)) {
         throw new IOException("the floats of row " + node + " in data file " + files.get(rowFile[node])
             + " do not match the row's codes: the data file differs from the one indexed");
       }

@@ -3,8 +3,8 @@ package io.embeddinghub.index;
 import java.util.Arrays;
 
 /**
- * One-byte codes of prepared vectors for the graph walk (issue #25): every value {@code x} becomes
- * {@code round((x - lower) / step)}, clamped to {@code [0, 127]}, one scale for all dimensions,
+ * Codes of prepared vectors for the graph walk (issue #25): every value {@code x} becomes
+ * {@code round((x - lower) / step)}, clamped to {@code [0, maxCode]}, one scale for all dimensions,
  * so that a query's codes and a row's compare with integer kernels ({@link
  * VectorKernels#squaredL2(short[], byte[], int, int)}). Seven bits keep a squared difference and a
  * product within a 16-bit lane, and two of them still.
@@ -15,33 +15,62 @@ import java.util.Arrays;
  * order it costs. Immutable.
  */
 public final class ScalarQuantizer {
-  /** The largest code. */
+  /** The largest one-byte code: seven bits. */
   public static final int MAX_CODE = 127;
+  /** The largest four-bit code. */
+  public static final int MAX_NIBBLE = 15;
+  /**
+   * How much finer than its rows' four-bit codes a query is coded ({@link #finer}): the query's
+   * codes then reach {@code 15 * 8 = 120}, still seven bits.
+   */
+  public static final int QUERY_REFINEMENT = 8;
   /** The share of values clamped at each end when fitting. */
   static final double CLIP = 0.0005;
   private static final int SAMPLE = 1 << 18;
 
   private final float lower;
   private final float step;
+  private final int maxCode;
 
-  private ScalarQuantizer(float lower, float step) {
+  private ScalarQuantizer(float lower, float step, int maxCode) {
     this.lower = lower;
     this.step = step;
+    this.maxCode = maxCode;
   }
 
-  /** The quantizer of these parameters, as an index file stores them. */
+  /** The one-byte quantizer of these parameters, as an index file stores them. */
   public static ScalarQuantizer of(float lower, float step) {
+    return of(lower, step, MAX_CODE);
+  }
+
+  /** The quantizer of these parameters and codes {@code 0..maxCode}, as an index file stores them. */
+  public static ScalarQuantizer of(float lower, float step, int maxCode) {
     if (!Float.isFinite(lower) || !Float.isFinite(step) || step <= 0) {
       throw new IllegalArgumentException("quantizer lower " + lower + " and step " + step
           + " must be finite, the step positive");
     }
-    return new ScalarQuantizer(lower, step);
+    if (maxCode != MAX_CODE && maxCode != MAX_NIBBLE) {
+      throw new IllegalArgumentException(
+          "quantizer codes up to " + maxCode + ", expected " + MAX_CODE + " or " + MAX_NIBBLE);
+    }
+    return new ScalarQuantizer(lower, step, maxCode);
   }
 
-  /** Fits the range of {@code values} (prepared rows, flat), or of a strided sample of them. */
+  /** Fits one-byte codes ({@link #MAX_CODE}) to {@code values}: see {@link #fit(float[], int)}. */
   public static ScalarQuantizer fit(float[] values) {
+    return fit(values, MAX_CODE);
+  }
+
+  /**
+   * Fits codes {@code 0..maxCode} to the range of {@code values} (prepared rows, flat), or of a
+   * strided sample of them.
+   */
+  public static ScalarQuantizer fit(float[] values, int maxCode) {
+    if (maxCode != MAX_CODE && maxCode != MAX_NIBBLE) {
+      throw new IllegalArgumentException("codes up to " + maxCode + ", expected " + MAX_CODE + " or " + MAX_NIBBLE);
+    }
     if (values.length == 0) {
-      return new ScalarQuantizer(0f, 1f);
+      return new ScalarQuantizer(0f, 1f, maxCode);
     }
     int stride = Math.max(1, values.length / SAMPLE);
     float[] sample = new float[(values.length + stride - 1) / stride];
@@ -52,11 +81,20 @@ public final class ScalarQuantizer {
     int clipped = (int) (sample.length * CLIP);
     float lo = sample[clipped];
     float hi = sample[sample.length - 1 - clipped];
-    float step = hi > lo ? (hi - lo) / MAX_CODE : 1f;
+    float step = hi > lo ? (hi - lo) / maxCode : 1f;
     if (!(step > 0) || !Float.isFinite(step)) { // a range too narrow (or wide) for a float step
       step = 1f;
     }
-    return new ScalarQuantizer(lo, step);
+    return new ScalarQuantizer(lo, step, maxCode);
+  }
+
+  /**
+   * The quantizer a query is coded with when its rows have four-bit codes: the same lower end, a
+   * step {@link #QUERY_REFINEMENT} times finer, so that the query's code {@code q} compares with
+   * a row's code {@code c} as {@code q - 8c}; only the rows' rounding is left in a distance.
+   */
+  public ScalarQuantizer finer() {
+    return new ScalarQuantizer(lower, step / QUERY_REFINEMENT, maxCode * QUERY_REFINEMENT);
   }
 
   public float lower() {
@@ -67,7 +105,12 @@ public final class ScalarQuantizer {
     return step;
   }
 
-  /** The codes of flat rows, one byte per value. */
+  /** The largest code: {@link #MAX_CODE} or {@link #MAX_NIBBLE} (or a query's finer range). */
+  public int maxCode() {
+    return maxCode;
+  }
+
+  /** The codes of flat rows, one byte per value (four-bit codes are packed by {@link NibbleCodes}). */
   public byte[] encode(float[] values) {
     byte[] codes = new byte[values.length];
     encode(values, codes);
@@ -79,7 +122,7 @@ public final class ScalarQuantizer {
     float inverse = 1f / step;
     for (int i = 0; i < values.length; i++) {
       int code = Math.round((values[i] - lower) * inverse);
-      codes[i] = (byte) Math.max(0, Math.min(MAX_CODE, code));
+      codes[i] = (byte) Math.max(0, Math.min(maxCode, code));
     }
   }
 
@@ -98,6 +141,6 @@ public final class ScalarQuantizer {
 
   @Override
   public String toString() {
-    return "ScalarQuantizer[lower=" + lower + ", step=" + step + "]";
+    return "ScalarQuantizer[lower=" + lower + ", step=" + step + ", maxCode=" + maxCode + "]";
   }
 }

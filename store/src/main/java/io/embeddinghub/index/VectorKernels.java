@@ -22,6 +22,16 @@ public interface VectorKernels {
   /** {@code sum(query[i] * codes[offset+i])} over {@code length} codes of at most seven bits. */
   int dot(short[] query, byte[] codes, int offset, int length);
 
+  /**
+   * {@code sum((query[i] - 8 * code(i))^2)} over the {@code blocks} blocks of a row of four-bit
+   * codes at {@code offset} ({@link NibbleCodes}); the query comes coded
+   * {@link ScalarQuantizer#finer() eight times finer}, padded and widened to shorts.
+   */
+  int squaredL2Nibbles(short[] query, byte[] codes, int offset, int blocks);
+
+  /** {@code sum(query[i] * 8 * code(i))} over a row of four-bit codes, as {@link #squaredL2Nibbles}. */
+  int dotNibbles(short[] query, byte[] codes, int offset, int blocks);
+
   /** A name for logs and benchmark tables. */
   String name();
 

@@ -545,7 +545,8 @@ public final class IndexBuilder {
     }
     int[] orderedKeyOffsets = permutedOffsets(keyOffsets, order);
     keyBytes = permutedBytes(keyBytes, keyOffsets, orderedKeyOffsets, order);
-    FlatHnswIndex flat = new FlatHnswIndex(built.graph(), prepared, dims, metric);
+    FlatHnswIndex flat = new FlatHnswIndex(built.graph(), prepared, dims, metric,
+        FlatHnswIndex.Walk.forSetting(ctx.settings().indexCodes(), dims));
     built = null;
     order = null;
     RecallSample sample = RecallSample.compute(flat, dims, metric == Metric.L2);

@@ -1,6 +1,7 @@
 package io.embeddinghub.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.embeddinghub.IndexParams;
@@ -12,7 +13,9 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The one-byte graph walk ({@link FlatHnswIndex.Walk#INT8}) against the brute-force oracle and
@@ -26,9 +29,18 @@ class QuantizedWalkTest {
   private static final int QUERIES = 100;
   private static final int K = 10;
 
+  static Stream<Arguments> metricsAndWalks() {
+    Stream.Builder<Arguments> cases = Stream.builder();
+    for (Metric metric : Metric.values()) {
+      cases.add(Arguments.of(metric, FlatHnswIndex.Walk.INT8));
+      cases.add(Arguments.of(metric, FlatHnswIndex.Walk.INT4));
+    }
+    return cases.build();
+  }
+
   @ParameterizedTest
-  @EnumSource(Metric.class)
-  void theInt8WalkFindsTheNeighboursAndReportsExactDistancesInOrder(Metric metric) {
+  @MethodSource("metricsAndWalks")
+  void theQuantizedWalkFindsTheNeighboursAndReportsExactDistancesInOrder(Metric metric, FlatHnswIndex.Walk walk) {
     Random random = new Random(31);
     float[][] rows = clustered(random, ROWS, DIMS, 30);
     rows[7][3] = 40f; // an outlier, which the quantizer clamps and the re-rank must still place right
@@ -38,11 +50,11 @@ class QuantizedWalkTest {
     }
     float[] prepared = IndexedRows.prepare(flat, DIMS, metric);
     HnswGraph graph = GraphBuilders.DEFAULT.build(prepared, DIMS, metric, IndexParams.DEFAULT, 2);
-    FlatHnswIndex int8 = new FlatHnswIndex(graph, prepared, DIMS, metric, FlatHnswIndex.Walk.INT8);
+    FlatHnswIndex quantized = new FlatHnswIndex(graph, prepared, DIMS, metric, walk);
     FlatHnswIndex float32 = new FlatHnswIndex(graph, prepared, DIMS, metric, FlatHnswIndex.Walk.FLOAT32);
-    assertThat(new FlatHnswIndex(graph, prepared, DIMS, metric).walk()).isEqualTo(FlatHnswIndex.Walk.DEFAULT);
+    assertThat(new FlatHnswIndex(graph, prepared, DIMS, metric).walk()).isEqualTo(FlatHnswIndex.Walk.INT8);
 
-    int int8Hits = 0;
+    int quantizedHits = 0;
     int floatHits = 0;
     for (int q = 0; q < QUERIES; q++) {
       float[] query = q == 0 ? rows[7].clone() : clustered(random, 1, DIMS, 30)[0];
@@ -51,7 +63,7 @@ class QuantizedWalkTest {
         truth.add(row);
       }
       float[] preparedQuery = IndexedRows.prepareQuery(query, metric);
-      List<RowHit> found = int8.search(preparedQuery, K, 64, null);
+      List<RowHit> found = quantized.search(preparedQuery, K, 64, null);
       assertThat(found).as("query %d", q).hasSize(K);
       for (int i = 0; i < found.size(); i++) {
         RowHit hit = found.get(i);
@@ -63,15 +75,18 @@ class QuantizedWalkTest {
           assertThat(hit.indexDistance()).as("exact order").isGreaterThanOrEqualTo(found.get(i - 1).indexDistance());
         }
       }
-      int8Hits += (int) found.stream().filter(h -> truth.contains(h.row())).count();
+      quantizedHits += (int) found.stream().filter(h -> truth.contains(h.row())).count();
       floatHits += (int) float32.search(preparedQuery, K, 64, null).stream().filter(h -> truth.contains(h.row())).count();
     }
-    double int8Recall = int8Hits / (double) (QUERIES * K);
+    double quantizedRecall = quantizedHits / (double) (QUERIES * K);
     double floatRecall = floatHits / (double) (QUERIES * K);
-    assertThat(int8Recall).as("recall@10 of the int8 walk, %s (float32 walk: %s)", metric, floatRecall)
+    assertThat(quantizedRecall).as("recall@10 of the %s walk, %s (float32 walk: %s)", walk, metric, floatRecall)
         .isGreaterThanOrEqualTo(0.95)
         .isGreaterThanOrEqualTo(floatRecall - 0.02);
-    assertThat(int8.memoryBytes()).as("codes add a quarter of the floats").isGreaterThan(float32.memoryBytes());
+    long codeBytes = quantized.memoryBytes() - float32.memoryBytes();
+    long floatBytes = (long) ROWS * DIMS * Float.BYTES;
+    assertThat(codeBytes).as("codes beside the floats (%s)", walk)
+        .isBetween(floatBytes / (walk == FlatHnswIndex.Walk.INT8 ? 4 : 8), floatBytes / 4 + 4L * ROWS + 64);
   }
 
   @Test
@@ -108,6 +123,84 @@ class QuantizedWalkTest {
       assertThat(best.dot(query, codes, 9, dims)).as("%s, dims %d", best.name(), dims).isEqualTo(products);
       assertThat(scalar.dot(query, codes, 9, dims)).isEqualTo(products);
     }
+  }
+
+  @Test
+  void nibbleKernelsMatchTheUnpackedCodes() {
+    VectorKernels best = VectorKernels.best();
+    VectorKernels scalar = new ScalarKernels();
+    Random random = new Random(8);
+    int cases = 0;
+    for (int dims : new int[] {1, 15, 16, 17, 31, 32, 33, 100, 784}) {
+      int rows = 3;
+      byte[] unpacked = new byte[rows * dims];
+      for (int i = 0; i < unpacked.length; i++) {
+        unpacked[i] = (byte) random.nextInt(ScalarQuantizer.MAX_NIBBLE + 1);
+      }
+      // row 1: the widest differences and the largest products against the query below
+      for (int i = 0; i < dims; i++) {
+        unpacked[dims + i] = (byte) (i % 2 == 0 ? ScalarQuantizer.MAX_NIBBLE : 0);
+      }
+      byte[] packed = NibbleCodes.pack(unpacked, dims);
+      assertThat(packed).hasSize(rows * NibbleCodes.rowBytes(dims));
+      int maxQuery = ScalarQuantizer.MAX_NIBBLE * ScalarQuantizer.QUERY_REFINEMENT;
+      short[] query = new short[NibbleCodes.paddedDimensions(dims)];
+      for (int i = 0; i < dims; i++) {
+        query[i] = (short) (i % 2 == 0 ? random.nextInt(2) * maxQuery : maxQuery);
+      }
+      for (int row = 0; row < rows; row++) {
+        int squares = 0;
+        int products = 0;
+        for (int i = 0; i < dims; i++) {
+          int code = unpacked[row * dims + i];
+          assertThat(NibbleCodes.code(packed, row * NibbleCodes.rowBytes(dims), i)).isEqualTo(code);
+          int d = query[i] - ScalarQuantizer.QUERY_REFINEMENT * code;
+          squares += d * d;
+          products += query[i] * ScalarQuantizer.QUERY_REFINEMENT * code;
+        }
+        int offset = row * NibbleCodes.rowBytes(dims);
+        int blocks = NibbleCodes.blocks(dims);
+        for (VectorKernels kernels : List.of(best, scalar)) {
+          assertThat(kernels.squaredL2Nibbles(query, packed, offset, blocks))
+              .as("%s, dims %d, row %d", kernels.name(), dims, row).isEqualTo(squares);
+          assertThat(kernels.dotNibbles(query, packed, offset, blocks))
+              .as("%s, dims %d, row %d", kernels.name(), dims, row).isEqualTo(products);
+        }
+        cases++;
+      }
+      int sum0 = 0;
+      for (int i = 0; i < dims; i++) {
+        sum0 += unpacked[i];
+      }
+      assertThat(NibbleCodes.rowSums(packed, dims)[0]).isEqualTo(sum0);
+    }
+    assertThat(cases).isEqualTo(27);
+  }
+
+  @Test
+  void packingRefusesACodeBeyondFourBits() {
+    assertThatThrownBy(() -> NibbleCodes.pack(new byte[] {3, 16}, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("code 16 of row 0, dimension 1");
+  }
+
+  @Test
+  void theFourBitQuantizerCodesRowsInSixteenStepsAndQueriesEightTimesFiner() {
+    float[] values = new float[1501];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = 15f * i / (values.length - 1); // 0 .. 15, evenly
+    }
+    ScalarQuantizer rows = ScalarQuantizer.fit(values, ScalarQuantizer.MAX_NIBBLE);
+    assertThat(rows.maxCode()).isEqualTo(ScalarQuantizer.MAX_NIBBLE);
+    assertThat(rows.encode(new float[] {-3f, 0f, 7.4f, 15f, 99f})).containsExactly(0, 0, 7, 15, 15);
+    ScalarQuantizer query = rows.finer();
+    assertThat(query.lower()).isEqualTo(rows.lower());
+    assertThat(query.step()).isEqualTo(rows.step() / ScalarQuantizer.QUERY_REFINEMENT);
+    assertThat(query.encode(new float[] {-3f, 7.4f, 15f, 99f})).containsExactly(0, 59, 120, 120);
+    assertThatThrownBy(() -> ScalarQuantizer.fit(values, 31)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("codes up to 31");
+    assertThatThrownBy(() -> ScalarQuantizer.of(0f, 1f, 255)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("quantizer codes up to 255");
   }
 
   @Test

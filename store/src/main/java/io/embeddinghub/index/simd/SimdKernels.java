@@ -1,5 +1,6 @@
 package io.embeddinghub.index.simd;
 
+import io.embeddinghub.index.NibbleCodes;
 import io.embeddinghub.index.ScalarKernels;
 import io.embeddinghub.index.VectorKernels;
 import jdk.incubator.vector.ByteVector;
@@ -23,6 +24,8 @@ public final class SimdKernels implements VectorKernels {
   /** Whether this CPU has 256-bit integer vectors; without, the code kernels run as plain loops. */
   private static final boolean WIDE_INTS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
   private static final ScalarKernels SCALAR = new ScalarKernels();
+  /** The bits of a four-bit code shifted left by three. */
+  private static final byte NIBBLE_TIMES_8 = 0x78;
 
   @Override
   public float squaredL2(float[] a, int aOff, float[] b, int bOff, int length) {
@@ -136,6 +139,57 @@ public final class SimdKernels implements VectorKernels {
       sum += query[i] * codes[offset + i];
     }
     return sum;
+  }
+
+  @Override
+  public int squaredL2Nibbles(short[] query, byte[] codes, int offset, int blocks) {
+    if (!WIDE_INTS) {
+      return SCALAR.squaredL2Nibbles(query, codes, offset, blocks);
+    }
+    IntVector acc0 = IntVector.zero(SUMS);
+    IntVector acc1 = IntVector.zero(SUMS);
+    for (int b = 0; b < blocks; b++) {
+      ByteVector packed = ByteVector.fromArray(CODES, codes, offset + b * NibbleCodes.BLOCK_BYTES);
+      int q = b * NibbleCodes.BLOCK_DIMENSIONS;
+      ShortVector d0 = ShortVector.fromArray(WIDE, query, q).sub(lowNibbles(packed));
+      ShortVector d1 = ShortVector.fromArray(WIDE, query, q + NibbleCodes.BLOCK_BYTES).sub(highNibbles(packed));
+      // a query code of at most 120 against 8 x 15: two squared differences (2 x 120^2) fit a short
+      ShortVector squares = d0.mul(d0).add(d1.mul(d1));
+      acc0 = acc0.add((IntVector) squares.convertShape(VectorOperators.S2I, SUMS, 0));
+      acc1 = acc1.add((IntVector) squares.convertShape(VectorOperators.S2I, SUMS, 1));
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+  }
+
+  @Override
+  public int dotNibbles(short[] query, byte[] codes, int offset, int blocks) {
+    if (!WIDE_INTS) {
+      return SCALAR.dotNibbles(query, codes, offset, blocks);
+    }
+    IntVector acc0 = IntVector.zero(SUMS);
+    IntVector acc1 = IntVector.zero(SUMS);
+    for (int b = 0; b < blocks; b++) {
+      ByteVector packed = ByteVector.fromArray(CODES, codes, offset + b * NibbleCodes.BLOCK_BYTES);
+      int q = b * NibbleCodes.BLOCK_DIMENSIONS;
+      // at most 120 x 120 each: two products fit a short
+      ShortVector products = ShortVector.fromArray(WIDE, query, q).mul(lowNibbles(packed))
+          .add(ShortVector.fromArray(WIDE, query, q + NibbleCodes.BLOCK_BYTES).mul(highNibbles(packed)));
+      acc0 = acc0.add((IntVector) products.convertShape(VectorOperators.S2I, SUMS, 0));
+      acc1 = acc1.add((IntVector) products.convertShape(VectorOperators.S2I, SUMS, 1));
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+  }
+
+  /** The low four bits of each byte, times eight (still at most 120: a byte), as shorts. */
+  private static ShortVector lowNibbles(ByteVector packed) {
+    return (ShortVector) packed.lanewise(VectorOperators.LSHL, 3).and(NIBBLE_TIMES_8)
+        .convertShape(VectorOperators.B2S, WIDE, 0);
+  }
+
+  /** The high four bits of each byte, times eight, as shorts. */
+  private static ShortVector highNibbles(ByteVector packed) {
+    return (ShortVector) packed.lanewise(VectorOperators.LSHR, 1).and(NIBBLE_TIMES_8)
+        .convertShape(VectorOperators.B2S, WIDE, 0);
   }
 
   private static ShortVector widen(byte[] codes, int offset) {
