@@ -6,12 +6,34 @@ package io.embeddinghub;
  * the retry limit. Nothing of the failed operation is visible; the operation may be retried.
  */
 public class CommitConflictException extends EmbeddingHubException {
+  private final boolean lostEveryAttempt;
+
   /**
-   * Creates the exception.
+   * Creates the exception for a commit that no longer applies.
    *
    * @param message the detail message: the space and what the commit conflicted with
    */
   public CommitConflictException(String message) {
+    this(message, false);
+  }
+
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message: the space and what the commit conflicted with
+   * @param lostEveryAttempt whether the commit still applied but lost every attempt it was allowed
+   *     ({@code embeddinghub.commit.max-attempts}) to concurrent writers
+   */
+  public CommitConflictException(String message, boolean lostEveryAttempt) {
     super(message);
+    this.lostEveryAttempt = lostEveryAttempt;
+  }
+
+  /**
+   * Whether the commit still applied but lost every attempt it was allowed to concurrent writers,
+   * as opposed to a change that no longer applies (an input another writer replaced).
+   */
+  public boolean lostEveryAttempt() {
+    return lostEveryAttempt;
   }
 }

@@ -1,6 +1,7 @@
 package io.embeddinghub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embeddinghub.engine.EngineHub;
 import io.embeddinghub.engine.JobRunner;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,50 @@ class OptimizeUnderWritesTest {
   void attemptsAfterALostRaceReadNoDataFileAgain() throws Exception {
     assertThat(dataFilesOpenedByOptimize(0)).as("data files an optimize opens when its commit loses 3 races")
         .isEqualTo(dataFilesOpenedByOptimize(3)); // the carried deletes of the first attempt are remembered
+  }
+
+  /**
+   * A commit that loses every attempt it is allowed fails the optimize at once: the job is not run
+   * again, which would rewrite every group anew only to meet the same writers (found by the S3
+   * soak, docs/RELIABILITY.md). The writers' rows stay as they were and the rewrite leaves no file.
+   */
+  @Test
+  void anOptimizeWhoseCommitLosesEveryAttemptIsNotRewrittenAgain() throws Exception {
+    Random random = new Random(29);
+    String uri = dir.resolve("hub-lost").toUri().toString();
+    EmbeddingHub writers = EmbeddingHub.open(uri, new Configuration());
+    Space space = writers.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).build());
+    Map<String, float[]> model = new HashMap<>();
+    for (int batch = 0; batch < 4; batch++) {
+      Map<String, float[]> rows = Oracles.batch(random, DIMS, "k", batch * 150, 300);
+      space.multiset(rows);
+      model.putAll(rows);
+    }
+    Set<String> filesBefore = filesUnder(dir.resolve("hub-lost"));
+    FaultyFileIO io = new FaultyFileIO(new HadoopFileIO(URI.create(uri), new Configuration()));
+    Configuration twoAttempts = new Configuration();
+    twoAttempts.setInt(HubProperties.COMMIT_MAX_ATTEMPTS, 2);
+    EmbeddingHub optimizer = EmbeddingHub.open(io, twoAttempts);
+    WritesDuringRewrite runner = new WritesDuringRewrite(optimizer.runner(), () -> io.loseNextRaces(2));
+    long versionBefore = space.version();
+    assertThatThrownBy(() -> OptimizeJob.run(runner, "s"))
+        .isInstanceOf(CommitConflictException.class)
+        .satisfies(e -> assertThat(((CommitConflictException) e).lostEveryAttempt()).isTrue())
+        .hasMessageContaining("gave up after 2 attempts").hasMessageContaining(HubProperties.COMMIT_MAX_ATTEMPTS);
+    assertThat(runner.rewrites).as("rounds of rewrite tasks").isEqualTo(1);
+    assertThat(io.commitAttempts()).as("commit attempts").isEqualTo(2);
+    Space check = EmbeddingHub.open(uri, new Configuration()).getSpace("s");
+    assertThat(check.version()).isEqualTo(versionBefore);
+    Oracles.assertContents(check, model, "after an optimize that lost every attempt");
+    assertThat(filesUnder(dir.resolve("hub-lost"))).as("files left by the failed optimize")
+        .isEqualTo(filesBefore);
+  }
+
+  private static Set<String> filesUnder(java.nio.file.Path root) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+      return files.filter(java.nio.file.Files::isRegularFile).map(f -> root.relativize(f).toString())
+          .filter(f -> !f.endsWith(".crc")).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+    }
   }
 
   /** Data files one optimize opens in a fixed scenario of writes during its rewrite, its commit losing {@code races}. */

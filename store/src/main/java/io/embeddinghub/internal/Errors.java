@@ -190,6 +190,17 @@ public final class Errors {
     return new CorruptFileException(path, "Corrupt or truncated file " + path + ": " + problem, cause);
   }
 
+  /**
+   * A commit that still applied but lost each of its {@code attempts} to concurrent writers
+   * ({@link CommitConflictException#lostEveryAttempt()}).
+   */
+  public static CommitConflictException lostEveryAttempt(String space, int attempts) {
+    return new CommitConflictException(
+        "Commit to space " + quote(space) + " conflicts with a concurrent commit: gave up after " + attempts
+            + " attempts lost to concurrent writers (" + HubProperties.COMMIT_MAX_ATTEMPTS
+            + "); nothing was written, retry the operation", true);
+  }
+
   public static CommitConflictException conflict(String space, String detail) {
     return new CommitConflictException(
         "Commit to space " + quote(space) + " conflicts with a concurrent commit: " + detail

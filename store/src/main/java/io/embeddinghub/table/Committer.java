@@ -83,7 +83,7 @@ final class Committer {
       state = log.update(state);
     }
     onKnownFailure.run();
-    throw Errors.conflict(space, "gave up after " + maxAttempts + " attempts lost to concurrent writers");
+    throw Errors.lostEveryAttempt(space, maxAttempts);
   }
 
   private void maybeCheckpoint(SpaceState state) {
