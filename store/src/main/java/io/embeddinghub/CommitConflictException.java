@@ -6,6 +6,7 @@ package io.embeddinghub;
  * the retry limit. Nothing of the failed operation is visible; the operation may be retried.
  */
 public class CommitConflictException extends EmbeddingHubException {
+  /** Whether the commit still applied but lost every attempt it was allowed. */
   private final boolean lostEveryAttempt;
 
   /**
@@ -32,6 +33,8 @@ public class CommitConflictException extends EmbeddingHubException {
   /**
    * Whether the commit still applied but lost every attempt it was allowed to concurrent writers,
    * as opposed to a change that no longer applies (an input another writer replaced).
+   *
+   * @return true when every attempt was lost to concurrent writers
    */
   public boolean lostEveryAttempt() {
     return lostEveryAttempt;
