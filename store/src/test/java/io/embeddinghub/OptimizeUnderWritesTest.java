@@ -152,16 +152,9 @@ class OptimizeUnderWritesTest {
    */
   @Test
   void anOptimizeWhoseCommitLosesEveryAttemptIsNotRewrittenAgain() throws Exception {
-    Random random = new Random(29);
     String uri = dir.resolve("hub-lost").toUri().toString();
-    EmbeddingHub writers = EmbeddingHub.open(uri, new Configuration());
-    Space space = writers.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).build());
     Map<String, float[]> model = new HashMap<>();
-    for (int batch = 0; batch < 4; batch++) {
-      Map<String, float[]> rows = Oracles.batch(random, DIMS, "k", batch * 150, 300);
-      space.multiset(rows);
-      model.putAll(rows);
-    }
+    Space space = fourOverlappingBatches(uri, new Random(29), model);
     Set<String> filesBefore = filesUnder(dir.resolve("hub-lost"));
     FaultyFileIO io = new FaultyFileIO(new HadoopFileIO(URI.create(uri), new Configuration()));
     Configuration twoAttempts = new Configuration();
@@ -189,18 +182,28 @@ class OptimizeUnderWritesTest {
     }
   }
 
-  /** Data files one optimize opens in a fixed scenario of writes during its rewrite, its commit losing {@code races}. */
-  private int dataFilesOpenedByOptimize(int races) throws Exception {
-    Random random = new Random(17);
-    String uri = dir.resolve("hub-" + races).toUri().toString();
+  /**
+   * A new hub at {@code uri} with space "s" of 2 buckets written in 4 overlapping batches of 300
+   * rows (so that an optimize has files to merge and replaced rows to drop); the rows go into
+   * {@code model}.
+   */
+  private static Space fourOverlappingBatches(String uri, Random random, Map<String, float[]> model) {
     EmbeddingHub writers = EmbeddingHub.open(uri, new Configuration());
     Space space = writers.createSpace(SpaceSpec.builder("s", DIMS).buckets(2).build());
-    Map<String, float[]> model = new HashMap<>();
     for (int batch = 0; batch < 4; batch++) {
       Map<String, float[]> rows = Oracles.batch(random, DIMS, "k", batch * 150, 300);
       space.multiset(rows);
       model.putAll(rows);
     }
+    return space;
+  }
+
+  /** Data files one optimize opens in a fixed scenario of writes during its rewrite, its commit losing {@code races}. */
+  private int dataFilesOpenedByOptimize(int races) throws Exception {
+    Random random = new Random(17);
+    String uri = dir.resolve("hub-" + races).toUri().toString();
+    Map<String, float[]> model = new HashMap<>();
+    Space space = fourOverlappingBatches(uri, random, model);
     List<String> keys = new ArrayList<>(new TreeSet<>(model.keySet()));
     FaultyFileIO io = new FaultyFileIO(new HadoopFileIO(URI.create(uri), new Configuration()));
     EmbeddingHub optimizer = EmbeddingHub.open(io, new Configuration());
