@@ -1,6 +1,6 @@
 package io.embeddinghub;
 
-import io.embeddinghub.internal.Distances;
+import io.embeddinghub.index.VectorKernels;
 import io.embeddinghub.internal.Errors;
 import java.util.Locale;
 
@@ -90,13 +90,26 @@ public enum Metric {
   public float distanceToRow(float[] query, float[] rows, int offset) {
     Errors.checkNotNull(query, "query");
     Errors.checkNotNull(rows, "rows");
+    int length = query.length;
+    if (offset < 0 || offset > rows.length - length) {
+      throw new ArrayIndexOutOfBoundsException("a row of " + length + " values at offset " + offset
+          + " does not fit in " + rows.length + " values");
+    }
+    // sums in double, in the kernels' fixed order: a row's distance has the same bits on every path
+    VectorKernels kernels = VectorKernels.best();
     switch (this) {
       case L2:
-        return Distances.l2(query, rows, offset);
+        return (float) Math.sqrt(kernels.exactSquaredL2(query, 0, rows, offset, length));
       case COSINE:
-        return Distances.cosine(query, rows, offset);
+        double dot = kernels.exactDot(query, 0, rows, offset, length);
+        double queryNorm = kernels.exactDot(query, 0, query, 0, length);
+        double rowNorm = kernels.exactDot(rows, offset, rows, offset, length);
+        if (queryNorm == 0 || rowNorm == 0) {
+          return 1f; // a zero vector has no direction: every row is equally (un)related
+        }
+        return (float) (1.0 - dot / (Math.sqrt(queryNorm) * Math.sqrt(rowNorm)));
       case INNER_PRODUCT:
-        return Distances.innerProduct(query, rows, offset);
+        return (float) (1.0 - kernels.exactDot(query, 0, rows, offset, length));
       default:
         throw new AssertionError(this);
     }

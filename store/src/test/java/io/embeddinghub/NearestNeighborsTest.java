@@ -288,6 +288,62 @@ class NearestNeighborsTest {
   }
 
   @Test
+  void exactSumsHaveTheSameBitsOnEveryKernelAndMatchAnExactOracle() {
+    VectorKernels best = VectorKernels.best();
+    VectorKernels scalar = new ScalarKernels();
+    Random random = new Random(16);
+    int cases = 0;
+    for (int dims : new int[] {0, 1, 3, 7, 8, 9, 15, 16, 17, 100, 784, 1001}) {
+      float[] a = new float[dims + 3];
+      float[] b = new float[dims + 6];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
+      }
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
+      }
+      java.math.BigDecimal squares = java.math.BigDecimal.ZERO;
+      java.math.BigDecimal products = java.math.BigDecimal.ZERO;
+      for (int i = 0; i < dims; i++) {
+        java.math.BigDecimal x = new java.math.BigDecimal(a[3 + i]);
+        java.math.BigDecimal y = new java.math.BigDecimal(b[6 + i]);
+        squares = squares.add(x.subtract(y).pow(2));
+        products = products.add(x.multiply(y));
+      }
+      double l2 = best.exactSquaredL2(a, 3, b, 6, dims);
+      double dot = best.exactDot(a, 3, b, 6, dims);
+      // the same bits as the plain loops: one distance per row, whichever JVM computed it
+      assertThat(Double.doubleToRawLongBits(l2)).as("%s squared L2, dims %d", best.name(), dims)
+          .isEqualTo(Double.doubleToRawLongBits(scalar.exactSquaredL2(a, 3, b, 6, dims)));
+      assertThat(Double.doubleToRawLongBits(dot)).as("%s dot, dims %d", best.name(), dims)
+          .isEqualTo(Double.doubleToRawLongBits(scalar.exactDot(a, 3, b, 6, dims)));
+      // and within double rounding of the exact sums (the terms' magnitudes bound the error)
+      double magnitude = 0;
+      for (int i = 0; i < dims; i++) {
+        magnitude += Math.abs((double) a[3 + i] * b[6 + i]) + Math.pow((double) a[3 + i] - b[6 + i], 2);
+      }
+      double tolerance = 1e-14 * Math.max(magnitude, Double.MIN_NORMAL);
+      assertThat(l2).isCloseTo(squares.doubleValue(), org.assertj.core.data.Offset.offset(tolerance));
+      assertThat(dot).isCloseTo(products.doubleValue(), org.assertj.core.data.Offset.offset(tolerance));
+      cases++;
+    }
+    assertThat(cases).isEqualTo(12);
+    assertThat(best.name()).startsWith("simd");
+  }
+
+  @Test
+  void aRowThatDoesNotFitIsRefusedByEveryMetric() {
+    for (Metric metric : Metric.values()) {
+      assertThatThrownBy(() -> metric.distanceToRow(new float[4], new float[10], 7))
+          .isInstanceOf(ArrayIndexOutOfBoundsException.class).hasMessageContaining("offset 7");
+      assertThatThrownBy(() -> metric.distanceToRow(new float[4], new float[10], -1))
+          .isInstanceOf(ArrayIndexOutOfBoundsException.class);
+      // the last row that fits, equal to the query: distance 0 under all three (1 - 1 for the inner product)
+      assertThat(metric.distanceToRow(new float[] {1, 0}, new float[] {9, 9, 1, 0}, 2)).isZero();
+    }
+  }
+
+  @Test
   void localSpaceStaysExactKAcrossWritesBetweenQueries() {
     Map<String, float[]> model = clustered(new Random(12), 1500, 8, 12);
     LocalSpace local = new LocalSpace(SpaceSpec.builder("l", 8).build());

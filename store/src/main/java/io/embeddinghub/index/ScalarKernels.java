@@ -22,6 +22,37 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
+  public double exactSquaredL2(float[] a, int aOff, float[] b, int bOff, int length) {
+    double[] partial = new double[EXACT_PARTIAL_SUMS];
+    for (int i = 0; i < length; i++) {
+      double d = (double) a[aOff + i] - b[bOff + i];
+      partial[i & (EXACT_PARTIAL_SUMS - 1)] += d * d;
+    }
+    return addPartialSums(partial);
+  }
+
+  @Override
+  public double exactDot(float[] a, int aOff, float[] b, int bOff, int length) {
+    double[] partial = new double[EXACT_PARTIAL_SUMS];
+    for (int i = 0; i < length; i++) {
+      partial[i & (EXACT_PARTIAL_SUMS - 1)] += (double) a[aOff + i] * b[bOff + i];
+    }
+    return addPartialSums(partial);
+  }
+
+  /**
+   * The last step of the exact sums ({@link VectorKernels#EXACT_PARTIAL_SUMS}), shared with the SIMD
+   * kernels so that both add the same way.
+   *
+   * @param partial the eight partial sums
+   * @return their sum, in the fixed order
+   */
+  public static double addPartialSums(double[] partial) {
+    return ((partial[0] + partial[1]) + (partial[2] + partial[3]))
+        + ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+  }
+
+  @Override
   public int squaredL2(short[] query, byte[] codes, int offset, int length) {
     int sum = 0;
     for (int i = 0; i < length; i++) {

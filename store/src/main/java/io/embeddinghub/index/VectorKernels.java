@@ -1,8 +1,9 @@
 package io.embeddinghub.index;
 
 /**
- * The two distance kernels every index uses, over rows of flat float arrays. Implementations
- * must agree within float rounding; {@link #best()} picks the SIMD one when the
+ * The distance kernels every index and search uses, over rows of flat float arrays. The float
+ * and code kernels of the implementations agree within float rounding, the exact (double) ones
+ * bit for bit; {@link #best()} picks the SIMD one when the
  * {@code jdk.incubator.vector} module is present ({@code --add-modules jdk.incubator.vector}),
  * the scalar one otherwise.
  */
@@ -31,6 +32,24 @@ public interface VectorKernels {
 
   /** {@code sum(query[i] * 8 * code(i))} over a row of four-bit codes, as {@link #squaredL2Nibbles}. */
   int dotNibbles(short[] query, byte[] codes, int offset, int blocks);
+
+  /**
+   * {@code sum((a[aOff+i] - b[bOff+i])^2)} over {@code length} dimensions in double precision: the
+   * sum behind every distance an answer reports ({@link io.embeddinghub.Metric#distanceToRow}).
+   * Its order is fixed ({@link #EXACT_PARTIAL_SUMS}), so every implementation returns the same
+   * bits and a row has one distance whichever kernels or path computed it.
+   */
+  double exactSquaredL2(float[] a, int aOff, float[] b, int bOff, int length);
+
+  /** {@code sum(a[aOff+i] * b[bOff+i])} in double precision, in the same fixed order as {@link #exactSquaredL2}. */
+  double exactDot(float[] a, int aOff, float[] b, int bOff, int length);
+
+  /**
+   * The order of the exact sums: dimension {@code i}'s term is added to partial sum
+   * {@code i mod 8}, in increasing {@code i}, and the partial sums {@code s0..s7} are then added
+   * as {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}.
+   */
+  int EXACT_PARTIAL_SUMS = 8;
 
   /** A name for logs and benchmark tables. */
   String name();

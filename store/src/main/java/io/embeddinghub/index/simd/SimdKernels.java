@@ -4,6 +4,7 @@ import io.embeddinghub.index.NibbleCodes;
 import io.embeddinghub.index.ScalarKernels;
 import io.embeddinghub.index.VectorKernels;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -24,6 +25,11 @@ public final class SimdKernels implements VectorKernels {
   /** Whether this CPU has 256-bit integer vectors; without, the code kernels run as plain loops. */
   private static final boolean WIDE_INTS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
   private static final ScalarKernels SCALAR = new ScalarKernels();
+  /** Exact sums: four floats widened to four doubles; two such vectors are the eight partial sums. */
+  private static final VectorSpecies<Float> NARROW = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
+  /** Whether this CPU has 256-bit double vectors; without, the exact sums run as plain loops. */
+  private static final boolean WIDE_DOUBLES = DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
   /** The bits of a four-bit code shifted left by three. */
   private static final byte NIBBLE_TIMES_8 = 0x78;
 
@@ -89,6 +95,61 @@ public final class SimdKernels implements VectorKernels {
       sum += a[aOff + i] * b[bOff + i];
     }
     return sum;
+  }
+
+  @Override
+  public double exactSquaredL2(float[] a, int aOff, float[] b, int bOff, int length) {
+    if (!WIDE_DOUBLES) {
+      return SCALAR.exactSquaredL2(a, aOff, b, bOff, length);
+    }
+    // lanes 0..3 of low and high are partial sums i mod 8 = 0..3 and 4..7: the scalar kernels' order
+    DoubleVector low = DoubleVector.zero(DOUBLES);
+    DoubleVector high = DoubleVector.zero(DOUBLES);
+    int i = 0;
+    for (; i + EXACT_PARTIAL_SUMS <= length; i += EXACT_PARTIAL_SUMS) {
+      DoubleVector d0 = wide(a, aOff + i).sub(wide(b, bOff + i));
+      DoubleVector d1 = wide(a, aOff + i + 4).sub(wide(b, bOff + i + 4));
+      low = low.add(d0.mul(d0));
+      high = high.add(d1.mul(d1));
+    }
+    double[] partial = partialSums(low, high);
+    for (; i < length; i++) {
+      double d = (double) a[aOff + i] - b[bOff + i];
+      partial[i & (EXACT_PARTIAL_SUMS - 1)] += d * d;
+    }
+    return ScalarKernels.addPartialSums(partial);
+  }
+
+  @Override
+  public double exactDot(float[] a, int aOff, float[] b, int bOff, int length) {
+    if (!WIDE_DOUBLES) {
+      return SCALAR.exactDot(a, aOff, b, bOff, length);
+    }
+    DoubleVector low = DoubleVector.zero(DOUBLES);
+    DoubleVector high = DoubleVector.zero(DOUBLES);
+    int i = 0;
+    for (; i + EXACT_PARTIAL_SUMS <= length; i += EXACT_PARTIAL_SUMS) {
+      low = low.add(wide(a, aOff + i).mul(wide(b, bOff + i)));
+      high = high.add(wide(a, aOff + i + 4).mul(wide(b, bOff + i + 4)));
+    }
+    double[] partial = partialSums(low, high);
+    for (; i < length; i++) {
+      partial[i & (EXACT_PARTIAL_SUMS - 1)] += (double) a[aOff + i] * b[bOff + i];
+    }
+    return ScalarKernels.addPartialSums(partial);
+  }
+
+  /** Four floats from {@code offset}, widened to doubles (exactly). */
+  private static DoubleVector wide(float[] values, int offset) {
+    return (DoubleVector) FloatVector.fromArray(NARROW, values, offset).convertShape(VectorOperators.F2D, DOUBLES, 0);
+  }
+
+  /** The eight partial sums, in order: no lane reduction, whose order is not specified. */
+  private static double[] partialSums(DoubleVector low, DoubleVector high) {
+    double[] partial = new double[EXACT_PARTIAL_SUMS];
+    low.intoArray(partial, 0);
+    high.intoArray(partial, 4);
+    return partial;
   }
 
   @Override
