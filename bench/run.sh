@@ -3,8 +3,12 @@
 # (a space with default settings: multiset, buildIndex, Space.nearestNeighbors) vs the native C++
 # hnswlib (bench/native, -O3 -march=native), with python3-hnswlib as a second reference row.
 #
-# Usage: bench/run.sh [--quick] [--no-scalar] [--no-python] [--many-files] [--skip-build] [--no-docs] [--docs]
+# Usage: bench/run.sh [--quick] [--rounds N] [--no-scalar] [--no-python] [--many-files] [--skip-build] [--no-docs] [--docs]
 #   --quick       10,000 base vectors and 1,000 queries (a few minutes); results in bench/results/quick/
+#   --rounds N    N rounds of the single-thread sweeps (default 3): round 1 builds both indexes and
+#                 measures everything; rounds 2..N repeat only the headline sweeps, native and the
+#                 default space in alternating order, each in a fresh process on the index built
+#                 in round 1; the report gives the median QPS per ef and each round's ratio
 #   --no-scalar   skip the second JVM that measures the bare index with scalar distance kernels
 #   --no-python   skip python3-hnswlib (the native C++ reference is always run)
 #   --many-files  also measure 1,000-row writes before and after optimize()
@@ -14,25 +18,32 @@
 #
 # Order: native (computes the exact top-10 into <results>/groundtruth-<base>x<queries>.txt, or
 # reads it when present), EmbeddingHub (reads that file), python3-hnswlib (gets it from the Java
-# side as truth.i32), then bench/python/report.py: report.md, report.csv, recall_vs_qps.png.
-# Full run (~20 min on 2 cores; --no-scalar saves ~5). Every figure is a wall-clock time: run on an otherwise idle
+# side as truth.i32), rounds 2..N into <results>/round-<n>/, then bench/python/report.py:
+# report.md, report.csv, recall_vs_qps.png.
+# One-shot ratios on a shared VM move by tens of percent between runs (the native side's own QPS
+# too), hence the rounds.
+# Full run (~22 min on 2 cores; --no-scalar saves ~5). Every figure is a wall-clock time: run on an otherwise idle
 # machine; the load average at start and end is recorded in the report.
 # Build: store then bench only (`mvn install -pl store`, `-pl bench`; the connector and parent
 # must already be in the local repository, e.g. from one `mvn install` of the project).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-quick=0; scalar=1; python_ref=1; many=0; build=1; docs=1; force_docs=0
-for arg in "$@"; do
+quick=0; scalar=1; python_ref=1; many=0; build=1; docs=1; force_docs=0; rounds=3
+while [ $# -gt 0 ]; do
+  arg="$1"; shift
   case "$arg" in
     --quick) quick=1 ;;
+    --rounds)
+      rounds="${1:-}"; shift || true
+      [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a whole number of at least 1, not '$rounds'" >&2; exit 2; } ;;
     --no-scalar) scalar=0 ;;
     --no-python) python_ref=0 ;;
     --many-files) many=1 ;;
     --skip-build) build=0 ;;
     --no-docs) docs=0 ;;
     --docs) force_docs=1 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -62,6 +73,10 @@ fi
 mkdir -p "$results"
 rm -f "$results"/embeddinghub.csv "$results"/embeddinghub-kernels-*.csv "$results"/hnswlib.csv \
   "$results"/native/native.csv "$results"/loadavg-*.txt
+rm -rf "$results"/round-*
+# the native index and the hub that rounds 2..N search again; removed on exit
+work=$(mktemp -d "${TMPDIR:-/tmp}/eh-bench-rounds.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 threads=$(nproc)
 efs=10,16,20,24,32,64,128,256   # the EFS of NearestNeighborBench
 gt="$results/groundtruth-${base}x${queries}.txt"
@@ -82,9 +97,9 @@ fi
 
 echo "== native hnswlib (C++, -O3 -march=native): $base base vectors, $queries queries, build on 1 and $threads threads"
 if [ -s "$gt" ]; then
-  bench/native/run-native.sh "$results/native" "$base" "$queries" 16 200 "$efs" "$threads" --gt "$gt"
+  bench/native/run-native.sh "$results/native" "$base" "$queries" 16 200 "$efs" "$threads" --gt "$gt" --save "$work/native.idx"
 else
-  bench/native/run-native.sh "$results/native" "$base" "$queries" 16 200 "$efs" "$threads"
+  bench/native/run-native.sh "$results/native" "$base" "$queries" 16 200 "$efs" "$threads" --save "$work/native.idx"
   cp "$results/native/groundtruth.txt" "$gt"
 fi
 
@@ -94,7 +109,7 @@ main=io.embeddinghub.bench.NearestNeighborBench
 quiet() { grep --line-buffered -v -E 'Using incubator modules|SLF4J'; }
 
 echo "== EmbeddingHub (SIMD kernels): $base base vectors, $queries queries"
-extra=(--gt "$gt"); [ $many -eq 1 ] && extra+=(--many-files)
+extra=(--gt "$gt" --keep-hub "$work/hub"); [ $many -eq 1 ] && extra+=(--many-files)
 "${jvm[@]}" "$main" "$train" "$test" "$results" "$base" "$queries" "${extra[@]}" 2>&1 | quiet
 if [ $scalar -eq 1 ]; then
   echo "== EmbeddingHub bare index, scalar kernels (a second JVM: the kernels are chosen once per JVM)"
@@ -104,6 +119,17 @@ if [ $python_ref -eq 1 ]; then
   echo "== python3-hnswlib"
   "$python" bench/python/hnswlib_reference.py "$results"
 fi
+native_round() {
+  echo "== round $1: native hnswlib, the index of round 1 loaded"
+  bench/native/run-native.sh "$results/round-$1/native" "$base" "$queries" 16 200 "$efs" "$threads" --gt "$gt" --load "$work/native.idx"
+}
+java_round() {
+  echo "== round $1: EmbeddingHub, the default space of round 1 reopened"
+  "${jvm[@]}" "$main" "$train" "$test" "$results/round-$1" "$base" "$queries" --gt "$gt" --search-only "$work/hub" 2>&1 | quiet
+}
+for ((r = 2; r <= rounds; r++)); do
+  if ((r % 2 == 0)); then java_round $r; native_round $r; else native_round $r; java_round $r; fi
+done
 read -r load1 load5 load15 _ < /proc/loadavg
 echo "$load1 $load5 $load15" > "$results/loadavg-end.txt"
 echo "== report"

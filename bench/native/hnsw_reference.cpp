@@ -1,11 +1,14 @@
 // Native hnswlib (C++) reference benchmark on Fashion-MNIST: build time and recall@10 / QPS per ef.
 //
 // Usage: hnsw_reference TRAIN TEST OUTDIR [BASE=60000] [QUERIES=10000] [M=16] [EFC=200]
-//                       [EFS=10,16,32,64,128,256] [THREADS=2] [--gt FILE]
+//                       [EFS=10,16,32,64,128,256] [THREADS=2] [--gt FILE] [--save FILE | --load FILE]
 //   TRAIN/TEST  IDX image files (train-images-idx3-ubyte[.gz], t10k-images-idx3-ubyte[.gz])
 //   --gt FILE   read the ground truth (one line per query: 10 space-separated base ids) instead
 //               of computing it; without it the exact top-10 is computed and written to
 //               OUTDIR/groundtruth.txt in that format
+//   --save FILE after the builds, save the searched (1-thread) index to FILE (hnswlib's saveIndex)
+//   --load FILE build nothing: load the index saved by --save and only search it (a later round
+//               of bench/run.sh; native.csv then has no build rows)
 // Writes OUTDIR/native.csv (impl,phase,ef,recall,qps,seconds) and prints a table.
 #include <hnswlib/hnswlib.h>
 #include <zlib.h>
@@ -131,17 +134,23 @@ static const char *kernelName(hnswlib::L2Space &space) {
 
 static int run(int argc, char **argv) {
   std::vector<std::string> pos;
-  std::string gtPath;
+  std::string gtPath, savePath, loadPath;
   bool help = false;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--gt" && i + 1 < argc) gtPath = argv[++i];
+    else if (a == "--save" && i + 1 < argc) savePath = argv[++i];
+    else if (a == "--load" && i + 1 < argc) loadPath = argv[++i];
     else if (a == "-h" || a == "--help") help = true;
     else pos.push_back(a);
   }
+  if (!savePath.empty() && !loadPath.empty()) {
+    std::cerr << "hnsw_reference: --save and --load exclude each other\n";
+    return 2;
+  }
   if (help || pos.size() < 3) {
     std::cerr << "usage: hnsw_reference TRAIN TEST OUTDIR [BASE=60000] [QUERIES=10000] [M=16] [EFC=200]"
-                 " [EFS=10,16,32,64,128,256] [THREADS=2] [--gt FILE]\n";
+                 " [EFS=10,16,32,64,128,256] [THREADS=2] [--gt FILE] [--save FILE | --load FILE]\n";
     return 2;
   }
   auto arg = [&](size_t i, const char *def) { return pos.size() > i ? pos[i] : std::string(def); };
@@ -179,14 +188,26 @@ static int run(int argc, char **argv) {
                 std::max(1u, std::thread::hardware_concurrency()), now() - t0, out.c_str());
   }
 
-  double buildN, build1;
-  build(space, base, nb, m, efc, threads, buildN);  // timed, then freed
-  auto index = build(space, base, nb, m, efc, 1, build1);  // the index that is searched
-  std::printf("  build, 1 thread: %.2f s\n  build, %zu threads: %.2f s\n", build1, threads, buildN);
-
   std::ofstream csv(out + "/native.csv");
-  csv << "impl,phase,ef,recall,qps,seconds\n"
-      << "native,build1,,,," << build1 << "\nnative,buildN,,,," << buildN << "\n";
+  csv << "impl,phase,ef,recall,qps,seconds\n";
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
+  if (!loadPath.empty()) {
+    index = std::make_unique<hnswlib::HierarchicalNSW<float>>(&space, loadPath);
+    if (index->cur_element_count != nb)
+      throw std::runtime_error("the index in " + loadPath + " holds " + std::to_string(index->cur_element_count) +
+                               " vectors, not the " + std::to_string(nb) + " base vectors");
+    std::cout << "  index loaded from " << loadPath << " (no build timed)\n";
+  } else {
+    double buildN, build1;
+    build(space, base, nb, m, efc, threads, buildN);  // timed, then freed
+    index = build(space, base, nb, m, efc, 1, build1);  // the index that is searched
+    std::printf("  build, 1 thread: %.2f s\n  build, %zu threads: %.2f s\n", build1, threads, buildN);
+    csv << "native,build1,,,," << build1 << "\nnative,buildN,,,," << buildN << "\n";
+    if (!savePath.empty()) {
+      index->saveIndex(savePath);
+      std::cout << "  index saved to " << savePath << "\n";
+    }
+  }
   std::printf("\n  %6s %8s %10s\n", "ef", "recall", "QPS");
   for (size_t ef : efs) {
     index->setEf(ef);

@@ -153,6 +153,39 @@ def load_native(path):
     return out
 
 
+def median(values):
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+
+def round_dirs(results):
+    """The directories of rounds 2..N of bench/run.sh (round-<n>/, each with embeddinghub.csv and
+    native/native.csv), in round order; round 1 is the results directory itself."""
+    found = []
+    for d in glob.glob(os.path.join(results, "round-*")):
+        suffix = os.path.basename(d)[len("round-"):]
+        if suffix.isdigit() and os.path.exists(os.path.join(d, "embeddinghub.csv")) and \
+                os.path.exists(os.path.join(d, "native", "native.csv")):
+            found.append((int(suffix), d))
+    return [d for _, d in sorted(found)]
+
+
+def median_points(rounds):
+    """[(ef, recall, median qps)] over rounds of [(ef, recall, qps)], for the efs every round has.
+    The recall is the first round's: a sweep on the same index is deterministic, so every round
+    finds the same rows (checked)."""
+    by_ef = [{ef: (r, q) for ef, r, q in pts} for pts in rounds]
+    out = []
+    for ef, r, _ in rounds[0]:
+        if all(ef in m for m in by_ef):
+            recalls = {m[ef][0] for m in by_ef}
+            if max(recalls) - min(recalls) > 1e-9:
+                raise ValueError(f"recall at ef {ef} differs between rounds: {sorted(recalls)}")
+            out.append((ef, r, median([m[ef][1] for m in by_ef])))
+    return out
+
+
 def first_reaching(points, target):
     """(ef, recall, qps) of the smallest ef whose recall reaches target: a measured point; or None."""
     for p in points:
@@ -175,7 +208,12 @@ def fashion_section(results, command, m, params):
     py_csv = os.path.join(results, "hnswlib.csv")
     data = load(csvs + ([py_csv] if os.path.exists(py_csv) else []))
     native = load_native(os.path.join(results, "native", "native.csv"))
-    nat_points = native["points"]
+    # single-thread sweeps of every round: round 1 here, rounds 2..N (bench/run.sh --rounds) in round-<n>/
+    later = round_dirs(results)
+    nat_rounds = [native["points"]] + [load_native(os.path.join(d, "native", "native.csv"))["points"] for d in later]
+    ours_rounds = [sweep(data.get("default-space", {}), efs)] + \
+        [sweep(load([os.path.join(d, "embeddinghub.csv")]).get("default-space", {}), efs) for d in later]
+    nat_points = median_points(nat_rounds)
     nat_qps = {ef: q for ef, _, q in nat_points}
     nat_recall = {ef: r for ef, r, _ in nat_points}
     py = data.get("hnswlib", {})
@@ -208,11 +246,15 @@ def fashion_section(results, command, m, params):
                "`buildIndex()`, then `space.nearestNeighbors(10, q, SearchOptions.withEf(ef))`. Native: "
                "`HierarchicalNSW<float>::searchKnn(q, 10)` after `setEf(ef)`. QPS at a recall target: the smallest ef "
                "of the sweep that reaches it (both sides sweep the same efs), and in brackets interpolated "
-               "log-linearly in recall between adjacent efs.")
+               "log-linearly in recall between adjacent efs."
+               + (f" QPS is the median of {len(nat_rounds)} rounds per ef, on each side: round 1 measures in the "
+                  "process that built the index; rounds 2.. repeat the sweep in fresh processes on the same index "
+                  "(the space reopened from its files; native's saved index loaded), native and EmbeddingHub in "
+                  "alternating order." if len(nat_rounds) > 1 else ""))
     out.append("")
     out.append("| figure | EmbeddingHub | native C++ hnswlib | ratio |")
     out.append("|---|---:|---:|---:|")
-    ours_points = sweep(head, efs)
+    ours_points = median_points(ours_rounds)
     merged = [["figure", "embeddinghub", "native", "ratio"]]
     headline = {}
     for t in TARGETS:
@@ -223,6 +265,15 @@ def fashion_section(results, command, m, params):
         if q_o and q_n:
             headline[f"qps_ratio_{t}"] = q_o / q_n
             merged.append([f"qps_at_recall_{t}", q_o, q_n, q_o / q_n])
+    if len(nat_rounds) > 1:
+        for t in TARGETS:
+            per_round = []
+            for o, n_ in zip(ours_rounds, nat_rounds):
+                _, q_o, _ = qps_cell(o, t)
+                _, q_n, _ = qps_cell(n_, t)
+                per_round.append(f"{q_o / q_n:.2f}" if q_o and q_n else "–")
+            out.append(f"| the same at ≥ {t}, each round's own ratio (rounds 1..{len(nat_rounds)}) | | | {', '.join(per_round)} |")
+            merged.append([f"qps_ratio_per_round_{t}", "", "", " ".join(per_round)])
     idx = head.get(("index_seconds", None))
     b1, bn = native.get("build1"), native.get("buildN")
     if idx and b1:
@@ -252,7 +303,7 @@ def fashion_section(results, command, m, params):
         out.append(f"Bulk load: {head[('load_seconds', None)]:.2f} s for {n:,} rows into {int(files)} data file(s), "
                    f"{pq / 1e6:.1f} MB (plain Parquet file: {plain / 1e6:.1f} MB). Index files: {ix / 1e6:.1f} MB "
                    f"({ix / n:.0f} bytes/row, {ix / raw:.2f}× the {raw / 1e6:.1f} MB of raw float32 vectors: graph, "
-                   f"one-byte codes, keys, row offsets)"
+                   f"quantized codes, keys, row offsets)"
                    + (f"; loaded after reopening, {heap / 1e6:.1f} MB on the heap ({heap / raw:.2f}× the raw vectors)."
                       if heap else "."))
         headline["index_disk_ratio"] = ix / raw
@@ -363,7 +414,7 @@ def fashion_section(results, command, m, params):
     for name, series in ours.items():
         label, plotted, marker = LAYOUTS[name]
         if plotted:
-            pts = sweep(series, efs)
+            pts = ours_points if name == "default-space" else sweep(series, efs)
             ax.plot([r for _, r, _ in pts], [q for _, _, q in pts], marker + "-", label=f"EmbeddingHub: {label}")
     ax.axvline(0.97, color="red", lw=0.8, ls="--")
     ax.set_xlabel("recall@10")

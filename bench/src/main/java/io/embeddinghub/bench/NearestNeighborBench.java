@@ -63,10 +63,15 @@ import org.apache.hadoop.conf.Configuration;
  * {@code queries.f32}, {@code truth.i32} and {@code params.json}.
  *
  * <p>Arguments: {@code <train-images-idx> <test-images-idx> <results-dir> [base] [queries]
- * [--gt FILE] [--many-files] [--kernels-only]}. With {@code --kernels-only} only the raw index is
- * built and searched, and the rows go to {@code embeddinghub-kernels-<name>.csv}: run it in a JVM
- * started with {@code -Dembeddinghub.simd.disabled=true} to measure the scalar distance kernels
- * ({@link VectorKernels#best()} is chosen once per JVM).
+ * [--gt FILE] [--many-files] [--kernels-only] [--keep-hub DIR | --search-only DIR]}. With
+ * {@code --kernels-only} only the raw index is built and searched, and the rows go to
+ * {@code embeddinghub-kernels-<name>.csv}: run it in a JVM started with
+ * {@code -Dembeddinghub.simd.disabled=true} to measure the scalar distance kernels
+ * ({@link VectorKernels#best()} is chosen once per JVM). With {@code --keep-hub DIR} the hub is
+ * written under DIR and the default space is kept there; a later JVM run with
+ * {@code --search-only DIR} opens that space and only repeats its ef sweep ({@code default-space}
+ * rows in {@code embeddinghub.csv}): {@code bench/run.sh} alternates such rounds with the native
+ * tool's {@code --load} rounds and reports medians.
  */
 public final class NearestNeighborBench {
   static final int K = 10;
@@ -83,6 +88,8 @@ public final class NearestNeighborBench {
   static final int MANY_FILES_QUERIES = 1_000;
   static final int EXACT_QUERIES = 200;
   static final int WARMUP_QUERIES = 1_000;
+  /** The default space's name in the hub; {@code --search-only} opens it. */
+  static final String SPACE_NAME = "fashion";
 
   private final float[][] base;
   private final float[][] queries;
@@ -103,17 +110,21 @@ public final class NearestNeighborBench {
     Path gtFile = null;
     boolean kernelsOnly = false;
     boolean manyFiles = false;
+    Path keptHub = null;
+    Path searchedHub = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--kernels-only" -> kernelsOnly = true;
         case "--many-files" -> manyFiles = true;
         case "--gt" -> gtFile = Path.of(args[++i]);
+        case "--keep-hub" -> keptHub = Path.of(args[++i]);
+        case "--search-only" -> searchedHub = Path.of(args[++i]);
         default -> positional.add(args[i]);
       }
     }
-    if (positional.size() < 3) {
+    if (positional.size() < 3 || (keptHub != null && searchedHub != null)) {
       System.err.println("usage: NearestNeighborBench <train-images-idx> <test-images-idx> <results-dir> [base] [queries]"
-          + " [--gt FILE] [--many-files] [--kernels-only]");
+          + " [--gt FILE] [--many-files] [--kernels-only] [--keep-hub DIR | --search-only DIR]");
       System.exit(2);
     }
     Path train = Path.of(positional.get(0));
@@ -139,6 +150,11 @@ public final class NearestNeighborBench {
         kernels, cores, Runtime.getRuntime().maxMemory() / 1e9);
     NearestNeighborBench bench = new NearestNeighborBench(base, queries, truth);
 
+    if (searchedHub != null) {
+      bench.searchKeptSpace(searchedHub);
+      bench.writeCsv(results.resolve("embeddinghub.csv"));
+      return;
+    }
     if (kernelsOnly) {
       String layout = "index-only-" + (kernels.startsWith("simd") ? "simd" : kernels);
       bench.indexOnly(layout, false);
@@ -150,14 +166,16 @@ public final class NearestNeighborBench {
     writeTruthForPython(results.resolve("truth.i32"), truth);
     writeParams(results.resolve("params.json"), base.length, queries.length, base[0].length, kernels);
 
-    Path hubDir = Files.createTempDirectory("eh-bench");
+    Path hubDir = keptHub != null ? Files.createDirectories(keptHub) : Files.createTempDirectory("eh-bench");
     try {
-      bench.defaultSpace(hubDir);
+      bench.defaultSpace(hubDir, keptHub != null);
       if (manyFiles) {
         bench.manyFiles(hubDir);
       }
     } finally {
-      deleteRecursively(hubDir);
+      if (keptHub == null) {
+        deleteRecursively(hubDir);
+      }
     }
     bench.indexOnly("index-only", true);
     bench.writeCsv(results.resolve("embeddinghub.csv"));
@@ -219,7 +237,7 @@ public final class NearestNeighborBench {
    * default settings: one multiset of all rows, buildIndex, the ef sweeps, exact search, a cold
    * query after reopening.
    */
-  private void defaultSpace(Path hubDir) throws IOException {
+  private void defaultSpace(Path hubDir, boolean keepSpace) throws IOException {
     String[] keys = IntStream.range(0, base.length).mapToObj(i -> "r" + i).toArray(String[]::new);
     Configuration conf = new Configuration(); // every setting at its default
     String uri = hubDir.resolve("hub").toUri().toString();
@@ -255,12 +273,12 @@ public final class NearestNeighborBench {
       row(layout, "parquet_bytes", Files.size(file), null);
     }
 
-    Space space = hub.createSpace("fashion", dims);
+    Space space = hub.createSpace(SPACE_NAME, dims);
     long t0 = System.nanoTime();
     space.multiset(entries(0, base.length));
     double load = seconds(t0);
-    long parquetBytes = sizeOf(hubDir.resolve("hub/fashion/data"));
-    int files = countFiles(hubDir.resolve("hub/fashion/data"));
+    long parquetBytes = sizeOf(hubDir.resolve("hub/" + SPACE_NAME + "/data"));
+    int files = countFiles(hubDir.resolve("hub/" + SPACE_NAME + "/data"));
     System.out.printf(Locale.ROOT,
         "default space (%s): bulk load (one multiset) %.2f s = %,.0f rows/s -> %d data file(s), %.1f MB; %,d rows unindexed%n",
         space.spec(), load, base.length / load, files, parquetBytes / 1e6, space.unindexedRows());
@@ -311,7 +329,7 @@ public final class NearestNeighborBench {
 
     // the first query after reopening: reads the Parquet files and the index file
     EmbeddingHub reopened = EmbeddingHub.open(uri, conf);
-    Space cold = reopened.getSpace("fashion");
+    Space cold = reopened.getSpace(SPACE_NAME);
     t0 = System.nanoTime();
     cold.nearestNeighbors(K, queries[0], SearchOptions.withEf(64));
     double coldFirst = seconds(t0);
@@ -329,7 +347,24 @@ public final class NearestNeighborBench {
         indexBytes / (double) rawBytes, heapBytes / 1e6, heapBytes / (double) rawBytes, rawBytes / 1e6);
     row("default-space", "index_heap_bytes", heapBytes, null);
     row("default-space", "raw_vector_bytes", rawBytes, null);
-    hub.dropSpace("fashion");
+    if (!keepSpace) {
+      hub.dropSpace(SPACE_NAME);
+    }
+  }
+
+  /**
+   * A later round: the space a {@code --keep-hub} run left, opened in this fresh JVM (its index
+   * partitions read from their files), and only its ef sweep repeated.
+   */
+  private void searchKeptSpace(Path hubDir) throws IOException {
+    EmbeddingHub hub = EmbeddingHub.open(hubDir.resolve("hub").toUri().toString(), new Configuration());
+    Space space = hub.getSpace(SPACE_NAME);
+    if (space.unindexedRows() != 0 || space.indexPartitions().isEmpty()) {
+      throw new IllegalStateException("the kept space " + SPACE_NAME + " under " + hubDir + " has "
+          + space.unindexedRows() + " unindexed rows and " + space.indexPartitions().size()
+          + " index partitions: run with --keep-hub first");
+    }
+    sweep("default-space", queries.length, spaceSearcher(space));
   }
 
   /** Many small writes (searched unindexed: writes build no graphs), then optimize (compacts and indexes). */
