@@ -31,7 +31,7 @@ public final class SimdKernels implements VectorKernels {
   /** Whether this CPU has 256-bit double vectors; without, the exact sums run as plain loops. */
   private static final boolean WIDE_DOUBLES = DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
   /** The bits of a four-bit code shifted left by three. */
-  private static final byte NIBBLE_TIMES_8 = 0x78;
+  private static final short NIBBLE_TIMES_8 = 0x78;
 
   @Override
   public float squaredL2(float[] a, int aOff, float[] b, int bOff, int length) {
@@ -210,7 +210,7 @@ public final class SimdKernels implements VectorKernels {
     IntVector acc0 = IntVector.zero(SUMS);
     IntVector acc1 = IntVector.zero(SUMS);
     for (int b = 0; b < blocks; b++) {
-      ByteVector packed = ByteVector.fromArray(CODES, codes, offset + b * NibbleCodes.BLOCK_BYTES);
+      ShortVector packed = widen(codes, offset + b * NibbleCodes.BLOCK_BYTES);
       int q = b * NibbleCodes.BLOCK_DIMENSIONS;
       ShortVector d0 = ShortVector.fromArray(WIDE, query, q).sub(lowNibbles(packed));
       ShortVector d1 = ShortVector.fromArray(WIDE, query, q + NibbleCodes.BLOCK_BYTES).sub(highNibbles(packed));
@@ -230,7 +230,7 @@ public final class SimdKernels implements VectorKernels {
     IntVector acc0 = IntVector.zero(SUMS);
     IntVector acc1 = IntVector.zero(SUMS);
     for (int b = 0; b < blocks; b++) {
-      ByteVector packed = ByteVector.fromArray(CODES, codes, offset + b * NibbleCodes.BLOCK_BYTES);
+      ShortVector packed = widen(codes, offset + b * NibbleCodes.BLOCK_BYTES);
       int q = b * NibbleCodes.BLOCK_DIMENSIONS;
       // at most 120 x 120 each: two products fit a short
       ShortVector products = ShortVector.fromArray(WIDE, query, q).mul(lowNibbles(packed))
@@ -241,16 +241,21 @@ public final class SimdKernels implements VectorKernels {
     return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
   }
 
-  /** The low four bits of each byte, times eight (still at most 120: a byte), as shorts. */
-  private static ShortVector lowNibbles(ByteVector packed) {
-    return (ShortVector) packed.lanewise(VectorOperators.LSHL, 3).and(NIBBLE_TIMES_8)
-        .convertShape(VectorOperators.B2S, WIDE, 0);
+  /*
+   * The nibbles are taken apart after the bytes are widened to shorts: x86 has no shift of byte
+   * lanes, so a byte-lane shift is emulated in several instructions, while a short-lane shift is
+   * one (a probe on AVX2: 110 against 200 ns a 784-d row). The sign extension of the widening
+   * only sets bits the mask clears.
+   */
+
+  /** The low four bits of each packed byte (widened to a short), times eight. */
+  private static ShortVector lowNibbles(ShortVector packed) {
+    return packed.lanewise(VectorOperators.LSHL, 3).and(NIBBLE_TIMES_8);
   }
 
-  /** The high four bits of each byte, times eight, as shorts. */
-  private static ShortVector highNibbles(ByteVector packed) {
-    return (ShortVector) packed.lanewise(VectorOperators.LSHR, 1).and(NIBBLE_TIMES_8)
-        .convertShape(VectorOperators.B2S, WIDE, 0);
+  /** The high four bits of each packed byte (widened to a short), times eight. */
+  private static ShortVector highNibbles(ShortVector packed) {
+    return packed.lanewise(VectorOperators.ASHR, 1).and(NIBBLE_TIMES_8);
   }
 
   private static ShortVector widen(byte[] codes, int offset) {
