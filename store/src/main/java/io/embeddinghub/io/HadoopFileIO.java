@@ -174,9 +174,16 @@ public final class HadoopFileIO implements FileIO {
 
   @Override
   public byte[] readIfPresent(String relativePath) throws IOException {
-    if (local) { // no Hadoop FileStatus or stack trace for the common answer of a probe: absent
+    if (local) {
+      java.nio.file.Path file = localRoot.resolve(RelativePaths.check(relativePath));
+      // the common answer of a probe, absent, from one stat: a failed open costs an exception (a
+      // query on a Space paid 11-18 us for it, against 1 us); a file that appears after the stat
+      // is the next probe's (a log entry is linked into place whole)
+      if (!Files.exists(file)) {
+        return null;
+      }
       try {
-        return Files.readAllBytes(localRoot.resolve(RelativePaths.check(relativePath)));
+        return Files.readAllBytes(file);
       } catch (NoSuchFileException e) {
         return null;
       }
