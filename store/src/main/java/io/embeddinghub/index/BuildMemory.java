@@ -19,7 +19,8 @@ import io.embeddinghub.IndexParams;
  *   B renumbering          A - 4T + 12 (order, inverse, offsets) + upper(M)
  *   C keys reordered       4d + 12 + 4 (2M + 1) + 4 + upper(M) + 4 (order) + 8 + K + 4 + K
  *   D searchable           4d + 12 + 4 (2M + 1) + 1 + upper(M) + 8 + K + d + 4 (one-byte codes and
- *                          their sums: FlatHnswIndex's walk, which the recall sample searches)
+ *                          their sums or squares: FlatHnswIndex's walk, which the recall sample
+ *                          searches; four-bit codes are half of d)
  *   E written              D + 16 (each row's offset in its data file, and each file's row offsets:
  *                          VectorLocations)
  *   peak = HEADROOM x rows x max(0, A, B, C, D, E) + FIXED

@@ -87,6 +87,12 @@ public final class FlatHnswIndex implements VectorIndex {
   private final int queryCodeLength;
   /** Each node's sum of codes, for an inner product's offset term; null unless inner product. */
   private final int[] codeSums;
+  /**
+   * Each node's {@link NibbleCodes#rowSquares}, for a four-bit L2 walk that scores by the faster
+   * dot-product kernel: {@code |q|^2 - 2 q.c + |c|^2} is the squared distance, the same integer.
+   * Null unless {@link Walk#INT4} and not inner product.
+   */
+  private final int[] codeSquares;
   /** The weight of a node's code sum in an inner product ({@code lower / step}, scaled for four bits). */
   private final float codeOffset;
 
@@ -146,6 +152,7 @@ public final class FlatHnswIndex implements VectorIndex {
       this.codeBlocks = 0;
       this.queryCodeLength = 0;
       this.codeSums = null;
+      this.codeSquares = null;
       this.codeOffset = 0f;
       return;
     }
@@ -166,8 +173,10 @@ public final class FlatHnswIndex implements VectorIndex {
     }
     if (metric == Metric.INNER_PRODUCT) {
       this.codeSums = nibbles ? NibbleCodes.rowSums(codes, dimensions) : ScalarQuantizer.rowSums(codes, dimensions);
+      this.codeSquares = null;
     } else {
       this.codeSums = null;
+      this.codeSquares = nibbles ? NibbleCodes.rowSquares(codes, dimensions) : null;
     }
     // q·x over codes: (query step × row step) × (Σ q·c' + codeOffset × Σ c), where c' is the row's
     // code as the kernel scales it (8c for four-bit rows), Σ c its plain sum
@@ -221,13 +230,12 @@ public final class FlatHnswIndex implements VectorIndex {
     if (k <= 0 || n == 0) {
       return List.of();
     }
-    VectorKernels kernels = VectorKernels.best();
-    short[] queryCodes = null;
-    if (codes != null) {
-      queryCodes = SCRATCH.get().queryCodes(queryQuantizer, preparedQuery, queryCodeLength);
-    }
+    Scratch scratch = SCRATCH.get();
+    Query query = query(preparedQuery, scratch);
     int current = graph.entryPoint();
-    float currentScore = walkScore(kernels, preparedQuery, queryCodes, current);
+    float currentScore = walkScore(query, current);
+    int[] pending = scratch.pending(graph.maxDegree0());
+    float warm = 0;
     for (int level = graph.maxLevel(); level >= 1; level--) {
       int[] offsets = graph.levelOffsets(level);
       int[] neighbors = graph.levelNeighbors(level);
@@ -235,28 +243,47 @@ public final class FlatHnswIndex implements VectorIndex {
       while (changed) {
         changed = false;
         int slot = graph.slotOnLevel(current, level);
+        int count = 0;
         for (int j = offsets[slot]; j < offsets[slot + 1]; j++) {
-          int candidate = neighbors[j];
-          if (candidate == hidden) {
-            continue;
+          if (neighbors[j] != hidden) {
+            pending[count++] = neighbors[j];
+            warm += touch(neighbors[j]);
           }
-          float s = walkScore(kernels, preparedQuery, queryCodes, candidate);
+        }
+        for (int i = 0; i < count; i++) {
+          float s = walkScore(query, pending[i]);
           if (s < currentScore) {
             currentScore = s;
-            current = candidate;
+            current = pending[i];
             changed = true;
           }
         }
       }
     }
-    return searchLayer0(
-        kernels, preparedQuery, queryCodes, current, currentScore, k, Math.max(ef, k), accept, hidden);
+    sink = warm;
+    return searchLayer0(query, scratch, current, currentScore, k, Math.max(ef, k), accept, hidden);
+  }
+
+  /** What one search scores with: the prepared query and, for a walk over codes, its codes. */
+  private record Query(VectorKernels kernels, float[] prepared, short[] codes, int codesSquares) {}
+
+  private Query query(float[] preparedQuery, Scratch scratch) {
+    VectorKernels kernels = VectorKernels.best();
+    if (codes == null) {
+      return new Query(kernels, preparedQuery, null, 0);
+    }
+    short[] queryCodes = scratch.queryCodes(queryQuantizer, preparedQuery, queryCodeLength);
+    int squares = 0;
+    if (codeSquares != null) {
+      for (short c : queryCodes) {
+        squares += c * c;
+      }
+    }
+    return new Query(kernels, preparedQuery, queryCodes, squares);
   }
 
   private List<RowHit> searchLayer0(
-      VectorKernels kernels, float[] query, short[] queryCodes, int entry, float entryScore, int k, int width,
-      IntPredicate accept, int hidden) {
-    Scratch scratch = SCRATCH.get();
+      Query query, Scratch scratch, int entry, float entryScore, int k, int width, IntPredicate accept, int hidden) {
     int generation = scratch.nextGeneration(graph.size());
     int[] visited = scratch.visited;
     SearchHeap candidates = scratch.candidates;
@@ -291,13 +318,12 @@ public final class FlatHnswIndex implements VectorIndex {
         if (visited[next] != generation) {
           visited[next] = generation;
           pending[count++] = next;
-          // start every row's cache misses before scoring any
-          warm += codes != null ? touchCodes(next) : rows.touch(next);
+          warm += touch(next); // start every row's cache misses before scoring any
         }
       }
       for (int i = 0; i < count; i++) {
         int next = pending[i];
-        float s = walkScore(kernels, query, queryCodes, next);
+        float s = walkScore(query, next);
         if (results.size() < width || s < bound) {
           candidates.push(s, next);
           if (accept == null || accept.test(next)) {
@@ -312,7 +338,7 @@ public final class FlatHnswIndex implements VectorIndex {
     }
     sink = warm;
     if (codes != null) {
-      rerank(kernels, query, results, scratch, k);
+      rerank(query, results, scratch, k);
     }
     while (results.size() > k) {
       results.pop();
@@ -326,7 +352,7 @@ public final class FlatHnswIndex implements VectorIndex {
   }
 
   /** Replaces the walk's scores of {@code results} by exact ones and keeps the best {@code k}. */
-  private void rerank(VectorKernels kernels, float[] query, SearchHeap results, Scratch scratch, int k) {
+  private void rerank(Query query, SearchHeap results, Scratch scratch, int k) {
     int count = results.size();
     int[] nodes = scratch.rerankNodes(count);
     for (int i = 0; i < count; i++) {
@@ -334,11 +360,16 @@ public final class FlatHnswIndex implements VectorIndex {
       results.pop();
     }
     for (int i = 0; i < count; i++) {
-      results.push(-score(kernels, query, nodes[i]), nodes[i]);
+      results.push(-score(query.kernels(), query.prepared(), nodes[i]), nodes[i]);
       if (results.size() > k) {
         results.pop();
       }
     }
+  }
+
+  /** Starts the cache misses of what the walk scores of {@code node}; the result is not meaningful. */
+  private float touch(int node) {
+    return codes != null ? touchCodes(node) : rows.touch(node);
   }
 
   /**
@@ -356,22 +387,24 @@ public final class FlatHnswIndex implements VectorIndex {
     return sum + codes[last]; // the row's last line, where the row does not start on a line
   }
 
-  /** The score the walk orders by: of the codes for {@link Walk#INT8}, else exact. */
-  private float walkScore(VectorKernels kernels, float[] query, short[] queryCodes, int node) {
+  /** The score the walk orders by: of the codes, or for {@link Walk#FLOAT32} exact. */
+  private float walkScore(Query query, int node) {
     if (codes == null) {
-      return score(kernels, query, node);
+      return score(query.kernels(), query.prepared(), node);
     }
     int offset = node * codeRowBytes;
     if (codeSums != null) { // inner product: -(q·x) up to the query's constant terms and a positive factor
       int dot = codeBlocks > 0
-          ? kernels.dotNibbles(queryCodes, codes, offset, codeBlocks)
-          : kernels.dot(queryCodes, codes, offset, dimensions);
+          ? query.kernels().dotNibbles(query.codes(), codes, offset, codeBlocks)
+          : query.kernels().dot(query.codes(), codes, offset, dimensions);
       return -(dot + codeOffset * codeSums[node]);
     }
     // L2, and cosine over unit vectors (where squared L2 is 2 - 2·dot, the same order)
-    return codeBlocks > 0
-        ? kernels.squaredL2Nibbles(queryCodes, codes, offset, codeBlocks)
-        : kernels.squaredL2(queryCodes, codes, offset, dimensions);
+    if (codeBlocks > 0) { // the squared distance of squaredL2Nibbles, from the faster dot kernel
+      return query.codesSquares() - 2 * query.kernels().dotNibbles(query.codes(), codes, offset, codeBlocks)
+          + codeSquares[node];
+    }
+    return query.kernels().squaredL2(query.codes(), codes, offset, dimensions);
   }
 
   private float score(VectorKernels kernels, float[] query, int node) {
@@ -385,7 +418,8 @@ public final class FlatHnswIndex implements VectorIndex {
 
   @Override
   public long memoryBytes() {
-    long codeBytes = codes == null ? 0 : codes.length + (codeSums == null ? 0 : 4L * codeSums.length);
+    long codeBytes = codes == null ? 0
+        : codes.length + 4L * ((codeSums == null ? 0 : codeSums.length) + (codeSquares == null ? 0 : codeSquares.length));
     return graph.memoryBytes() + rows.heapBytes() + codeBytes + 64;
   }
 

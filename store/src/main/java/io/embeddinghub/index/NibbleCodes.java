@@ -79,4 +79,25 @@ public final class NibbleCodes {
     }
     return sums;
   }
+
+  /**
+   * Each row's sum of squares of its codes as the kernels scale them ({@code (8c)^2}): with a
+   * query's own sum of squares and {@link VectorKernels#dotNibbles}, the squared distance of
+   * {@link VectorKernels#squaredL2Nibbles}, the same integer.
+   */
+  public static int[] rowSquares(byte[] packed, int dimensions) {
+    int rowBytes = rowBytes(dimensions);
+    int scale = ScalarQuantizer.QUERY_REFINEMENT * ScalarQuantizer.QUERY_REFINEMENT;
+    int[] squares = new int[packed.length / rowBytes];
+    for (int row = 0; row < squares.length; row++) {
+      int sum = 0;
+      for (int i = row * rowBytes, end = i + rowBytes; i < end; i++) {
+        int low = packed[i] & 0x0F;
+        int high = (packed[i] >>> 4) & 0x0F;
+        sum += low * low + high * high;
+      }
+      squares[row] = scale * sum;
+    }
+    return squares;
+  }
 }

@@ -132,7 +132,7 @@ class QuantizedWalkTest {
     Random random = new Random(8);
     int cases = 0;
     for (int dims : new int[] {1, 15, 16, 17, 31, 32, 33, 100, 784}) {
-      int rows = 3;
+      int rows = 4;
       byte[] unpacked = new byte[rows * dims];
       for (int i = 0; i < unpacked.length; i++) {
         unpacked[i] = (byte) random.nextInt(ScalarQuantizer.MAX_NIBBLE + 1);
@@ -141,6 +141,8 @@ class QuantizedWalkTest {
       for (int i = 0; i < dims; i++) {
         unpacked[dims + i] = (byte) (i % 2 == 0 ? ScalarQuantizer.MAX_NIBBLE : 0);
       }
+      // row 3: every code at its largest, so that products summed in short lanes are at their largest
+      java.util.Arrays.fill(unpacked, 3 * dims, 4 * dims, (byte) ScalarQuantizer.MAX_NIBBLE);
       byte[] packed = NibbleCodes.pack(unpacked, dims);
       assertThat(packed).hasSize(rows * NibbleCodes.rowBytes(dims));
       int maxQuery = ScalarQuantizer.MAX_NIBBLE * ScalarQuantizer.QUERY_REFINEMENT;
@@ -148,7 +150,17 @@ class QuantizedWalkTest {
       for (int i = 0; i < dims; i++) {
         query[i] = (short) (i % 2 == 0 ? random.nextInt(2) * maxQuery : maxQuery);
       }
+      short[] largest = new short[query.length];
+      java.util.Arrays.fill(largest, 0, dims, (short) maxQuery);
+      int[] rowSquares = NibbleCodes.rowSquares(packed, dims);
       for (int row = 0; row < rows; row++) {
+        if (row == 3) {
+          query = largest;
+        }
+        int querySquares = 0;
+        for (short q : query) {
+          querySquares += q * q;
+        }
         int squares = 0;
         int products = 0;
         for (int i = 0; i < dims; i++) {
@@ -165,6 +177,9 @@ class QuantizedWalkTest {
               .as("%s, dims %d, row %d", kernels.name(), dims, row).isEqualTo(squares);
           assertThat(kernels.dotNibbles(query, packed, offset, blocks))
               .as("%s, dims %d, row %d", kernels.name(), dims, row).isEqualTo(products);
+          // how the four-bit L2 walk scores: the same integer as squaredL2Nibbles
+          assertThat(querySquares - 2 * kernels.dotNibbles(query, packed, offset, blocks) + rowSquares[row])
+              .as("%s, dims %d, row %d: |q|^2 - 2 q.c + |c|^2", kernels.name(), dims, row).isEqualTo(squares);
         }
         cases++;
       }
@@ -174,7 +189,7 @@ class QuantizedWalkTest {
       }
       assertThat(NibbleCodes.rowSums(packed, dims)[0]).isEqualTo(sum0);
     }
-    assertThat(cases).isEqualTo(27);
+    assertThat(cases).isEqualTo(36);
   }
 
   @Test

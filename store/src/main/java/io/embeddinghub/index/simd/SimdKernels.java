@@ -2,6 +2,7 @@ package io.embeddinghub.index.simd;
 
 import io.embeddinghub.index.NibbleCodes;
 import io.embeddinghub.index.ScalarKernels;
+import io.embeddinghub.index.ScalarQuantizer;
 import io.embeddinghub.index.VectorKernels;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
@@ -30,6 +31,14 @@ public final class SimdKernels implements VectorKernels {
   private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
   /** Whether this CPU has 256-bit double vectors; without, the exact sums run as plain loops. */
   private static final boolean WIDE_DOUBLES = DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+  /** The bits of a four-bit code. */
+  private static final short NIBBLE = 0x0F;
+  /**
+   * Blocks of four-bit products summed in a short lane before widening: each adds at most
+   * 2 x 120 x 15 = 3,600 (a query code of at most 120, a row's code of at most 15), and eight
+   * such, 28,800, fit a short.
+   */
+  private static final int SHORT_SUM_BLOCKS = 8;
   /** The bits of a four-bit code shifted left by three. */
   private static final short NIBBLE_TIMES_8 = 0x78;
 
@@ -227,18 +236,26 @@ public final class SimdKernels implements VectorKernels {
     if (!WIDE_INTS) {
       return SCALAR.dotNibbles(query, codes, offset, blocks);
     }
+    // plain nibbles (not times eight): a block adds at most 2 x 120 x 15 to a short lane, so
+    // SHORT_SUM_BLOCKS blocks sum in shorts before one widening to ints; the sum times eight is
+    // the contract's, the same integer
     IntVector acc0 = IntVector.zero(SUMS);
     IntVector acc1 = IntVector.zero(SUMS);
-    for (int b = 0; b < blocks; b++) {
-      ShortVector packed = widen(codes, offset + b * NibbleCodes.BLOCK_BYTES);
-      int q = b * NibbleCodes.BLOCK_DIMENSIONS;
-      // at most 120 x 120 each: two products fit a short
-      ShortVector products = ShortVector.fromArray(WIDE, query, q).mul(lowNibbles(packed))
-          .add(ShortVector.fromArray(WIDE, query, q + NibbleCodes.BLOCK_BYTES).mul(highNibbles(packed)));
+    int b = 0;
+    while (b < blocks) {
+      int end = Math.min(blocks, b + SHORT_SUM_BLOCKS);
+      ShortVector products = ShortVector.zero(WIDE);
+      for (; b < end; b++) {
+        ShortVector packed = widen(codes, offset + b * NibbleCodes.BLOCK_BYTES);
+        int q = b * NibbleCodes.BLOCK_DIMENSIONS;
+        products = products.add(ShortVector.fromArray(WIDE, query, q).mul(packed.and(NIBBLE)))
+            .add(ShortVector.fromArray(WIDE, query, q + NibbleCodes.BLOCK_BYTES)
+                .mul(packed.lanewise(VectorOperators.ASHR, 4).and(NIBBLE)));
+      }
       acc0 = acc0.add((IntVector) products.convertShape(VectorOperators.S2I, SUMS, 0));
       acc1 = acc1.add((IntVector) products.convertShape(VectorOperators.S2I, SUMS, 1));
     }
-    return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    return ScalarQuantizer.QUERY_REFINEMENT * acc0.add(acc1).reduceLanes(VectorOperators.ADD);
   }
 
   /*
