@@ -18,7 +18,9 @@
 #
 # Order: native (computes the exact top-10 into <results>/groundtruth-<base>x<queries>.txt, or
 # reads it when present), EmbeddingHub (reads that file), python3-hnswlib (gets it from the Java
-# side as truth.i32), rounds 2..N into <results>/round-<n>/, then bench/python/report.py:
+# side as truth.i32), the same rows written into a second space by a DataFrame write at default
+# settings (DataFrameWrittenSpace, local Spark) and its sweep (embeddinghub-dataframe.csv), rounds
+# 2..N into <results>/round-<n>/ (each sweeps both spaces), then bench/python/report.py:
 # report.md, report.csv, recall_vs_qps.png.
 # One-shot ratios on a shared VM move by tens of percent between runs (the native side's own QPS
 # too), hence the rounds.
@@ -119,13 +121,23 @@ if [ $python_ref -eq 1 ]; then
   echo "== python3-hnswlib"
   "$python" bench/python/hnswlib_reference.py "$results"
 fi
+spark_jvm=(java -Xmx8g $(tr '\n' ' ' < .mvn/jvm.config) -Dspark.driver.host=127.0.0.1
+           -cp "bench/target/classes:bench/target/lib/*")
+dataframe_sweep() {
+  "${jvm[@]}" "$main" "$train" "$test" "$1" "$base" "$queries" --gt "$gt" --search-only "$work/hub" --dataframe 2>&1 | quiet
+}
+echo "== EmbeddingHub: the same rows written into a new space by a DataFrame write (default settings), then its sweep"
+SPARK_LOCAL_IP=127.0.0.1 "${spark_jvm[@]}" io.embeddinghub.bench.DataFrameWrittenSpace "$train" "$work/hub" "$base" 2>&1 \
+  | grep --line-buffered -v -E 'WARN|incubator|SLF4J'
+dataframe_sweep "$results"
 native_round() {
   echo "== round $1: native hnswlib, the index of round 1 loaded"
   bench/native/run-native.sh "$results/round-$1/native" "$base" "$queries" 16 200 "$efs" "$threads" --gt "$gt" --load "$work/native.idx"
 }
 java_round() {
-  echo "== round $1: EmbeddingHub, the default space of round 1 reopened"
+  echo "== round $1: EmbeddingHub, the default space and the DataFrame-written one of round 1 reopened"
   "${jvm[@]}" "$main" "$train" "$test" "$results/round-$1" "$base" "$queries" --gt "$gt" --search-only "$work/hub" 2>&1 | quiet
+  dataframe_sweep "$results/round-$1"
 }
 for ((r = 2; r <= rounds; r++)); do
   if ((r % 2 == 0)); then java_round $r; native_round $r; else native_round $r; java_round $r; fi

@@ -63,7 +63,7 @@ import org.apache.hadoop.conf.Configuration;
  * {@code queries.f32}, {@code truth.i32} and {@code params.json}.
  *
  * <p>Arguments: {@code <train-images-idx> <test-images-idx> <results-dir> [base] [queries]
- * [--gt FILE] [--many-files] [--kernels-only] [--keep-hub DIR | --search-only DIR]}. With
+ * [--gt FILE] [--many-files] [--kernels-only] [--keep-hub DIR | --search-only DIR [--dataframe]]}. With
  * {@code --kernels-only} only the raw index is built and searched, and the rows go to
  * {@code embeddinghub-kernels-<name>.csv}: run it in a JVM started with
  * {@code -Dembeddinghub.simd.disabled=true} to measure the scalar distance kernels
@@ -71,7 +71,9 @@ import org.apache.hadoop.conf.Configuration;
  * written under DIR and the default space is kept there; a later JVM run with
  * {@code --search-only DIR} opens that space and only repeats its ef sweep ({@code default-space}
  * rows in {@code embeddinghub.csv}): {@code bench/run.sh} alternates such rounds with the native
- * tool's {@code --load} rounds and reports medians.
+ * tool's {@code --load} rounds and reports medians. With {@code --search-only DIR --dataframe} it
+ * sweeps the space {@link DataFrameWrittenSpace} wrote into that hub instead ({@code
+ * dataframe-space} rows in {@code embeddinghub-dataframe.csv}).
  */
 public final class NearestNeighborBench {
   static final int K = 10;
@@ -90,6 +92,8 @@ public final class NearestNeighborBench {
   static final int WARMUP_QUERIES = 1_000;
   /** The default space's name in the hub; {@code --search-only} opens it. */
   static final String SPACE_NAME = "fashion";
+  /** The space {@link DataFrameWrittenSpace} writes into the kept hub; {@code --search-only DIR --dataframe} opens it. */
+  static final String DATAFRAME_SPACE_NAME = "fashion_dataframe";
 
   private final float[][] base;
   private final float[][] queries;
@@ -112,6 +116,7 @@ public final class NearestNeighborBench {
     boolean manyFiles = false;
     Path keptHub = null;
     Path searchedHub = null;
+    boolean dataframe = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--kernels-only" -> kernelsOnly = true;
@@ -119,12 +124,13 @@ public final class NearestNeighborBench {
         case "--gt" -> gtFile = Path.of(args[++i]);
         case "--keep-hub" -> keptHub = Path.of(args[++i]);
         case "--search-only" -> searchedHub = Path.of(args[++i]);
+        case "--dataframe" -> dataframe = true;
         default -> positional.add(args[i]);
       }
     }
-    if (positional.size() < 3 || (keptHub != null && searchedHub != null)) {
+    if (positional.size() < 3 || (keptHub != null && searchedHub != null) || (dataframe && searchedHub == null)) {
       System.err.println("usage: NearestNeighborBench <train-images-idx> <test-images-idx> <results-dir> [base] [queries]"
-          + " [--gt FILE] [--many-files] [--kernels-only] [--keep-hub DIR | --search-only DIR]");
+          + " [--gt FILE] [--many-files] [--kernels-only] [--keep-hub DIR | --search-only DIR [--dataframe]]");
       System.exit(2);
     }
     Path train = Path.of(positional.get(0));
@@ -151,8 +157,13 @@ public final class NearestNeighborBench {
     NearestNeighborBench bench = new NearestNeighborBench(base, queries, truth);
 
     if (searchedHub != null) {
-      bench.searchKeptSpace(searchedHub);
-      bench.writeCsv(results.resolve("embeddinghub.csv"));
+      if (dataframe) {
+        bench.searchKeptSpace(searchedHub, DATAFRAME_SPACE_NAME, "dataframe-space");
+        bench.writeCsv(results.resolve("embeddinghub-dataframe.csv"));
+      } else {
+        bench.searchKeptSpace(searchedHub, SPACE_NAME, "default-space");
+        bench.writeCsv(results.resolve("embeddinghub.csv"));
+      }
       return;
     }
     if (kernelsOnly) {
@@ -356,15 +367,15 @@ public final class NearestNeighborBench {
    * A later round: the space a {@code --keep-hub} run left, opened in this fresh JVM (its index
    * partitions read from their files), and only its ef sweep repeated.
    */
-  private void searchKeptSpace(Path hubDir) throws IOException {
+  private void searchKeptSpace(Path hubDir, String name, String layout) throws IOException {
     EmbeddingHub hub = EmbeddingHub.open(hubDir.resolve("hub").toUri().toString(), new Configuration());
-    Space space = hub.getSpace(SPACE_NAME);
+    Space space = hub.getSpace(name);
     if (space.unindexedRows() != 0 || space.indexPartitions().isEmpty()) {
-      throw new IllegalStateException("the kept space " + SPACE_NAME + " under " + hubDir + " has "
+      throw new IllegalStateException("the kept space " + name + " under " + hubDir + " has "
           + space.unindexedRows() + " unindexed rows and " + space.indexPartitions().size()
-          + " index partitions: run with --keep-hub first");
+          + " index partitions: run with --keep-hub (and DataFrameWrittenSpace) first");
     }
-    sweep("default-space", queries.length, spaceSearcher(space));
+    sweep(layout, queries.length, spaceSearcher(space));
   }
 
   /** Many small writes (searched unindexed: writes build no graphs), then optimize (compacts and indexes). */
