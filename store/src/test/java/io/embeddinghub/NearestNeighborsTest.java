@@ -293,7 +293,7 @@ class NearestNeighborsTest {
     VectorKernels scalar = new ScalarKernels();
     Random random = new Random(16);
     int cases = 0;
-    for (int dims : new int[] {0, 1, 3, 7, 8, 9, 15, 16, 17, 100, 784, 1001}) {
+    for (int dims : new int[] {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 100, 784, 1001}) {
       float[] a = new float[dims + 3];
       float[] b = new float[dims + 6];
       for (int i = 0; i < a.length; i++) {
@@ -327,7 +327,7 @@ class NearestNeighborsTest {
       assertThat(dot).isCloseTo(products.doubleValue(), org.assertj.core.data.Offset.offset(tolerance));
       cases++;
     }
-    assertThat(cases).isEqualTo(12);
+    assertThat(cases).isEqualTo(14);
     assertThat(best.name()).startsWith("simd");
   }
 

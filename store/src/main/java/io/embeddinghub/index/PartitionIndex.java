@@ -130,6 +130,36 @@ public final class PartitionIndex {
     return new String(keyBytes, keyOffsets[node], keyOffsets[node + 1] - keyOffsets[node], StandardCharsets.UTF_8);
   }
 
+  /**
+   * The keys of {@code hits}' rows, in order. Each key costs two cache misses at random places
+   * (its offset, then its bytes): all offsets are read first, then one byte of each key, so the
+   * misses of all the keys overlap rather than follow one another.
+   */
+  public String[] keys(List<RowHit> hits) {
+    int count = hits.size();
+    int[] from = new int[count];
+    int[] to = new int[count];
+    for (int i = 0; i < count; i++) {
+      int node = hits.get(i).row();
+      from[i] = keyOffsets[node];
+      to[i] = keyOffsets[node + 1];
+    }
+    int touched = 0;
+    for (int i = 0; i < count; i++) {
+      touched += from[i] < to[i] ? keyBytes[from[i]] : 0;
+    }
+    touchedKeyBytes = touched;
+    String[] keys = new String[count];
+    for (int i = 0; i < count; i++) {
+      keys[i] = new String(keyBytes, from[i], to[i] - from[i], StandardCharsets.UTF_8);
+    }
+    return keys;
+  }
+
+  /** Keeps {@link #keys}' reads of key bytes from being optimised away. */
+  @SuppressWarnings("unused")
+  private static volatile int touchedKeyBytes;
+
   /** The centroid rows were assigned by, or null; not a copy. */
   public float[] centroid() {
     return centroid;

@@ -44,12 +44,16 @@ public final class ScalarKernels implements VectorKernels {
    * The last step of the exact sums ({@link VectorKernels#EXACT_PARTIAL_SUMS}), shared with the SIMD
    * kernels so that both add the same way.
    *
-   * @param partial the eight partial sums
+   * @param partial the sixteen partial sums (overwritten)
    * @return their sum, in the fixed order
    */
   public static double addPartialSums(double[] partial) {
-    return ((partial[0] + partial[1]) + (partial[2] + partial[3]))
-        + ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+    for (int width = EXACT_PARTIAL_SUMS; width > 1; width /= 2) { // neighbours first, then pairs of pairs
+      for (int i = 0; i < width / 2; i++) {
+        partial[i] = partial[2 * i] + partial[2 * i + 1];
+      }
+    }
+    return partial[0];
   }
 
   @Override

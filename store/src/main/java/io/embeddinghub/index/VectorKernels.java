@@ -46,10 +46,12 @@ public interface VectorKernels {
 
   /**
    * The order of the exact sums: dimension {@code i}'s term is added to partial sum
-   * {@code i mod 8}, in increasing {@code i}, and the partial sums {@code s0..s7} are then added
-   * as {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}.
+   * {@code i mod 16}, in increasing {@code i}, and the partial sums {@code s0..s15} are then added
+   * pairwise, neighbours first: {@code (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) +
+   * (((s8 + s9) + ...) + (... + (s14 + s15)))}. Sixteen chains of additions, so that four vectors
+   * of four doubles add independently.
    */
-  int EXACT_PARTIAL_SUMS = 8;
+  int EXACT_PARTIAL_SUMS = 16;
 
   /** A name for logs and benchmark tables. */
   String name();

@@ -30,7 +30,6 @@ public final class TopK {
     }
   }
 
-  /** Number of neighbors kept so far. */
   /**
    * The exact scan of every search: offers each row of {@code flat} (rows of {@code query.length}
    * values, back to back; row {@code r}'s key is {@code keyOf(r)}) that {@code accept} takes, by
@@ -46,6 +45,7 @@ public final class TopK {
     }
   }
 
+  /** Number of neighbors kept so far. */
   public int size() {
     return heap.size();
   }

@@ -504,9 +504,10 @@ public final class StateReader {
       }
       List<RowHit> hits = p.index().search(prepared, need, ef, accept);
       if (hits.size() >= need) {
-        for (RowHit hit : hits) {
-          rows.copy(hit.row(), row);
-          top.offer(p.key(hit.row()), metric.distanceToRow(query, row, 0));
+        String[] keys = p.keys(hits);
+        for (int i = 0; i < keys.length; i++) {
+          rows.copy(hits.get(i).row(), row);
+          top.offer(keys[i], metric.distanceToRow(query, row, 0));
         }
         return;
       }

@@ -26,7 +26,7 @@ public final class SimdKernels implements VectorKernels {
   /** Whether this CPU has 256-bit integer vectors; without, the code kernels run as plain loops. */
   private static final boolean WIDE_INTS = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
   private static final ScalarKernels SCALAR = new ScalarKernels();
-  /** Exact sums: four floats widened to four doubles; two such vectors are the eight partial sums. */
+  /** Exact sums: four floats widened to four doubles; four such vectors are the sixteen partial sums. */
   private static final VectorSpecies<Float> NARROW = FloatVector.SPECIES_128;
   private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_256;
   /** Whether this CPU has 256-bit double vectors; without, the exact sums run as plain loops. */
@@ -111,17 +111,23 @@ public final class SimdKernels implements VectorKernels {
     if (!WIDE_DOUBLES) {
       return SCALAR.exactSquaredL2(a, aOff, b, bOff, length);
     }
-    // lanes 0..3 of low and high are partial sums i mod 8 = 0..3 and 4..7: the scalar kernels' order
-    DoubleVector low = DoubleVector.zero(DOUBLES);
-    DoubleVector high = DoubleVector.zero(DOUBLES);
+    // lane j of sums s0..s3 is partial sum 4 x (vector) + j: the scalar kernels' i mod 16
+    DoubleVector s0 = DoubleVector.zero(DOUBLES);
+    DoubleVector s1 = DoubleVector.zero(DOUBLES);
+    DoubleVector s2 = DoubleVector.zero(DOUBLES);
+    DoubleVector s3 = DoubleVector.zero(DOUBLES);
     int i = 0;
     for (; i + EXACT_PARTIAL_SUMS <= length; i += EXACT_PARTIAL_SUMS) {
       DoubleVector d0 = wide(a, aOff + i).sub(wide(b, bOff + i));
       DoubleVector d1 = wide(a, aOff + i + 4).sub(wide(b, bOff + i + 4));
-      low = low.add(d0.mul(d0));
-      high = high.add(d1.mul(d1));
+      DoubleVector d2 = wide(a, aOff + i + 8).sub(wide(b, bOff + i + 8));
+      DoubleVector d3 = wide(a, aOff + i + 12).sub(wide(b, bOff + i + 12));
+      s0 = s0.add(d0.mul(d0));
+      s1 = s1.add(d1.mul(d1));
+      s2 = s2.add(d2.mul(d2));
+      s3 = s3.add(d3.mul(d3));
     }
-    double[] partial = partialSums(low, high);
+    double[] partial = partialSums(s0, s1, s2, s3);
     for (; i < length; i++) {
       double d = (double) a[aOff + i] - b[bOff + i];
       partial[i & (EXACT_PARTIAL_SUMS - 1)] += d * d;
@@ -134,14 +140,18 @@ public final class SimdKernels implements VectorKernels {
     if (!WIDE_DOUBLES) {
       return SCALAR.exactDot(a, aOff, b, bOff, length);
     }
-    DoubleVector low = DoubleVector.zero(DOUBLES);
-    DoubleVector high = DoubleVector.zero(DOUBLES);
+    DoubleVector s0 = DoubleVector.zero(DOUBLES);
+    DoubleVector s1 = DoubleVector.zero(DOUBLES);
+    DoubleVector s2 = DoubleVector.zero(DOUBLES);
+    DoubleVector s3 = DoubleVector.zero(DOUBLES);
     int i = 0;
     for (; i + EXACT_PARTIAL_SUMS <= length; i += EXACT_PARTIAL_SUMS) {
-      low = low.add(wide(a, aOff + i).mul(wide(b, bOff + i)));
-      high = high.add(wide(a, aOff + i + 4).mul(wide(b, bOff + i + 4)));
+      s0 = s0.add(wide(a, aOff + i).mul(wide(b, bOff + i)));
+      s1 = s1.add(wide(a, aOff + i + 4).mul(wide(b, bOff + i + 4)));
+      s2 = s2.add(wide(a, aOff + i + 8).mul(wide(b, bOff + i + 8)));
+      s3 = s3.add(wide(a, aOff + i + 12).mul(wide(b, bOff + i + 12)));
     }
-    double[] partial = partialSums(low, high);
+    double[] partial = partialSums(s0, s1, s2, s3);
     for (; i < length; i++) {
       partial[i & (EXACT_PARTIAL_SUMS - 1)] += (double) a[aOff + i] * b[bOff + i];
     }
@@ -153,11 +163,13 @@ public final class SimdKernels implements VectorKernels {
     return (DoubleVector) FloatVector.fromArray(NARROW, values, offset).convertShape(VectorOperators.F2D, DOUBLES, 0);
   }
 
-  /** The eight partial sums, in order: no lane reduction, whose order is not specified. */
-  private static double[] partialSums(DoubleVector low, DoubleVector high) {
+  /** The sixteen partial sums, in order: no lane reduction, whose order is not specified. */
+  private static double[] partialSums(DoubleVector s0, DoubleVector s1, DoubleVector s2, DoubleVector s3) {
     double[] partial = new double[EXACT_PARTIAL_SUMS];
-    low.intoArray(partial, 0);
-    high.intoArray(partial, 4);
+    s0.intoArray(partial, 0);
+    s1.intoArray(partial, 4);
+    s2.intoArray(partial, 8);
+    s3.intoArray(partial, 12);
     return partial;
   }
 
