@@ -23,7 +23,8 @@
 # 2..N into <results>/round-<n>/ (each sweeps both spaces), then bench/python/report.py:
 # report.md, report.csv, recall_vs_qps.png.
 # One-shot ratios on a shared VM move by tens of percent between runs (the native side's own QPS
-# too), hence the rounds.
+# too), hence the rounds; within a sweep, both sides time the efs in blocks of 1,000 queries
+# interleaved across the efs, so that a burst of noise does not land on one ef.
 # Full run (~22 min on 2 cores; --no-scalar saves ~5). Every figure is a wall-clock time: run on an otherwise idle
 # machine; the load average at start and end is recorded in the report.
 # Build: store then bench only (`mvn install -pl store`, `-pl bench`; the connector and parent

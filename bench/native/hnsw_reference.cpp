@@ -32,6 +32,8 @@
 constexpr int K = 10;
 constexpr size_t DIM = 784;
 constexpr size_t WARMUP = 500;
+// Queries per timed block of the interleaved ef sweep.
+constexpr size_t SWEEP_BLOCK = 1000;
 
 static double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -209,24 +211,38 @@ static int run(int argc, char **argv) {
     }
   }
   std::printf("\n  %6s %8s %10s\n", "ef", "recall", "QPS");
+  // Every ef is timed over the same queries, in blocks of SWEEP_BLOCK interleaved across the efs
+  // (step s times block (s + e) mod blocks at the e-th ef), so that a burst of noise on a shared
+  // machine falls on all efs alike instead of on one; the Java side sweeps the same way.
   for (size_t ef : efs) {
     index->setEf(ef);
     for (size_t q = 0; q < std::min(WARMUP, nq); q++) index->searchKnn(&queries[q * DIM], K);
-    std::vector<std::vector<int>> found(nq);
-    double t0 = now();
-    for (size_t q = 0; q < nq; q++) {
-      auto res = index->searchKnn(&queries[q * DIM], K);
-      for (; !res.empty(); res.pop()) found[q].push_back(int(res.top().second));
+  }
+  size_t blocks = (nq + SWEEP_BLOCK - 1) / SWEEP_BLOCK;
+  std::vector<double> seconds(efs.size(), 0.0);
+  std::vector<std::vector<std::vector<int>>> found(efs.size(), std::vector<std::vector<int>>(nq));
+  for (size_t step = 0; step < blocks; step++) {
+    for (size_t e = 0; e < efs.size(); e++) {
+      size_t from = ((step + e) % blocks) * SWEEP_BLOCK, to = std::min(nq, from + SWEEP_BLOCK);
+      index->setEf(efs[e]);
+      double t0 = now();
+      for (size_t q = from; q < to; q++) {
+        auto res = index->searchKnn(&queries[q * DIM], K);
+        for (; !res.empty(); res.pop()) found[e][q].push_back(int(res.top().second));
+      }
+      seconds[e] += now() - t0;
     }
-    double qps = nq / (now() - t0);
+  }
+  for (size_t e = 0; e < efs.size(); e++) {
+    double qps = nq / seconds[e];
     size_t hits = 0;
     for (size_t q = 0; q < nq; q++) {
       std::unordered_set<int> want(truth[q].begin(), truth[q].end());
-      for (int id : found[q]) hits += want.count(id);
+      for (int id : found[e][q]) hits += want.count(id);
     }
     double recall = double(hits) / double(nq * K);
-    std::printf("  %6zu %8.4f %10.0f\n", ef, recall, qps);
-    csv << "native,search," << ef << "," << recall << "," << qps << ",\n";
+    std::printf("  %6zu %8.4f %10.0f\n", efs[e], recall, qps);
+    csv << "native,search," << efs[e] << "," << recall << "," << qps << ",\n";
   }
   if (!csv.flush()) throw std::runtime_error("cannot write " + out + "/native.csv");
   std::cout << "\n  wrote " << out << "/native.csv\n";

@@ -90,6 +90,8 @@ public final class NearestNeighborBench {
   static final int MANY_FILES_QUERIES = 1_000;
   static final int EXACT_QUERIES = 200;
   static final int WARMUP_QUERIES = 1_000;
+  /** Queries per timed block of a sweep, interleaved across the efs (as {@code bench/native}'s). */
+  static final int SWEEP_BLOCK = 1_000;
   /** The default space's name in the hub; {@code --search-only} opens it. */
   static final String SPACE_NAME = "fashion";
   /** The space {@link DataFrameWrittenSpace} writes into the kept hub; {@code --search-only DIR --dataframe} opens it. */
@@ -423,7 +425,12 @@ public final class NearestNeighborBench {
     return out;
   }
 
-  /** Warms up, then times {@code count} queries one at a time on this thread for every ef. */
+  /**
+   * Warms up, then times {@code count} queries one at a time on this thread for every ef: in blocks
+   * of {@value #SWEEP_BLOCK} queries interleaved across the efs (step {@code s} times block
+   * {@code (s + e) mod blocks} at the {@code e}-th ef), as {@code bench/native} sweeps, so that a
+   * burst of noise on a shared machine falls on all efs alike instead of on one.
+   */
   private void sweep(String layout, int count, Searcher searcher) {
     for (int q = 0; q < Math.min(WARMUP_QUERIES, count); q++) {
       searcher.search(q, EFS[0]);
@@ -431,19 +438,30 @@ public final class NearestNeighborBench {
     for (int q = 0; q < count; q++) { // one whole pass: JIT and every vector's page warm, like native's build
       searcher.search(q, 64);
     }
-    int[][] found = new int[count][];
+    int blocks = (count + SWEEP_BLOCK - 1) / SWEEP_BLOCK;
+    int[][][] found = new int[EFS.length][count][];
+    long[] wall = new long[EFS.length];
+    long[] cpu = new long[EFS.length];
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    for (int ef : EFS) {
-      long cpu0 = threads.getCurrentThreadCpuTime();
-      long t0 = System.nanoTime();
-      for (int q = 0; q < count; q++) {
-        found[q] = searcher.search(q, ef);
+    for (int step = 0; step < blocks; step++) {
+      for (int e = 0; e < EFS.length; e++) {
+        int from = (step + e) % blocks * SWEEP_BLOCK;
+        int to = Math.min(count, from + SWEEP_BLOCK);
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        for (int q = from; q < to; q++) {
+          found[e][q] = searcher.search(q, EFS[e]);
+        }
+        wall[e] += System.nanoTime() - t0;
+        cpu[e] += threads.getCurrentThreadCpuTime() - cpu0;
       }
-      long wall = System.nanoTime() - t0;
+    }
+    for (int e = 0; e < EFS.length; e++) {
+      int ef = EFS[e];
       // below 1: this thread was descheduled (another process on the cores), the QPS is low
-      double cpuShare = (threads.getCurrentThreadCpuTime() - cpu0) / (double) wall;
-      double recall = recall(found, count);
-      double qps = count / (wall / 1e9);
+      double cpuShare = cpu[e] / (double) wall[e];
+      double recall = recall(found[e], count);
+      double qps = count / (wall[e] / 1e9);
       System.out.printf(Locale.ROOT, "  %-22s ef=%-4d recall@10 %.4f  %8.0f QPS (1 thread, %d queries)%s%n",
           layout, ef, recall, qps, count, cpuShare < 0.95 ? String.format(Locale.ROOT, "  [cpu %.0f%% of wall]", 100 * cpuShare) : "");
       row(layout, "recall", recall, ef);
