@@ -400,7 +400,7 @@ public final class FlatHnswIndex implements VectorIndex {
       return -(dot + codeOffset * codeSums[node]);
     }
     // L2, and cosine over unit vectors (where squared L2 is 2 - 2·dot, the same order)
-    if (codeBlocks > 0) { // the squared distance of squaredL2Nibbles, from the faster dot kernel
+    if (codeBlocks > 0) { // the squared distance of the codes, from the dot kernel
       return query.codesSquares() - 2 * query.kernels().dotNibbles(query.codes(), codes, offset, codeBlocks)
           + codeSquares[node];
     }

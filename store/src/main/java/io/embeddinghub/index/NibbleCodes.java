@@ -82,8 +82,8 @@ public final class NibbleCodes {
 
   /**
    * Each row's sum of squares of its codes as the kernels scale them ({@code (8c)^2}): with a
-   * query's own sum of squares and {@link VectorKernels#dotNibbles}, the squared distance of
-   * {@link VectorKernels#squaredL2Nibbles}, the same integer.
+   * query's own sum of squares and {@link VectorKernels#dotNibbles}, the squared distance between
+   * the query's codes and the row's eightfold codes: {@code |q|^2 - 2 q.c + |c|^2}.
    */
   public static int[] rowSquares(byte[] packed, int dimensions) {
     int rowBytes = rowBytes(dimensions);

@@ -76,21 +76,6 @@ public final class ScalarKernels implements VectorKernels {
   }
 
   @Override
-  public int squaredL2Nibbles(short[] query, byte[] codes, int offset, int blocks) {
-    int sum = 0;
-    for (int b = 0; b < blocks; b++) {
-      int q = b * NibbleCodes.BLOCK_DIMENSIONS;
-      int c = offset + b * NibbleCodes.BLOCK_BYTES;
-      for (int j = 0; j < NibbleCodes.BLOCK_BYTES; j++) {
-        int low = query[q + j] - ((codes[c + j] & 0x0F) << 3);
-        int high = query[q + NibbleCodes.BLOCK_BYTES + j] - (((codes[c + j] >>> 4) & 0x0F) << 3);
-        sum += low * low + high * high;
-      }
-    }
-    return sum;
-  }
-
-  @Override
   public int dotNibbles(short[] query, byte[] codes, int offset, int blocks) {
     int sum = 0;
     for (int b = 0; b < blocks; b++) {

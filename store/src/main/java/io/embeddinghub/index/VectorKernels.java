@@ -24,13 +24,12 @@ public interface VectorKernels {
   int dot(short[] query, byte[] codes, int offset, int length);
 
   /**
-   * {@code sum((query[i] - 8 * code(i))^2)} over the {@code blocks} blocks of a row of four-bit
-   * codes at {@code offset} ({@link NibbleCodes}); the query comes coded
-   * {@link ScalarQuantizer#finer() eight times finer}, padded and widened to shorts.
+   * {@code sum(query[i] * 8 * code(i))} over the {@code blocks} blocks of a row of four-bit codes
+   * at {@code offset} ({@link NibbleCodes}); the query comes coded
+   * {@link ScalarQuantizer#finer() eight times finer} (codes 0..120), padded and widened to shorts.
+   * The walk's squared L2 of four-bit codes is this with the sums of squares of both sides
+   * ({@link NibbleCodes#rowSquares}).
    */
-  int squaredL2Nibbles(short[] query, byte[] codes, int offset, int blocks);
-
-  /** {@code sum(query[i] * 8 * code(i))} over a row of four-bit codes, as {@link #squaredL2Nibbles}. */
   int dotNibbles(short[] query, byte[] codes, int offset, int blocks);
 
   /**

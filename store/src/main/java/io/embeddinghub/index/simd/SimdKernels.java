@@ -39,8 +39,6 @@ public final class SimdKernels implements VectorKernels {
    * such, 28,800, fit a short.
    */
   private static final int SHORT_SUM_BLOCKS = 8;
-  /** The bits of a four-bit code shifted left by three. */
-  private static final short NIBBLE_TIMES_8 = 0x78;
 
   @Override
   public float squaredL2(float[] a, int aOff, float[] b, int bOff, int length) {
@@ -224,26 +222,6 @@ public final class SimdKernels implements VectorKernels {
   }
 
   @Override
-  public int squaredL2Nibbles(short[] query, byte[] codes, int offset, int blocks) {
-    if (!WIDE_INTS) {
-      return SCALAR.squaredL2Nibbles(query, codes, offset, blocks);
-    }
-    IntVector acc0 = IntVector.zero(SUMS);
-    IntVector acc1 = IntVector.zero(SUMS);
-    for (int b = 0; b < blocks; b++) {
-      ShortVector packed = widen(codes, offset + b * NibbleCodes.BLOCK_BYTES);
-      int q = b * NibbleCodes.BLOCK_DIMENSIONS;
-      ShortVector d0 = ShortVector.fromArray(WIDE, query, q).sub(lowNibbles(packed));
-      ShortVector d1 = ShortVector.fromArray(WIDE, query, q + NibbleCodes.BLOCK_BYTES).sub(highNibbles(packed));
-      // a query code of at most 120 against 8 x 15: two squared differences (2 x 120^2) fit a short
-      ShortVector squares = d0.mul(d0).add(d1.mul(d1));
-      acc0 = acc0.add((IntVector) squares.convertShape(VectorOperators.S2I, SUMS, 0));
-      acc1 = acc1.add((IntVector) squares.convertShape(VectorOperators.S2I, SUMS, 1));
-    }
-    return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-  }
-
-  @Override
   public int dotNibbles(short[] query, byte[] codes, int offset, int blocks) {
     if (!WIDE_INTS) {
       return SCALAR.dotNibbles(query, codes, offset, blocks);
@@ -271,21 +249,11 @@ public final class SimdKernels implements VectorKernels {
   }
 
   /*
-   * The nibbles are taken apart after the bytes are widened to shorts: x86 has no shift of byte
-   * lanes, so a byte-lane shift is emulated in several instructions, while a short-lane shift is
-   * one (a probe on AVX2: 110 against 200 ns a 784-d row). The sign extension of the widening
+   * dotNibbles takes the nibbles apart after the bytes are widened to shorts: x86 has no shift of
+   * byte lanes, so a byte-lane shift is emulated in several instructions, while a short-lane shift
+   * is one (a probe on AVX2: 110 against 200 ns a 784-d row). The sign extension of the widening
    * only sets bits the mask clears.
    */
-
-  /** The low four bits of each packed byte (widened to a short), times eight. */
-  private static ShortVector lowNibbles(ShortVector packed) {
-    return packed.lanewise(VectorOperators.LSHL, 3).and(NIBBLE_TIMES_8);
-  }
-
-  /** The high four bits of each packed byte (widened to a short), times eight. */
-  private static ShortVector highNibbles(ShortVector packed) {
-    return packed.lanewise(VectorOperators.ASHR, 1).and(NIBBLE_TIMES_8);
-  }
 
   private static ShortVector widen(byte[] codes, int offset) {
     return (ShortVector) ByteVector.fromArray(CODES, codes, offset).convertShape(VectorOperators.B2S, WIDE, 0);
