@@ -80,6 +80,16 @@ def qps_at_recall(points, target):
     return None, None
 
 
+def round_ratios(ours_rounds, nat_rounds, target):
+    """Each round's own ratio of QPS at `target` recall (ours over native), formatted; '–' where a side never reaches it."""
+    ratios = []
+    for o, n_ in zip(ours_rounds, nat_rounds):
+        _, q_o, _ = qps_cell(o, target)
+        _, q_n, _ = qps_cell(n_, target)
+        ratios.append(f"{q_o / q_n:.2f}" if q_o and q_n else "–")
+    return ratios
+
+
 def sh(cmd):
     try:
         return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=30).stdout.strip()
@@ -283,11 +293,7 @@ def fashion_section(results, command, m, params):
             merged.append([f"qps_at_recall_{t}", q_o, q_n, q_o / q_n])
     if len(nat_rounds) > 1:
         for t in TARGETS:
-            per_round = []
-            for o, n_ in zip(ours_rounds, nat_rounds):
-                _, q_o, _ = qps_cell(o, t)
-                _, q_n, _ = qps_cell(n_, t)
-                per_round.append(f"{q_o / q_n:.2f}" if q_o and q_n else "–")
+            per_round = round_ratios(ours_rounds, nat_rounds, t)
             out.append(f"| the same at ≥ {t}, each round's own ratio (rounds 1..{len(nat_rounds)}) | | | {', '.join(per_round)} |")
             merged.append([f"qps_ratio_per_round_{t}", "", "", " ".join(per_round)])
     df_points = []
@@ -304,11 +310,7 @@ def fashion_section(results, command, m, params):
                 headline[f"dataframe_qps_ratio_{t}"] = q_o / q_n
                 merged.append([f"dataframe_qps_at_recall_{t}", q_o, q_n, q_o / q_n])
             if len(df_rounds) > 1:
-                per_round = []
-                for o, n_ in zip(df_rounds, nat_rounds):
-                    _, q_o, _ = qps_cell(o, t)
-                    _, q_n, _ = qps_cell(n_, t)
-                    per_round.append(f"{q_o / q_n:.2f}" if q_o and q_n else "–")
+                per_round = round_ratios(df_rounds, nat_rounds, t)
                 out.append(f"| the same at ≥ {t}, each round's own ratio | | | {', '.join(per_round)} |")
                 merged.append([f"dataframe_qps_ratio_per_round_{t}", "", "", " ".join(per_round)])
     idx = head.get(("index_seconds", None))
