@@ -80,6 +80,13 @@ def qps_at_recall(points, target):
     return None, None
 
 
+def ratio_cell(q_o, qi_o, q_n, qi_n):
+    """The headline ratio cell: measured points in bold, interpolated ones in brackets; '–' without both sides."""
+    if not (q_o and q_n):
+        return "–"
+    return f"**{q_o / q_n:.2f}**" + (f" ({qi_o / qi_n:.2f})" if qi_o and qi_n else "")
+
+
 def round_ratios(ours_rounds, nat_rounds, target):
     """Each round's own ratio of QPS at `target` recall (ours over native), formatted; '–' where a side never reaches it."""
     ratios = []
@@ -286,7 +293,7 @@ def fashion_section(results, command, m, params):
     for t in TARGETS:
         cell_o, q_o, qi_o = qps_cell(ours_points, t)
         cell_n, q_n, qi_n = qps_cell(nat_points, t)
-        ratio = f"**{q_o / q_n:.2f}**" + (f" ({qi_o / qi_n:.2f})" if qi_o and qi_n else "") if q_o and q_n else "–"
+        ratio = ratio_cell(q_o, qi_o, q_n, qi_n)
         out.append(f"| single-thread QPS at recall@10 ≥ {t} | {cell_o} | {cell_n} | {ratio} |")
         if q_o and q_n:
             headline[f"qps_ratio_{t}"] = q_o / q_n
@@ -304,7 +311,7 @@ def fashion_section(results, command, m, params):
         for t in TARGETS:
             cell_o, q_o, qi_o = qps_cell(df_points, t)
             _, q_n, qi_n = qps_cell(nat_points, t)
-            ratio = f"**{q_o / q_n:.2f}**" + (f" ({qi_o / qi_n:.2f})" if qi_o and qi_n else "") if q_o and q_n else "–"
+            ratio = ratio_cell(q_o, qi_o, q_n, qi_n)
             out.append(f"| the same, space written by a DataFrame write (default settings), ≥ {t} | {cell_o} | | {ratio} |")
             if q_o and q_n:
                 headline[f"dataframe_qps_ratio_{t}"] = q_o / q_n
